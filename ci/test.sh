@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The whole check CI runs: setup and build (warnings are errors), every CTest test on the
+# PoCL CPU device, then the AddressSanitizer + UBSan build of the tests that need no OpenCL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CI=${CI:-true}
+
+ci/setup.sh
+(cd build && ctest --output-on-failure --timeout 900 -j 2)
+
+BUILD_DIR=build-asan ci/setup.sh -DCMAKE_BUILD_TYPE=Debug -DGANHPO_SANITIZE=ON
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --output-on-failure --timeout 900 -L host)
+echo "ci/test.sh: all tests passed"

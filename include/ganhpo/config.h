@@ -1,0 +1,66 @@
+/* Typed, validated reads of study-file (libconfig) settings, shared by every module's
+ * *_set_from_config. Every error names the file, the line, the key's full path
+ * ("gan.epochs", "space.[2].lower") and what would be right. A key that is absent leaves
+ * the caller's default in place. Not collective over MPI. */
+#ifndef GANHPO_CONFIG_H
+#define GANHPO_CONFIG_H
+
+#include <libconfig.h>
+#include <stddef.h>
+
+#include "ganhpo/status.h"
+
+/* Raises `status` with "FILE:LINE: key 'PATH': " followed by the printf-style message. */
+ganhpo_status ganhpo_config_raise(const config_setting_t *setting, ganhpo_status status,
+                                  const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Writes the setting's full path ("data.target_columns.[1]") into buf. */
+void ganhpo_config_path(const config_setting_t *setting, char *buf, size_t size);
+
+/* Fails with GANHPO_ERR_CONFIG_KEY on the first member of `group` whose name is not in the
+ * NULL-terminated `allowed` list, naming the closest allowed key when one is near.
+ * Fails with GANHPO_ERR_CONFIG_TYPE if `group` is not a group. */
+ganhpo_status ganhpo_config_check_keys(const config_setting_t *group, const char *const *allowed);
+
+/* The member `key` of `parent` if present (else *out = NULL); fails if it is not a group. */
+ganhpo_status ganhpo_config_group(const config_setting_t *parent, const char *key,
+                                  const config_setting_t **out);
+
+/* Fails with GANHPO_ERR_CONFIG_KEY if `group` has no member `key`. */
+ganhpo_status ganhpo_config_require(const config_setting_t *group, const char *key);
+
+/* Integer member in [lo, hi]; floats are rejected with a message saying an integer is due. */
+ganhpo_status ganhpo_config_int(const config_setting_t *group, const char *key, long long lo,
+                                long long hi, long long *inout);
+
+/* The same for a setting itself (a list element). */
+ganhpo_status ganhpo_config_int_value(const config_setting_t *setting, long long lo,
+                                      long long hi, long long *out);
+
+/* Number (integer or float) member in [lo, hi]. */
+ganhpo_status ganhpo_config_double(const config_setting_t *group, const char *key, double lo,
+                                   double hi, double *inout);
+
+/* The same for a setting itself. */
+ganhpo_status ganhpo_config_double_value(const config_setting_t *setting, double lo, double hi,
+                                         double *out);
+
+/* Boolean member (true / false). */
+ganhpo_status ganhpo_config_bool(const config_setting_t *group, const char *key, int *inout);
+
+/* String member copied into buf; longer than size - 1 is an error. */
+ganhpo_status ganhpo_config_string(const config_setting_t *group, const char *key, char *buf,
+                                   size_t size);
+
+/* String member that must be one of the NULL-terminated `choices`; *inout is its index. */
+ganhpo_status ganhpo_config_choice(const config_setting_t *group, const char *key,
+                                   const char *const *choices, int *inout);
+
+/* Array or list member of integers in [lo, hi], at most `max` of them; absent keeps *n. */
+ganhpo_status ganhpo_config_int_array(const config_setting_t *group, const char *key,
+                                      long long lo, long long hi, int *out, int max, int *n);
+
+/* Adds a member of the given type to `group` for writing a resolved study (NULL on error). */
+config_setting_t *ganhpo_config_add(config_setting_t *group, const char *key, int type);
+
+#endif

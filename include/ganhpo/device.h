@@ -1,0 +1,104 @@
+/* OpenCL device choice, context and queue, and the kernel programs embedded in the library.
+ *
+ * A selector names a device: an index ("0" = the first device in enumeration order,
+ * "1:0" = platform 1, device 0), a type ("cpu", "gpu", "accelerator") or a
+ * case-insensitive substring of the device, vendor or platform name. NULL or "" means the
+ * GANHPO_DEVICE environment variable if set, else the first GPU, else the first CPU, else
+ * the first device. None of these functions is collective over MPI. */
+#ifndef GANHPO_DEVICE_H
+#define GANHPO_DEVICE_H
+
+#include <stddef.h>
+
+#ifndef CL_TARGET_OPENCL_VERSION
+#define CL_TARGET_OPENCL_VERSION 120
+#endif
+#include <CL/cl.h>
+
+#include "ganhpo/status.h"
+
+typedef enum {
+    GANHPO_DEVICE_TYPE_CPU,
+    GANHPO_DEVICE_TYPE_GPU,
+    GANHPO_DEVICE_TYPE_ACCELERATOR,
+    GANHPO_DEVICE_TYPE_OTHER
+} ganhpo_device_type;
+
+/* Facts about one device, as reported by the driver. */
+typedef struct {
+    unsigned platform_index; /* position of the platform in clGetPlatformIDs */
+    unsigned device_index;   /* position of the device within its platform */
+    char platform[128];
+    char name[128];
+    char vendor[128];
+    char version[128];          /* CL_DEVICE_VERSION */
+    char driver[128];           /* CL_DRIVER_VERSION */
+    char opencl_c_version[128]; /* CL_DEVICE_OPENCL_C_VERSION */
+    ganhpo_device_type type;
+    unsigned compute_units;
+    unsigned long long global_mem;   /* bytes */
+    unsigned long long local_mem;    /* bytes */
+    unsigned long long max_alloc;    /* bytes, largest single buffer */
+    size_t max_work_group_size;
+} ganhpo_device_info;
+
+/* Flags for ganhpo_device_create. */
+enum { GANHPO_DEVICE_PROFILING = 1 }; /* queue records profiling times on events */
+
+typedef struct ganhpo_device ganhpo_device;
+
+/* Lists every device of every platform. *out is malloc'd (caller frees); *count >= 1 on
+ * success. With no platform at all the error says which package provides one. */
+ganhpo_status ganhpo_device_list(ganhpo_device_info **out, size_t *count);
+
+/* Name of a device type: "cpu", "gpu", "accelerator" or "other". */
+const char *ganhpo_device_type_name(ganhpo_device_type type);
+
+/* Indices (into list) of every device the selector matches, in list order. `matches` must
+ * hold `count` entries. A NULL/empty selector means the default rule above (one match).
+ * A selector that matches nothing is GANHPO_ERR_NO_DEVICE with the list of devices. */
+ganhpo_status ganhpo_device_match(const ganhpo_device_info *list, size_t count,
+                                  const char *selector, size_t *matches, size_t *n_matches);
+
+/* Resolves NULL/"" to GANHPO_DEVICE, or NULL when that is unset too. */
+const char *ganhpo_device_selector_resolve(const char *selector);
+
+/* Opens the `nth` device (modulo the number of matches) that the selector matches:
+ * context and in-order queue. nth = 0 for a single process; MPI ranks pass their
+ * node-local rank. */
+ganhpo_status ganhpo_device_create(const char *selector, size_t nth, unsigned flags,
+                                   ganhpo_device **out);
+
+/* Releases everything; accepts NULL and sets *dev to NULL. */
+void ganhpo_device_destroy(ganhpo_device **dev);
+
+const ganhpo_device_info *ganhpo_device_get_info(const ganhpo_device *dev);
+cl_context ganhpo_device_context(const ganhpo_device *dev);
+cl_command_queue ganhpo_device_queue(const ganhpo_device *dev);
+cl_device_id ganhpo_device_id(const ganhpo_device *dev);
+
+/* Builds a program from source text with the given options and prefix of #defines
+ * (either may be NULL). On failure the error holds the options and the build log.
+ * `label` names the source in messages. Caller releases the program. */
+ganhpo_status ganhpo_device_build(ganhpo_device *dev, const char *label, const char *defines,
+                                  const char *source, const char *options, cl_program *out);
+
+/* The program made of cl/common.h, the #define prelude `defines` and cl/<name>.cl, built
+ * once per device and prelude and cached in dev (the device owns it: do not release).
+ * Sources are the copies embedded at build time, or the files of GANHPO_KERNEL_DIR when
+ * that environment variable is set. */
+ganhpo_status ganhpo_device_program(ganhpo_device *dev, const char *name, const char *defines,
+                                    cl_program *out);
+
+/* A new kernel object from ganhpo_device_program(dev, program, defines); caller releases. */
+ganhpo_status ganhpo_device_kernel(ganhpo_device *dev, const char *program, const char *defines,
+                                   const char *kernel, cl_kernel *out);
+
+/* Allocates a device buffer; on failure the error names `what` and its size in bytes. */
+ganhpo_status ganhpo_device_alloc(ganhpo_device *dev, const char *what, size_t bytes,
+                                  cl_mem *out);
+
+/* Rounds `n` up to a multiple of `m` (work-size helper). */
+size_t ganhpo_device_round_up(size_t n, size_t m);
+
+#endif

@@ -1,0 +1,32 @@
+/* Shared pieces of the ganhpo command-line program: the sub-command table and helpers for
+ * option parsing and error reporting. Each sub-command lives in cmd_<name>.c. */
+#ifndef GANHPO_CLI_H
+#define GANHPO_CLI_H
+
+#include "ganhpo/status.h"
+
+/* A sub-command: argv[0] is the command's name. Returns the process exit status. */
+typedef int (*ganhpo_cli_fn)(int argc, char **argv);
+
+int ganhpo_cmd_devices(int argc, char **argv);
+int ganhpo_cmd_version(int argc, char **argv);
+
+/* Exit status for misuse of the command line, and for a failed run. */
+enum { GANHPO_EXIT_FAILURE = 1, GANHPO_EXIT_USAGE = 2 };
+
+/* 1 if arg is -h or --help. */
+int ganhpo_cli_is_help(const char *arg);
+
+/* Prints "ganhpo CMD: REASON (see 'ganhpo CMD --help')" to stderr; returns GANHPO_EXIT_USAGE. */
+int ganhpo_cli_usage_error(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Prints the current error with its trace to stderr; returns GANHPO_EXIT_FAILURE. */
+int ganhpo_cli_fail(void);
+
+/* If argv[*i] is `--name VALUE` or `--name=VALUE`, stores VALUE, advances *i and returns 1;
+ * a missing VALUE is reported as a usage error and returns -1; otherwise returns 0. */
+int ganhpo_cli_option(const char *cmd, int argc, char **argv, int *i, const char *name,
+                      const char **value);
+
+#endif

@@ -1,0 +1,27 @@
+/* The device handle, shared by the files of the device module. */
+#ifndef GANHPO_DEVICE_IMPL_H
+#define GANHPO_DEVICE_IMPL_H
+
+#include "ganhpo/device.h"
+
+/* One built program, keyed by source name and #define prelude. */
+typedef struct program_entry {
+    char *name;
+    char *defines;
+    cl_program program;
+    struct program_entry *next;
+} program_entry;
+
+struct ganhpo_device {
+    ganhpo_device_info info;
+    cl_platform_id platform;
+    cl_device_id id;
+    cl_context context;
+    cl_command_queue queue;
+    program_entry *programs;
+};
+
+/* Releases every cached program. */
+void ganhpo_device_programs_release(ganhpo_device *dev);
+
+#endif
