@@ -142,7 +142,7 @@ static ganhpo_status assemble(const char *name, char **out)
 {
     char file[256];
     snprintf(file, sizeof file, "%s.cl", name);
-    char *common, *body;
+    char *common, *body = NULL;
     int own_common, own_body = 0;
     GH_CHECK(load_source("common.h", &common, &own_common));
     char *raw;
