@@ -48,8 +48,8 @@ typedef struct {
     uint32_t key[2];
     uint32_t counter[4];
     uint32_t words[4];
-    unsigned used;     /* words of the current block consumed */
-    int have_normal;   /* a cached second Box-Muller value */
+    unsigned used;   /* words of the current block consumed */
+    int have_normal; /* a cached second Box-Muller value */
     double normal;
 } ganhpo_rng;
 

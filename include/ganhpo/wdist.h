@@ -26,8 +26,7 @@ void ganhpo_wdist_destroy(ganhpo_wdist **w);
 
 /* W1 between n floats in device buffer u and m floats in device buffer v (neither is
  * modified). Enqueued on the device's queue; blocks until *out is known. */
-ganhpo_status ganhpo_wdist_1d(ganhpo_wdist *w, cl_mem u, size_t n, cl_mem v, size_t m,
-                              double *out);
+ganhpo_status ganhpo_wdist_1d(ganhpo_wdist *w, cl_mem u, size_t n, cl_mem v, size_t m, double *out);
 
 /* Same from host arrays: uploads, then ganhpo_wdist_1d. */
 ganhpo_status ganhpo_wdist_1d_host(ganhpo_wdist *w, const float *u, size_t n, const float *v,
@@ -43,8 +42,7 @@ ganhpo_status ganhpo_wdist_columns(ganhpo_wdist *w, cl_mem a, size_t n, cl_mem b
  * sorted once and kept in the workspace, so comparing many tables against the same
  * reference (the GAN's validation targets, every epoch) does not sort it again. Replaces a
  * previously cached reference. The buffer itself is not retained. */
-ganhpo_status ganhpo_wdist_set_reference(ganhpo_wdist *w, cl_mem reference, size_t m,
-                                         size_t cols);
+ganhpo_status ganhpo_wdist_set_reference(ganhpo_wdist *w, cl_mem reference, size_t m, size_t cols);
 
 /* Per-column W1 of table a (row-major, n rows, the reference's column count) against the
  * cached reference; per_column and mean as in ganhpo_wdist_columns. GANHPO_ERR_STATE if no

@@ -122,8 +122,8 @@ unsigned long long ganhpo_rng_next_below(ganhpo_rng *r, unsigned long long n)
     /* Rejection from the top 64 bits avoids modulo bias. */
     unsigned long long limit = ~0ull - (~0ull % n);
     for (;;) {
-        unsigned long long x = ((unsigned long long)ganhpo_rng_next_u32(r) << 32) |
-                               ganhpo_rng_next_u32(r);
+        unsigned long long x =
+            ((unsigned long long)ganhpo_rng_next_u32(r) << 32) | ganhpo_rng_next_u32(r);
         if (x < limit)
             return x % n;
     }
