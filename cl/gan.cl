@@ -9,6 +9,11 @@
  * vectorises across work-items) and every reduction has a fixed order (reproducible). */
 #include "philox.h"
 
+/* Bits of a trial's failure flag (src/gan/gan_impl.h has the same values). */
+#define GH_FLAG_PARAM 1  /* a parameter became NaN or Inf (Adam) */
+#define GH_FLAG_LOSS 2   /* a loss became NaN or Inf */
+#define GH_FLAG_OUTPUT 4 /* generated validation events are NaN or Inf */
+
 /* Where a dense layer's per-column parameters live inside a trial's flat buffer. */
 typedef struct {
     uint bias, gamma, beta, run_mean, run_var;
@@ -120,7 +125,8 @@ __kernel void bn_lrelu_bwd(__global float *d, __global const float *xhat, const 
 __kernel void tanh_fwd(__global const float *z, const uint width, const uint rows,
                        const uint z_stride, __global const float *params,
                        const uint param_stride, const uint bias_off, __global float *out,
-                       const uint out_ld, const uint out_stride, const uint scale,
+                       const uint out_off, const uint out_ld, const uint out_stride,
+                       const uint scale,
                        __global const float *scaler, __global int *flags, const uint n_trials)
 {
     const uint gid = get_global_id(0);
@@ -132,15 +138,16 @@ __kernel void tanh_fwd(__global const float *z, const uint width, const uint row
     if (scale) {
         y = scaler[j] + (y + 1.0f) * 0.5f * (scaler[width + j] - scaler[j]);
         if (!isfinite(y))
-            flags[k] = 1;
+            atomic_or(&flags[k], GH_FLAG_OUTPUT);
     }
-    out[k * out_stride + i * out_ld + j] = y;
+    out[k * out_stride + out_off + i * out_ld + j] = y;
 }
 
 /* Backward of tanh_fwd: dz = dy (1 - y^2) from dy (row stride dy_ld, e.g. the gradient of
- * the discriminator's input) and y (row stride y_ld); dL/dbias = sum over rows of dz. */
+ * the discriminator's input) and y (from y_off, row stride y_ld); dL/dbias = sum over rows of dz. */
 __kernel void tanh_bwd(__global const float *dy, const uint dy_ld, const uint dy_stride,
-                       __global const float *y, const uint y_ld, const uint y_stride,
+                       __global const float *y, const uint y_off, const uint y_ld,
+                       const uint y_stride,
                        __global float *dz, const uint width, const uint rows,
                        const uint dz_stride, __global float *grad, const uint param_stride,
                        const uint bias_off, const uint n_trials)
@@ -151,7 +158,7 @@ __kernel void tanh_bwd(__global const float *dy, const uint dy_ld, const uint dy
     const uint k = gid / width, j = gid % width;
     float s = 0.0f;
     for (uint i = 0; i < rows; i++) {
-        const float v = y[k * y_stride + i * y_ld + j];
+        const float v = y[k * y_stride + y_off + i * y_ld + j];
         const float g = dy[k * dy_stride + i * dy_ld + j] * (1.0f - v * v);
         dz[k * dz_stride + i * width + j] = g;
         s += g;
@@ -195,7 +202,7 @@ __kernel void bce_logits(__global const float *z, const uint rows, const uint gr
     if (param_grads)
         grad[k * param_stride + bias_off] = dbias;
     if (!isfinite(total))
-        flags[k] = 1;
+        atomic_or(&flags[k], GH_FLAG_LOSS);
     loss[k * 2 + slot] += total;
 }
 
@@ -224,7 +231,7 @@ __kernel void adam(__global float *p, __global const float *g, __global float *m
     const float pi = p[i] - lr[k] * corr * mi / (sqrt(vi) + eps);
     p[i] = pi;
     if (!isfinite(pi))
-        flags[k] = 1;
+        atomic_or(&flags[k], GH_FLAG_PARAM);
 }
 
 /* Standard normal noise for a batch: trial k's element e (of rows x width) is component
