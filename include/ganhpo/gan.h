@@ -13,20 +13,20 @@
 /* The study file's `gan` section: training settings and the values of the six
  * hyperparameters that the search space does not vary. */
 typedef struct {
-    int noise_dim;          /* gan.noise_dim */
-    int batch_size;         /* gan.batch_size */
-    double lr_gen;          /* gan.lr_gen */
-    double lr_disc;         /* gan.lr_disc */
-    int gen_layersize;      /* gan.gen_layersize */
-    int disc_layersize;     /* gan.disc_layersize */
-    int epochs;             /* gan.epochs */
+    int noise_dim;               /* gan.noise_dim */
+    int batch_size;              /* gan.batch_size */
+    double lr_gen;               /* gan.lr_gen */
+    double lr_disc;              /* gan.lr_disc */
+    int gen_layersize;           /* gan.gen_layersize */
+    int disc_layersize;          /* gan.disc_layersize */
+    int epochs;                  /* gan.epochs */
     int condition_discriminator; /* gan.condition_discriminator: D also sees the condition */
-    double leaky_slope;     /* gan.leaky_slope */
-    double bn_momentum;     /* gan.bn_momentum */
-    double bn_epsilon;      /* gan.bn_epsilon */
-    double adam_beta1;      /* gan.adam_beta1 */
-    double adam_beta2;      /* gan.adam_beta2 */
-    double adam_epsilon;    /* gan.adam_epsilon */
+    double leaky_slope;          /* gan.leaky_slope */
+    double bn_momentum;          /* gan.bn_momentum */
+    double bn_epsilon;           /* gan.bn_epsilon */
+    double adam_beta1;           /* gan.adam_beta1 */
+    double adam_beta2;           /* gan.adam_beta2 */
+    double adam_epsilon;         /* gan.adam_epsilon */
 } ganhpo_gan_options;
 
 /* Fills the defaults of SPEC section 2. */
@@ -62,25 +62,25 @@ long long ganhpo_gan_parameter_count(const ganhpo_gan_options *o, int n_conditio
  * (Glorot-uniform initialisation, noise, shuffles). Buffers for batches of o->batch_size
  * are allocated on dev (borrowed: it must outlive the GAN); an allocation failure names the
  * buffer and its size. Caller destroys *out. */
-ganhpo_status ganhpo_gan_create(ganhpo_device *dev, const ganhpo_gan_options *o,
-                                int n_condition, int n_target, int trials,
-                                const unsigned long long *seeds, ganhpo_gan **out);
+ganhpo_status ganhpo_gan_create(ganhpo_device *dev, const ganhpo_gan_options *o, int n_condition,
+                                int n_target, int trials, const unsigned long long *seeds,
+                                ganhpo_gan **out);
 
 /* Releases everything; accepts NULL and sets *g to NULL. */
 void ganhpo_gan_destroy(ganhpo_gan **g);
 
 /* Per-trial outcome of ganhpo_gan_train. Epochs count from 1. */
 typedef struct {
-    int failed;        /* 1 if the trial hit NaN or Inf and was stopped */
-    int failed_epoch;  /* epoch in which that was detected (0 if not failed) */
-    char reason[160];  /* why it failed ("" if not) */
-    double best_w1;    /* lowest epoch score (mean W1 over target columns); NaN if none */
-    int best_epoch;    /* epoch of best_w1; -1 if none */
+    int failed;       /* 1 if the trial hit NaN or Inf and was stopped */
+    int failed_epoch; /* epoch in which that was detected (0 if not failed) */
+    char reason[160]; /* why it failed ("" if not) */
+    double best_w1;   /* lowest epoch score (mean W1 over target columns); NaN if none */
+    int best_epoch;   /* epoch of best_w1; -1 if none */
 } ganhpo_gan_trial_result;
 
 /* What ganhpo_gan_train reports after every epoch (arrays have one entry per trial). */
 typedef struct {
-    int epoch;            /* 1-based */
+    int epoch; /* 1-based */
     int trials;
     const double *w1;     /* this epoch's score; NaN for a failed trial */
     const double *loss_d; /* mean discriminator loss over the epoch's steps */
@@ -118,8 +118,7 @@ typedef struct ganhpo_generator ganhpo_generator;
 
 /* Reads a weights file. A missing file is GANHPO_ERR_IO; a truncated, corrupted or foreign
  * one GANHPO_ERR_WEIGHTS with what was wrong. dev is borrowed. Caller destroys *out. */
-ganhpo_status ganhpo_generator_load(ganhpo_device *dev, const char *path,
-                                    ganhpo_generator **out);
+ganhpo_status ganhpo_generator_load(ganhpo_device *dev, const char *path, ganhpo_generator **out);
 
 void ganhpo_generator_destroy(ganhpo_generator **gen);
 

@@ -35,8 +35,8 @@ static ganhpo_status alloc(ganhpo_gan *g, const char *what, size_t floats, cl_me
     return ganhpo_device_alloc(g->dev, what, floats * sizeof(float), out);
 }
 
-static ganhpo_status alloc_acts(ganhpo_gan *g, const char *net, int width, int n_out,
-                                size_t rows, int groups, int backward, gan_acts *a)
+static ganhpo_status alloc_acts(ganhpo_gan *g, const char *net, int width, int n_out, size_t rows,
+                                int groups, int backward, gan_acts *a)
 {
     const size_t K = (size_t)g->trials;
     a->hid_stride = rows * (size_t)groups * (size_t)width;
@@ -68,30 +68,44 @@ typedef struct {
 } pass;
 
 static ganhpo_status gemm(gan_op_list *l, const char *name, int ta, int tb, size_t m, size_t n,
-                          size_t k, cl_mem a, size_t a_off, size_t a_ld, size_t a_stride,
-                          cl_mem b, size_t b_off, size_t b_ld, size_t b_stride, cl_mem c,
-                          size_t c_off, size_t c_ld, size_t c_stride)
+                          size_t k, cl_mem a, size_t a_off, size_t a_ld, size_t a_stride, cl_mem b,
+                          size_t b_off, size_t b_ld, size_t b_stride, cl_mem c, size_t c_off,
+                          size_t c_ld, size_t c_stride)
 {
-    gan_op o = {.name = name, .ta = ta, .tb = tb, .m = m, .n = n, .k = k,
-                .a = a, .a_off = a_off, .a_ld = a_ld, .a_stride = a_stride,
-                .b = b, .b_off = b_off, .b_ld = b_ld, .b_stride = b_stride,
-                .c = c, .c_off = c_off, .c_ld = c_ld, .c_stride = c_stride, .beta = 0.0f};
+    gan_op o = {.name = name,
+                .ta = ta,
+                .tb = tb,
+                .m = m,
+                .n = n,
+                .k = k,
+                .a = a,
+                .a_off = a_off,
+                .a_ld = a_ld,
+                .a_stride = a_stride,
+                .b = b,
+                .b_off = b_off,
+                .b_ld = b_ld,
+                .b_stride = b_stride,
+                .c = c,
+                .c_off = c_off,
+                .c_ld = c_ld,
+                .c_stride = c_stride,
+                .beta = 0.0f};
     return gan_ops_gemm(l, &o);
 }
 
-static ganhpo_status bn_forward(ganhpo_gan *g, gan_op_list *l, const pass *p, int layer,
-                                int train, const char *name)
+static ganhpo_status bn_forward(ganhpo_gan *g, gan_op_list *l, const pass *p, int layer, int train,
+                                const char *name)
 {
     const gan_layout *L = &p->net->lay;
     cl_kernel k;
     GH_CHECK(gan_kernel(g, "bn_lrelu_fwd", &k));
     GH_CHECK(args(k, "mmuuuumuomfffuu", layer == 1 ? p->acts->z1 : p->acts->z2,
-                  layer == 1 ? p->acts->a1 : p->acts->a2, (unsigned)L->width,
-                  (unsigned)p->rows, (unsigned)p->groups, (unsigned)p->acts->hid_stride,
-                  p->net->params, (unsigned)L->stride, layer == 1 ? &L->bn1 : &L->bn2,
+                  layer == 1 ? p->acts->a1 : p->acts->a2, (unsigned)L->width, (unsigned)p->rows,
+                  (unsigned)p->groups, (unsigned)p->acts->hid_stride, p->net->params,
+                  (unsigned)L->stride, layer == 1 ? &L->bn1 : &L->bn2,
                   layer == 1 ? p->acts->istd1 : p->acts->istd2, g->opt.bn_momentum,
-                  g->opt.bn_epsilon, g->opt.leaky_slope, (unsigned)train,
-                  (unsigned)g->trials));
+                  g->opt.bn_epsilon, g->opt.leaky_slope, (unsigned)train, (unsigned)g->trials));
     return gan_ops_kernel(l, name, k, (size_t)g->trials * (size_t)L->width, 16);
 }
 
@@ -102,11 +116,11 @@ static ganhpo_status bn_backward(ganhpo_gan *g, gan_op_list *l, const pass *p, i
     cl_kernel k;
     GH_CHECK(gan_kernel(g, "bn_lrelu_bwd", &k));
     GH_CHECK(args(k, "mmuuuumuomfmuu", layer == 1 ? p->acts->d1 : p->acts->d2,
-                  layer == 1 ? p->acts->z1 : p->acts->z2, (unsigned)L->width,
-                  (unsigned)p->rows, (unsigned)p->groups, (unsigned)p->acts->hid_stride,
-                  p->net->params, (unsigned)L->stride, layer == 1 ? &L->bn1 : &L->bn2,
-                  layer == 1 ? p->acts->istd1 : p->acts->istd2, g->opt.leaky_slope,
-                  p->net->grad, (unsigned)param_grads, (unsigned)g->trials));
+                  layer == 1 ? p->acts->z1 : p->acts->z2, (unsigned)L->width, (unsigned)p->rows,
+                  (unsigned)p->groups, (unsigned)p->acts->hid_stride, p->net->params,
+                  (unsigned)L->stride, layer == 1 ? &L->bn1 : &L->bn2,
+                  layer == 1 ? p->acts->istd1 : p->acts->istd2, g->opt.leaky_slope, p->net->grad,
+                  (unsigned)param_grads, (unsigned)g->trials));
     return gan_ops_kernel(l, name, k, (size_t)g->trials * (size_t)L->width, 16);
 }
 
@@ -119,14 +133,14 @@ static ganhpo_status forward(ganhpo_gan *g, gan_op_list *l, const pass *p, int t
     const size_t R = p->rows * (size_t)p->groups, h = (size_t)L->width, P = L->stride;
     const size_t n_in = (size_t)L->n_in, n_out = (size_t)L->n_out;
     cl_mem W = p->net->params;
-    GH_CHECK(gemm(l, names[0], 0, 0, R, h, n_in, p->in, p->in_off, n_in, p->in_stride, W,
-                  L->w1, h, P, A->z1, 0, h, A->hid_stride));
+    GH_CHECK(gemm(l, names[0], 0, 0, R, h, n_in, p->in, p->in_off, n_in, p->in_stride, W, L->w1, h,
+                  P, A->z1, 0, h, A->hid_stride));
     GH_CHECK(bn_forward(g, l, p, 1, train, names[1]));
-    GH_CHECK(gemm(l, names[2], 0, 0, R, h, h, A->a1, 0, h, A->hid_stride, W, L->w2, h, P,
-                  A->z2, 0, h, A->hid_stride));
+    GH_CHECK(gemm(l, names[2], 0, 0, R, h, h, A->a1, 0, h, A->hid_stride, W, L->w2, h, P, A->z2, 0,
+                  h, A->hid_stride));
     GH_CHECK(bn_forward(g, l, p, 2, train, names[3]));
-    return gemm(l, names[4], 0, 0, R, n_out, h, A->a2, 0, h, A->hid_stride, W, L->w3, n_out,
-                P, A->z3, 0, n_out, A->out_stride);
+    return gemm(l, names[4], 0, 0, R, n_out, h, A->a2, 0, h, A->hid_stride, W, L->w3, n_out, P,
+                A->z3, 0, n_out, A->out_stride);
 }
 
 /* Backward from dL/dz3 (dz3, row stride n_out) through the two hidden layers. With
@@ -141,31 +155,31 @@ static ganhpo_status backward(ganhpo_gan *g, gan_op_list *l, const pass *p, cl_m
     const size_t n_in = (size_t)L->n_in, n_out = (size_t)L->n_out, S = A->hid_stride;
     cl_mem W = p->net->params, G = p->net->grad;
     if (param_grads)
-        GH_CHECK(gemm(l, "gemm dW3", 1, 0, h, n_out, R, A->a2, 0, h, S, dz3, 0, n_out,
-                      dz3_stride, G, L->w3, n_out, P));
-    GH_CHECK(gemm(l, "gemm dA2", 0, 1, R, h, n_out, dz3, 0, n_out, dz3_stride, W, L->w3, n_out,
-                  P, A->d2, 0, h, S));
+        GH_CHECK(gemm(l, "gemm dW3", 1, 0, h, n_out, R, A->a2, 0, h, S, dz3, 0, n_out, dz3_stride,
+                      G, L->w3, n_out, P));
+    GH_CHECK(gemm(l, "gemm dA2", 0, 1, R, h, n_out, dz3, 0, n_out, dz3_stride, W, L->w3, n_out, P,
+                  A->d2, 0, h, S));
     GH_CHECK(bn_backward(g, l, p, 2, param_grads, "bn_lrelu_bwd"));
     if (param_grads)
-        GH_CHECK(gemm(l, "gemm dW2", 1, 0, h, h, R, A->a1, 0, h, S, A->d2, 0, h, S, G, L->w2, h,
-                      P));
+        GH_CHECK(
+            gemm(l, "gemm dW2", 1, 0, h, h, R, A->a1, 0, h, S, A->d2, 0, h, S, G, L->w2, h, P));
     GH_CHECK(gemm(l, "gemm dA1", 0, 1, R, h, h, A->d2, 0, h, S, W, L->w2, h, P, A->d1, 0, h, S));
     GH_CHECK(bn_backward(g, l, p, 1, param_grads, "bn_lrelu_bwd"));
     if (param_grads)
-        GH_CHECK(gemm(l, "gemm dW1", 1, 0, n_in, h, R, p->in, p->in_off, n_in, p->in_stride,
-                      A->d1, 0, h, S, G, L->w1, h, P));
+        GH_CHECK(gemm(l, "gemm dW1", 1, 0, n_in, h, R, p->in, p->in_off, n_in, p->in_stride, A->d1,
+                      0, h, S, G, L->w1, h, P));
     if (dx)
-        GH_CHECK(gemm(l, "gemm dX", 0, 1, R, n_in, h, A->d1, 0, h, S, W, L->w1, h, P, dx, 0,
-                      n_in, dx_stride));
+        GH_CHECK(gemm(l, "gemm dX", 0, 1, R, n_in, h, A->d1, 0, h, S, W, L->w1, h, P, dx, 0, n_in,
+                      dx_stride));
     return GANHPO_SUCCESS;
 }
 
-static ganhpo_status bce(ganhpo_gan *g, gan_op_list *l, int groups, double label0,
-                         int param_grads, unsigned slot)
+static ganhpo_status bce(ganhpo_gan *g, gan_op_list *l, int groups, double label0, int param_grads,
+                         unsigned slot)
 {
     cl_kernel k;
     GH_CHECK(gan_kernel(g, "bce_logits", &k));
-    GH_CHECK(args(k, "muuuffmuumumumumu", g->da.z3, (unsigned)g->batch, (unsigned)groups,
+    GH_CHECK(args(k, "muuuffmuummumumu", g->da.z3, (unsigned)g->batch, (unsigned)groups,
                   (unsigned)g->da.out_stride, label0, 0.0, g->D.params, (unsigned)g->D.lay.stride,
                   (unsigned)g->D.lay.b3, g->d_dlogit, g->D.grad, (unsigned)param_grads, g->loss,
                   slot, g->flags, (unsigned)g->trials));
@@ -200,8 +214,8 @@ static ganhpo_status input_ops(ganhpo_gan *g, gan_op_list *l)
     const unsigned gin = (unsigned)g->g_in_cols, K = (unsigned)g->trials;
     GH_CHECK(gan_kernel(g, "gather_batch", &g->k_gather));
     GH_CHECK(args(g->k_gather, "mmuumuuumuuumuuuu", g->d_in, g->d_in, (unsigned)g->n_target,
-                  (unsigned)g->n_cond, g->d_in, 0u, 0u, B, g->d_in, din,
-                  2 * B * din, (unsigned)g->opt.condition_discriminator, g->g_in, gin, B * gin,
+                  (unsigned)g->n_cond, g->d_in, 0u, 0u, B, g->d_in, din, 2 * B * din,
+                  (unsigned)g->opt.condition_discriminator, g->g_in, gin, B * gin,
                   (unsigned)g->opt.noise_dim, K));
     GH_CHECK(gan_ops_kernel(l, "gather_batch", g->k_gather, (size_t)K * B, 16));
     GH_CHECK(gan_kernel(g, "noise_normal", &g->k_noise));
@@ -219,8 +233,8 @@ static ganhpo_status tanh_train(ganhpo_gan *g, gan_op_list *l)
     GH_CHECK(gan_kernel(g, "tanh_fwd", &k));
     GH_CHECK(args(k, "muuumuumuuuummu", g->ga.z3, (unsigned)g->n_target, B,
                   (unsigned)g->ga.out_stride, g->G.params, (unsigned)g->G.lay.stride,
-                  (unsigned)g->G.lay.b3, g->d_in, B * din, din, 2 * B * din, 0u, g->loss,
-                  g->flags, (unsigned)g->trials));
+                  (unsigned)g->G.lay.b3, g->d_in, B * din, din, 2 * B * din, 0u, g->loss, g->flags,
+                  (unsigned)g->trials));
     return gan_ops_kernel(l, "tanh_fwd", k, (size_t)g->trials * B * g->n_target, 64);
 }
 
@@ -230,16 +244,16 @@ static ganhpo_status tanh_backward(ganhpo_gan *g, gan_op_list *l)
     const unsigned t = (unsigned)g->n_target;
     cl_kernel k;
     GH_CHECK(gan_kernel(g, "tanh_bwd", &k));
-    GH_CHECK(args(k, "muumuuumuuumuuu", g->d_din, din, B * din, g->d_in, B * din, din,
-                  2 * B * din, g->g_dz3, t, B, B * t, g->G.grad, (unsigned)g->G.lay.stride,
+    GH_CHECK(args(k, "muumuuumuuumuuu", g->d_din, din, B * din, g->d_in, B * din, din, 2 * B * din,
+                  g->g_dz3, t, B, B * t, g->G.grad, (unsigned)g->G.lay.stride,
                   (unsigned)g->G.lay.b3, (unsigned)g->trials));
     return gan_ops_kernel(l, "tanh_bwd", k, (size_t)g->trials * t, 16);
 }
 
-static const char *const g_names[5] = {"gemm G fc1", "bn_lrelu_fwd", "gemm G fc2",
-                                       "bn_lrelu_fwd", "gemm G fc3"};
-static const char *const d_names[5] = {"gemm D fc1", "bn_lrelu_fwd", "gemm D fc2",
-                                       "bn_lrelu_fwd", "gemm D fc3"};
+static const char *const g_names[5] = {"gemm G fc1", "bn_lrelu_fwd", "gemm G fc2", "bn_lrelu_fwd",
+                                       "gemm G fc3"};
+static const char *const d_names[5] = {"gemm D fc1", "bn_lrelu_fwd", "gemm D fc2", "bn_lrelu_fwd",
+                                       "gemm D fc3"};
 
 ganhpo_status gan_build_step(ganhpo_gan *g)
 {
@@ -276,7 +290,8 @@ static ganhpo_status eval_input(ganhpo_gan *g, const ganhpo_dataset_device *data
     cl_kernel k;
     GH_CHECK(gan_kernel(g, "noise_normal", &k));
     GH_CHECK(args(k, "muuuumuuu", g->e_in, (unsigned)nz, (unsigned)V, (unsigned)gin,
-                  (unsigned)(V * gin), g->keys, 0u, (unsigned)GAN_STREAM_VALIDATION, (unsigned)g->trials));
+                  (unsigned)(V * gin), g->keys, 0u, (unsigned)GAN_STREAM_VALIDATION,
+                  (unsigned)g->trials));
     size_t global = ganhpo_device_round_up((size_t)g->trials * ((V * nz + 3) / 4), 16);
     size_t local = 16;
     GH_CHECK_CL(clEnqueueNDRangeKernel(g->queue, k, 1, NULL, &global, &local, 0, NULL, NULL));
@@ -307,8 +322,8 @@ ganhpo_status gan_build_eval(ganhpo_gan *g, const ganhpo_dataset_device *data,
         lohi[j] = (float)target_scaler->min[j];
         lohi[t + j] = (float)target_scaler->max[j];
     }
-    GH_CHECK_CL(clEnqueueWriteBuffer(g->queue, g->e_scaler, CL_TRUE, 0, 2 * t * sizeof(float),
-                                     lohi, 0, NULL, NULL));
+    GH_CHECK_CL(clEnqueueWriteBuffer(g->queue, g->e_scaler, CL_TRUE, 0, 2 * t * sizeof(float), lohi,
+                                     0, NULL, NULL));
     GH_CHECK(eval_input(g, data));
     const pass p = {"G", &g->G, &g->ea, g->e_in, 0, V * g->g_in_cols, V, 1};
     GH_CHECK(forward(g, &g->eval, &p, 0, g_names));

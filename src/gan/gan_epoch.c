@@ -17,9 +17,9 @@ static double now(void)
 
 static void describe(char *out, size_t size, int flags, int epoch)
 {
-    const char *what = (flags & GAN_FLAG_PARAM)    ? "a parameter became NaN or Inf"
-                       : (flags & GAN_FLAG_LOSS)   ? "a loss became NaN or Inf"
-                                                   : "generated events are NaN or Inf";
+    const char *what = (flags & GAN_FLAG_PARAM)  ? "a parameter became NaN or Inf"
+                       : (flags & GAN_FLAG_LOSS) ? "a loss became NaN or Inf"
+                                                 : "generated events are NaN or Inf";
     snprintf(out, size, "%s in epoch %d (learning rate too large?)", what, epoch);
 }
 
@@ -39,8 +39,8 @@ static ganhpo_status copy_slice(ganhpo_gan *g, cl_mem src, cl_mem dst, size_t fl
                                 int dst_stacked)
 {
     const size_t bytes = floats * sizeof(float), off = (size_t)k * bytes;
-    GH_CHECK_CL(clEnqueueCopyBuffer(g->queue, src, dst, off, dst_stacked ? off : 0, bytes, 0,
-                                    NULL, NULL));
+    GH_CHECK_CL(
+        clEnqueueCopyBuffer(g->queue, src, dst, off, dst_stacked ? off : 0, bytes, 0, NULL, NULL));
     return GANHPO_SUCCESS;
 }
 
@@ -60,8 +60,8 @@ static ganhpo_status score(ganhpo_gan *g, ganhpo_wdist *w, int k, int epoch, dou
 }
 
 /* Validation pass, then the once-per-epoch read of flags and losses. */
-static ganhpo_status end_epoch(ganhpo_gan *g, ganhpo_wdist *w, int epoch, size_t steps,
-                               double *w1, double *loss_d, double *loss_g)
+static ganhpo_status end_epoch(ganhpo_gan *g, ganhpo_wdist *w, int epoch, size_t steps, double *w1,
+                               double *loss_d, double *loss_g)
 {
     const int K = g->trials;
     cl_int flags[64];
@@ -84,8 +84,7 @@ static ganhpo_status end_epoch(ganhpo_gan *g, ganhpo_wdist *w, int epoch, size_t
     return GANHPO_SUCCESS;
 }
 
-static ganhpo_status check_data(const ganhpo_gan *g, const ganhpo_dataset_device *data,
-                                int epochs)
+static ganhpo_status check_data(const ganhpo_gan *g, const ganhpo_dataset_device *data, int epochs)
 {
     if (data->n_target != g->n_target || data->n_condition != g->n_cond)
         GH_RAISE(GANHPO_ERR_ARGUMENT,
@@ -132,8 +131,8 @@ ganhpo_status ganhpo_gan_train(ganhpo_gan *g, const ganhpo_dataset_device *data,
         GH_CHECK(gan_build_eval(g, data, &g->target_scaler));
     ganhpo_wdist *w = NULL;
     GH_CHECK(ganhpo_wdist_create(g->dev, data->n_val, &w));
-    ganhpo_status st = ganhpo_wdist_set_reference(w, data->val_target_physical, data->n_val,
-                                                  (size_t)g->n_target);
+    ganhpo_status st =
+        ganhpo_wdist_set_reference(w, data->val_target_physical, data->n_val, (size_t)g->n_target);
     if (st == GANHPO_SUCCESS)
         st = run_epochs(g, data, epochs, w, fn, user);
     ganhpo_wdist_destroy(&w);

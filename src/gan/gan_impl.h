@@ -128,8 +128,8 @@ void gan_layout_init(gan_layout *l, int n_in, int width, int n_out);
 /* Glorot-uniform weights, zero biases, gamma 1, beta 0, running mean 0 and variance 1 for
  * one trial's slice (host array of l->stride floats), from Philox stream `stream` of
  * `seed`. */
-void gan_layout_init_params(const gan_layout *l, unsigned long long seed,
-                            unsigned long long stream, float *slice);
+void gan_layout_init_params(const gan_layout *l, unsigned long long seed, unsigned long long stream,
+                            float *slice);
 
 /* ---- gan_ops.c ---- */
 

@@ -53,8 +53,8 @@ static void fill(float *x, long n, float value)
         x[i] = value;
 }
 
-void gan_layout_init_params(const gan_layout *l, unsigned long long seed,
-                            unsigned long long stream, float *slice)
+void gan_layout_init_params(const gan_layout *l, unsigned long long seed, unsigned long long stream,
+                            float *slice)
 {
     ganhpo_rng r;
     ganhpo_rng_init(&r, seed, stream);

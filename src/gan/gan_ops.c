@@ -76,13 +76,13 @@ static ganhpo_status run_gemm(ganhpo_gan *g, const gan_op *o, cl_event *ev)
                          o->a_ld, o->b, o->b_off, o->b_ld, o->beta, o->c, o->c_off, o->c_ld,
                          &g->queue, ev);
     else
-        s = CLBlastSgemmStridedBatched(CLBlastLayoutRowMajor, ta, tb, o->m, o->n, o->k, 1.0f,
-                                       o->a, o->a_off, o->a_ld, o->a_stride, o->b, o->b_off,
-                                       o->b_ld, o->b_stride, o->beta, o->c, o->c_off, o->c_ld,
-                                       o->c_stride, (size_t)g->trials, &g->queue, ev);
+        s = CLBlastSgemmStridedBatched(CLBlastLayoutRowMajor, ta, tb, o->m, o->n, o->k, 1.0f, o->a,
+                                       o->a_off, o->a_ld, o->a_stride, o->b, o->b_off, o->b_ld,
+                                       o->b_stride, o->beta, o->c, o->c_off, o->c_ld, o->c_stride,
+                                       (size_t)g->trials, &g->queue, ev);
     if (s != CLBlastSuccess)
-        GH_RAISE((ganhpo_status)s, "CLBlast GEMM '%s' (%zu x %zu x %zu, %d trials) failed",
-                 o->name, o->m, o->n, o->k, g->trials);
+        GH_RAISE((ganhpo_status)s, "CLBlast GEMM '%s' (%zu x %zu x %zu, %d trials) failed", o->name,
+                 o->m, o->n, o->k, g->trials);
     return GANHPO_SUCCESS;
 }
 
@@ -96,8 +96,8 @@ ganhpo_status gan_ops_run(ganhpo_gan *g, const gan_op_list *l)
             GH_CHECK(run_gemm(g, o, ev));
             continue;
         }
-        cl_int err = clEnqueueNDRangeKernel(g->queue, o->kernel, 1, NULL, &o->global, &o->local,
-                                            0, NULL, ev);
+        cl_int err = clEnqueueNDRangeKernel(g->queue, o->kernel, 1, NULL, &o->global, &o->local, 0,
+                                            NULL, ev);
         if (err != CL_SUCCESS)
             GH_RAISE(err, "enqueueing GAN kernel '%s' (global %zu, local %zu) failed", o->name,
                      o->global, o->local);

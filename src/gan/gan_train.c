@@ -25,8 +25,7 @@ long long ganhpo_gan_parameter_count(const ganhpo_gan_options *o, int n_conditio
            mlp_params(d_in, o->disc_layersize, 1);
 }
 
-static ganhpo_status check_args(const ganhpo_gan_options *o, int n_cond, int n_target,
-                                int trials)
+static ganhpo_status check_args(const ganhpo_gan_options *o, int n_cond, int n_target, int trials)
 {
     if (trials < 1 || trials > 64)
         GH_RAISE(GANHPO_ERR_ARGUMENT, "trials = %d: allowed 1..64", trials);
@@ -39,8 +38,7 @@ static ganhpo_status check_args(const ganhpo_gan_options *o, int n_cond, int n_t
                  "noise_dim %d, gen_layersize %d, disc_layersize %d must be >= 1 and "
                  "batch_size %d >= 2 (BatchNorm needs two events)",
                  o->noise_dim, o->gen_layersize, o->disc_layersize, o->batch_size);
-    if (!(o->lr_gen > 0) || !(o->lr_disc > 0) || !(o->bn_epsilon > 0) ||
-        !(o->adam_epsilon > 0))
+    if (!(o->lr_gen > 0) || !(o->lr_disc > 0) || !(o->bn_epsilon > 0) || !(o->adam_epsilon > 0))
         GH_RAISE(GANHPO_ERR_ARGUMENT,
                  "lr_gen %g, lr_disc %g, bn_epsilon %g, adam_epsilon %g must be > 0", o->lr_gen,
                  o->lr_disc, o->bn_epsilon, o->adam_epsilon);
@@ -69,8 +67,8 @@ static ganhpo_status create_net(ganhpo_gan *g, gan_net *net, const char *name,
         GH_RAISE(GANHPO_ERR_ALLOC, "out of host memory for %zu %s parameters", n, name);
     for (size_t k = 0; k < K; k++)
         gan_layout_init_params(&net->lay, g->seeds[k], stream, host + k * net->lay.stride);
-    cl_int err = clEnqueueWriteBuffer(g->queue, net->params, CL_TRUE, 0, bytes, host, 0, NULL,
-                                      NULL);
+    cl_int err =
+        clEnqueueWriteBuffer(g->queue, net->params, CL_TRUE, 0, bytes, host, 0, NULL, NULL);
     if (err == CL_SUCCESS)
         err = clEnqueueCopyBuffer(g->queue, net->params, net->best, 0, 0, bytes, 0, NULL, NULL);
     free(host);
@@ -127,9 +125,9 @@ static ganhpo_status create_body(ganhpo_gan *g)
     return gan_build_step(g);
 }
 
-ganhpo_status ganhpo_gan_create(ganhpo_device *dev, const ganhpo_gan_options *o,
-                                int n_condition, int n_target, int trials,
-                                const unsigned long long *seeds, ganhpo_gan **out)
+ganhpo_status ganhpo_gan_create(ganhpo_device *dev, const ganhpo_gan_options *o, int n_condition,
+                                int n_target, int trials, const unsigned long long *seeds,
+                                ganhpo_gan **out)
 {
     *out = NULL;
     GH_CHECK(check_args(o, n_condition, n_target, trials));
@@ -202,9 +200,9 @@ void ganhpo_gan_destroy(ganhpo_gan **gp)
     release_acts(&g->ga);
     release_acts(&g->da);
     release_acts(&g->ea);
-    cl_mem *all[] = {&g->g_in, &g->d_in, &g->d_dlogit, &g->d_din, &g->g_dz3, &g->keys,
-                     &g->lr_g, &g->lr_d, &g->mask, &g->flags, &g->loss, &g->perm,
-                     &g->e_in, &g->e_out, &g->e_one, &g->e_scaler};
+    cl_mem *all[] = {&g->g_in, &g->d_in,  &g->d_dlogit, &g->d_din,   &g->g_dz3, &g->keys,
+                     &g->lr_g, &g->lr_d,  &g->mask,     &g->flags,   &g->loss,  &g->perm,
+                     &g->e_in, &g->e_out, &g->e_one,    &g->e_scaler};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         release_mem(all[i]);
     free(g->perm_host);
@@ -254,8 +252,8 @@ static ganhpo_status ensure_perm(ganhpo_gan *g, size_t n)
     g->perm_stride = n;
     g->perm_host = malloc((size_t)g->trials * n * sizeof(uint32_t));
     if (!g->perm_host)
-        GH_RAISE(GANHPO_ERR_ALLOC, "out of host memory for %d shuffles of %zu events",
-                 g->trials, n);
+        GH_RAISE(GANHPO_ERR_ALLOC, "out of host memory for %d shuffles of %zu events", g->trials,
+                 n);
     return ganhpo_device_alloc(g->dev, "shuffled training indices",
                                (size_t)g->trials * n * sizeof(uint32_t), &g->perm);
 }
@@ -286,8 +284,8 @@ ganhpo_status gan_step(ganhpo_gan *g, size_t index)
     const cl_uint first = (cl_uint)(index * (size_t)g->batch);
     const cl_uint step = (cl_uint)g->steps_done;
     const double t = (double)(g->steps_done + 1);
-    const cl_float corr = (cl_float)(sqrt(1.0 - pow(g->opt.adam_beta2, t)) /
-                                     (1.0 - pow(g->opt.adam_beta1, t)));
+    const cl_float corr =
+        (cl_float)(sqrt(1.0 - pow(g->opt.adam_beta2, t)) / (1.0 - pow(g->opt.adam_beta1, t)));
     GH_CHECK(gan_arg(g->k_gather, 6, sizeof first, &first));
     GH_CHECK(gan_arg(g->k_noise, 6, sizeof step, &step));
     GH_CHECK(gan_arg(g->k_adam_d, 11, sizeof corr, &corr));
