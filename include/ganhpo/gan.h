@@ -132,4 +132,31 @@ int ganhpo_generator_n_target(const ganhpo_generator *gen);
 ganhpo_status ganhpo_generator_generate(ganhpo_generator *gen, size_t n, const float *condition,
                                         unsigned long long seed, float *target);
 
+
+/* ---- Benchmark (ganhpo bench gan) ------------------------------------------------------ */
+
+/* Device time of one kind of launch (kernel or GEMM) summed over the profiled steps. */
+typedef struct {
+    char name[48];
+    double ms;
+    long calls;
+} ganhpo_gan_profile_row;
+
+typedef struct {
+    double seconds;           /* wall time of the timed steps (no profiling events) */
+    double events_per_second; /* batch_size * steps * trials / seconds, as torch_gan.py */
+    int n_rows;               /* profile rows (0 unless profiling was asked for) */
+    ganhpo_gan_profile_row rows[32];
+    double profiled_ms; /* sum of rows[].ms */
+} ganhpo_gan_bench_result;
+
+/* Times `steps` training steps (after 3 untimed warm-up steps) of `trials` trials on random
+ * data (16 batches in a pool), waiting for the device only at the end. With profile (dev
+ * must have been created with GANHPO_DEVICE_PROFILING) the same number of steps is run
+ * again with an event per launch and the device time per launch kind is tabulated,
+ * largest first. */
+ganhpo_status ganhpo_gan_bench(ganhpo_device *dev, const ganhpo_gan_options *o, int n_condition,
+                               int n_target, int trials, int steps, int profile,
+                               ganhpo_gan_bench_result *out);
+
 #endif

@@ -12,6 +12,7 @@ typedef struct {
 } command;
 
 static const command commands[] = {
+    {"bench", ganhpo_cmd_bench, "time GAN training steps (events/s, per-kernel profile)"},
     {"devices", ganhpo_cmd_devices, "list OpenCL devices and the one that would be chosen"},
     {"version", ganhpo_cmd_version, "print the version and the libraries it was built with"},
 };
