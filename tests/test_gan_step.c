@@ -31,6 +31,30 @@ static double compare(const char *what, const float *dev, const double *ref, siz
     return worst;
 }
 
+/* ||dev - ref|| / ||ref||. */
+static double normwise(const float *dev, const double *ref, size_t n)
+{
+    double dn = 0, rn = 0;
+    for (size_t i = 0; i < n; i++) {
+        dn += (dev[i] - ref[i]) * (dev[i] - ref[i]);
+        rn += ref[i] * ref[i];
+    }
+    return sqrt(dn / fmax(rn, 1e-300));
+}
+
+/* Gradients after the first step: |dev - ref| <= 1e-4 max |ref| of the whole network (a
+ * gradient that cancels to ~0 carries only rounding noise, relative to the others). */
+static void check_grad(const char *what, const float *dev, const double *ref, size_t n)
+{
+    double scale = 0, worst = 0;
+    for (size_t i = 0; i < n; i++)
+        scale = fmax(scale, fabs(ref[i]));
+    for (size_t i = 0; i < n; i++)
+        worst = fmax(worst, fabs(dev[i] - ref[i]) / scale);
+    CHECK(worst <= 1e-4);
+    printf("    step 1 %s gradient: worst %.3g of max |gradient|\n", what, worst);
+}
+
 static void to_double(const float *x, size_t n, double *y)
 {
     for (size_t i = 0; i < n; i++)
@@ -78,8 +102,23 @@ static void check_eval(ganhpo_gan *g, ganhpo_device *dev, ref_net *G, int k,
     free(ref);
 }
 
+/* Parameters after 20 steps: element-wise to 1e-4 relative, or for large networks
+ * (elementwise = 0) norm-wise to 1e-3: there a few hundred gradient entries cancel to
+ * rounding noise, and Adam, which divides by sqrt(v), turns that noise into +-lr steps
+ * whichever precision computes it; the step-1 gradients above show the computation
+ * itself agrees. */
+static double params_check(const char *what, const float *dev, const double *ref, size_t n,
+                           int elementwise)
+{
+    if (elementwise)
+        return compare(what, dev, ref, n, 1e-4);
+    double r = normwise(dev, ref, n);
+    CHECK(r <= 1e-3);
+    return r / 1e-3;
+}
+
 static void run_case(ganhpo_device *dev, const char *name, int c, int t, int noise, int batch,
-                     int gen, int disc, int cond_disc, int trials)
+                     int gen, int disc, int cond_disc, int trials, int elementwise)
 {
     printf("%s: c %d t %d noise %d batch %d gen %d disc %d cond_disc %d trials %d\n", name, c, t,
            noise, batch, gen, disc, cond_disc, trials);
@@ -117,20 +156,27 @@ static void run_case(ganhpo_device *dev, const char *name, int c, int t, int noi
             ref_step(&G[k], &D[k], x, y, s + 1, &ro, l);
             loss[k][0] += l[0];
             loss[k][1] += l[1];
+            if (s > 0)
+                continue;
+            test_read(dev, g->G.grad, (size_t)k, GL->stride, GL->n_train, buf);
+            check_grad("G", buf, G[k].g, GL->n_train);
+            test_read(dev, g->D.grad, (size_t)k, DL->stride, DL->n_train, buf);
+            check_grad("D", buf, D[k].g, DL->n_train);
         }
     }
     for (int k = 0; k < trials; k++) {
         double wg, wd;
         test_read(dev, g->G.params, (size_t)k, GL->stride, GL->n_total, buf);
-        wg = compare("G", buf, G[k].p, GL->n_total, 1e-4);
+        wg = params_check("G", buf, G[k].p, GL->n_total, elementwise);
         test_read(dev, g->D.params, (size_t)k, DL->stride, DL->n_total, buf);
-        wd = compare("D", buf, D[k].p, DL->n_total, 1e-4);
+        wd = params_check("D", buf, D[k].p, DL->n_total, elementwise);
         test_read(dev, g->loss, (size_t)k, 2, 2, buf);
         double wl = compare("loss", buf, loss[k], 2, 1e-4);
-        printf("  trial %d: worst G %.3g D %.3g loss %.3g (1 = 1e-4 relative)\n", k, wg, wd, wl);
+        printf("  trial %d: worst G %.3g D %.3g loss %.3g (1 = tolerance)\n", k, wg, wd, wl);
     }
     CHECK_OK(gan_build_eval(g, &data, &sc));
-    check_eval(g, dev, &G[trials - 1], trials - 1, &sc, &ro);
+    if (elementwise)
+        check_eval(g, dev, &G[trials - 1], trials - 1, &sc, &ro);
     for (int k = 0; k < trials; k++) {
         ref_net_free(&G[k]);
         ref_net_free(&D[k]);
@@ -188,9 +234,12 @@ int main(void)
     CHECK_OK(ganhpo_device_create(NULL, 0, 0, &dev));
     if (!dev)
         return check_finish("test_gan_step");
-    run_case(dev, "conditional", 3, 2, 5, 37, 13, 17, 1, 1);
-    run_case(dev, "conditional, D without condition", 4, 2, 3, 21, 11, 9, 0, 1);
-    run_case(dev, "unconditional, 3 trials", 0, 3, 4, 29, 9, 15, 1, 3);
+    run_case(dev, "conditional", 3, 2, 5, 37, 13, 17, 1, 1, 1);
+    run_case(dev, "conditional, D without condition", 4, 2, 3, 21, 11, 9, 0, 1, 1);
+    run_case(dev, "unconditional, 3 trials", 0, 3, 4, 29, 9, 15, 1, 3, 1);
+    /* large enough for CLBlast's indirect (tiled) GEMM with the CPU parameters of
+     * gan_tune.c, batched over 2 trials */
+    run_case(dev, "conditional, large", 4, 2, 3, 211, 65, 203, 1, 2, 0);
     batched_equals_alone(dev);
     ganhpo_device_destroy(&dev);
     return check_finish("test_gan_step");

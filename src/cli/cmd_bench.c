@@ -31,8 +31,7 @@ static int parse_int(const char *name, const char *text, int min, int *out)
     char *end;
     long v = strtol(text, &end, 10);
     if (*text == '\0' || *end != '\0' || v < min || v > 1000000000L)
-        return ganhpo_cli_usage_error("bench", "--%s '%s': need an integer >= %d", name, text,
-                                      min);
+        return ganhpo_cli_usage_error("bench", "--%s '%s': need an integer >= %d", name, text, min);
     *out = (int)v;
     return 0;
 }
@@ -43,8 +42,8 @@ static void print_result(const ganhpo_gan_options *o, int c, int t, int k, int s
     printf("ganhpo bench gan: cond %d noise %d targets %d gen %d disc %d batch %d trials %d "
            "steps %d\n",
            c, o->noise_dim, t, o->gen_layersize, o->disc_layersize, o->batch_size, k, steps);
-    printf("events=%lld seconds=%.3f events_per_s=%.0f\n",
-           (long long)o->batch_size * steps * k, r->seconds, r->events_per_second);
+    printf("events=%lld seconds=%.3f events_per_s=%.0f\n", (long long)o->batch_size * steps * k,
+           r->seconds, r->events_per_second);
     if (r->n_rows == 0)
         return;
     printf("\nprofile (device time of %d profiled steps, %.1f ms in all):\n", steps,
@@ -58,17 +57,26 @@ static void print_result(const ganhpo_gan_options *o, int c, int t, int k, int s
 
 static int bench_gan(int argc, char **argv)
 {
-    ganhpo_gan_options o = {.noise_dim = 3, .batch_size = 642, .lr_gen = 1e-4, .lr_disc = 1e-4,
-                            .gen_layersize = 65, .disc_layersize = 243, .epochs = 1,
-                            .condition_discriminator = 1, .leaky_slope = 0.3,
-                            .bn_momentum = 0.99, .bn_epsilon = 1e-3, .adam_beta1 = 0.9,
-                            .adam_beta2 = 0.999, .adam_epsilon = 1e-7};
+    ganhpo_gan_options o = {.noise_dim = 3,
+                            .batch_size = 642,
+                            .lr_gen = 1e-4,
+                            .lr_disc = 1e-4,
+                            .gen_layersize = 65,
+                            .disc_layersize = 243,
+                            .epochs = 1,
+                            .condition_discriminator = 1,
+                            .leaky_slope = 0.3,
+                            .bn_momentum = 0.99,
+                            .bn_epsilon = 1e-3,
+                            .adam_beta1 = 0.9,
+                            .adam_beta2 = 0.999,
+                            .adam_epsilon = 1e-7};
     int cond = 4, targets = 2, steps = 50, trials = 1, profile = 0;
     const char *device = NULL;
-    int_option opts[] = {{"cond", &cond, 0},          {"noise", &o.noise_dim, 1},
-                         {"targets", &targets, 1},    {"gen", &o.gen_layersize, 1},
-                         {"disc", &o.disc_layersize, 1}, {"batch", &o.batch_size, 2},
-                         {"steps", &steps, 1},        {"trials", &trials, 1}};
+    int_option opts[] = {
+        {"cond", &cond, 0},           {"noise", &o.noise_dim, 1},     {"targets", &targets, 1},
+        {"gen", &o.gen_layersize, 1}, {"disc", &o.disc_layersize, 1}, {"batch", &o.batch_size, 2},
+        {"steps", &steps, 1},         {"trials", &trials, 1}};
     for (int i = 2; i < argc; i++) {
         const char *v;
         int r, matched = 0;

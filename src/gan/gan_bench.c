@@ -14,8 +14,8 @@ static double now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static ganhpo_status upload_random(ganhpo_device *dev, const char *what, size_t n,
-                                   ganhpo_rng *r, cl_mem *out)
+static ganhpo_status upload_random(ganhpo_device *dev, const char *what, size_t n, ganhpo_rng *r,
+                                   cl_mem *out)
 {
     *out = NULL;
     if (n == 0)
@@ -27,8 +27,8 @@ static ganhpo_status upload_random(ganhpo_device *dev, const char *what, size_t 
         x[i] = (float)(2.0 * ganhpo_rng_next_uniform(r) - 1.0);
     ganhpo_status st = ganhpo_device_alloc(dev, what, n * sizeof *x, out);
     if (st == GANHPO_SUCCESS)
-        st = clEnqueueWriteBuffer(ganhpo_device_queue(dev), *out, CL_TRUE, 0, n * sizeof *x, x,
-                                  0, NULL, NULL);
+        st = clEnqueueWriteBuffer(ganhpo_device_queue(dev), *out, CL_TRUE, 0, n * sizeof *x, x, 0,
+                                  NULL, NULL);
     free(x);
     if (st != GANHPO_SUCCESS)
         return ganhpo_error_trace(st, __FILE__, __LINE__, __func__, what);
@@ -69,8 +69,8 @@ static void fill_profile(const ganhpo_gan *g, ganhpo_gan_bench_result *out)
     qsort(out->rows, (size_t)out->n_rows, sizeof out->rows[0], by_time);
 }
 
-static ganhpo_status bench(ganhpo_gan *g, const ganhpo_dataset_device *d, int steps,
-                           int profile, ganhpo_gan_bench_result *out)
+static ganhpo_status bench(ganhpo_gan *g, const ganhpo_dataset_device *d, int steps, int profile,
+                           ganhpo_gan_bench_result *out)
 {
     double warm;
     GH_CHECK(run_steps(g, d, 3, &warm));
@@ -98,13 +98,12 @@ ganhpo_status ganhpo_gan_bench(ganhpo_device *dev, const ganhpo_gan_options *o, 
         seeds[k] = ganhpo_rng_derive(12345, (unsigned long long)k);
     ganhpo_gan *g = NULL;
     GH_CHECK(ganhpo_gan_create(dev, o, n_condition, n_target, trials, seeds, &g));
-    ganhpo_dataset_device d = {.n_train = (size_t)o->batch_size * 16,
-                               .n_condition = n_condition,
-                               .n_target = n_target};
+    ganhpo_dataset_device d = {
+        .n_train = (size_t)o->batch_size * 16, .n_condition = n_condition, .n_target = n_target};
     ganhpo_rng r;
     ganhpo_rng_init(&r, 1, 0);
-    ganhpo_status st = upload_random(dev, "benchmark targets", d.n_train * (size_t)n_target, &r,
-                                     &d.train_target);
+    ganhpo_status st =
+        upload_random(dev, "benchmark targets", d.n_train * (size_t)n_target, &r, &d.train_target);
     if (st == GANHPO_SUCCESS)
         st = upload_random(dev, "benchmark conditions", d.n_train * (size_t)n_condition, &r,
                            &d.train_condition);

@@ -153,6 +153,11 @@ ganhpo_status gan_arg(cl_kernel k, cl_uint i, size_t size, const void *value);
 void gan_profile_enable(ganhpo_gan *g, int on);
 ganhpo_status gan_profile_collect(ganhpo_gan *g);
 
+/* ---- gan_tune.c ---- */
+
+/* Gives CLBlast measured GEMM parameters for CPU devices (once per device and process). */
+ganhpo_status gan_tune_clblast(ganhpo_device *dev);
+
 /* ---- gan_build.c ---- */
 
 /* Allocates the step buffers and records the training step's op list. */
