@@ -29,8 +29,13 @@ static int list_cfg(const char *dir, char names[][NAME_SIZE])
         return 0;
     for (struct dirent *e; (e = readdir(d)) && n < MAX_FILES;) {
         size_t len = strlen(e->d_name);
-        if (len > 4 && strcmp(e->d_name + len - 4, ".cfg") == 0)
-            snprintf(names[n++], NAME_SIZE, "%s/%s", dir, e->d_name);
+        if (len > 4 && strcmp(e->d_name + len - 4, ".cfg") == 0 &&
+            strlen(dir) + len + 2 <= NAME_SIZE) {
+            memcpy(names[n], dir, strlen(dir));
+            names[n][strlen(dir)] = '/';
+            memcpy(names[n] + strlen(dir) + 1, e->d_name, len + 1);
+            n++;
+        }
     }
     closedir(d);
     qsort(names, (size_t)n, NAME_SIZE, compare_names);
