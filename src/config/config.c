@@ -280,7 +280,9 @@ ganhpo_status ganhpo_config_string(const config_setting_t *group, const char *ke
         return ganhpo_config_raise(s, GANHPO_ERR_CONFIG_VALUE,
                                    "is %zu characters long; at most %zu are allowed", strlen(v),
                                    size - 1);
-    memcpy(buf, v, strlen(v) + 1);
+    /* Zero-filled, so a resolved study compares equal to its re-read copy byte for byte. */
+    memset(buf, 0, size);
+    memcpy(buf, v, strlen(v));
     return GANHPO_SUCCESS;
 }
 

@@ -97,7 +97,8 @@ static ganhpo_status resolve_file(ganhpo_dataset_options *o, const config_settin
                                    joined, strerror(errno));
     if (strlen(real) >= sizeof o->file)
         return ganhpo_config_raise(s, GANHPO_ERR_CONFIG_VALUE, "path '%s' is too long", real);
-    memcpy(o->file, real, strlen(real) + 1);
+    memset(o->file, 0, sizeof o->file);
+    memcpy(o->file, real, strlen(real));
     return GANHPO_SUCCESS;
 }
 

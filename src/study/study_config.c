@@ -136,8 +136,13 @@ static ganhpo_status read_file(config_t *c, const char *path)
     if (config_error_type(c) == CONFIG_ERR_FILE_IO)
         GH_RAISE(GANHPO_ERR_IO, "%s: cannot read the study file (or a file it includes): %s", file,
                  config_error_text(c));
-    GH_RAISE(GANHPO_ERR_CONFIG_SYNTAX, "%s:%d: syntax error: %s", file, config_error_line(c),
-             config_error_text(c));
+    if (strcmp(config_error_text(c), "syntax error") != 0)
+        GH_RAISE(GANHPO_ERR_CONFIG_SYNTAX, "%s:%d: syntax error: %s", file, config_error_line(c),
+                 config_error_text(c));
+    GH_RAISE(GANHPO_ERR_CONFIG_SYNTAX,
+             "%s:%d: syntax error: settings read 'key = value;' with balanced { } ( ) [ ], "
+             "strings in double quotes and finite numbers (no nan or inf)",
+             file, config_error_line(c));
 }
 
 /* Sections the chosen objective never reads are errors: a user editing them would
