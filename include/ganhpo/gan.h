@@ -9,20 +9,20 @@
 /* The study file's `gan` section: training settings and the values of the six
  * hyperparameters that the search space does not vary. */
 typedef struct {
-    int noise_dim;               /* gan.noise_dim */
-    int batch_size;              /* gan.batch_size */
-    double lr_gen;               /* gan.lr_gen */
-    double lr_disc;              /* gan.lr_disc */
-    int gen_layersize;           /* gan.gen_layersize */
-    int disc_layersize;          /* gan.disc_layersize */
-    int epochs;                  /* gan.epochs */
+    int noise_dim;          /* gan.noise_dim */
+    int batch_size;         /* gan.batch_size */
+    double lr_gen;          /* gan.lr_gen */
+    double lr_disc;         /* gan.lr_disc */
+    int gen_layersize;      /* gan.gen_layersize */
+    int disc_layersize;     /* gan.disc_layersize */
+    int epochs;             /* gan.epochs */
     int condition_discriminator; /* gan.condition_discriminator: D also sees the condition */
-    double leaky_slope;          /* gan.leaky_slope */
-    double bn_momentum;          /* gan.bn_momentum */
-    double bn_epsilon;           /* gan.bn_epsilon */
-    double adam_beta1;           /* gan.adam_beta1 */
-    double adam_beta2;           /* gan.adam_beta2 */
-    double adam_epsilon;         /* gan.adam_epsilon */
+    double leaky_slope;     /* gan.leaky_slope */
+    double bn_momentum;     /* gan.bn_momentum */
+    double bn_epsilon;      /* gan.bn_epsilon */
+    double adam_beta1;      /* gan.adam_beta1 */
+    double adam_beta2;      /* gan.adam_beta2 */
+    double adam_epsilon;    /* gan.adam_epsilon */
 } ganhpo_gan_options;
 
 /* Fills the defaults of SPEC section 2. */
