@@ -9,6 +9,7 @@
 typedef int (*ganhpo_cli_fn)(int argc, char **argv);
 
 int ganhpo_cmd_devices(int argc, char **argv);
+int ganhpo_cmd_report(int argc, char **argv);
 int ganhpo_cmd_version(int argc, char **argv);
 
 /* Exit status for misuse of the command line, and for a failed run. */
