@@ -65,8 +65,7 @@ static void write_summary(FILE *f, const analysis_report *rep)
         snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%s", s ? ", " : "",
                  rep->strategies[s]);
     summary_row(f, "strategies", rep->n_strategies ? buf : "(none)");
-    snprintf(buf, sizeof buf, "%zu logged (%d successful searches, %zu failed)", r->n_rows,
-             rep->n_ok, r->n_failed);
+    snprintf(buf, sizeof buf, "%zu logged, %zu of them failed", r->n_rows, r->n_failed);
     summary_row(f, "evaluations", buf);
     if (o->budget > 0) {
         snprintf(buf, sizeof buf, "%d evaluations per search, %d of them the initial design",
@@ -130,6 +129,10 @@ static ganhpo_status write_points(FILE *f, const analysis_report *rep)
         if (analysis_row_usable(&r->rows[i]))
             p[n++] = &r->rows[i];
     qsort(p, n, sizeof *p, by_objective);
+    if (n == 0) {
+        free(p);
+        return GANHPO_SUCCESS;
+    }
     fprintf(f,
             "<h2>Best points</h2>\n<p>The %d lowest objectives of %zu successful "
             "evaluations.</p>\n",
