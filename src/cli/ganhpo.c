@@ -12,6 +12,7 @@ typedef struct {
 } command;
 
 static const command commands[] = {
+    {"check", ganhpo_cmd_check, "validate a study file and print it with every default"},
     {"devices", ganhpo_cmd_devices, "list OpenCL devices and the one that would be chosen"},
     {"report", ganhpo_cmd_report, "draw the figures and index.html of a study's results"},
     {"version", ganhpo_cmd_version, "print the version and the libraries it was built with"},

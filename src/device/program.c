@@ -57,8 +57,8 @@ static ganhpo_status build_error(ganhpo_device *dev, const char *label, const ch
     }
     ganhpo_status st = ganhpo_error_raise(
         GANHPO_ERR_BUILD, __FILE__, __LINE__, __func__,
-        "building OpenCL program '%s' for %s failed (%s)\n  options: '%s'\n  build log:\n%s",
-        label, dev->info.name, ganhpo_status_string(err), options ? options : "",
+        "building OpenCL program '%s' for %s failed (%s)\n  options: '%s'\n  build log:\n%s", label,
+        dev->info.name, ganhpo_status_string(err), options ? options : "",
         log ? log : "(no memory for the log)");
     free(log);
     return st;
