@@ -1,9 +1,8 @@
 /* Variance-based (Sobol) sensitivity indices, and the report's figure of them computed on
- * a cubic RBF surrogate of mean W1 fitted to the study's points. */
+ * the surrogate module's cubic RBF fitted to the study's mean W1. */
 #include "analysis_impl.h"
+#include "ganhpo/surrogate.h"
 
-#include <gsl/gsl_errno.h>
-#include <gsl/gsl_linalg.h>
 #include <gsl/gsl_qrng.h>
 #include <math.h>
 #include <stdlib.h>
@@ -65,70 +64,13 @@ done:
     return st;
 }
 
-/* A cubic RBF with a linear tail interpolating standardised values (small ridge). */
-typedef struct {
-    int d;        /* active dimensions */
-    size_t n;     /* centres */
-    double *c;    /* n x d centres in the unit box */
-    double *coef; /* n RBF weights, then 1 + d tail coefficients */
-} rbf_model;
-
+/* The fitted surrogate as a function on the unit box, for the Sobol estimators. */
 static double rbf_eval(const double *x, void *ctx)
 {
-    const rbf_model *m = ctx;
-    double s = m->coef[m->n];
-    for (int k = 0; k < m->d; k++)
-        s += m->coef[m->n + 1 + k] * x[k];
-    for (size_t i = 0; i < m->n; i++) {
-        double r2 = 0;
-        for (int k = 0; k < m->d; k++)
-            r2 += (x[k] - m->c[i * m->d + k]) * (x[k] - m->c[i * m->d + k]);
-        s += m->coef[i] * r2 * sqrt(r2);
-    }
-    return s;
-}
-
-/* Solves the RBF system [Phi + ridge, P; P', 0] [w; c] = [y; 0]. */
-static ganhpo_status rbf_solve(rbf_model *m, const double *y)
-{
-    size_t n = m->n, t = (size_t)m->d + 1, s = n + t;
-    /* GSL's default handler aborts; library code reports instead */
-    gsl_error_handler_t *handler = gsl_set_error_handler_off();
-    gsl_matrix *a = gsl_matrix_calloc(s, s);
-    gsl_vector *b = gsl_vector_calloc(s), *w = gsl_vector_alloc(s);
-    gsl_permutation *p = gsl_permutation_alloc(s);
-    ganhpo_status st = GANHPO_SUCCESS;
-    int sign;
-    if (!a || !b || !w || !p)
-        GH_RAISE_GOTO(st, done, GANHPO_ERR_ALLOC, "out of memory for an RBF fit");
-    for (size_t i = 0; i < n; i++) {
-        for (size_t j = 0; j < n; j++) {
-            double r2 = 0;
-            for (int k = 0; k < m->d; k++)
-                r2 += pow(m->c[i * m->d + k] - m->c[j * m->d + k], 2);
-            gsl_matrix_set(a, i, j, r2 * sqrt(r2) + (i == j ? 1e-6 : 0));
-        }
-        for (size_t k = 0; k < t; k++) {
-            double v = k == 0 ? 1 : m->c[i * m->d + k - 1];
-            gsl_matrix_set(a, i, n + k, v);
-            gsl_matrix_set(a, n + k, i, v);
-        }
-        gsl_vector_set(b, i, y[i]);
-    }
-    if (gsl_linalg_LU_decomp(a, p, &sign) || gsl_linalg_LU_solve(a, p, b, w))
-        GH_RAISE_GOTO(st, done, GANHPO_ERR_SINGULAR, "the RBF system of %zu points is singular", n);
-    for (size_t i = 0; i < s; i++) {
-        m->coef[i] = gsl_vector_get(w, i);
-        if (!isfinite(m->coef[i]))
-            GH_RAISE_GOTO(st, done, GANHPO_ERR_SINGULAR,
-                          "the RBF system of %zu points (%d "
-                          "dimensions) is singular: points on a lower-dimensional set?",
-                          n, m->d);
-    }
-done:
-    gsl_matrix_free(a), gsl_vector_free(b), gsl_vector_free(w), gsl_permutation_free(p);
-    gsl_set_error_handler(handler);
-    return st;
+    double y = NAN;
+    if (ganhpo_rbf_predict(ctx, 1, x, &y) != GANHPO_SUCCESS)
+        return NAN;
+    return y;
 }
 
 /* Active (non-constant) parameters of the domain; returns their count. */
@@ -141,45 +83,57 @@ static int active_params(const analysis_report *rep, int *active)
     return d;
 }
 
-/* Centres: the distinct points in the unit box (repeats averaged), standardised W1. */
-static ganhpo_status rbf_data(const analysis_report *rep, const int *active, rbf_model *m,
-                              double **y_out)
+/* The distinct successful points in the unit box of the active parameters. */
+typedef struct {
+    int d;     /* active dimensions */
+    size_t n;  /* distinct points */
+    double *x; /* n x d */
+    double *y; /* standardised mean W1, repeats of a point averaged */
+} fit_data;
+
+static void standardise(fit_data *m, const double *count)
+{
+    double mean = 0, sd = 0;
+    for (size_t j = 0; j < m->n; j++)
+        mean += (m->y[j] /= count[j]) / (double)m->n;
+    for (size_t j = 0; j < m->n; j++)
+        sd += (m->y[j] - mean) * (m->y[j] - mean);
+    sd = sqrt(sd / (double)(m->n > 1 ? m->n - 1 : 1));
+    for (size_t j = 0; j < m->n; j++)
+        m->y[j] = sd > 0 ? (m->y[j] - mean) / sd : 0;
+}
+
+/* Collects the points; Sobol indices do not change under an affine map of y, and the
+ * standardised values keep the fit well scaled. */
+static ganhpo_status collect(const analysis_report *rep, const int *active, fit_data *m)
 {
     const ganhpo_results *r = rep->r;
     int d = m->d;
-    double *y = calloc(r->n_rows + 1, sizeof *y), *cnt = calloc(r->n_rows + 1, sizeof *cnt);
-    m->c = malloc(sizeof *m->c * (r->n_rows + 1) * (size_t)d);
-    if (!y || !cnt || !m->c) {
-        free(y), free(cnt);
+    double *count = calloc(r->n_rows + 1, sizeof *count);
+    m->y = calloc(r->n_rows + 1, sizeof *m->y);
+    m->x = malloc(sizeof *m->x * (r->n_rows + 1) * (size_t)d);
+    if (!count || !m->y || !m->x) {
+        free(count);
         GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for the surrogate");
     }
-    m->n = 0;
     for (size_t i = 0; i < r->n_rows; i++) {
         const ganhpo_result_row *row = &r->rows[i];
         if (!analysis_row_usable(row))
             continue;
-        double *u = m->c + m->n * d;
+        double *u = m->x + m->n * d;
         for (int a = 0; a < d; a++) {
             int k = active[a];
             u[a] = (double)(row->levels[k] - rep->lower[k]) / (rep->upper[k] - rep->lower[k]);
         }
         size_t j = 0;
-        while (j < m->n && memcmp(m->c + j * d, u, sizeof *u * (size_t)d) != 0)
+        while (j < m->n && memcmp(m->x + j * d, u, sizeof *u * (size_t)d) != 0)
             j++;
-        y[j] += row->mean;
-        cnt[j] += 1;
+        m->y[j] += row->mean;
+        count[j] += 1;
         m->n += j == m->n;
     }
-    double mean = 0, sd = 0;
-    for (size_t j = 0; j < m->n; j++)
-        mean += (y[j] /= cnt[j]) / (double)m->n;
-    for (size_t j = 0; j < m->n; j++)
-        sd += (y[j] - mean) * (y[j] - mean);
-    sd = sqrt(sd / (double)(m->n > 1 ? m->n - 1 : 1));
-    for (size_t j = 0; j < m->n; j++)
-        y[j] = sd > 0 ? (y[j] - mean) / sd : 0;
-    free(cnt);
-    *y_out = y;
+    standardise(m, count);
+    free(count);
     return GANHPO_SUCCESS;
 }
 
@@ -188,14 +142,14 @@ static ganhpo_status sobol_of_surrogate(analysis_report *rep)
 {
     int active[GANHPO_SPACE_MAX_DIMS];
     double s1[GANHPO_SPACE_MAX_DIMS], st1[GANHPO_SPACE_MAX_DIMS];
-    rbf_model m = {.d = active_params(rep, active)};
-    double *y = NULL;
+    fit_data m = {.d = active_params(rep, active)};
+    ganhpo_rbf *rbf = NULL;
     ganhpo_status st = GANHPO_SUCCESS;
     if (m.d == 0) {
         analysis_note(rep, "No Sobol indices: every parameter has a single level.");
         return GANHPO_SUCCESS;
     }
-    GH_CHECK_GOTO(rbf_data(rep, active, &m, &y), st, done);
+    GH_CHECK_GOTO(collect(rep, active, &m), st, done);
     if (m.n < (size_t)m.d + 2) {
         analysis_note(rep,
                       "No Sobol indices: %zu distinct successful points, a surrogate in "
@@ -203,19 +157,24 @@ static ganhpo_status sobol_of_surrogate(analysis_report *rep)
                       m.n, m.d, m.d + 2);
         goto done;
     }
-    m.coef = malloc(sizeof *m.coef * (m.n + (size_t)m.d + 1));
-    if (!m.coef)
-        GH_RAISE_GOTO(st, done, GANHPO_ERR_ALLOC, "out of memory for the surrogate");
-    GH_CHECK_GOTO(rbf_solve(&m, y), st, done);
-    GH_CHECK_GOTO(ganhpo_analysis_sobol(rbf_eval, &m, m.d, (size_t)rep->o->sobol_samples, s1, st1),
+    GH_CHECK_GOTO(ganhpo_rbf_create(m.d, 1e-10, &rbf), st, done);
+    for (size_t j = 0; j < m.n; j++)
+        GH_CHECK_GOTO(ganhpo_rbf_add_point(rbf, m.x + j * m.d), st, done);
+    GH_CHECK_GOTO(ganhpo_rbf_fit(rbf, m.y), st, done);
+    GH_CHECK_GOTO(ganhpo_analysis_sobol(rbf_eval, rbf, m.d, (size_t)rep->o->sobol_samples, s1, st1),
                   st, done);
     for (int a = 0; a < m.d; a++) {
+        if (!isfinite(s1[a]) || !isfinite(st1[a]))
+            GH_RAISE_GOTO(st, done, GANHPO_ERR_NUMERIC,
+                          "Sobol indices of %s are not finite: the surrogate failed to predict",
+                          rep->r->names[active[a]]);
         rep->sobol_first[active[a]] = s1[a];
         rep->sobol_total[active[a]] = st1[a];
     }
     rep->have_sobol = 1;
 done:
-    free(m.c), free(m.coef), free(y);
+    ganhpo_rbf_destroy(&rbf);
+    free(m.x), free(m.y);
     return st;
 }
 
@@ -238,10 +197,11 @@ ganhpo_status analysis_figure_sobol(analysis_report *rep)
              "%d quasi-random base samples on a cubic RBF surrogate fitted to the successful "
              "points; a total well above the first order means interactions.",
              rep->o->sobol_samples);
-    fprintf(gp, "set style data histogram\nset style histogram cluster gap 1\n"
-                "set style fill solid 0.7 border -1\nset yrange [0:*]\nset grid ytics\n"
-                "set ylabel 'index'\nset key top right\nset xtics rotate by -30\n"
-                "plot 'sobol.csv' using 'first':xtic(1) lc rgb '#4477aa' title 'first order', "
-                "\\\n     '' using 'total' lc rgb '#cc3311' title 'total'\n");
+    fprintf(gp,
+            "set style data histogram\nset style histogram cluster gap 1\n"
+            "set style fill solid 0.7 border -1\nset yrange [*:*]\nset xzeroaxis\nset grid ytics\n"
+            "set ylabel 'index'\nset key top right\nset xtics rotate by -30\n"
+            "plot 'sobol.csv' using 'first':xtic(1) lc rgb '#4477aa' title 'first order', "
+            "\\\n     '' using 'total' lc rgb '#cc3311' title 'total'\n");
     return analysis_figure_finish(rep, fig, gp);
 }
