@@ -1,7 +1,9 @@
 /* ganhpo report: the figures, tables and index.html of a study's run directory. */
 #include "cli/cli.h"
 #include "ganhpo/analysis.h"
+#include "ganhpo/study.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +14,8 @@ static void help(void)
            "Reads RUN_DIR/results.csv (a finished, running or interrupted study) and writes\n"
            "RUN_DIR/report/: every figure as PNG and SVG with the gnuplot script and the CSV\n"
            "files behind it, and index.html with the study summary and the best points.\n"
+           "The study file beside results.csv (study.cfg, or the only *.cfg there) gives the\n"
+           "space, the design size, the budget and the name.\n"
            "Failed evaluations are counted and listed, never plotted.\n\n"
            "  --threshold Q  quantile of mean W1 that marks the best points in the\n"
            "                 sensitivity figures, 0 < Q <= 1 (default 0.1, the best decile)\n"
@@ -37,6 +41,56 @@ static int number(const char *opt, const char *s, double lo, double hi, double *
 typedef struct {
     const char *run_dir, *threshold, *initial, *output;
 } report_args;
+
+/* The study file the run left beside results.csv: study.cfg, else the only *.cfg there.
+ * Returns 1 with its name in `name`, 0 when there is none (or several). */
+static int find_study_file(const char *run_dir, char *name, size_t size)
+{
+    DIR *d = opendir(run_dir);
+    if (!d)
+        return 0;
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        size_t len = strlen(e->d_name);
+        if (len <= 4 || strcmp(e->d_name + len - 4, ".cfg") != 0)
+            continue;
+        if (strcmp(e->d_name, "study.cfg") == 0) {
+            n = 1;
+            snprintf(name, size, "%s", e->d_name);
+            break;
+        }
+        if (n++ == 0)
+            snprintf(name, size, "%s", e->d_name);
+    }
+    closedir(d);
+    return n == 1;
+}
+
+/* What the study file tells the report: name, space, design size, budget, trials. */
+static ganhpo_status read_study(const char *run_dir, const char *file, ganhpo_report_options *o)
+{
+    char path[2048];
+    snprintf(path, sizeof path, "%s/%s", run_dir, file);
+    ganhpo_study_config *cfg = malloc(sizeof *cfg);
+    if (!cfg)
+        GH_RAISE(GANHPO_ERR_ALLOC, "out of memory reading %s", path);
+    ganhpo_status st = ganhpo_study_load(path, cfg);
+    if (st == GANHPO_SUCCESS) {
+        snprintf(o->name, sizeof o->name, "%s", cfg->study.name);
+        snprintf(o->study_file, sizeof o->study_file, "%s", file);
+        snprintf(o->objective, sizeof o->objective, "%s",
+                 ganhpo_objective_function_name(cfg->objective.function));
+        o->has_space = 1;
+        o->space = cfg->space;
+        o->initial = cfg->search.initial;
+        o->budget = cfg->search.budget;
+        o->trials = cfg->study.trials;
+        o->kappa = cfg->search.kappa;
+    }
+    free(cfg);
+    GH_CHECK(st);
+    return GANHPO_SUCCESS;
+}
 
 static int parse(int argc, char **argv, report_args *a)
 {
@@ -73,6 +127,10 @@ int ganhpo_cmd_report(int argc, char **argv)
         return rc == 1 ? 0 : rc;
     ganhpo_report_options o;
     ganhpo_analysis_report_options_default(&o);
+    char study_file[256];
+    if (find_study_file(a.run_dir, study_file, sizeof study_file) &&
+        read_study(a.run_dir, study_file, &o) != GANHPO_SUCCESS)
+        return ganhpo_cli_fail();
     double initial = 0;
     if (a.threshold && number("threshold", a.threshold, 1e-9, 1, &o.threshold))
         return GANHPO_EXIT_USAGE;
