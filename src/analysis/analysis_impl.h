@@ -103,6 +103,17 @@ ganhpo_status analysis_figure_scan(analysis_report *rep);
 ganhpo_status analysis_figure_sobol(analysis_report *rep);
 
 /* --- html.c --- */
+
+/* The report's index.html. */
 ganhpo_status analysis_write_index(const analysis_report *rep);
+
+/* Starts a page: doctype, inline style, <title> and <h1> (title escaped). */
+void analysis_html_begin(FILE *f, const char *title);
+
+/* A figure: its PNG at the declared size, caption and links to SVG, script and CSV. */
+void analysis_html_figure(FILE *f, const analysis_figure *g);
+
+/* Creates directory `dir` if missing (not its parents). */
+ganhpo_status analysis_make_dir(const char *dir);
 
 #endif

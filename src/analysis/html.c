@@ -15,6 +15,15 @@ static const char *style =
     "th{background:#eee}td.l,th.l{text-align:left}img{max-width:100%;height:auto}"
     "figure{margin:1em 0 2em}figcaption{max-width:1000px}.files{font-size:90%}";
 
+void analysis_html_begin(FILE *f, const char *title)
+{
+    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>", f);
+    analysis_html_text(f, title);
+    fprintf(f, " - ganhpo</title>\n<style>%s</style>\n</head>\n<body>\n<h1>", style);
+    analysis_html_text(f, title);
+    fputs("</h1>\n", f);
+}
+
 static int by_objective(const void *a, const void *b)
 {
     const ganhpo_result_row *x = *(const ganhpo_result_row *const *)a;
@@ -155,7 +164,7 @@ static ganhpo_status write_points(FILE *f, const analysis_report *rep)
     return GANHPO_SUCCESS;
 }
 
-static void write_figure(FILE *f, const analysis_figure *g)
+void analysis_html_figure(FILE *f, const analysis_figure *g)
 {
     fputs("<figure>\n<h2>", f);
     analysis_html_text(f, g->title);
@@ -217,19 +226,14 @@ ganhpo_status analysis_write_index(const analysis_report *rep)
 {
     FILE *f;
     GH_CHECK(analysis_open(rep->dir, "index.html", &f));
-    const char *name = rep->o->name[0] ? rep->o->name : "study";
-    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>", f);
-    analysis_html_text(f, name);
-    fprintf(f, " - ganhpo report</title>\n<style>%s</style>\n</head>\n<body>\n<h1>", style);
-    analysis_html_text(f, name);
-    fputs("</h1>\n", f);
+    analysis_html_begin(f, rep->o->name[0] ? rep->o->name : "study");
     write_summary(f, rep);
     if (rep->notes[0])
         fprintf(f, "<ul>\n%s</ul>\n", rep->notes);
     write_space(f, rep);
     ganhpo_status st = write_points(f, rep);
     for (int i = 0; i < rep->n_figs && st == GANHPO_SUCCESS; i++)
-        write_figure(f, &rep->figs[i]);
+        analysis_html_figure(f, &rep->figs[i]);
     write_sobol(f, rep);
     write_failed(f, rep->r);
     fputs("<p class=files>All figures: <a href=\"figures.csv\">figures.csv</a>", f);

@@ -109,7 +109,7 @@ static ganhpo_status write_manifest(const analysis_report *rep)
     return analysis_close(f, rep->dir, "figures.csv");
 }
 
-static ganhpo_status make_dir(const char *dir)
+ganhpo_status analysis_make_dir(const char *dir)
 {
     if (mkdir(dir, 0755) != 0 && errno != EEXIST)
         GH_RAISE(GANHPO_ERR_IO, "cannot create directory %s: %s", dir, strerror(errno));
@@ -147,7 +147,7 @@ ganhpo_status ganhpo_analysis_report(const ganhpo_results *r, const ganhpo_repor
                  o->threshold, o->sobol_samples);
     if (r->n_params == 0)
         GH_RAISE(GANHPO_ERR_RESULTS, "%s has no level_ columns: nothing to analyse", r->path);
-    GH_CHECK(make_dir(dir));
+    GH_CHECK(analysis_make_dir(dir));
     GH_CHECK(ganhpo_analysis_check_gnuplot());
     analysis_report *rep = calloc(1, sizeof *rep);
     if (!rep)
