@@ -86,6 +86,10 @@ static ganhpo_status read_study(const char *run_dir, const char *file, ganhpo_re
         o->budget = cfg->search.budget;
         o->trials = cfg->study.trials;
         o->kappa = cfg->search.kappa;
+        if (cfg->study.kind == GANHPO_STUDY_SCAN) {
+            snprintf(o->scan_param, sizeof o->scan_param, "%s", cfg->scan.parameter);
+            o->scan_log = cfg->scan.log;
+        }
     }
     free(cfg);
     GH_CHECK(st);
