@@ -23,15 +23,15 @@ enum { GANHPO_DATASET_MAX_COLUMNS = 32 };
 
 /* The study file's `data` section. */
 typedef struct {
-    ganhpo_dataset_source source;              /* data.source */
-    long long events;                          /* data.events: generated events (generators) */
-    char file[1024];                           /* data.file (columns, herwig) */
+    ganhpo_dataset_source source; /* data.source */
+    long long events;             /* data.events: generated events (generators) */
+    char file[1024];              /* data.file (columns, herwig) */
     int condition_columns[GANHPO_DATASET_MAX_COLUMNS]; /* data.condition_columns (columns) */
     int n_condition_columns;
-    int target_columns[GANHPO_DATASET_MAX_COLUMNS];    /* data.target_columns (columns) */
+    int target_columns[GANHPO_DATASET_MAX_COLUMNS]; /* data.target_columns (columns) */
     int n_target_columns;
-    long long max_events;                      /* data.max_events: 0 = every event of a file */
-    long long validation;                      /* data.validation: validation events */
+    long long max_events; /* data.max_events: 0 = every event of a file */
+    long long validation; /* data.validation: validation events */
 } ganhpo_dataset_options;
 
 /* Fills the defaults: hadronization, 100000 events, validation 5000. */
@@ -115,7 +115,7 @@ typedef struct {
     const float *train_condition, *train_target; /* scaled to [-1, 1] */
     const float *val_condition, *val_target;     /* scaled with the training scalers */
     const float *val_condition_physical, *val_target_physical; /* physical units */
-    ganhpo_scaler condition_scaler, target_scaler; /* fitted on the training part */
+    ganhpo_scaler condition_scaler, target_scaler;             /* fitted on the training part */
 } ganhpo_dataset_split;
 
 /* Seeded shuffle of all events, the first `validation` of them become the validation set
