@@ -8,8 +8,10 @@
 /* A sub-command: argv[0] is the command's name. Returns the process exit status. */
 typedef int (*ganhpo_cli_fn)(int argc, char **argv);
 
+int ganhpo_cmd_data(int argc, char **argv);
 int ganhpo_cmd_devices(int argc, char **argv);
 int ganhpo_cmd_version(int argc, char **argv);
+int ganhpo_cmd_wdist(int argc, char **argv);
 
 /* Exit status for misuse of the command line, and for a failed run. */
 enum { GANHPO_EXIT_FAILURE = 1, GANHPO_EXIT_USAGE = 2 };

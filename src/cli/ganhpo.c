@@ -12,8 +12,10 @@ typedef struct {
 } command;
 
 static const command commands[] = {
+    {"data", ganhpo_cmd_data, "write generated events to a file (columns format)"},
     {"devices", ganhpo_cmd_devices, "list OpenCL devices and the one that would be chosen"},
     {"version", ganhpo_cmd_version, "print the version and the libraries it was built with"},
+    {"wdist", ganhpo_cmd_wdist, "per-column Wasserstein distances between two event files"},
 };
 
 static void usage(FILE *f)
