@@ -134,8 +134,7 @@ ganhpo_status ganhpo_dataset_write_columns(const ganhpo_dataset *ds, const char 
     if (!f)
         GH_RAISE(GANHPO_ERR_IO, "cannot write '%s': %s", path, strerror(errno));
     int nc = ds->n_condition, nt = ds->n_target;
-    fprintf(f, "# %zu events; condition columns 0..%d, target columns %d..%d:", ds->n, nc - 1, nc,
-            nc + nt - 1);
+    fprintf(f, "# %zu events, %d condition then %d target columns:", ds->n, nc, nt);
     for (int i = 0; i < nc + nt; i++)
         fprintf(f, " %s", ds->names[i]);
     fputc('\n', f);
