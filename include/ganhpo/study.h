@@ -40,6 +40,14 @@ typedef struct {
     ganhpo_coord_options parallel;
 } ganhpo_study_config;
 
+/* Defaults of the `study`, `device` and `output` sections: name "" (the loader uses the
+ * study file's base name), kind search, seed 1, repeats 1, trials 5, the default device
+ * rule, no profiling, output directory "" (the loader uses runs/<study.name>), weights saved. */
+void ganhpo_study_options_default(ganhpo_study_options *o);
+
+/* Every section's defaults (an empty space). */
+void ganhpo_study_config_default(ganhpo_study_config *cfg);
+
 /* Reads and validates a study file: libconfig syntax, unknown sections and keys, types,
  * ranges and consistency between sections. Errors name file, line and key. */
 ganhpo_status ganhpo_study_load(const char *path, ganhpo_study_config *out);

@@ -12,6 +12,7 @@ typedef struct {
 } command;
 
 static const command commands[] = {
+    {"check", ganhpo_cmd_check, "validate a study file and print it with every default"},
     {"data", ganhpo_cmd_data, "write generated events to a file (columns format)"},
     {"devices", ganhpo_cmd_devices, "list OpenCL devices and the one that would be chosen"},
     {"version", ganhpo_cmd_version, "print the version and the libraries it was built with"},
