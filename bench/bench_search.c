@@ -100,8 +100,8 @@ static int listed(const char *list, const char *name)
     return 0;
 }
 
-static void bench(const problem *p, int strategy, int repeats, int budget,
-                  unsigned long long seed, int *failures)
+static void bench(const problem *p, int strategy, int repeats, int budget, unsigned long long seed,
+                  int *failures)
 {
     double best[64][N_CHECK];
     double t0 = now();

@@ -23,9 +23,11 @@ typedef struct {
     double noise;          /* objective.noise: std of Gaussian noise added (analytic) */
     double duration;       /* objective.duration: mean seconds an evaluation sleeps (analytic) */
     double duration_sigma; /* objective.duration_sigma: log-normal spread of that duration */
+    long long fail_every;  /* objective.fail_every: points whose level sum is a multiple of it
+                              fail (analytic; 0 = none), to exercise failure handling */
 } ganhpo_objective_options;
 
-/* Defaults: the GAN objective, no noise, no duration. */
+/* Defaults: the GAN objective, no noise, no duration, no failures. */
 void ganhpo_objective_options_default(ganhpo_objective_options *o);
 
 /* Reads the `objective` section (NULL = absent) and validates it. */
@@ -94,8 +96,8 @@ void ganhpo_objective_destroy(ganhpo_objective **obj);
 /* Evaluates `trials` trials (1..GANHPO_OBJECTIVE_MAX_TRIALS) of the point `levels` into
  * *out and measures its wall time. A trial with a non-finite value is marked failed; an
  * evaluation whose trials all failed is failed. */
-ganhpo_status ganhpo_objective_evaluate(ganhpo_objective *obj, const long long *levels,
-                                        int trials, unsigned long long seed, int worker,
+ganhpo_status ganhpo_objective_evaluate(ganhpo_objective *obj, const long long *levels, int trials,
+                                        unsigned long long seed, int worker,
                                         ganhpo_objective_result *out);
 
 /* Mean and sample standard deviation (n - 1; 0 for one) over the ok trials and

@@ -7,11 +7,7 @@
 #include "ganhpo/space.h"
 #include "ganhpo/status.h"
 
-typedef enum {
-    GANHPO_SEARCH_RANDOM,
-    GANHPO_SEARCH_RBF,
-    GANHPO_SEARCH_GP
-} ganhpo_search_strategy;
+typedef enum { GANHPO_SEARCH_RANDOM, GANHPO_SEARCH_RBF, GANHPO_SEARCH_GP } ganhpo_search_strategy;
 
 typedef enum { GANHPO_SEARCH_DESIGN_LHS, GANHPO_SEARCH_DESIGN_RANDOM } ganhpo_search_design;
 
@@ -21,11 +17,11 @@ enum { GANHPO_SEARCH_MAX_STRATEGIES = 3 };
 typedef struct {
     ganhpo_search_strategy strategies[GANHPO_SEARCH_MAX_STRATEGIES]; /* search.strategies */
     int n_strategies;
-    int budget;             /* search.budget: evaluations per search, design included */
-    int initial;            /* search.initial: points of the initial design */
+    int budget;                  /* search.budget: evaluations per search, design included */
+    int initial;                 /* search.initial: points of the initial design */
     ganhpo_search_design design; /* search.design: "lhs" or "random" */
-    double kappa;           /* search.kappa: minimise mean + kappa * std */
-    double time_limit;      /* search.time_limit: seconds of wall time, 0 = none */
+    double kappa;                /* search.kappa: minimise mean + kappa * std */
+    double time_limit;           /* search.time_limit: seconds of wall time, 0 = none */
 } ganhpo_search_options;
 
 /* Defaults: strategies ["rbf"], budget 50, initial 10, lhs, kappa 0, no time limit. */
@@ -36,8 +32,7 @@ ganhpo_status ganhpo_search_set_from_config(ganhpo_search_options *o,
                                             const config_setting_t *section);
 
 /* Writes every option into the (empty) group `section`. */
-ganhpo_status ganhpo_search_write_config(const ganhpo_search_options *o,
-                                         config_setting_t *section);
+ganhpo_status ganhpo_search_write_config(const ganhpo_search_options *o, config_setting_t *section);
 
 /* "random", "rbf" or "gp". */
 const char *ganhpo_search_strategy_name(ganhpo_search_strategy s);
@@ -57,9 +52,8 @@ typedef struct ganhpo_search ganhpo_search;
 /* A search of `strategy` over `space` with the budget, design size, design kind and kappa
  * of `o` (both copied; o->strategies is ignored). Randomness from (seed, repeat, strategy). */
 ganhpo_status ganhpo_search_create(const ganhpo_space_options *space,
-                                   const ganhpo_search_options *o,
-                                   ganhpo_search_strategy strategy, unsigned long long seed,
-                                   int repeat, ganhpo_search **out);
+                                   const ganhpo_search_options *o, ganhpo_search_strategy strategy,
+                                   unsigned long long seed, int repeat, ganhpo_search **out);
 
 /* Frees the search; accepts NULL and nulls the pointer. */
 void ganhpo_search_destroy(ganhpo_search **s);

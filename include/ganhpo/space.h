@@ -11,9 +11,9 @@ enum { GANHPO_SPACE_MAX_DIMS = 32, GANHPO_SPACE_NAME_SIZE = 32 };
 
 typedef struct {
     char name[GANHPO_SPACE_NAME_SIZE];
-    long long lower;  /* lowest level */
-    long long upper;  /* highest level */
-    double scaling;   /* value = level * scaling */
+    long long lower; /* lowest level */
+    long long upper; /* highest level */
+    double scaling;  /* value = level * scaling */
 } ganhpo_space_param;
 
 /* The study file's `space` list. */

@@ -47,10 +47,10 @@ ganhpo_status ganhpo_rbf_predict(const ganhpo_rbf *rbf, int n, const double *x, 
 enum { GANHPO_GP_MAX_DIMS = 32 };
 
 typedef struct {
-    double mean;                                /* constant prior mean */
-    double signal;                              /* signal variance */
-    double noise;                               /* noise variance */
-    double lengthscale[GANHPO_GP_MAX_DIMS];     /* per coordinate, unit-box units */
+    double mean;                            /* constant prior mean */
+    double signal;                          /* signal variance */
+    double noise;                           /* noise variance */
+    double lengthscale[GANHPO_GP_MAX_DIMS]; /* per coordinate, unit-box units */
 } ganhpo_gp_hyper;
 
 typedef struct ganhpo_gp ganhpo_gp;

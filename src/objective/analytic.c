@@ -6,6 +6,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -107,6 +108,13 @@ static ganhpo_status analytic_evaluate(void *ctx, const long long *levels, const
     double u[GANHPO_SPACE_MAX_DIMS];
     ganhpo_space_to_unit(&a->space, levels, u);
     double f = ganhpo_objective_analytic_value(a->opts.function, a->space.n_params, u);
+    long long sum = 0;
+    for (int i = 0; i < a->space.n_params; i++)
+        sum += levels[i];
+    if (a->opts.fail_every > 0 && sum % a->opts.fail_every == 0) {
+        out->ok = 0;
+        snprintf(out->reason, sizeof out->reason, "fail_every");
+    }
     for (int t = 0; t < trials; t++) {
         double noise = 0.0;
         if (a->opts.noise > 0.0) {

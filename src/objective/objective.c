@@ -84,13 +84,13 @@ static void settle(ganhpo_objective_result *r)
     }
 }
 
-ganhpo_status ganhpo_objective_evaluate(ganhpo_objective *obj, const long long *levels,
-                                        int trials, unsigned long long seed, int worker,
+ganhpo_status ganhpo_objective_evaluate(ganhpo_objective *obj, const long long *levels, int trials,
+                                        unsigned long long seed, int worker,
                                         ganhpo_objective_result *out)
 {
     if (trials < 1 || trials > GANHPO_OBJECTIVE_MAX_TRIALS)
-        GH_RAISE(GANHPO_ERR_ARGUMENT, "trials must be 1..%d (got %d)",
-                 GANHPO_OBJECTIVE_MAX_TRIALS, trials);
+        GH_RAISE(GANHPO_ERR_ARGUMENT, "trials must be 1..%d (got %d)", GANHPO_OBJECTIVE_MAX_TRIALS,
+                 trials);
     if (!ganhpo_space_contains(&obj->space, levels))
         GH_RAISE(GANHPO_ERR_ARGUMENT, "the point to evaluate lies outside the space");
     double values[GANHPO_SPACE_MAX_DIMS];

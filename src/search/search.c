@@ -143,9 +143,8 @@ static ganhpo_status init(ganhpo_search *s, unsigned long long seed, int repeat)
 }
 
 ganhpo_status ganhpo_search_create(const ganhpo_space_options *space,
-                                   const ganhpo_search_options *o,
-                                   ganhpo_search_strategy strategy, unsigned long long seed,
-                                   int repeat, ganhpo_search **out)
+                                   const ganhpo_search_options *o, ganhpo_search_strategy strategy,
+                                   unsigned long long seed, int repeat, ganhpo_search **out)
 {
     *out = NULL;
     if (space->n_params < 1 || space->n_params > GANHPO_SPACE_MAX_DIMS || o->budget < 1 ||
@@ -195,8 +194,8 @@ static void random_levels(ganhpo_search *s, long long *lv)
 {
     for (int i = 0; i < s->d; i++) {
         const ganhpo_space_param *p = &s->space.params[i];
-        lv[i] = p->lower + (long long)gsl_rng_uniform_int(s->rng, (unsigned long)(p->upper -
-                                                                                   p->lower + 1));
+        lv[i] = p->lower +
+                (long long)gsl_rng_uniform_int(s->rng, (unsigned long)(p->upper - p->lower + 1));
     }
 }
 

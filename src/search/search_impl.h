@@ -14,10 +14,10 @@ struct ganhpo_search {
     ganhpo_space_options space;
     ganhpo_search_options opts;
     ganhpo_search_strategy strategy;
-    int d;                               /* parameters */
-    int na;                              /* non-fixed parameters: the surrogate's coordinates */
-    int active[GANHPO_SPACE_MAX_DIMS];   /* their indices */
-    double size;                         /* lattice points */
+    int d;                             /* parameters */
+    int na;                            /* non-fixed parameters: the surrogate's coordinates */
+    int active[GANHPO_SPACE_MAX_DIMS]; /* their indices */
+    double size;                       /* lattice points */
     gsl_rng *rng;
 
     long long *design; /* n_design x d */

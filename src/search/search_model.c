@@ -17,12 +17,23 @@ static const double SIGMA_MAX = 0.2, SIGMA_MIN = 0.2 / 64.0;
 enum { SUCCESS_TOLERANCE = 3, FAILURE_TOLERANCE_MIN = 4 };
 /* Candidates per proposal: 100 per coordinate, within bounds that keep a proposal cheap. */
 enum { CANDIDATES_PER_DIM = 100, CANDIDATES_MIN = 500, CANDIDATES_MAX = 3000 };
-/* One candidate in UNIFORM_SHARE is uniform over the box (global exploration). */
+/* One candidate in UNIFORM_SHARE is uniform over the box (global exploration). For rbf
+ * they join only when the merit weight is at least UNIFORM_WEIGHT: then a far candidate
+ * must win on its predicted value; with the distance term dominant it would win merely for
+ * being far, and the benchmarks show that wastes evaluations. */
 enum { UNIFORM_SHARE = 10 };
+static const double UNIFORM_WEIGHT = 0.8;
 /* The rbf merit weight cycle: from exploring (0.3) to exploiting (0.95). */
 static const double WEIGHTS[] = {0.3, 0.5, 0.8, 0.95};
 /* GP hyperparameters are re-chosen after this many new points (cheap refits between). */
 enum { GP_TUNE_EVERY = 5, GP_RESTARTS = 2 };
+
+/* The merit weight of the next proposal; counting proposals and observations alike keeps it
+ * a function of the log on resume. */
+static double merit_weight(const ganhpo_search *s)
+{
+    return WEIGHTS[(s->n_observed + s->n_pending) % (int)(sizeof WEIGHTS / sizeof *WEIGHTS)];
+}
 
 void ganhpo_search_adapt_step(ganhpo_search *s, double v, double previous_best)
 {
@@ -112,10 +123,11 @@ static double nearest(const ganhpo_search *s, const double *u)
 static void generate(ganhpo_search *s, int want, candidates *c)
 {
     double p = perturb_probability(s), u[GANHPO_SPACE_MAX_DIMS];
+    int uniform = s->strategy == GANHPO_SEARCH_GP || merit_weight(s) >= UNIFORM_WEIGHT;
     c->n = 0;
     for (int k = 0; k < want; k++) {
         long long *lv = c->levels + (size_t)c->n * s->d;
-        if (k % UNIFORM_SHARE == UNIFORM_SHARE - 1) {
+        if (uniform && k % UNIFORM_SHARE == UNIFORM_SHARE - 1) {
             for (int i = 0; i < s->d; i++) {
                 const ganhpo_space_param *q = &s->space.params[i];
                 lv[i] = q->lower + (long long)gsl_rng_uniform_int(
@@ -167,7 +179,7 @@ static int pick_rbf(const ganhpo_search *s, const candidates *c)
         dmin = fmin(dmin, c->dist[k]);
         dmax = fmax(dmax, c->dist[k]);
     }
-    double w = WEIGHTS[(s->n_observed + s->n_pending) % (int)(sizeof WEIGHTS / sizeof *WEIGHTS)];
+    double w = merit_weight(s);
     int best = -1;
     double best_merit = INFINITY;
     for (int k = 0; k < c->n; k++) {

@@ -103,8 +103,8 @@ static int seen_before(const long long *pts, int k, int d)
 static void random_point(const ganhpo_space_options *s, gsl_rng *r, long long *out)
 {
     for (int i = 0; i < s->n_params; i++)
-        out[i] = s->params[i].lower + (long long)gsl_rng_uniform_int(
-                                          r, (unsigned long)levels_of(&s->params[i]));
+        out[i] = s->params[i].lower +
+                 (long long)gsl_rng_uniform_int(r, (unsigned long)levels_of(&s->params[i]));
 }
 
 /* Replaces every point equal to an earlier one by a fresh random point (the lattice has
@@ -141,8 +141,7 @@ static void latin_draw(const ganhpo_space_options *s, gsl_rng *r, int n, size_t 
     }
 }
 
-static double min_distance(const ganhpo_space_options *s, int n, const long long *pts,
-                           double *unit)
+static double min_distance(const ganhpo_space_options *s, int n, const long long *pts, double *unit)
 {
     int d = s->n_params;
     for (int k = 0; k < n; k++)
@@ -190,8 +189,7 @@ static int tail_full_rank(const ganhpo_space_options *s, int n, const double *un
     return ok;
 }
 
-static ganhpo_status latin_design(const ganhpo_space_options *s, gsl_rng *r, int n,
-                                  long long *out)
+static ganhpo_status latin_design(const ganhpo_space_options *s, gsl_rng *r, int n, long long *out)
 {
     size_t d = (size_t)s->n_params;
     long long *pts = malloc(sizeof(long long) * d * (size_t)n);
@@ -233,8 +231,9 @@ ganhpo_status ganhpo_space_design(const ganhpo_space_options *s, int latin, int 
                                   int *n_out)
 {
     if (s->n_params < 1 || n < 1)
-        GH_RAISE(GANHPO_ERR_ARGUMENT, "a design needs at least one parameter and one point "
-                                      "(got %d parameters, %d points)",
+        GH_RAISE(GANHPO_ERR_ARGUMENT,
+                 "a design needs at least one parameter and one point "
+                 "(got %d parameters, %d points)",
                  s->n_params, n);
     double size = ganhpo_space_size(s);
     if (size <= (double)n) {
@@ -246,8 +245,8 @@ ganhpo_status ganhpo_space_design(const ganhpo_space_options *s, int latin, int 
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     if (!r)
         GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for a random number generator");
-    unsigned long long k = ganhpo_space_seed(ganhpo_space_seed(seed, (unsigned long long)repeat),
-                                             DESIGN_TAG);
+    unsigned long long k =
+        ganhpo_space_seed(ganhpo_space_seed(seed, (unsigned long long)repeat), DESIGN_TAG);
     gsl_rng_set(r, (unsigned long)(k ^ (k >> 32)));
     ganhpo_status st = GANHPO_SUCCESS;
     if (latin)

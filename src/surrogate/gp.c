@@ -36,8 +36,7 @@ ganhpo_status ganhpo_gp_create(int dims, ganhpo_gp **out)
 {
     *out = NULL;
     if (dims < 1 || dims > GANHPO_GP_MAX_DIMS)
-        GH_RAISE(GANHPO_ERR_ARGUMENT, "a GP needs 1..%d dims (got %d)", GANHPO_GP_MAX_DIMS,
-                 dims);
+        GH_RAISE(GANHPO_ERR_ARGUMENT, "a GP needs 1..%d dims (got %d)", GANHPO_GP_MAX_DIMS, dims);
     ganhpo_gp *g = calloc(1, sizeof *g);
     if (!g)
         GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for a GP");
@@ -152,8 +151,7 @@ ganhpo_status ganhpo_gp_fit(ganhpo_gp *g, int n, const double *x, const double *
     g->lml = factor_covariance(&g->h, n, g->dims, g->x, g->y, g->chol, g->alpha);
     if (isnan(g->lml)) {
         release_fit(g);
-        GH_RAISE(GANHPO_ERR_SINGULAR, "the GP covariance of %d points is not positive definite",
-                 n);
+        GH_RAISE(GANHPO_ERR_SINGULAR, "the GP covariance of %d points is not positive definite", n);
     }
     g->fitted = 1;
     return GANHPO_SUCCESS;
@@ -387,8 +385,12 @@ ganhpo_status ganhpo_gp_optimize(ganhpo_gp *g, int n, const double *x, const dou
     for (int a = 0; a < n; a++)
         var += (y[a] - mean) * (y[a] - mean) / (n - 1);
     double ys2 = var > 0 && isfinite(var) ? var : 1.0, ys = sqrt(ys2);
-    opt_ctx c = {n, g->dims, x, malloc(sizeof(double) * (size_t)n),
-                 gsl_matrix_alloc((size_t)n, (size_t)n), gsl_matrix_alloc((size_t)n, (size_t)n),
+    opt_ctx c = {n,
+                 g->dims,
+                 x,
+                 malloc(sizeof(double) * (size_t)n),
+                 gsl_matrix_alloc((size_t)n, (size_t)n),
+                 gsl_matrix_alloc((size_t)n, (size_t)n),
                  gsl_vector_alloc((size_t)n)};
     ganhpo_status st = GANHPO_SUCCESS;
     if (!c.y || !c.k || !c.kinv || !c.alpha)
