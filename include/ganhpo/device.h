@@ -36,9 +36,9 @@ typedef struct {
     char opencl_c_version[128]; /* CL_DEVICE_OPENCL_C_VERSION */
     ganhpo_device_type type;
     unsigned compute_units;
-    unsigned long long global_mem;   /* bytes */
-    unsigned long long local_mem;    /* bytes */
-    unsigned long long max_alloc;    /* bytes, largest single buffer */
+    unsigned long long global_mem; /* bytes */
+    unsigned long long local_mem;  /* bytes */
+    unsigned long long max_alloc;  /* bytes, largest single buffer */
     size_t max_work_group_size;
 } ganhpo_device_info;
 
@@ -86,7 +86,8 @@ ganhpo_status ganhpo_device_build(ganhpo_device *dev, const char *label, const c
 /* The program made of cl/common.h, the #define prelude `defines` and cl/<name>.cl, built
  * once per device and prelude and cached in dev (the device owns it: do not release).
  * Sources are the copies embedded at build time, or the files of GANHPO_KERNEL_DIR when
- * that environment variable is set. */
+ * that environment variable is set. A line `#include "X"` in cl/<name>.cl is replaced by
+ * cl/X (one level deep; e.g. "philox.h", see rng.h). */
 ganhpo_status ganhpo_device_program(ganhpo_device *dev, const char *name, const char *defines,
                                     cl_program *out);
 
@@ -95,8 +96,7 @@ ganhpo_status ganhpo_device_kernel(ganhpo_device *dev, const char *program, cons
                                    const char *kernel, cl_kernel *out);
 
 /* Allocates a device buffer; on failure the error names `what` and its size in bytes. */
-ganhpo_status ganhpo_device_alloc(ganhpo_device *dev, const char *what, size_t bytes,
-                                  cl_mem *out);
+ganhpo_status ganhpo_device_alloc(ganhpo_device *dev, const char *what, size_t bytes, cl_mem *out);
 
 /* Rounds `n` up to a multiple of `m` (work-size helper). */
 size_t ganhpo_device_round_up(size_t n, size_t m);
