@@ -31,7 +31,7 @@ int main(void)
     char frag[8] = {0};
     for (int i = 0; i < 4 && list[0].name[i]; i++)
         frag[i] = (char)((list[0].name[i] >= 'a' && list[0].name[i] <= 'z') ? list[0].name[i] - 32
-                                                                              : list[0].name[i]);
+                                                                            : list[0].name[i]);
     CHECK_OK(ganhpo_device_match(list, n, frag, m, &nm));
     CHECK(nm >= 1 && m[0] == 0);
 

@@ -46,7 +46,7 @@ static void fill(float *x, size_t n, unsigned long long seed, int kind, float sh
 
 static void random_samples(void)
 {
-    static const size_t sizes[][2] = {{1000, 1000}, {1000, 777}, {1, 50},    {50, 1},
+    static const size_t sizes[][2] = {{1000, 1000}, {1000, 777}, {1, 50},        {50, 1},
                                       {1, 1},       {3, 100000}, {100000, 5000}, {65536, 65537}};
     for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++)
         for (int kind = 0; kind < 3; kind++) {

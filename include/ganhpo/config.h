@@ -7,6 +7,7 @@
 
 #include <libconfig.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "ganhpo/status.h"
 
@@ -34,10 +35,11 @@ ganhpo_status ganhpo_config_int(const config_setting_t *group, const char *key, 
                                 long long hi, long long *inout);
 
 /* The same for a setting itself (a list element). */
-ganhpo_status ganhpo_config_int_value(const config_setting_t *setting, long long lo,
-                                      long long hi, long long *out);
+ganhpo_status ganhpo_config_int_value(const config_setting_t *setting, long long lo, long long hi,
+                                      long long *out);
 
-/* Number (integer or float) member in [lo, hi]. */
+/* Number (integer or float) member in [lo, hi]; NaN and Inf are rejected. lo = DBL_MIN reads
+ * as "must be > 0" and hi = DBL_MAX as "no upper limit" in messages. */
 ganhpo_status ganhpo_config_double(const config_setting_t *group, const char *key, double lo,
                                    double hi, double *inout);
 
@@ -52,15 +54,41 @@ ganhpo_status ganhpo_config_bool(const config_setting_t *group, const char *key,
 ganhpo_status ganhpo_config_string(const config_setting_t *group, const char *key, char *buf,
                                    size_t size);
 
+/* String setting that must be one of the NULL-terminated `choices`; *out is its index. An
+ * unknown value is reported with the closest choice. */
+ganhpo_status ganhpo_config_choice_value(const config_setting_t *setting,
+                                         const char *const *choices, int *out);
+
 /* String member that must be one of the NULL-terminated `choices`; *inout is its index. */
 ganhpo_status ganhpo_config_choice(const config_setting_t *group, const char *key,
                                    const char *const *choices, int *inout);
 
 /* Array or list member of integers in [lo, hi], at most `max` of them; absent keeps *n. */
-ganhpo_status ganhpo_config_int_array(const config_setting_t *group, const char *key,
-                                      long long lo, long long hi, int *out, int max, int *n);
+ganhpo_status ganhpo_config_int_array(const config_setting_t *group, const char *key, long long lo,
+                                      long long hi, int *out, int max, int *n);
 
 /* Adds a member of the given type to `group` for writing a resolved study (NULL on error). */
 config_setting_t *ganhpo_config_add(config_setting_t *group, const char *key, int type);
+
+/* Adds an integer member (64-bit when it does not fit 32 bits); key NULL for a list element. */
+ganhpo_status ganhpo_config_add_int(config_setting_t *group, const char *key, long long value);
+
+/* Adds a floating-point member. */
+ganhpo_status ganhpo_config_add_double(config_setting_t *group, const char *key, double value);
+
+/* Adds a boolean member. */
+ganhpo_status ganhpo_config_add_bool(config_setting_t *group, const char *key, int value);
+
+/* Adds a string member (copied). */
+ganhpo_status ganhpo_config_add_string(config_setting_t *group, const char *key, const char *value);
+
+/* Adds an array of n integers. */
+ganhpo_status ganhpo_config_add_int_array(config_setting_t *group, const char *key,
+                                          const int *values, int n);
+
+/* Prints the members of `group` as libconfig text at the given indent (spaces). Floats are
+ * printed with the fewest digits that read back to the same double, so a printed study
+ * loads to exactly the same values. */
+void ganhpo_config_print(const config_setting_t *group, int indent, FILE *f);
 
 #endif

@@ -115,7 +115,7 @@ typedef struct {
     const float *train_condition, *train_target; /* scaled to [-1, 1] */
     const float *val_condition, *val_target;     /* scaled with the training scalers */
     const float *val_condition_physical, *val_target_physical; /* physical units */
-    ganhpo_scaler condition_scaler, target_scaler; /* fitted on the training part */
+    ganhpo_scaler condition_scaler, target_scaler;             /* fitted on the training part */
 } ganhpo_dataset_split;
 
 /* Seeded shuffle of all events, the first `validation` of them become the validation set

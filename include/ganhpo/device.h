@@ -36,9 +36,9 @@ typedef struct {
     char opencl_c_version[128]; /* CL_DEVICE_OPENCL_C_VERSION */
     ganhpo_device_type type;
     unsigned compute_units;
-    unsigned long long global_mem;   /* bytes */
-    unsigned long long local_mem;    /* bytes */
-    unsigned long long max_alloc;    /* bytes, largest single buffer */
+    unsigned long long global_mem; /* bytes */
+    unsigned long long local_mem;  /* bytes */
+    unsigned long long max_alloc;  /* bytes, largest single buffer */
     size_t max_work_group_size;
 } ganhpo_device_info;
 
@@ -96,8 +96,7 @@ ganhpo_status ganhpo_device_kernel(ganhpo_device *dev, const char *program, cons
                                    const char *kernel, cl_kernel *out);
 
 /* Allocates a device buffer; on failure the error names `what` and its size in bytes. */
-ganhpo_status ganhpo_device_alloc(ganhpo_device *dev, const char *what, size_t bytes,
-                                  cl_mem *out);
+ganhpo_status ganhpo_device_alloc(ganhpo_device *dev, const char *what, size_t bytes, cl_mem *out);
 
 /* Rounds `n` up to a multiple of `m` (work-size helper). */
 size_t ganhpo_device_round_up(size_t n, size_t m);

@@ -45,6 +45,10 @@ ganhpo_status ganhpo_gan_options_set(ganhpo_gan_options *o, const char *name, do
 /* 1 if `name` is one of the six hyperparameters. */
 int ganhpo_gan_is_hyperparameter(const char *name);
 
+/* 1 if `name` is a hyperparameter that takes whole numbers (noise_dim, batch_size and the
+ * layer sizes), 0 for the learning rates and for names that are not hyperparameters. */
+int ganhpo_gan_is_integer_hyperparameter(const char *name);
+
 /* ---- Training (implementation: src/gan/) ----------------------------------------------
  * A ganhpo_gan holds K trials of one point: K generator/discriminator pairs with the same
  * architecture and hyperparameters, each with its own seed, trained together (their

@@ -44,7 +44,8 @@ static ganhpo_status describe(cl_platform_id p, cl_device_id d, ganhpo_device_in
     cl_uint cu;
     cl_ulong gm, lm, ma;
     size_t wg;
-    GH_CHECK_CL(clGetPlatformInfo(p, CL_PLATFORM_NAME, sizeof info->platform, info->platform, NULL));
+    GH_CHECK_CL(
+        clGetPlatformInfo(p, CL_PLATFORM_NAME, sizeof info->platform, info->platform, NULL));
     GH_CHECK_CL(clGetDeviceInfo(d, CL_DEVICE_NAME, sizeof info->name, info->name, NULL));
     GH_CHECK_CL(clGetDeviceInfo(d, CL_DEVICE_VENDOR, sizeof info->vendor, info->vendor, NULL));
     GH_CHECK_CL(clGetDeviceInfo(d, CL_DEVICE_VERSION, sizeof info->version, info->version, NULL));
@@ -67,8 +68,8 @@ static ganhpo_status describe(cl_platform_id p, cl_device_id d, ganhpo_device_in
 }
 
 /* Fills ids for (platform, device) pairs in enumeration order; `infos` may be NULL. */
-static ganhpo_status enumerate(ganhpo_device_info *infos, cl_platform_id *plats,
-                               cl_device_id *devs, size_t *count)
+static ganhpo_status enumerate(ganhpo_device_info *infos, cl_platform_id *plats, cl_device_id *devs,
+                               size_t *count)
 {
     cl_platform_id platforms[MAX_PLATFORMS];
     cl_uint np = 0;
@@ -131,7 +132,8 @@ static int contains_nocase(const char *hay, const char *needle)
     size_t n = strlen(needle);
     for (; *hay; hay++) {
         size_t i = 0;
-        while (i < n && hay[i] && tolower((unsigned char)hay[i]) == tolower((unsigned char)needle[i]))
+        while (i < n && hay[i] &&
+               tolower((unsigned char)hay[i]) == tolower((unsigned char)needle[i]))
             i++;
         if (i == n)
             return 1;
@@ -157,10 +159,10 @@ static void list_devices(const ganhpo_device_info *list, size_t count, char *buf
     size_t used = 0;
     buf[0] = '\0';
     for (size_t i = 0; i < count && used < size; i++)
-        used += (size_t)snprintf(buf + used, size - used, "\n  %zu (%u:%u) %s: %s [%s]", i,
-                                 list[i].platform_index, list[i].device_index,
-                                 ganhpo_device_type_name(list[i].type), list[i].name,
-                                 list[i].platform);
+        used +=
+            (size_t)snprintf(buf + used, size - used, "\n  %zu (%u:%u) %s: %s [%s]", i,
+                             list[i].platform_index, list[i].device_index,
+                             ganhpo_device_type_name(list[i].type), list[i].name, list[i].platform);
 }
 
 static int matches_type(const ganhpo_device_info *d, const char *sel, int *is_type)
@@ -229,7 +231,8 @@ static ganhpo_status open_queue(ganhpo_device *d, unsigned flags)
     cl_context_properties props[] = {CL_CONTEXT_PLATFORM, (cl_context_properties)d->platform, 0};
     d->context = clCreateContext(props, 1, &d->id, NULL, NULL, &err);
     GH_CHECK_CL(err);
-    cl_command_queue_properties qp = (flags & GANHPO_DEVICE_PROFILING) ? CL_QUEUE_PROFILING_ENABLE : 0;
+    cl_command_queue_properties qp =
+        (flags & GANHPO_DEVICE_PROFILING) ? CL_QUEUE_PROFILING_ENABLE : 0;
     d->queue = clCreateCommandQueue(d->context, d->id, qp, &err);
     GH_CHECK_CL(err);
     return GANHPO_SUCCESS;

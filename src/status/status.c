@@ -9,7 +9,10 @@ typedef struct {
     const char *text;
 } status_entry;
 
-#define ENTRY(code, text) {code, #code ": " text}
+#define ENTRY(code, text)                                                                          \
+    {                                                                                              \
+        code, #code ": " text                                                                      \
+    }
 
 /* OpenCL codes are listed by value so the library needs no OpenCL header here. */
 static const status_entry entries[] = {
@@ -161,8 +164,8 @@ static void add_frame(const char *file, int line, const char *func, const char *
              line, func, what);
 }
 
-ganhpo_status ganhpo_error_raise(ganhpo_status status, const char *file, int line,
-                                 const char *func, const char *fmt, ...)
+ganhpo_status ganhpo_error_raise(ganhpo_status status, const char *file, int line, const char *func,
+                                 const char *fmt, ...)
 {
     record.status = status;
     record.frames = 0;
@@ -174,8 +177,8 @@ ganhpo_status ganhpo_error_raise(ganhpo_status status, const char *file, int lin
     return status;
 }
 
-ganhpo_status ganhpo_error_trace(ganhpo_status status, const char *file, int line,
-                                 const char *func, const char *call)
+ganhpo_status ganhpo_error_trace(ganhpo_status status, const char *file, int line, const char *func,
+                                 const char *call)
 {
     if (record.status != status) {
         record.status = status;

@@ -1,0 +1,491 @@
+/* Study files: reading every section, the checks that span sections, and writing the
+ * resolved study back out as a study file. */
+#include "ganhpo/config.h"
+#include "ganhpo/study.h"
+
+#include <errno.h>
+#include <libconfig.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const char *const sections[] = {"study",  "data",      "gan",      "space",
+                                       "search", "objective", "parallel", "device",
+                                       "output", "scan",      NULL};
+static const char *const study_keys[] = {"name", "kind", "seed", "repeats", "trials", NULL};
+static const char *const device_keys[] = {"selector", "profiling", NULL};
+static const char *const output_keys[] = {"directory", "save_weights", NULL};
+static const char *const kinds[] = {"search", "scan", NULL};
+
+void ganhpo_study_options_default(ganhpo_study_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->kind = GANHPO_STUDY_SEARCH;
+    o->seed = 1;
+    o->repeats = 1;
+    o->trials = 5;
+    o->save_weights = 1;
+}
+
+void ganhpo_study_config_default(ganhpo_study_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    ganhpo_study_options_default(&cfg->study);
+    ganhpo_dataset_options_default(&cfg->data);
+    ganhpo_gan_options_default(&cfg->gan);
+    ganhpo_space_options_default(&cfg->space);
+    ganhpo_search_options_default(&cfg->search);
+    ganhpo_objective_options_default(&cfg->objective);
+    ganhpo_coord_options_default(&cfg->parallel);
+    ganhpo_scan_options_default(&cfg->scan);
+}
+
+/* Study names become directory names (runs/<name>) and appear in file names. */
+static int valid_name_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.';
+}
+
+static ganhpo_status read_study_section(ganhpo_study_options *o, const config_setting_t *g)
+{
+    GH_CHECK(ganhpo_config_check_keys(g, study_keys));
+    GH_CHECK(ganhpo_config_string(g, "name", o->name, sizeof o->name));
+    const config_setting_t *name = config_setting_get_member(g, "name");
+    int ok = !name || (o->name[0] != '\0' && o->name[0] != '.');
+    for (const char *c = o->name; *c && ok; c++)
+        ok = valid_name_char(*c);
+    if (!ok)
+        return ganhpo_config_raise(name, GANHPO_ERR_CONFIG_VALUE,
+                                   "\"%s\" is not a valid study name (letters, digits, '-', '_' "
+                                   "and '.', not starting with '.'); it names the output directory",
+                                   o->name);
+    int kind = (int)o->kind;
+    GH_CHECK(ganhpo_config_choice(g, "kind", kinds, &kind));
+    o->kind = (ganhpo_study_kind)kind;
+    long long seed = (long long)o->seed, repeats = o->repeats, trials = o->trials;
+    GH_CHECK(ganhpo_config_int(g, "seed", 0, 9223372036854775807LL, &seed));
+    GH_CHECK(ganhpo_config_int(g, "repeats", 1, 1000, &repeats));
+    GH_CHECK(ganhpo_config_int(g, "trials", 1, 1000, &trials));
+    o->seed = (unsigned long long)seed;
+    o->repeats = (int)repeats;
+    o->trials = (int)trials;
+    return GANHPO_SUCCESS;
+}
+
+/* The `study`, `device` and `output` sections of the root group. */
+static ganhpo_status read_study_options(ganhpo_study_options *o, const config_setting_t *root)
+{
+    const config_setting_t *g;
+    GH_CHECK(ganhpo_config_group(root, "study", &g));
+    if (g)
+        GH_CHECK(read_study_section(o, g));
+    GH_CHECK(ganhpo_config_group(root, "device", &g));
+    if (g) {
+        GH_CHECK(ganhpo_config_check_keys(g, device_keys));
+        GH_CHECK(ganhpo_config_string(g, "selector", o->device, sizeof o->device));
+        GH_CHECK(ganhpo_config_bool(g, "profiling", &o->profiling));
+    }
+    GH_CHECK(ganhpo_config_group(root, "output", &g));
+    if (g) {
+        GH_CHECK(ganhpo_config_check_keys(g, output_keys));
+        GH_CHECK(ganhpo_config_string(g, "directory", o->output, sizeof o->output));
+        GH_CHECK(ganhpo_config_bool(g, "save_weights", &o->save_weights));
+        const config_setting_t *dir = config_setting_get_member(g, "directory");
+        if (dir && o->output[0] == '\0')
+            return ganhpo_config_raise(dir, GANHPO_ERR_CONFIG_VALUE,
+                                       "is empty; leave the key out for runs/<study.name>");
+    }
+    return GANHPO_SUCCESS;
+}
+
+/* "quick" from "configs/quick.cfg", with characters a directory name should not have
+ * replaced by '_'. */
+static void name_from_path(const char *path, char *name, size_t size)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t n = strcspn(base, ".");
+    if (n == 0)
+        n = strlen(base);
+    if (n >= size)
+        n = size - 1;
+    for (size_t i = 0; i < n; i++)
+        name[i] = valid_name_char(base[i]) ? base[i] : '_';
+    name[n] = '\0';
+    if (n == 0)
+        snprintf(name, size, "study");
+}
+
+static ganhpo_status read_file(config_t *c, const char *path)
+{
+    struct stat st;
+    FILE *f = fopen(path, "r");
+    if (!f)
+        GH_RAISE(GANHPO_ERR_IO, "cannot open study file '%s': %s", path, strerror(errno));
+    fclose(f);
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        GH_RAISE(GANHPO_ERR_IO, "'%s' is a directory, not a study file", path);
+    char dir[1024];
+    const char *slash = strrchr(path, '/');
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
+    config_set_include_dir(c, dir);
+    if (config_read_file(c, path) == CONFIG_TRUE)
+        return GANHPO_SUCCESS;
+    const char *file = config_error_file(c) ? config_error_file(c) : path;
+    if (config_error_type(c) == CONFIG_ERR_FILE_IO)
+        GH_RAISE(GANHPO_ERR_IO, "%s: cannot read the study file (or a file it includes): %s", file,
+                 config_error_text(c));
+    if (strcmp(config_error_text(c), "syntax error") != 0)
+        GH_RAISE(GANHPO_ERR_CONFIG_SYNTAX, "%s:%d: syntax error: %s", file, config_error_line(c),
+                 config_error_text(c));
+    GH_RAISE(GANHPO_ERR_CONFIG_SYNTAX,
+             "%s:%d: syntax error: settings read 'key = value;' with balanced { } ( ) [ ], "
+             "strings in double quotes and finite numbers (no nan or inf)",
+             file, config_error_line(c));
+}
+
+/* Sections the chosen objective never reads are errors: a user editing them would
+ * otherwise believe they matter. */
+static ganhpo_status check_unused_sections(const ganhpo_study_config *cfg,
+                                           const config_setting_t *root)
+{
+    if (cfg->objective.function == GANHPO_OBJECTIVE_GAN)
+        return GANHPO_SUCCESS;
+    static const char *const gan_only[] = {"data", "gan"};
+    for (int i = 0; i < 2; i++) {
+        const config_setting_t *s = config_setting_get_member(root, gan_only[i]);
+        if (s)
+            return ganhpo_config_raise(s, GANHPO_ERR_CONFIG_KEY,
+                                       "section is not used by objective.function = \"%s\"; "
+                                       "remove it",
+                                       ganhpo_objective_function_name(cfg->objective.function));
+    }
+    return GANHPO_SUCCESS;
+}
+
+static ganhpo_status read_sections(ganhpo_study_config *cfg, const config_setting_t *root)
+{
+    const config_setting_t *g;
+    GH_CHECK(ganhpo_config_check_keys(root, sections));
+    GH_CHECK(read_study_options(&cfg->study, root));
+    GH_CHECK(ganhpo_config_group(root, "objective", &g));
+    GH_CHECK(ganhpo_objective_set_from_config(&cfg->objective, g));
+    GH_CHECK(check_unused_sections(cfg, root));
+    GH_CHECK(ganhpo_config_group(root, "data", &g));
+    GH_CHECK(ganhpo_dataset_set_from_config(&cfg->data, g));
+    GH_CHECK(ganhpo_config_group(root, "gan", &g));
+    GH_CHECK(ganhpo_gan_set_from_config(&cfg->gan, g));
+    GH_CHECK(ganhpo_space_set_from_config(&cfg->space, config_setting_get_member(root, "space")));
+    GH_CHECK(ganhpo_config_group(root, "search", &g));
+    GH_CHECK(ganhpo_search_set_from_config(&cfg->search, g));
+    GH_CHECK(ganhpo_config_group(root, "parallel", &g));
+    GH_CHECK(ganhpo_coord_set_from_config(&cfg->parallel, g));
+    GH_CHECK(ganhpo_config_group(root, "scan", &g));
+    GH_CHECK(ganhpo_scan_set_from_config(&cfg->scan, g));
+    return GANHPO_SUCCESS;
+}
+
+/* The setting at `path` ("search.budget"), or NULL; settings that are absent used defaults. */
+static const config_setting_t *find(const config_setting_t *root, const char *section,
+                                    const char *key)
+{
+    const config_setting_t *s = config_setting_get_member(root, section);
+    if (s && key && config_setting_type(s) == CONFIG_TYPE_GROUP)
+        return config_setting_get_member(s, key);
+    return key ? NULL : s;
+}
+
+/* Raises at the first of the given settings that exists, or names the file and the default
+ * key when the user set none of them. */
+static ganhpo_status raise_at(const char *file, const char *key, const config_setting_t *a,
+                              const config_setting_t *b, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static ganhpo_status raise_at(const char *file, const char *key, const config_setting_t *a,
+                              const config_setting_t *b, const char *fmt, ...)
+{
+    char message[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof message, fmt, ap);
+    va_end(ap);
+    const config_setting_t *s = a ? a : b;
+    if (s)
+        return ganhpo_config_raise(s, GANHPO_ERR_CONFIG_VALUE, "%s", message);
+    GH_RAISE(GANHPO_ERR_CONFIG_VALUE, "%s: key '%s' (default): %s", file, key, message);
+}
+
+/* A GAN study's space may only name the six hyperparameters, at values the `gan` section
+ * itself would accept, and must not also fix them in `gan`. */
+static ganhpo_status check_gan_param(const ganhpo_study_config *cfg, const config_setting_t *root,
+                                     int i)
+{
+    const ganhpo_space_param *p = &cfg->space.params[i];
+    const config_setting_t *elem = config_setting_get_elem(find(root, "space", NULL), (unsigned)i);
+    const config_setting_t *name = config_setting_get_member(elem, "name");
+    if (!ganhpo_gan_is_hyperparameter(p->name))
+        return ganhpo_config_raise(name, GANHPO_ERR_CONFIG_VALUE,
+                                   "\"%s\" is not a GAN hyperparameter; objective.function = "
+                                   "\"gan\" searches noise_dim, batch_size, lr_gen, lr_disc, "
+                                   "gen_layersize, disc_layersize",
+                                   p->name);
+    const config_setting_t *scaling = config_setting_get_member(elem, "scaling");
+    if (ganhpo_gan_is_integer_hyperparameter(p->name) && p->scaling != floor(p->scaling))
+        return ganhpo_config_raise(scaling ? scaling : elem, GANHPO_ERR_CONFIG_VALUE,
+                                   "scaling = %.9g must be a whole number: %s takes whole values",
+                                   p->scaling, p->name);
+    ganhpo_gan_options probe = cfg->gan;
+    double ends[2] = {(double)p->lower * p->scaling, (double)p->upper * p->scaling};
+    for (int e = 0; e < 2; e++)
+        if (ganhpo_gan_options_set(&probe, p->name, ends[e]) != GANHPO_SUCCESS) {
+            char why[512];
+            snprintf(why, sizeof why, "%s", ganhpo_error_message());
+            return ganhpo_config_raise(
+                config_setting_get_member(elem, e ? "upper" : "lower"), GANHPO_ERR_CONFIG_VALUE,
+                "level %lld x scaling %.9g gives %s", e ? p->upper : p->lower, p->scaling, why);
+        }
+    const config_setting_t *fixed = find(root, "gan", p->name);
+    if (fixed)
+        return ganhpo_config_raise(fixed, GANHPO_ERR_CONFIG_VALUE,
+                                   "is fixed here but the space also varies it (space.[%d], line "
+                                   "%u); remove one of the two",
+                                   i, config_setting_source_line(elem));
+    return GANHPO_SUCCESS;
+}
+
+/* Analytic test functions have a fixed number of dimensions (or a minimum). */
+static ganhpo_status check_analytic_dims(const ganhpo_study_config *cfg,
+                                         const config_setting_t *root)
+{
+    static const int need[] = {0, 2, 6, 1, 2}; /* gan, branin, hartmann6, ackley, rosenbrock */
+    static const int exact[] = {0, 1, 1, 0, 0};
+    int f = (int)cfg->objective.function, n = cfg->space.n_params;
+    if ((exact[f] && n != need[f]) || n < need[f])
+        return ganhpo_config_raise(find(root, "space", NULL), GANHPO_ERR_CONFIG_VALUE,
+                                   "has %d parameters; objective.function = \"%s\" needs %s%d", n,
+                                   ganhpo_objective_function_name(cfg->objective.function),
+                                   exact[f] ? "exactly " : "at least ", need[f]);
+    return GANHPO_SUCCESS;
+}
+
+/* The largest batch size the study trains with: the space's top value when it varies it. */
+static double largest_batch(const ganhpo_study_config *cfg)
+{
+    for (int i = 0; i < cfg->space.n_params; i++)
+        if (strcmp(cfg->space.params[i].name, "batch_size") == 0)
+            return (double)cfg->space.params[i].upper * cfg->space.params[i].scaling;
+    return cfg->gan.batch_size;
+}
+
+static ganhpo_status check_gan_study(const ganhpo_study_config *cfg, const config_setting_t *root)
+{
+    for (int i = 0; i < cfg->space.n_params; i++)
+        GH_CHECK(check_gan_param(cfg, root, i));
+    const ganhpo_dataset_options *d = &cfg->data;
+    if (d->source == GANHPO_DATASET_COLUMNS || d->source == GANHPO_DATASET_HERWIG)
+        return GANHPO_SUCCESS;
+    double batch = largest_batch(cfg);
+    if ((double)(d->events - d->validation) < batch)
+        return raise_at(cfg->path, "data.events", find(root, "data", "events"),
+                        find(root, "data", "validation"),
+                        "events - validation = %lld training events, fewer than one batch of "
+                        "%.9g (the largest batch_size of the study)",
+                        d->events - d->validation, batch);
+    return GANHPO_SUCCESS;
+}
+
+static ganhpo_status check_budget(const ganhpo_study_config *cfg, const config_setting_t *root)
+{
+    double points = 1;
+    for (int i = 0; i < cfg->space.n_params; i++)
+        points *= (double)(cfg->space.params[i].upper - cfg->space.params[i].lower + 1);
+    if (cfg->study.kind == GANHPO_STUDY_SEARCH && (double)cfg->search.budget > points)
+        return raise_at(cfg->path, "search.budget", find(root, "search", "budget"),
+                        find(root, "space", NULL),
+                        "budget = %d exceeds the %.0f points of the space's lattice (no point is "
+                        "evaluated twice)",
+                        cfg->search.budget, points);
+    if (cfg->parallel.group_size > cfg->study.trials)
+        return raise_at(cfg->path, "parallel.group_size", find(root, "parallel", "group_size"),
+                        NULL,
+                        "group_size = %d exceeds study.trials = %d: a group's ranks share one "
+                        "point's trials, so some would idle",
+                        cfg->parallel.group_size, cfg->study.trials);
+    return GANHPO_SUCCESS;
+}
+
+/* Scan bounds inside the space's parameter, log spacing on positive levels. */
+static ganhpo_status check_scan_range(const ganhpo_study_config *cfg, const config_setting_t *root)
+{
+    const ganhpo_scan_options *o = &cfg->scan;
+    const ganhpo_space_param *p = &cfg->space.params[0];
+    if (o->lower < p->lower || o->upper > p->upper || o->lower >= o->upper)
+        return raise_at(cfg->path, "scan.lower", find(root, "scan", "lower"),
+                        find(root, "scan", "upper"),
+                        "the scan's levels %lld..%lld must satisfy %lld <= lower < upper <= %lld "
+                        "(the bounds of space parameter \"%s\")",
+                        o->lower, o->upper, p->lower, p->upper, p->name);
+    if (o->log && o->lower < 1)
+        return raise_at(cfg->path, "scan.log", find(root, "scan", "log"), NULL,
+                        "log spacing needs levels >= 1 (scan.lower is %lld)", o->lower);
+    return GANHPO_SUCCESS;
+}
+
+/* A scan varies the space's single parameter; the `scan` section belongs to scans only. */
+static ganhpo_status check_scan(ganhpo_study_config *cfg, const config_setting_t *root)
+{
+    ganhpo_scan_options *o = &cfg->scan;
+    const config_setting_t *sec = find(root, "scan", NULL);
+    if (cfg->study.kind != GANHPO_STUDY_SCAN) {
+        if (sec)
+            return ganhpo_config_raise(sec, GANHPO_ERR_CONFIG_KEY,
+                                       "section is used only when study.kind = \"scan\"; set "
+                                       "the kind or remove the section");
+        return GANHPO_SUCCESS;
+    }
+    const ganhpo_space_param *p = &cfg->space.params[0];
+    if (cfg->space.n_params != 1)
+        return raise_at(cfg->path, "space", find(root, "space", NULL), NULL,
+                        "a scan sweeps one parameter: list only it in space (%d are listed) "
+                        "and fix the others in the gan section",
+                        cfg->space.n_params);
+    if (o->parameter[0] == '\0')
+        memcpy(o->parameter, p->name, sizeof o->parameter);
+    else if (strcmp(o->parameter, p->name) != 0)
+        return raise_at(cfg->path, "scan.parameter", find(root, "scan", "parameter"), NULL,
+                        "\"%s\" is not the space's parameter \"%s\"", o->parameter, p->name);
+    o->lower = o->has_lower ? o->lower : p->lower;
+    o->upper = o->has_upper ? o->upper : p->upper;
+    GH_CHECK(check_scan_range(cfg, root));
+    if (cfg->objective.function != GANHPO_OBJECTIVE_GAN && o->n_epochs > 0)
+        return raise_at(cfg->path, "scan.epochs", find(root, "scan", "epochs"), NULL,
+                        "an analytic objective trains nothing; remove scan.epochs");
+    if (cfg->objective.function == GANHPO_OBJECTIVE_GAN && o->n_epochs == 0) {
+        o->epochs[0] = cfg->gan.epochs;
+        o->n_epochs = 1;
+    }
+    return GANHPO_SUCCESS;
+}
+
+static ganhpo_status check_study(ganhpo_study_config *cfg, const config_setting_t *root)
+{
+    if (cfg->space.n_params == 0)
+        GH_RAISE(GANHPO_ERR_CONFIG_KEY,
+                 "%s: missing section 'space': list the hyperparameters to search, e.g. space = "
+                 "( { name = \"lr_gen\"; lower = 1; upper = 200; scaling = 5e-5; } );",
+                 cfg->path);
+    if (cfg->objective.function == GANHPO_OBJECTIVE_GAN)
+        GH_CHECK(check_gan_study(cfg, root));
+    else
+        GH_CHECK(check_analytic_dims(cfg, root));
+    GH_CHECK(check_budget(cfg, root));
+    GH_CHECK(check_scan(cfg, root));
+    if (cfg->study.name[0] == '\0')
+        name_from_path(cfg->path, cfg->study.name, sizeof cfg->study.name);
+    if (cfg->study.output[0] == '\0')
+        snprintf(cfg->study.output, sizeof cfg->study.output, "runs/%s", cfg->study.name);
+    return GANHPO_SUCCESS;
+}
+
+ganhpo_status ganhpo_study_load(const char *path, ganhpo_study_config *out)
+{
+    ganhpo_status st;
+    config_t c;
+    config_init(&c);
+    ganhpo_study_config_default(out);
+    if (strlen(path) >= sizeof out->path) {
+        config_destroy(&c);
+        GH_RAISE(GANHPO_ERR_ARGUMENT, "study file path is too long: '%s'", path);
+    }
+    memcpy(out->path, path, strlen(path) + 1);
+    GH_CHECK_GOTO(read_file(&c, path), st, done);
+    GH_CHECK_GOTO(read_sections(out, config_root_setting(&c)), st, done);
+    GH_CHECK_GOTO(check_study(out, config_root_setting(&c)), st, done);
+done:
+    config_destroy(&c);
+    return st;
+}
+
+static ganhpo_status add_group(config_setting_t *root, const char *name, int type,
+                               config_setting_t **out)
+{
+    *out = ganhpo_config_add(root, name, type);
+    if (!*out)
+        GH_RAISE(GANHPO_ERR_ARGUMENT, "cannot add section '%s' to the study being written", name);
+    return GANHPO_SUCCESS;
+}
+
+static ganhpo_status write_study_section(const ganhpo_study_options *o, config_setting_t *root)
+{
+    config_setting_t *g;
+    GH_CHECK(add_group(root, "study", CONFIG_TYPE_GROUP, &g));
+    GH_CHECK(ganhpo_config_add_string(g, "name", o->name));
+    GH_CHECK(ganhpo_config_add_string(g, "kind", kinds[o->kind]));
+    GH_CHECK(ganhpo_config_add_int(g, "seed", (long long)o->seed));
+    GH_CHECK(ganhpo_config_add_int(g, "repeats", o->repeats));
+    return ganhpo_config_add_int(g, "trials", o->trials);
+}
+
+static ganhpo_status write_gan_sections(const ganhpo_study_config *cfg, config_setting_t *root)
+{
+    config_setting_t *g;
+    GH_CHECK(add_group(root, "data", CONFIG_TYPE_GROUP, &g));
+    GH_CHECK(ganhpo_dataset_write_config(&cfg->data, g));
+    GH_CHECK(add_group(root, "gan", CONFIG_TYPE_GROUP, &g));
+    GH_CHECK(ganhpo_gan_write_config(&cfg->gan, g));
+    /* A hyperparameter the space varies must not also be fixed (the loader rejects that). */
+    for (int i = 0; i < cfg->space.n_params; i++)
+        config_setting_remove(g, cfg->space.params[i].name);
+    return GANHPO_SUCCESS;
+}
+
+static ganhpo_status write_run_sections(const ganhpo_study_options *o, config_setting_t *root)
+{
+    config_setting_t *g;
+    GH_CHECK(add_group(root, "device", CONFIG_TYPE_GROUP, &g));
+    GH_CHECK(ganhpo_config_add_string(g, "selector", o->device));
+    GH_CHECK(ganhpo_config_add_bool(g, "profiling", o->profiling));
+    GH_CHECK(add_group(root, "output", CONFIG_TYPE_GROUP, &g));
+    GH_CHECK(ganhpo_config_add_string(g, "directory", o->output));
+    return ganhpo_config_add_bool(g, "save_weights", o->save_weights);
+}
+
+static ganhpo_status build(const ganhpo_study_config *cfg, config_setting_t *root)
+{
+    config_setting_t *g;
+    GH_CHECK(write_study_section(&cfg->study, root));
+    if (cfg->objective.function == GANHPO_OBJECTIVE_GAN)
+        GH_CHECK(write_gan_sections(cfg, root));
+    GH_CHECK(add_group(root, "space", CONFIG_TYPE_LIST, &g));
+    GH_CHECK(ganhpo_space_write_config(&cfg->space, g));
+    GH_CHECK(add_group(root, "search", CONFIG_TYPE_GROUP, &g));
+    GH_CHECK(ganhpo_search_write_config(&cfg->search, g));
+    GH_CHECK(add_group(root, "objective", CONFIG_TYPE_GROUP, &g));
+    GH_CHECK(ganhpo_objective_write_config(&cfg->objective, g));
+    GH_CHECK(add_group(root, "parallel", CONFIG_TYPE_GROUP, &g));
+    GH_CHECK(ganhpo_coord_write_config(&cfg->parallel, g));
+    if (cfg->study.kind == GANHPO_STUDY_SCAN) {
+        GH_CHECK(add_group(root, "scan", CONFIG_TYPE_GROUP, &g));
+        GH_CHECK(ganhpo_scan_write_config(&cfg->scan, g));
+    }
+    return write_run_sections(&cfg->study, root);
+}
+
+ganhpo_status ganhpo_study_write(const ganhpo_study_config *cfg, FILE *f)
+{
+    ganhpo_status st;
+    config_t c;
+    config_init(&c);
+    GH_CHECK_GOTO(build(cfg, config_root_setting(&c)), st, done);
+    fprintf(f, "# Study \"%s\" as ganhpo %s resolved it from %s: every default filled in.\n\n",
+            cfg->study.name, GANHPO_VERSION, cfg->path);
+    ganhpo_config_print(config_root_setting(&c), 0, f);
+    if (fflush(f) != 0 || ferror(f))
+        GH_RAISE_GOTO(st, done, GANHPO_ERR_IO, "cannot write the study: %s", strerror(errno));
+done:
+    config_destroy(&c);
+    return st;
+}
