@@ -136,7 +136,6 @@ int ganhpo_generator_n_target(const ganhpo_generator *gen);
 ganhpo_status ganhpo_generator_generate(ganhpo_generator *gen, size_t n, const float *condition,
                                         unsigned long long seed, float *target);
 
-
 /* ---- Benchmark (ganhpo bench gan) ------------------------------------------------------ */
 
 /* Device time of one kind of launch (kernel or GEMM) summed over the profiled steps. */

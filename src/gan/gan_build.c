@@ -283,26 +283,29 @@ ganhpo_status gan_build_step(ganhpo_gan *g)
     return gan_ops_kernel(l, "adam", g->k_adam_g, (size_t)g->trials * g->G.lay.n_train, 64);
 }
 
-/* Fixed validation noise (Philox stream 1) and the validation conditions in e_in. */
-static ganhpo_status eval_input(ganhpo_gan *g, const ganhpo_dataset_device *data)
+ganhpo_status gan_eval_input(ganhpo_gan *g, cl_mem condition, unsigned step)
 {
     const size_t V = g->n_val, gin = (size_t)g->g_in_cols, nz = (size_t)g->opt.noise_dim;
-    cl_kernel k;
-    GH_CHECK(gan_kernel(g, "noise_normal", &k));
-    GH_CHECK(args(k, "muuuumuuu", g->e_in, (unsigned)nz, (unsigned)V, (unsigned)gin,
-                  (unsigned)(V * gin), g->keys, 0u, (unsigned)GAN_STREAM_VALIDATION,
-                  (unsigned)g->trials));
+    if (!g->k_eval_noise) {
+        GH_CHECK(gan_kernel(g, "noise_normal", &g->k_eval_noise));
+        GH_CHECK(args(g->k_eval_noise, "muuuumuuu", g->e_in, (unsigned)nz, (unsigned)V,
+                      (unsigned)gin, (unsigned)(V * gin), g->keys, 0u,
+                      (unsigned)GAN_STREAM_VALIDATION, (unsigned)g->trials));
+    }
+    cl_uint st = step;
+    GH_CHECK(gan_arg(g->k_eval_noise, 6, sizeof st, &st));
     size_t global = ganhpo_device_round_up((size_t)g->trials * ((V * nz + 3) / 4), 16);
     size_t local = 16;
-    GH_CHECK_CL(clEnqueueNDRangeKernel(g->queue, k, 1, NULL, &global, &local, 0, NULL, NULL));
+    GH_CHECK_CL(
+        clEnqueueNDRangeKernel(g->queue, g->k_eval_noise, 1, NULL, &global, &local, 0, NULL, NULL));
     if (g->n_cond == 0)
         return GANHPO_SUCCESS;
     const size_t c = (size_t)g->n_cond, fs = sizeof(float);
     for (int tr = 0; tr < g->trials; tr++) {
         size_t src[3] = {0, 0, 0}, dst[3] = {nz * fs, (size_t)tr * V, 0};
         size_t region[3] = {c * fs, V, 1};
-        GH_CHECK_CL(clEnqueueCopyBufferRect(g->queue, data->val_condition, g->e_in, src, dst,
-                                            region, c * fs, 0, gin * fs, 0, 0, NULL, NULL));
+        GH_CHECK_CL(clEnqueueCopyBufferRect(g->queue, condition, g->e_in, src, dst, region, c * fs,
+                                            0, gin * fs, 0, 0, NULL, NULL));
     }
     return GANHPO_SUCCESS;
 }
@@ -324,7 +327,7 @@ ganhpo_status gan_build_eval(ganhpo_gan *g, const ganhpo_dataset_device *data,
     }
     GH_CHECK_CL(clEnqueueWriteBuffer(g->queue, g->e_scaler, CL_TRUE, 0, 2 * t * sizeof(float), lohi,
                                      0, NULL, NULL));
-    GH_CHECK(eval_input(g, data));
+    GH_CHECK(gan_eval_input(g, data->val_condition, 0));
     const pass p = {"G", &g->G, &g->ea, g->e_in, 0, V * g->g_in_cols, V, 1};
     GH_CHECK(forward(g, &g->eval, &p, 0, g_names));
     cl_kernel k;

@@ -107,6 +107,7 @@ struct ganhpo_gan {
     cl_mem e_in, e_out, e_one, e_scaler;
     gan_acts ea;
     gan_op_list eval;
+    cl_kernel k_eval_noise;
     ganhpo_scaler cond_scaler, target_scaler; /* of the data last trained on */
     /* results */
     ganhpo_gan_trial_result *results;
@@ -167,6 +168,10 @@ ganhpo_status gan_build_step(ganhpo_gan *g);
  * generates them (eval-mode BatchNorm, physical units, stacked in e_out). */
 ganhpo_status gan_build_eval(ganhpo_gan *g, const ganhpo_dataset_device *data,
                              const ganhpo_scaler *target_scaler);
+
+/* Fills e_in with validation noise (Philox stream GAN_STREAM_VALIDATION, counter word 1 =
+ * step) and the n_val x n_cond scaled conditions of `condition` (unused without one). */
+ganhpo_status gan_eval_input(ganhpo_gan *g, cl_mem condition, unsigned step);
 
 /* ---- gan_train.c (internal steps, for tests and benchmarks) ---- */
 
