@@ -10,8 +10,8 @@
 #include "philox.h"
 
 /* Bits of a trial's failure flag (src/gan/gan_impl.h has the same values). */
-#define GH_FLAG_PARAM 1  /* a parameter became NaN or Inf (Adam) */
-#define GH_FLAG_LOSS 2   /* a loss became NaN or Inf */
+#define GH_FLAG_PARAM  1 /* a parameter became NaN or Inf (Adam) */
+#define GH_FLAG_LOSS   2 /* a loss became NaN or Inf */
 #define GH_FLAG_OUTPUT 4 /* generated validation events are NaN or Inf */
 
 /* Where a dense layer's per-column parameters live inside a trial's flat buffer. */
@@ -30,12 +30,11 @@ inline float gh_lrelu(float y, float slope)
  * 1/sqrt(var + eps) for the backward pass, and the running statistics move towards the
  * batch's (Keras: running = momentum * running + (1 - momentum) * batch, biased variance),
  * one group after the other. Evaluation (train == 0): running statistics, z untouched. */
-__kernel void bn_lrelu_fwd(__global float *z, __global float *a, const uint width,
-                           const uint rows, const uint groups, const uint act_stride,
-                           __global float *params, const uint param_stride,
-                           const gh_bn_offsets off, __global float *inv_std, const float momentum,
-                           const float eps, const float slope, const uint train,
-                           const uint n_trials)
+__kernel void bn_lrelu_fwd(__global float *z, __global float *a, const uint width, const uint rows,
+                           const uint groups, const uint act_stride, __global float *params,
+                           const uint param_stride, const gh_bn_offsets off,
+                           __global float *inv_std, const float momentum, const float eps,
+                           const float slope, const uint train, const uint n_trials)
 {
     const uint gid = get_global_id(0);
     if (gid >= n_trials * width)
@@ -118,15 +117,53 @@ __kernel void bn_lrelu_bwd(__global float *d, __global const float *xhat, const 
     }
 }
 
+/* A hidden layer without BatchNorm (gan.disc_batchnorm = none): y = z + bias (z from the
+ * GEMM, overwritten with y for the backward pass), a = LeakyReLU(y). */
+__kernel void bias_lrelu_fwd(__global float *z, __global float *a, const uint width,
+                             const uint rows, const uint act_stride, __global const float *params,
+                             const uint param_stride, const uint bias_off, const float slope,
+                             const uint n_trials)
+{
+    const uint gid = get_global_id(0);
+    if (gid >= n_trials * rows * width)
+        return;
+    const uint k = gid / (rows * width), r = gid % (rows * width);
+    const float y = z[k * act_stride + r] + params[k * param_stride + bias_off + r % width];
+    z[k * act_stride + r] = y;
+    a[k * act_stride + r] = gh_lrelu(y, slope);
+}
+
+/* Backward of bias_lrelu_fwd: d holds dL/da on entry and dL/dz on exit; y is the stored
+ * z + bias. With param_grads, dL/dbias (the column sum) overwrites its slot in grad. */
+__kernel void bias_lrelu_bwd(__global float *d, __global const float *y, const uint width,
+                             const uint rows, const uint act_stride, const float slope,
+                             __global float *grad, const uint param_stride, const uint bias_off,
+                             const uint param_grads, const uint n_trials)
+{
+    const uint gid = get_global_id(0);
+    if (gid >= n_trials * width)
+        return;
+    const uint k = gid / width, j = gid % width;
+    __global float *dk = d + k * act_stride + j;
+    __global const float *yk = y + k * act_stride + j;
+    float s = 0.0f;
+    for (uint i = 0; i < rows; i++) {
+        const float g = yk[i * width] > 0.0f ? dk[i * width] : slope * dk[i * width];
+        dk[i * width] = g;
+        s += g;
+    }
+    if (param_grads)
+        grad[k * param_stride + bias_off + j] = s;
+}
+
 /* Generator output: y = tanh(z + bias) for z [rows x width] (GEMM result). Training writes
  * y into out (row stride out_ld, e.g. the discriminator's input); evaluation (scale != 0)
  * writes lo + (y + 1) (hi - lo) / 2, the physical value, with scaler[j] = lo, scaler[width
  * + j] = hi, and flags a trial whose output is not finite. */
 __kernel void tanh_fwd(__global const float *z, const uint width, const uint rows,
-                       const uint z_stride, __global const float *params,
-                       const uint param_stride, const uint bias_off, __global float *out,
-                       const uint out_off, const uint out_ld, const uint out_stride,
-                       const uint scale,
+                       const uint z_stride, __global const float *params, const uint param_stride,
+                       const uint bias_off, __global float *out, const uint out_off,
+                       const uint out_ld, const uint out_stride, const uint scale,
                        __global const float *scaler, __global int *flags, const uint n_trials)
 {
     const uint gid = get_global_id(0);
@@ -144,11 +181,11 @@ __kernel void tanh_fwd(__global const float *z, const uint width, const uint row
 }
 
 /* Backward of tanh_fwd: dz = dy (1 - y^2) from dy (row stride dy_ld, e.g. the gradient of
- * the discriminator's input) and y (from y_off, row stride y_ld); dL/dbias = sum over rows of dz. */
+ * the discriminator's input) and y (from y_off, row stride y_ld); dL/dbias = sum over rows of dz.
+ */
 __kernel void tanh_bwd(__global const float *dy, const uint dy_ld, const uint dy_stride,
                        __global const float *y, const uint y_off, const uint y_ld,
-                       const uint y_stride,
-                       __global float *dz, const uint width, const uint rows,
+                       const uint y_stride, __global float *dz, const uint width, const uint rows,
                        const uint dz_stride, __global float *grad, const uint param_stride,
                        const uint bias_off, const uint n_trials)
 {
@@ -169,13 +206,15 @@ __kernel void tanh_bwd(__global const float *dy, const uint dy_ld, const uint dy
 /* Sigmoid + binary cross-entropy from logits, fused and stable:
  * BCE(y, x) = max(x, 0) - x y + log(1 + exp(-|x|)), d/dx = sigmoid(x) - y.
  * logits z [groups * rows] (GEMM result, bias added here); group g has label
- * label0 (g = 0) or label1 (g = 1). The loss is the sum over groups of the mean over rows
- * (D loss = BCE(1, D(real)) + BCE(0, D(fake))); it is added to loss[k * 2 + slot]
- * (accumulated over an epoch on the device) and a non-finite loss flags the trial.
- * dlogit gets d loss / d logit; with param_grads, dL/dbias overwrites its slot. */
+ * label0 (g = 0) or label1 (g >= 1). Groups before `first` take no part: their dlogit is 0
+ * (the generator step of joint BatchNorm runs D on [real; fake] but scores the fake half).
+ * The loss is the sum over the other groups of the mean over rows (D loss = BCE(1, D(real))
+ * + BCE(0, D(fake))); it is added to loss[k * 2 + slot] (accumulated over an epoch on the
+ * device) and a non-finite loss flags the trial. dlogit gets d loss / d logit; with
+ * param_grads, dL/dbias overwrites its slot. */
 __kernel void bce_logits(__global const float *z, const uint rows, const uint groups,
-                         const uint z_stride, const float label0, const float label1,
-                         __global const float *params, const uint param_stride,
+                         const uint first, const uint z_stride, const float label0,
+                         const float label1, __global const float *params, const uint param_stride,
                          const uint bias_off, __global float *dlogit, __global float *grad,
                          const uint param_grads, __global float *loss, const uint slot,
                          __global int *flags, const uint n_trials)
@@ -185,7 +224,9 @@ __kernel void bce_logits(__global const float *z, const uint rows, const uint gr
         return;
     const float bias = params[k * param_stride + bias_off];
     float total = 0.0f, dbias = 0.0f;
-    for (uint g = 0; g < groups; g++) {
+    for (uint i = 0; i < first * rows; i++)
+        dlogit[k * z_stride + i] = 0.0f;
+    for (uint g = first; g < groups; g++) {
         const float y = g == 0 ? label0 : label1;
         float s = 0.0f;
         for (uint i = g * rows; i < (g + 1) * rows; i++) {
@@ -211,11 +252,10 @@ __kernel void bce_logits(__global const float *z, const uint rows, const uint gr
  * p -= lr[k] * c2 / c1 * m / (sqrt(v) + eps) with c1 = 1 - b1^t, c2 = sqrt(1 - b2^t) passed
  * as corr = c2 / c1. Trials with mask[k] == 0 (failed) are left alone; a non-finite
  * parameter flags its trial. */
-__kernel void adam(__global float *p, __global const float *g, __global float *m,
-                   __global float *v, const uint n_train, const uint stride,
-                   __global const float *lr, __global const int *mask, const float b1,
-                   const float b2, const float eps, const float corr, __global int *flags,
-                   const uint n_trials)
+__kernel void adam(__global float *p, __global const float *g, __global float *m, __global float *v,
+                   const uint n_train, const uint stride, __global const float *lr,
+                   __global const int *mask, const float b1, const float b2, const float eps,
+                   const float corr, __global int *flags, const uint n_trials)
 {
     const uint gid = get_global_id(0);
     if (gid >= n_trials * n_train)
@@ -247,8 +287,8 @@ __kernel void noise_normal(__global float *out, const uint width, const uint row
     if (gid >= n_trials * blocks)
         return;
     const uint k = gid / blocks, b = gid % blocks;
-    const float4 n = gh_philox_normal4((uint4)(b, step, stream, 0),
-                                      (uint2)(keys[2 * k], keys[2 * k + 1]));
+    const float4 n =
+        gh_philox_normal4((uint4)(b, step, stream, 0), (uint2)(keys[2 * k], keys[2 * k + 1]));
     const float v[4] = {n.x, n.y, n.z, n.w};
     for (uint c = 0; c < 4; c++) {
         const uint e = b * 4 + c;

@@ -9,6 +9,7 @@ void ref_net_init(ref_net *n, const gan_layout *lay, const float *slice)
 {
     memset(n, 0, sizeof *n);
     n->lay = *lay;
+    n->norm = 1;
     n->p = calloc(lay->n_total, sizeof(double));
     n->g = calloc(lay->n_total, sizeof(double));
     n->m = calloc(lay->n_total, sizeof(double));
@@ -43,12 +44,21 @@ static double lrelu(double y, double slope)
     return y > 0 ? y : slope * y;
 }
 
-/* BatchNorm + LeakyReLU on z [groups*rows x w] in place -> a; xhat and 1/std kept. */
+/* BatchNorm + LeakyReLU on z [groups*rows x w] in place -> a; xhat and 1/std kept. Without
+ * norm: a = LeakyReLU(z) and z itself is kept in xh. */
 static void bn(ref_net *n, const gan_bn_offsets *off, double *z, int rows, int groups, int train,
                const ref_options *o, double *xh, double *is, double *a)
 {
     const int w = n->lay.width;
     double *p = n->p;
+    if (!n->norm) {
+        for (int r = 0; r < rows * groups * w; r++) {
+            if (xh)
+                xh[r] = z[r];
+            a[r] = lrelu(z[r], o->slope);
+        }
+        return;
+    }
     for (int j = 0; j < w; j++)
         for (int g = 0; g < groups; g++) {
             double mean = p[off->run_mean + j], var = p[off->run_var + j];
@@ -142,6 +152,14 @@ static void bn_back(ref_net *n, const gan_bn_offsets *off, const double *xh, con
                     double *d, int pg, const ref_options *o)
 {
     const int w = n->lay.width, rows = n->rows;
+    if (!n->norm) {
+        for (int r = 0; r < rows * n->groups * w; r++)
+            d[r] *= xh[r] > 0 ? 1.0 : o->slope;
+        if (pg)
+            for (int j = 0; j < w; j++)
+                n->g[off->gamma + j] = n->g[off->beta + j] = 0;
+        return;
+    }
     for (int j = 0; j < w; j++) {
         const double gamma = n->p[off->gamma + j], beta = n->p[off->beta + j];
         double dgamma = 0, dbeta = 0;
@@ -208,29 +226,60 @@ static double bce(const double *z, int rows, double y, double *dz)
     return s / rows;
 }
 
-void ref_step(ref_net *G, ref_net *D, const double *g_in, const double *d_real, int t,
-              const ref_options *o, double loss[2])
+/* dd = [real; fake] rows of D's input (fake = tanh of G's output, with the condition). */
+static void disc_input(const double *d_real, const double *fake, const double *g_in,
+                       const ref_options *o, double *dd)
 {
     const int B = o->batch, T = o->n_target, C = o->cond_disc ? o->n_cond : 0, din = T + C;
     const int gin = o->noise_dim + o->n_cond;
-    double *fake = malloc(sizeof(double) * B * T), *dd = malloc(sizeof(double) * 2 * B * din);
-    double *logit = malloc(sizeof(double) * 2 * B), *dl = calloc(2 * (size_t)B, sizeof(double));
-    double *dx = malloc(sizeof(double) * B * din);
-    ref_forward(G, g_in, B, 1, 1, o, fake);
-    for (int i = 0; i < B * T; i++)
-        fake[i] = tanh(fake[i]);
     memcpy(dd, d_real, sizeof(double) * B * din);
     for (int i = 0; i < B; i++)
         for (int j = 0; j < din; j++)
             dd[(B + i) * din + j] = j < T ? fake[i * T + j] : g_in[i * gin + o->noise_dim + j - T];
-    ref_forward(D, dd, B, 2, 1, o, logit);
+}
+
+/* The generator step's D pass: loss BCE(1, D(fake)) and dx = its gradient by the fake
+ * rows of D's input. joint: D runs on [real; fake] with one set of statistics and only the
+ * fake half is scored; otherwise D runs on the fake rows alone. */
+static double disc_for_gen(ref_net *D, const double *dd, const ref_options *o, double *logit,
+                           double *dl, double *dx)
+{
+    const int B = o->batch, din = o->n_target + (o->cond_disc ? o->n_cond : 0);
+    if (o->disc_bn != GANHPO_DISC_BATCHNORM_JOINT) {
+        ref_forward(D, dd + B * din, B, 1, 1, o, logit);
+        const double l = bce(logit, B, 1.0, dl);
+        ref_backward(D, dl, 0, o, dx);
+        return l;
+    }
+    double *dx2 = malloc(sizeof(double) * 2 * B * din);
+    ref_forward(D, dd, 2 * B, 1, 1, o, logit);
+    for (int i = 0; i < B; i++)
+        dl[i] = 0;
+    const double l = bce(logit + B, B, 1.0, dl + B);
+    ref_backward(D, dl, 0, o, dx2);
+    memcpy(dx, dx2 + B * din, sizeof(double) * B * din);
+    free(dx2);
+    return l;
+}
+
+void ref_step(ref_net *G, ref_net *D, const double *g_in, const double *d_real, int t,
+              const ref_options *o, double loss[2])
+{
+    const int B = o->batch, T = o->n_target, din = T + (o->cond_disc ? o->n_cond : 0);
+    const int joint = o->disc_bn == GANHPO_DISC_BATCHNORM_JOINT;
+    double *fake = malloc(sizeof(double) * B * T), *dd = malloc(sizeof(double) * 2 * B * din);
+    double *logit = malloc(sizeof(double) * 2 * B), *dl = calloc(2 * (size_t)B, sizeof(double));
+    double *dx = malloc(sizeof(double) * B * din), *dz = malloc(sizeof(double) * B * T);
+    D->norm = o->disc_bn != GANHPO_DISC_BATCHNORM_NONE;
+    ref_forward(G, g_in, B, 1, 1, o, fake);
+    for (int i = 0; i < B * T; i++)
+        fake[i] = tanh(fake[i]);
+    disc_input(d_real, fake, g_in, o, dd);
+    ref_forward(D, dd, joint ? 2 * B : B, joint ? 1 : 2, 1, o, logit);
     loss[0] = bce(logit, B, 1.0, dl) + bce(logit + B, B, 0.0, dl + B);
     ref_backward(D, dl, 1, o, NULL);
     ref_adam(D, t, o->lr_d, o);
-    ref_forward(D, dd + B * din, B, 1, 1, o, logit);
-    loss[1] = bce(logit, B, 1.0, dl);
-    ref_backward(D, dl, 0, o, dx);
-    double *dz = malloc(sizeof(double) * B * T);
+    loss[1] = disc_for_gen(D, dd, o, logit, dl, dx);
     for (int i = 0; i < B; i++)
         for (int j = 0; j < T; j++)
             dz[i * T + j] = dx[i * din + j] * (1 - fake[i * T + j] * fake[i * T + j]);

@@ -10,6 +10,7 @@
 /* One MLP: parameters in the device layout (one trial's slice) and Adam moments. */
 typedef struct {
     gan_layout lay;
+    int norm;              /* 1: BatchNorm in the hidden layers (default); 0: bias + LeakyReLU */
     double *p, *g, *m, *v; /* lay.n_total entries each */
     /* the last training forward pass */
     int rows, groups;
@@ -20,6 +21,7 @@ typedef struct {
 typedef struct {
     double slope, momentum, bn_eps, b1, b2, adam_eps, lr_g, lr_d;
     int n_cond, n_target, noise_dim, batch, cond_disc;
+    ganhpo_disc_batchnorm disc_bn;
 } ref_options;
 
 /* Allocates a network and copies one trial's parameters from a float slice. */
@@ -43,7 +45,8 @@ void ref_backward(ref_net *n, const double *dout, int param_grads, const ref_opt
 void ref_adam(ref_net *n, int t, double lr, const ref_options *o);
 
 /* One GAN step: g_in = [noise, condition] rows (batch x (noise_dim + n_cond)), d_real =
- * [target, condition?] rows. Returns the D and G losses through loss[2]. */
+ * [target, condition?] rows, the discriminator's BatchNorm as o->disc_bn says (D->norm is
+ * set from it). Returns the D and G losses through loss[2]. */
 void ref_step(ref_net *G, ref_net *D, const double *g_in, const double *d_real, int t,
               const ref_options *o, double loss[2]);
 

@@ -22,6 +22,7 @@ static inline ganhpo_gan_options test_gan_options(int noise, int batch, int gen,
     o.disc_layersize = disc;
     o.epochs = 1;
     o.condition_discriminator = cond_disc;
+    o.disc_batchnorm = GANHPO_DISC_BATCHNORM_JOINT;
     o.leaky_slope = 0.3;
     o.bn_momentum = 0.99;
     o.bn_epsilon = 1e-3;

@@ -3,7 +3,8 @@
  * included) and both losses agree to 1e-4 relative after 20 steps, for conditional and
  * unconditional GANs, a discriminator with and without the condition, batch sizes that
  * are no multiple of any work-group size, odd widths and several trials at once; then the
- * validation pass (BatchNorm in evaluation mode, inverse scaling) agrees too. Also: K
+ * validation pass (BatchNorm in evaluation mode, inverse scaling) agrees too; every
+ * gan.disc_batchnorm variant (joint, separate, none) is covered. Also: K
  * trials batched give each trial the result of training it alone. */
 #include "check.h"
 #include "gan_reference.h"
@@ -11,14 +12,16 @@
 
 enum { STEPS = 20 };
 
-/* |a - b| <= rel * max(|a|, |b|) with an absolute floor of 1e-6 (float resolution of the
- * O(1) quantities these numbers are differences of). Returns the worst ratio. */
-static double compare(const char *what, const float *dev, const double *ref, size_t n, double rel)
+/* |a - b| <= rel * max(|a|, |b|, floor). floor 1e-2 gives an absolute floor of 1e-6 (float
+ * resolution of the O(1) quantities these numbers are differences of). Returns the worst
+ * ratio. */
+static double compare_floor(const char *what, const float *dev, const double *ref, size_t n,
+                            double rel, double floor)
 {
     double worst = 0;
     size_t at = 0;
     for (size_t i = 0; i < n; i++) {
-        double tol = rel * fmax(fmax(fabs(dev[i]), fabs(ref[i])), 1e-2);
+        double tol = rel * fmax(fmax(fabs(dev[i]), fabs(ref[i])), floor);
         double r = fabs(dev[i] - ref[i]) / tol;
         if (!(r <= worst)) {
             worst = r;
@@ -29,6 +32,11 @@ static double compare(const char *what, const float *dev, const double *ref, siz
     if (!(worst <= 1.0))
         fprintf(stderr, "  %s[%zu]: device %.9g reference %.9g\n", what, at, dev[at], ref[at]);
     return worst;
+}
+
+static double compare(const char *what, const float *dev, const double *ref, size_t n, double rel)
+{
+    return compare_floor(what, dev, ref, n, rel, 1e-2);
 }
 
 /* ||dev - ref|| / ||ref||. */
@@ -75,7 +83,8 @@ static ref_options ref_opts(const ganhpo_gan_options *o, int c, int t)
                      t,
                      o->noise_dim,
                      o->batch_size,
-                     o->condition_discriminator};
+                     o->condition_discriminator,
+                     o->disc_batchnorm};
     return r;
 }
 
@@ -106,23 +115,30 @@ static void check_eval(ganhpo_gan *g, ganhpo_device *dev, ref_net *G, int k,
  * (elementwise = 0) norm-wise to 1e-3: there a few hundred gradient entries cancel to
  * rounding noise, and Adam, which divides by sqrt(v), turns that noise into +-lr steps
  * whichever precision computes it; the step-1 gradients above show the computation
- * itself agrees. */
+ * itself agrees. Element-wise, a parameter is compared relative to at least STEPS * lr,
+ * the distance Adam can move it: a gradient that cancels (joint BatchNorm's beta, summed
+ * over real rows pushing one way and fake rows the other) keeps its float rounding as a
+ * relative error of Adam's step, whatever its own size. */
 static double params_check(const char *what, const float *dev, const double *ref, size_t n,
-                           int elementwise)
+                           int elementwise, double lr)
 {
     if (elementwise)
-        return compare(what, dev, ref, n, 1e-4);
+        return compare_floor(what, dev, ref, n, 1e-4, fmax(1e-2, STEPS * lr));
     double r = normwise(dev, ref, n);
     CHECK(r <= 1e-3);
     return r / 1e-3;
 }
 
 static void run_case(ganhpo_device *dev, const char *name, int c, int t, int noise, int batch,
-                     int gen, int disc, int cond_disc, int trials, int elementwise)
+                     int gen, int disc, int cond_disc, ganhpo_disc_batchnorm bn, int trials,
+                     int elementwise)
 {
-    printf("%s: c %d t %d noise %d batch %d gen %d disc %d cond_disc %d trials %d\n", name, c, t,
-           noise, batch, gen, disc, cond_disc, trials);
+    printf("%s: c %d t %d noise %d batch %d gen %d disc %d cond_disc %d disc_batchnorm %s "
+           "trials %d\n",
+           name, c, t, noise, batch, gen, disc, cond_disc, ganhpo_gan_disc_batchnorm_name(bn),
+           trials);
     ganhpo_gan_options o = test_gan_options(noise, batch, gen, disc, cond_disc);
+    o.disc_batchnorm = bn;
     ganhpo_dataset_device data;
     ganhpo_scaler sc;
     test_random_data(dev, (size_t)batch * 3 + 5, 41, c, t, 7, &data, &sc);
@@ -167,9 +183,9 @@ static void run_case(ganhpo_device *dev, const char *name, int c, int t, int noi
     for (int k = 0; k < trials; k++) {
         double wg, wd;
         test_read(dev, g->G.params, (size_t)k, GL->stride, GL->n_total, buf);
-        wg = params_check("G", buf, G[k].p, GL->n_total, elementwise);
+        wg = params_check("G", buf, G[k].p, GL->n_total, elementwise, o.lr_gen);
         test_read(dev, g->D.params, (size_t)k, DL->stride, DL->n_total, buf);
-        wd = params_check("D", buf, D[k].p, DL->n_total, elementwise);
+        wd = params_check("D", buf, D[k].p, DL->n_total, elementwise, o.lr_disc);
         test_read(dev, g->loss, (size_t)k, 2, 2, buf);
         double wl = compare("loss", buf, loss[k], 2, 1e-4);
         printf("  trial %d: worst G %.3g D %.3g loss %.3g (1 = tolerance)\n", k, wg, wd, wl);
@@ -234,12 +250,21 @@ int main(void)
     CHECK_OK(ganhpo_device_create(NULL, 0, 0, &dev));
     if (!dev)
         return check_finish("test_gan_step");
-    run_case(dev, "conditional", 3, 2, 5, 37, 13, 17, 1, 1, 1);
-    run_case(dev, "conditional, D without condition", 4, 2, 3, 21, 11, 9, 0, 1, 1);
-    run_case(dev, "unconditional, 3 trials", 0, 3, 4, 29, 9, 15, 1, 3, 1);
+    const ganhpo_disc_batchnorm joint = GANHPO_DISC_BATCHNORM_JOINT;
+    const ganhpo_disc_batchnorm separate = GANHPO_DISC_BATCHNORM_SEPARATE;
+    const ganhpo_disc_batchnorm none = GANHPO_DISC_BATCHNORM_NONE;
+    run_case(dev, "conditional", 3, 2, 5, 37, 13, 17, 1, joint, 1, 1);
+    run_case(dev, "conditional, separate statistics", 3, 2, 5, 37, 13, 17, 1, separate, 1, 1);
+    run_case(dev, "conditional, D without BatchNorm", 3, 2, 5, 37, 13, 17, 1, none, 1, 1);
+    run_case(dev, "conditional, D without condition", 4, 2, 3, 21, 11, 9, 0, separate, 1, 1);
+    run_case(dev, "unconditional, 3 trials", 0, 3, 4, 29, 9, 15, 1, joint, 3, 1);
+    run_case(dev, "unconditional, 3 trials, D without BatchNorm", 0, 3, 4, 29, 9, 15, 1, none, 3,
+             1);
     /* large enough for CLBlast's indirect (tiled) GEMM with the CPU parameters of
      * gan_tune.c, batched over 2 trials */
-    run_case(dev, "conditional, large", 4, 2, 3, 211, 65, 203, 1, 2, 0);
+    run_case(dev, "conditional, large", 4, 2, 3, 211, 65, 203, 1, joint, 2, 0);
+    run_case(dev, "conditional, large, separate statistics", 4, 2, 3, 211, 65, 203, 1, separate, 2,
+             0);
     batched_equals_alone(dev);
     ganhpo_device_destroy(&dev);
     return check_finish("test_gan_step");

@@ -10,6 +10,14 @@
 #include "ganhpo/device.h"
 #include "ganhpo/status.h"
 
+/* How the discriminator's BatchNorm layers get their batch statistics (gan.disc_batchnorm;
+ * docs/discriminator-batchnorm.md has the measurements behind the default). */
+typedef enum {
+    GANHPO_DISC_BATCHNORM_JOINT = 0, /* one set over the concatenated [real; fake] batch */
+    GANHPO_DISC_BATCHNORM_SEPARATE,  /* real and fake batches each their own (gan4hep) */
+    GANHPO_DISC_BATCHNORM_NONE       /* no BatchNorm in the discriminator */
+} ganhpo_disc_batchnorm;
+
 /* The study file's `gan` section: training settings and the values of the six
  * hyperparameters that the search space does not vary. */
 typedef struct {
@@ -21,16 +29,20 @@ typedef struct {
     int disc_layersize;          /* gan.disc_layersize */
     int epochs;                  /* gan.epochs */
     int condition_discriminator; /* gan.condition_discriminator: D also sees the condition */
-    double leaky_slope;          /* gan.leaky_slope */
-    double bn_momentum;          /* gan.bn_momentum */
-    double bn_epsilon;           /* gan.bn_epsilon */
-    double adam_beta1;           /* gan.adam_beta1 */
-    double adam_beta2;           /* gan.adam_beta2 */
-    double adam_epsilon;         /* gan.adam_epsilon */
+    ganhpo_disc_batchnorm disc_batchnorm; /* gan.disc_batchnorm */
+    double leaky_slope;                   /* gan.leaky_slope */
+    double bn_momentum;                   /* gan.bn_momentum */
+    double bn_epsilon;                    /* gan.bn_epsilon */
+    double adam_beta1;                    /* gan.adam_beta1 */
+    double adam_beta2;                    /* gan.adam_beta2 */
+    double adam_epsilon;                  /* gan.adam_epsilon */
 } ganhpo_gan_options;
 
 /* Fills the defaults of SPEC section 2. */
 void ganhpo_gan_options_default(ganhpo_gan_options *o);
+
+/* The study-file spelling of a disc_batchnorm value ("joint", "separate", "none"). */
+const char *ganhpo_gan_disc_batchnorm_name(ganhpo_disc_batchnorm b);
 
 /* Reads the `gan` section (NULL = absent) and validates it. */
 ganhpo_status ganhpo_gan_set_from_config(ganhpo_gan_options *o, const config_setting_t *section);

@@ -65,6 +65,7 @@ typedef struct {
     size_t in_off, in_stride;
     size_t rows;
     int groups;
+    int norm; /* 1: BatchNorm in the hidden layers; 0: bias + LeakyReLU only */
 } pass;
 
 static ganhpo_status gemm(gan_op_list *l, const char *name, int ta, int tb, size_t m, size_t n,
@@ -94,11 +95,37 @@ static ganhpo_status gemm(gan_op_list *l, const char *name, int ta, int tb, size
     return gan_ops_gemm(l, &o);
 }
 
+/* A hidden layer without BatchNorm: bias + LeakyReLU, forward or backward. */
+static ganhpo_status plain_layer(ganhpo_gan *g, gan_op_list *l, const pass *p, int layer,
+                                 int backward, int param_grads)
+{
+    const gan_layout *L = &p->net->lay;
+    const gan_acts *A = p->acts;
+    const size_t R = p->rows * (size_t)p->groups, w = (size_t)L->width, K = (size_t)g->trials;
+    const unsigned bias = layer == 1 ? L->bn1.bias : L->bn2.bias;
+    cl_mem z = layer == 1 ? A->z1 : A->z2;
+    cl_kernel k;
+    if (!backward) {
+        GH_CHECK(gan_kernel(g, "bias_lrelu_fwd", &k));
+        GH_CHECK(args(k, "mmuuumuufu", z, layer == 1 ? A->a1 : A->a2, (unsigned)w, (unsigned)R,
+                      (unsigned)A->hid_stride, p->net->params, (unsigned)L->stride, bias,
+                      g->opt.leaky_slope, (unsigned)K));
+        return gan_ops_kernel(l, "bias_lrelu_fwd", k, K * R * w, 64);
+    }
+    GH_CHECK(gan_kernel(g, "bias_lrelu_bwd", &k));
+    GH_CHECK(args(k, "mmuuufmuuuu", layer == 1 ? A->d1 : A->d2, z, (unsigned)w, (unsigned)R,
+                  (unsigned)A->hid_stride, g->opt.leaky_slope, p->net->grad, (unsigned)L->stride,
+                  bias, (unsigned)param_grads, (unsigned)K));
+    return gan_ops_kernel(l, "bias_lrelu_bwd", k, K * w, 16);
+}
+
 static ganhpo_status bn_forward(ganhpo_gan *g, gan_op_list *l, const pass *p, int layer, int train,
                                 const char *name)
 {
     const gan_layout *L = &p->net->lay;
     cl_kernel k;
+    if (!p->norm)
+        return plain_layer(g, l, p, layer, 0, 0);
     GH_CHECK(gan_kernel(g, "bn_lrelu_fwd", &k));
     GH_CHECK(args(k, "mmuuuumuomfffuu", layer == 1 ? p->acts->z1 : p->acts->z2,
                   layer == 1 ? p->acts->a1 : p->acts->a2, (unsigned)L->width, (unsigned)p->rows,
@@ -114,6 +141,8 @@ static ganhpo_status bn_backward(ganhpo_gan *g, gan_op_list *l, const pass *p, i
 {
     const gan_layout *L = &p->net->lay;
     cl_kernel k;
+    if (!p->norm)
+        return plain_layer(g, l, p, layer, 1, param_grads);
     GH_CHECK(gan_kernel(g, "bn_lrelu_bwd", &k));
     GH_CHECK(args(k, "mmuuuumuomfmuu", layer == 1 ? p->acts->d1 : p->acts->d2,
                   layer == 1 ? p->acts->z1 : p->acts->z2, (unsigned)L->width, (unsigned)p->rows,
@@ -144,10 +173,11 @@ static ganhpo_status forward(ganhpo_gan *g, gan_op_list *l, const pass *p, int t
 }
 
 /* Backward from dL/dz3 (dz3, row stride n_out) through the two hidden layers. With
- * param_grads the weight gradients overwrite grad; with dx non-NULL dL/dinput is written
- * there (row stride n_in). */
+ * param_grads the weight gradients overwrite grad; with dx non-NULL dL/dinput of the rows
+ * from dx_first on is written there (row stride n_in). */
 static ganhpo_status backward(ganhpo_gan *g, gan_op_list *l, const pass *p, cl_mem dz3,
-                              size_t dz3_stride, int param_grads, cl_mem dx, size_t dx_stride)
+                              size_t dz3_stride, int param_grads, cl_mem dx, size_t dx_first,
+                              size_t dx_stride)
 {
     const gan_layout *L = &p->net->lay;
     const gan_acts *A = p->acts;
@@ -169,20 +199,22 @@ static ganhpo_status backward(ganhpo_gan *g, gan_op_list *l, const pass *p, cl_m
         GH_CHECK(gemm(l, "gemm dW1", 1, 0, n_in, h, R, p->in, p->in_off, n_in, p->in_stride, A->d1,
                       0, h, S, G, L->w1, h, P));
     if (dx)
-        GH_CHECK(gemm(l, "gemm dX", 0, 1, R, n_in, h, A->d1, 0, h, S, W, L->w1, h, P, dx, 0, n_in,
-                      dx_stride));
+        GH_CHECK(gemm(l, "gemm dX", 0, 1, R - dx_first, n_in, h, A->d1, dx_first * h, h, S, W,
+                      L->w1, h, P, dx, 0, n_in, dx_stride));
     return GANHPO_SUCCESS;
 }
 
-static ganhpo_status bce(ganhpo_gan *g, gan_op_list *l, int groups, double label0, int param_grads,
-                         unsigned slot)
+/* BCE of D's logits: groups of batch rows, label0 for group 0 and label1 for the others,
+ * groups before `first` left out. */
+static ganhpo_status bce(ganhpo_gan *g, gan_op_list *l, int groups, int first, double label0,
+                         double label1, int param_grads, unsigned slot)
 {
     cl_kernel k;
     GH_CHECK(gan_kernel(g, "bce_logits", &k));
-    GH_CHECK(args(k, "muuuffmuummumumu", g->da.z3, (unsigned)g->batch, (unsigned)groups,
-                  (unsigned)g->da.out_stride, label0, 0.0, g->D.params, (unsigned)g->D.lay.stride,
-                  (unsigned)g->D.lay.b3, g->d_dlogit, g->D.grad, (unsigned)param_grads, g->loss,
-                  slot, g->flags, (unsigned)g->trials));
+    GH_CHECK(args(k, "muuuuffmuummumumu", g->da.z3, (unsigned)g->batch, (unsigned)groups,
+                  (unsigned)first, (unsigned)g->da.out_stride, label0, label1, g->D.params,
+                  (unsigned)g->D.lay.stride, (unsigned)g->D.lay.b3, g->d_dlogit, g->D.grad,
+                  (unsigned)param_grads, g->loss, slot, g->flags, (unsigned)g->trials));
     return gan_ops_kernel(l, "bce_logits", k, (size_t)g->trials, 1);
 }
 
@@ -255,30 +287,50 @@ static const char *const g_names[5] = {"gemm G fc1", "bn_lrelu_fwd", "gemm G fc2
 static const char *const d_names[5] = {"gemm D fc1", "bn_lrelu_fwd", "gemm D fc2", "bn_lrelu_fwd",
                                        "gemm D fc3"};
 
+/* The discriminator's passes of a step (gan.disc_batchnorm): dstep over the real and the
+ * fake batch for D's update, dgen for G's update, which scores the fake rows from row
+ * first_fake on. joint: one BatchNorm group of 2B rows in both; separate: two groups of B
+ * rows, then the fake batch alone; none: no BatchNorm, so the grouping does not matter. */
+static void disc_passes(const ganhpo_gan *g, pass *dstep, pass *dgen, size_t *first_fake)
+{
+    const size_t B = (size_t)g->batch, din = (size_t)g->d_in_cols;
+    const int joint = g->opt.disc_batchnorm == GANHPO_DISC_BATCHNORM_JOINT;
+    const int norm = g->opt.disc_batchnorm != GANHPO_DISC_BATCHNORM_NONE;
+    *dstep =
+        (pass){"D", &g->D, &g->da, g->d_in, 0, 2 * B * din, joint ? 2 * B : B, joint ? 1 : 2, norm};
+    *dgen = (pass){"D", &g->D, &g->da, g->d_in, B * din, 2 * B * din, B, 1, norm};
+    *first_fake = 0;
+    if (joint) {
+        *dgen = *dstep;
+        *first_fake = B;
+    }
+}
+
 ganhpo_status gan_build_step(ganhpo_gan *g)
 {
     GH_CHECK(alloc_step(g));
     const size_t B = (size_t)g->batch, din = (size_t)g->d_in_cols;
     const size_t gin = (size_t)g->g_in_cols, t = (size_t)g->n_target;
     gan_op_list *l = &g->step;
-    const pass gp = {"G", &g->G, &g->ga, g->g_in, 0, B * gin, B, 1};
-    const pass dboth = {"D", &g->D, &g->da, g->d_in, 0, 2 * B * din, B, 2};
-    const pass dfake = {"D", &g->D, &g->da, g->d_in, B * din, 2 * B * din, B, 1};
+    const pass gp = {"G", &g->G, &g->ga, g->g_in, 0, B * gin, B, 1, 1};
+    pass dstep, dgen;
+    size_t first_fake;
+    disc_passes(g, &dstep, &dgen, &first_fake);
     GH_CHECK(input_ops(g, l));
     GH_CHECK(forward(g, l, &gp, 1, g_names));
     GH_CHECK(tanh_train(g, l));
-    /* D step: real and fake rows through one GEMM each, statistics per half. */
-    GH_CHECK(forward(g, l, &dboth, 1, d_names));
-    GH_CHECK(bce(g, l, 2, 1.0, 1, 0));
-    GH_CHECK(backward(g, l, &dboth, g->d_dlogit, 2 * B, 1, NULL, 0));
+    /* D step: real and fake rows through one GEMM each. */
+    GH_CHECK(forward(g, l, &dstep, 1, d_names));
+    GH_CHECK(bce(g, l, 2, 0, 1.0, 0.0, 1, 0));
+    GH_CHECK(backward(g, l, &dstep, g->d_dlogit, 2 * B, 1, NULL, 0, 0));
     GH_CHECK(adam(g, &g->D, g->lr_d, &g->k_adam_d));
     GH_CHECK(gan_ops_kernel(l, "adam", g->k_adam_d, (size_t)g->trials * g->D.lay.n_train, 64));
     /* G step on the same fake batch (as torch_gan.py), through the updated D. */
-    GH_CHECK(forward(g, l, &dfake, 1, d_names));
-    GH_CHECK(bce(g, l, 1, 1.0, 0, 1));
-    GH_CHECK(backward(g, l, &dfake, g->d_dlogit, 2 * B, 0, g->d_din, B * din));
+    GH_CHECK(forward(g, l, &dgen, 1, d_names));
+    GH_CHECK(bce(g, l, first_fake ? 2 : 1, first_fake ? 1 : 0, 1.0, 1.0, 0, 1));
+    GH_CHECK(backward(g, l, &dgen, g->d_dlogit, 2 * B, 0, g->d_din, first_fake, B * din));
     GH_CHECK(tanh_backward(g, l));
-    GH_CHECK(backward(g, l, &gp, g->g_dz3, B * t, 1, NULL, 0));
+    GH_CHECK(backward(g, l, &gp, g->g_dz3, B * t, 1, NULL, 0, 0));
     GH_CHECK(adam(g, &g->G, g->lr_g, &g->k_adam_g));
     return gan_ops_kernel(l, "adam", g->k_adam_g, (size_t)g->trials * g->G.lay.n_train, 64);
 }
@@ -328,7 +380,7 @@ ganhpo_status gan_build_eval(ganhpo_gan *g, const ganhpo_dataset_device *data,
     GH_CHECK_CL(clEnqueueWriteBuffer(g->queue, g->e_scaler, CL_TRUE, 0, 2 * t * sizeof(float), lohi,
                                      0, NULL, NULL));
     GH_CHECK(gan_eval_input(g, data->val_condition, 0));
-    const pass p = {"G", &g->G, &g->ea, g->e_in, 0, V * g->g_in_cols, V, 1};
+    const pass p = {"G", &g->G, &g->ea, g->e_in, 0, V * g->g_in_cols, V, 1, 1};
     GH_CHECK(forward(g, &g->eval, &p, 0, g_names));
     cl_kernel k;
     GH_CHECK(gan_kernel(g, "tanh_fwd", &k));

@@ -28,10 +28,13 @@ static const hyperparameter hyper[] = {
 enum { N_HYPER = sizeof hyper / sizeof hyper[0] };
 
 static const char *const keys[] = {
-    "noise_dim",     "batch_size",     "lr_gen",     "lr_disc",
-    "gen_layersize", "disc_layersize", "epochs",     "condition_discriminator",
-    "leaky_slope",   "bn_momentum",    "bn_epsilon", "adam_beta1",
-    "adam_beta2",    "adam_epsilon",   NULL};
+    "noise_dim",     "batch_size",     "lr_gen",         "lr_disc",
+    "gen_layersize", "disc_layersize", "epochs",         "condition_discriminator",
+    "leaky_slope",   "bn_momentum",    "bn_epsilon",     "adam_beta1",
+    "adam_beta2",    "adam_epsilon",   "disc_batchnorm", NULL};
+
+/* gan.disc_batchnorm values, in ganhpo_disc_batchnorm order. */
+static const char *const disc_batchnorm_names[] = {"joint", "separate", "none", NULL};
 
 void ganhpo_gan_options_default(ganhpo_gan_options *o)
 {
@@ -44,12 +47,18 @@ void ganhpo_gan_options_default(ganhpo_gan_options *o)
     o->disc_layersize = 256;
     o->epochs = 20;
     o->condition_discriminator = 1;
+    o->disc_batchnorm = GANHPO_DISC_BATCHNORM_JOINT;
     o->leaky_slope = 0.3;
     o->bn_momentum = 0.99;
     o->bn_epsilon = 1e-3;
     o->adam_beta1 = 0.9;
     o->adam_beta2 = 0.999;
     o->adam_epsilon = 1e-7;
+}
+
+const char *ganhpo_gan_disc_batchnorm_name(ganhpo_disc_batchnorm b)
+{
+    return (unsigned)b <= GANHPO_DISC_BATCHNORM_NONE ? disc_batchnorm_names[b] : "?";
 }
 
 static const hyperparameter *find(const char *name)
@@ -119,6 +128,9 @@ ganhpo_status ganhpo_gan_set_from_config(ganhpo_gan_options *o, const config_set
     GH_CHECK(ganhpo_config_int(section, "epochs", 1, 1000000, &epochs));
     o->epochs = (int)epochs;
     GH_CHECK(ganhpo_config_bool(section, "condition_discriminator", &o->condition_discriminator));
+    int bn = (int)o->disc_batchnorm;
+    GH_CHECK(ganhpo_config_choice(section, "disc_batchnorm", disc_batchnorm_names, &bn));
+    o->disc_batchnorm = (ganhpo_disc_batchnorm)bn;
     GH_CHECK(ganhpo_config_double(section, "leaky_slope", 0, 1, &o->leaky_slope));
     GH_CHECK(ganhpo_config_double(section, "bn_momentum", 0, 0.999999, &o->bn_momentum));
     GH_CHECK(ganhpo_config_double(section, "bn_epsilon", DBL_MIN, 1, &o->bn_epsilon));
@@ -140,6 +152,8 @@ ganhpo_status ganhpo_gan_write_config(const ganhpo_gan_options *o, config_settin
     GH_CHECK(ganhpo_config_add_int(section, "epochs", o->epochs));
     GH_CHECK(
         ganhpo_config_add_bool(section, "condition_discriminator", o->condition_discriminator));
+    GH_CHECK(ganhpo_config_add_string(section, "disc_batchnorm",
+                                      ganhpo_gan_disc_batchnorm_name(o->disc_batchnorm)));
     GH_CHECK(ganhpo_config_add_double(section, "leaky_slope", o->leaky_slope));
     GH_CHECK(ganhpo_config_add_double(section, "bn_momentum", o->bn_momentum));
     GH_CHECK(ganhpo_config_add_double(section, "bn_epsilon", o->bn_epsilon));

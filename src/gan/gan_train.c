@@ -21,8 +21,11 @@ static long long mlp_params(int n_in, int width, int n_out)
 long long ganhpo_gan_parameter_count(const ganhpo_gan_options *o, int n_condition, int n_target)
 {
     const int d_in = n_target + (o->condition_discriminator ? n_condition : 0);
+    /* without BatchNorm, D's gamma and beta slots stay in the layout but are not trained */
+    const long long unused =
+        o->disc_batchnorm == GANHPO_DISC_BATCHNORM_NONE ? 4LL * o->disc_layersize : 0;
     return mlp_params(o->noise_dim + n_condition, o->gen_layersize, n_target) +
-           mlp_params(d_in, o->disc_layersize, 1);
+           mlp_params(d_in, o->disc_layersize, 1) - unused;
 }
 
 static ganhpo_status check_args(const ganhpo_gan_options *o, int n_cond, int n_target, int trials)
@@ -42,6 +45,9 @@ static ganhpo_status check_args(const ganhpo_gan_options *o, int n_cond, int n_t
         GH_RAISE(GANHPO_ERR_ARGUMENT,
                  "lr_gen %g, lr_disc %g, bn_epsilon %g, adam_epsilon %g must be > 0", o->lr_gen,
                  o->lr_disc, o->bn_epsilon, o->adam_epsilon);
+    if ((unsigned)o->disc_batchnorm > GANHPO_DISC_BATCHNORM_NONE)
+        GH_RAISE(GANHPO_ERR_ARGUMENT, "disc_batchnorm = %d: allowed joint, separate or none",
+                 (int)o->disc_batchnorm);
     return GANHPO_SUCCESS;
 }
 
