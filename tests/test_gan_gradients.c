@@ -1,0 +1,448 @@
+/* Finite-difference gradient checks of every differentiable GAN kernel (cl/gan.cl) and of
+ * the host reference's whole discriminator in each gan.disc_batchnorm variant.
+ *
+ * Kernels: the device computes forward and backward in float; the finite differences are
+ * central differences (step 1e-6) of a double-precision host twin of the forward, whose
+ * truncation (~1e-12) and rounding (~1e-10) errors are far below float resolution. The
+ * device forward is first compared with the twin (1e-5), so the differences are taken of
+ * the function the kernel computes; the device gradients then agree with them to 1e-4 of
+ * the largest gradient (float sums over a few dozen rows carry ~1e-6 relative error).
+ * Loss for an element-wise output a: L = sum c * a with fixed random c, so dL/da = c.
+ *
+ * Reference (tests/gan_reference.c): for joint, separate and no BatchNorm, ref_backward's
+ * parameter gradients of the D-step loss and its input gradient of the G-step loss agree
+ * with central differences of ref_forward to 1e-6 relative; test_gan_step then ties the
+ * device's whole step to that reference. */
+#include "check.h"
+#include "gan_reference.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <string.h>
+
+enum { W = 5, ROWS = 7 };
+static const double FD_STEP = 1e-6, SLOPE = 0.3, EPS = 1e-3;
+
+static unsigned long long lcg = 12345;
+
+static double urand(double lo, double hi)
+{
+    lcg = lcg * 6364136223846793005ull + 1442695040888963407ull;
+    return lo + (hi - lo) * (double)(lcg >> 11) / 9007199254740992.0;
+}
+
+static void fill(double *x, size_t n, double lo, double hi)
+{
+    for (size_t i = 0; i < n; i++)
+        x[i] = urand(lo, hi);
+}
+
+static ganhpo_device *dev;
+
+static cl_mem upload(const double *x, size_t n)
+{
+    float *f = malloc(n * sizeof *f);
+    for (size_t i = 0; i < n; i++)
+        f[i] = x ? (float)x[i] : 0.0f;
+    cl_mem m = NULL;
+    CHECK_OK(ganhpo_device_alloc(dev, "test buffer", n * sizeof *f, &m));
+    if (m)
+        clEnqueueWriteBuffer(ganhpo_device_queue(dev), m, CL_TRUE, 0, n * sizeof *f, f, 0, NULL,
+                             NULL);
+    free(f);
+    return m;
+}
+
+static void download(cl_mem m, size_t n, double *x)
+{
+    float *f = malloc(n * sizeof *f);
+    clEnqueueReadBuffer(ganhpo_device_queue(dev), m, CL_TRUE, 0, n * sizeof *f, f, 0, NULL, NULL);
+    for (size_t i = 0; i < n; i++)
+        x[i] = f[i];
+    free(f);
+}
+
+/* Runs kernel `name` of cl/gan.cl over `global` work-items with arguments from a format:
+ * 'm' cl_mem, 'u' unsigned, 'f' double (as float), 'o' const gan_bn_offsets *. */
+static void run(const char *name, size_t global, const char *fmt, ...)
+{
+    cl_kernel k = NULL;
+    CHECK_OK(ganhpo_device_kernel(dev, "gan", NULL, name, &k));
+    if (!k)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    for (cl_uint i = 0; fmt[i]; i++) {
+        cl_int err;
+        if (fmt[i] == 'm') {
+            cl_mem m = va_arg(ap, cl_mem);
+            err = clSetKernelArg(k, i, sizeof m, &m);
+        } else if (fmt[i] == 'u') {
+            cl_uint u = va_arg(ap, unsigned);
+            err = clSetKernelArg(k, i, sizeof u, &u);
+        } else if (fmt[i] == 'f') {
+            cl_float f = (cl_float)va_arg(ap, double);
+            err = clSetKernelArg(k, i, sizeof f, &f);
+        } else {
+            const gan_bn_offsets *o = va_arg(ap, const gan_bn_offsets *);
+            err = clSetKernelArg(k, i, sizeof *o, o);
+        }
+        CHECK(err == CL_SUCCESS);
+    }
+    va_end(ap);
+    size_t g = ganhpo_device_round_up(global, 16), l = 16;
+    CHECK(clEnqueueNDRangeKernel(ganhpo_device_queue(dev), k, 1, NULL, &g, &l, 0, NULL, NULL) ==
+          CL_SUCCESS);
+    clFinish(ganhpo_device_queue(dev));
+    clReleaseKernel(k);
+}
+
+/* A scalar function of the n doubles at x. */
+typedef double (*scalar_fn)(const double *x, void *user);
+
+/* Central difference of f by x[i]. */
+static double fd(scalar_fn f, double *x, size_t i, void *user)
+{
+    const double x0 = x[i];
+    x[i] = x0 + FD_STEP;
+    const double up = f(x, user);
+    x[i] = x0 - FD_STEP;
+    const double down = f(x, user);
+    x[i] = x0;
+    return (up - down) / (2 * FD_STEP);
+}
+
+/* |grad - fd| <= tol * max |fd| over the n entries; prints the worst. */
+static void check_against_fd(const char *what, const double *grad, scalar_fn f, double *x, size_t n,
+                             void *user, double tol)
+{
+    double *num = malloc(n * sizeof *num), scale = 1e-12, worst = 0;
+    for (size_t i = 0; i < n; i++) {
+        num[i] = fd(f, x, i, user);
+        scale = fmax(scale, fabs(num[i]));
+    }
+    for (size_t i = 0; i < n; i++)
+        worst = fmax(worst, fabs(grad[i] - num[i]) / scale);
+    printf("  %-44s worst |analytic - finite difference| %.2e of max %.3g\n", what, worst, scale);
+    CHECK(worst <= tol);
+    free(num);
+}
+
+static double max_diff(const double *a, const double *b, size_t n)
+{
+    double m = 0;
+    for (size_t i = 0; i < n; i++)
+        m = fmax(m, fabs(a[i] - b[i]));
+    return m;
+}
+
+static double lrelu(double y)
+{
+    return y > 0 ? y : SLOPE * y;
+}
+
+/* ---- bias + BatchNorm (training) + LeakyReLU -------------------------------------- */
+
+/* x = [z (groups*ROWS x W), bias W, gamma W, beta W]; each group its own statistics. */
+typedef struct {
+    int groups, rows;
+    const double *c;
+    double *a; /* forward output when not NULL */
+} bn_case;
+
+static double bn_host(const double *x, void *user)
+{
+    bn_case *bc = user;
+    const int R = bc->groups * bc->rows, rows = bc->rows;
+    const double *z = x, *bias = x + R * W, *gamma = bias + W, *beta = gamma + W;
+    double L = 0;
+    for (int g = 0; g < bc->groups; g++)
+        for (int j = 0; j < W; j++) {
+            double mean = 0, var = 0;
+            for (int i = g * rows; i < (g + 1) * rows; i++)
+                mean += (z[i * W + j] + bias[j]) / rows;
+            for (int i = g * rows; i < (g + 1) * rows; i++)
+                var += pow(z[i * W + j] + bias[j] - mean, 2) / rows;
+            for (int i = g * rows; i < (g + 1) * rows; i++) {
+                const double xh = (z[i * W + j] + bias[j] - mean) / sqrt(var + EPS);
+                const double a = lrelu(gamma[j] * xh + beta[j]);
+                if (bc->a)
+                    bc->a[i * W + j] = a;
+                L += bc->c[i * W + j] * a;
+            }
+        }
+    return L;
+}
+
+/* One group of 2 * ROWS rows is the joint variant's layer ([real; fake] together); two
+ * groups of ROWS rows the separate variant's. */
+static void check_bn(int groups, int rows)
+{
+    const int R = groups * rows, n = R * W + 3 * W;
+    double *x = malloc(n * sizeof *x), *c = malloc(R * W * sizeof *c);
+    double *a = malloc(R * W * sizeof *a), *dev_a = malloc(R * W * sizeof *a);
+    double *grad = malloc(n * sizeof *grad), params[5 * W] = {0};
+    fill(x, (size_t)R * W, -2, 2);
+    fill(x + R * W, W, -0.5, 0.5);
+    fill(x + R * W + W, W, 0.5, 1.5);
+    fill(x + R * W + 2 * W, W, -0.3, 0.3);
+    fill(c, (size_t)R * W, -1, 1);
+    memcpy(params, x + R * W, 3 * W * sizeof(double));
+    for (int j = 0; j < W; j++)
+        params[4 * W + j] = 1;
+    const gan_bn_offsets off = {0, W, 2 * W, 3 * W, 4 * W};
+    cl_mem z = upload(x, (size_t)R * W), act = upload(NULL, (size_t)R * W);
+    cl_mem p = upload(params, 5 * W), g = upload(NULL, 5 * W), is = upload(NULL, groups * W);
+    cl_mem d = upload(c, (size_t)R * W);
+    run("bn_lrelu_fwd", W, "mmuuuumuomfffuu", z, act, W, rows, groups, R * W, p, 5 * W, &off, is,
+        0.99, EPS, SLOPE, 1u, 1u);
+    run("bn_lrelu_bwd", W, "mmuuuumuomfmuu", d, z, W, rows, groups, R * W, p, 5 * W, &off, is,
+        SLOPE, g, 1u, 1u);
+    bn_case bc = {groups, rows, c, a};
+    bn_host(x, &bc);
+    bc.a = NULL;
+    download(act, (size_t)R * W, dev_a);
+    const double fwd = max_diff(dev_a, a, (size_t)R * W);
+    printf("bn_lrelu (%s, %d x %d rows): forward max |device - host| %.2e\n",
+           groups == 1 ? "joint statistics" : "separate statistics", groups, rows, fwd);
+    CHECK(fwd <= 1e-5);
+    download(d, (size_t)R * W, grad);
+    double pg[5 * W];
+    download(g, 5 * W, pg);
+    memcpy(grad + R * W, pg, 3 * W * sizeof(double)); /* bias (0), gamma, beta */
+    check_against_fd("dL/dz, dL/dbias, dL/dgamma, dL/dbeta", grad, bn_host, x, (size_t)n, &bc,
+                     1e-4);
+    cl_mem all[] = {z, act, p, g, is, d};
+    for (int i = 0; i < 6; i++)
+        clReleaseMemObject(all[i]);
+    free(x);
+    free(c);
+    free(a);
+    free(dev_a);
+    free(grad);
+}
+
+/* ---- bias + LeakyReLU (no BatchNorm) ------------------------------------------------ */
+
+/* x = [z (ROWS x W), bias W]. */
+static double plain_host(const double *x, void *user)
+{
+    const double *c = user;
+    double L = 0;
+    for (int i = 0; i < ROWS; i++)
+        for (int j = 0; j < W; j++)
+            L += c[i * W + j] * lrelu(x[i * W + j] + x[ROWS * W + j]);
+    return L;
+}
+
+static void check_plain(void)
+{
+    const int n = ROWS * W + W;
+    double x[ROWS * W + W], c[ROWS * W], grad[ROWS * W + W], a[ROWS * W], bias[W];
+    fill(x, (size_t)n, -1, 1);
+    fill(c, ROWS * W, -1, 1);
+    memcpy(bias, x + ROWS * W, sizeof bias);
+    cl_mem z = upload(x, ROWS * W), act = upload(NULL, ROWS * W), p = upload(bias, W);
+    cl_mem g = upload(NULL, W), d = upload(c, ROWS * W);
+    run("bias_lrelu_fwd", ROWS * W, "mmuuumuufu", z, act, W, ROWS, ROWS * W, p, W, 0u, SLOPE, 1u);
+    run("bias_lrelu_bwd", W, "mmuuufmuuuu", d, z, W, ROWS, ROWS * W, SLOPE, g, W, 0u, 1u, 1u);
+    download(act, ROWS * W, a);
+    double worst = 0;
+    for (int i = 0; i < ROWS * W; i++)
+        worst = fmax(worst, fabs(a[i] - lrelu(x[i] + x[ROWS * W + i % W])));
+    printf("bias_lrelu (no BatchNorm): forward max |device - host| %.2e\n", worst);
+    CHECK(worst <= 1e-6);
+    download(d, ROWS * W, grad);
+    download(g, W, grad + ROWS * W);
+    check_against_fd("dL/dz, dL/dbias", grad, plain_host, x, (size_t)n, c, 1e-4);
+    cl_mem all[] = {z, act, p, g, d};
+    for (int i = 0; i < 5; i++)
+        clReleaseMemObject(all[i]);
+}
+
+/* ---- tanh output ------------------------------------------------------------------- */
+
+static double tanh_host(const double *x, void *user)
+{
+    const double *c = user;
+    double L = 0;
+    for (int i = 0; i < ROWS * W; i++)
+        L += c[i] * tanh(x[i] + x[ROWS * W + i % W]);
+    return L;
+}
+
+static void check_tanh(void)
+{
+    const int n = ROWS * W + W;
+    double x[ROWS * W + W], c[ROWS * W], grad[ROWS * W + W], y[ROWS * W], bias[W];
+    fill(x, (size_t)n, -1.5, 1.5);
+    fill(c, ROWS * W, -1, 1);
+    memcpy(bias, x + ROWS * W, sizeof bias);
+    cl_mem z = upload(x, ROWS * W), p = upload(bias, W), out = upload(NULL, ROWS * W);
+    cl_mem dy = upload(c, ROWS * W), dz = upload(NULL, ROWS * W), g = upload(NULL, W);
+    cl_mem sc = upload(NULL, 2 * W), flags = upload(NULL, 1);
+    run("tanh_fwd", ROWS * W, "muuumuumuuuummu", z, W, ROWS, ROWS * W, p, W, 0u, out, 0u, W,
+        ROWS * W, 0u, sc, flags, 1u);
+    run("tanh_bwd", W, "muumuuumuuumuuu", dy, W, ROWS * W, out, 0u, W, ROWS * W, dz, W, ROWS,
+        ROWS * W, g, W, 0u, 1u);
+    download(out, ROWS * W, y);
+    double worst = 0;
+    for (int i = 0; i < ROWS * W; i++)
+        worst = fmax(worst, fabs(y[i] - tanh(x[i] + x[ROWS * W + i % W])));
+    printf("tanh: forward max |device - host| %.2e\n", worst);
+    CHECK(worst <= 1e-6);
+    download(dz, ROWS * W, grad);
+    download(g, W, grad + ROWS * W);
+    check_against_fd("dL/dz, dL/dbias", grad, tanh_host, x, (size_t)n, c, 1e-4);
+    cl_mem all[] = {z, p, out, dy, dz, g, sc, flags};
+    for (int i = 0; i < 8; i++)
+        clReleaseMemObject(all[i]);
+}
+
+/* ---- sigmoid + binary cross-entropy from logits ---------------------------------------- */
+
+typedef struct {
+    int groups, first;
+    double label0, label1;
+} bce_case;
+
+/* x = [logits (groups * ROWS), bias]: sum over groups from `first` of mean BCE, in the
+ * plain (unfused) double form. */
+static double bce_host(const double *x, void *user)
+{
+    const bce_case *b = user;
+    double L = 0;
+    for (int g = b->first; g < b->groups; g++) {
+        const double y = g == 0 ? b->label0 : b->label1;
+        for (int i = g * ROWS; i < (g + 1) * ROWS; i++) {
+            const double s = 1 / (1 + exp(-(x[i] + x[b->groups * ROWS])));
+            L -= (y * log(s) + (1 - y) * log(1 - s)) / ROWS;
+        }
+    }
+    return L;
+}
+
+static void check_bce(const char *what, bce_case b)
+{
+    const int R = b.groups * ROWS, n = R + 1;
+    double x[2 * ROWS + 1], grad[2 * ROWS + 1], loss[2];
+    fill(x, (size_t)n, -4, 4);
+    x[1] = 25; /* far into saturation: the fused form stays exact */
+    x[R - 2] = -25;
+    cl_mem z = upload(x, (size_t)R), p = upload(x + R, 1), dl = upload(NULL, (size_t)R);
+    cl_mem g = upload(NULL, 1), lo = upload(NULL, 2), flags = upload(NULL, 1);
+    run("bce_logits", 1, "muuuuffmuummumumu", z, ROWS, b.groups, b.first, R, b.label0, b.label1, p,
+        1u, 0u, dl, g, 1u, lo, 0u, flags, 1u);
+    download(lo, 2, loss);
+    const double host = bce_host(x, &b);
+    printf("bce_logits (%s): loss device %.7g host %.7g\n", what, loss[0], host);
+    CHECK(fabs(loss[0] - host) <= 1e-5 * fmax(1, fabs(host)));
+    download(dl, (size_t)R, grad);
+    download(g, 1, grad + R);
+    check_against_fd("dL/dlogit, dL/dbias", grad, bce_host, x, (size_t)n, &b, 1e-4);
+    cl_mem all[] = {z, p, dl, g, lo, flags};
+    for (int i = 0; i < 6; i++)
+        clReleaseMemObject(all[i]);
+}
+
+/* ---- the reference's whole discriminator, per disc_batchnorm ---------------------------- */
+
+enum { RB = 6, RIN = 3, RW = 4 };
+
+typedef struct {
+    ref_net *D;
+    ref_options o;
+    double dd[2 * RB * RIN]; /* [real; fake] inputs */
+    int gen;                 /* 0: D-step loss by parameters; 1: G-step loss by fake inputs */
+} ref_case;
+
+static double bce_mean(const double *z, int n, double y)
+{
+    double L = 0;
+    for (int i = 0; i < n; i++) {
+        const double s = 1 / (1 + exp(-z[i]));
+        L -= (y * log(s) + (1 - y) * log(1 - s)) / n;
+    }
+    return L;
+}
+
+/* The loss of the D step (x = D's trainable parameters) or of the G step (x = the fake
+ * inputs), with D's BatchNorm as o.disc_bn says. */
+static double ref_loss(const double *x, void *user)
+{
+    ref_case *rc = user;
+    const int joint = rc->o.disc_bn == GANHPO_DISC_BATCHNORM_JOINT;
+    double logit[2 * RB], dd[2 * RB * RIN];
+    memcpy(dd, rc->dd, sizeof dd);
+    if (rc->gen)
+        memcpy(dd + RB * RIN, x, RB * RIN * sizeof(double));
+    else
+        memcpy(rc->D->p, x, rc->D->lay.n_train * sizeof(double));
+    if (rc->gen && !joint) {
+        ref_forward(rc->D, dd + RB * RIN, RB, 1, 1, &rc->o, logit);
+        return bce_mean(logit, RB, 1);
+    }
+    ref_forward(rc->D, dd, joint ? 2 * RB : RB, joint ? 1 : 2, 1, &rc->o, logit);
+    if (rc->gen)
+        return bce_mean(logit + RB, RB, 1);
+    return bce_mean(logit, RB, 1) + bce_mean(logit + RB, RB, 0);
+}
+
+static void check_reference(ganhpo_disc_batchnorm bn)
+{
+    gan_layout lay;
+    gan_layout_init(&lay, RIN, RW, 1);
+    float *slice = calloc(lay.stride, sizeof *slice);
+    gan_layout_init_params(&lay, 77, 17, slice);
+    ref_net D;
+    ref_net_init(&D, &lay, slice);
+    D.norm = bn != GANHPO_DISC_BATCHNORM_NONE;
+    ref_case rc = {.D = &D, .o = {.slope = SLOPE, .momentum = 0.99, .bn_eps = EPS}};
+    rc.o.disc_bn = bn;
+    fill(rc.dd, 2 * RB * RIN, -1, 1);
+    for (cl_uint i = 0; i < lay.n_train; i++)
+        D.p[i] += urand(-0.2, 0.2); /* non-trivial gamma, beta and biases */
+    const int joint = bn == GANHPO_DISC_BATCHNORM_JOINT, R = joint ? 2 * RB : RB;
+    double logit[2 * RB], dl[2 * RB] = {0}, dx[2 * RB * RIN], *x = malloc(lay.n_train * sizeof *x);
+    printf("reference discriminator, disc_batchnorm %s:\n", ganhpo_gan_disc_batchnorm_name(bn));
+    /* D step: gradient of every trainable parameter */
+    memcpy(x, D.p, lay.n_train * sizeof *x);
+    ref_forward(&D, rc.dd, R, joint ? 1 : 2, 1, &rc.o, logit);
+    for (int i = 0; i < 2 * RB; i++)
+        dl[i] = (1 / (1 + exp(-logit[i])) - (i < RB)) / RB;
+    ref_backward(&D, dl, 1, &rc.o, NULL);
+    check_against_fd("D step: dL/dparameters", D.g, ref_loss, x, lay.n_train, &rc, 1e-6);
+    /* G step: gradient by the fake inputs */
+    rc.gen = 1;
+    const double *in = joint ? rc.dd : rc.dd + RB * RIN;
+    ref_forward(&D, in, joint ? 2 * RB : RB, 1, 1, &rc.o, logit);
+    for (int i = 0; i < 2 * RB; i++)
+        dl[i] = 0;
+    for (int i = 0; i < RB; i++)
+        dl[(joint ? RB : 0) + i] = (1 / (1 + exp(-logit[(joint ? RB : 0) + i])) - 1) / RB;
+    ref_backward(&D, dl, 0, &rc.o, dx);
+    check_against_fd("G step: dL/dfake", joint ? dx + RB * RIN : dx, ref_loss, rc.dd + RB * RIN,
+                     RB * RIN, &rc, 1e-6);
+    ref_net_free(&D);
+    free(slice);
+    free(x);
+}
+
+int main(void)
+{
+    CHECK_OK(ganhpo_device_create(NULL, 0, 0, &dev));
+    if (!dev)
+        return check_finish("test_gan_gradients");
+    check_bn(1, 2 * ROWS);
+    check_bn(2, ROWS);
+    check_plain();
+    check_tanh();
+    check_bce("D step: real 1, fake 0", (bce_case){2, 0, 1.0, 0.0});
+    check_bce("G step, separate: fake 1", (bce_case){1, 0, 1.0, 0.0});
+    check_bce("G step, joint: real left out, fake 1", (bce_case){2, 1, 0.0, 1.0});
+    check_reference(GANHPO_DISC_BATCHNORM_JOINT);
+    check_reference(GANHPO_DISC_BATCHNORM_SEPARATE);
+    check_reference(GANHPO_DISC_BATCHNORM_NONE);
+    ganhpo_device_destroy(&dev);
+    return check_finish("test_gan_gradients");
+}
