@@ -5,11 +5,17 @@
 # another). Each measurement is repeated REPEATS times, alternating the two programs; the
 # table shows the medians and their ratio.
 #
-# usage: bench/gan_vs_torch.sh [BUILD_DIR [REPEATS]]   (from the repository root)
+# torch_gan.py gives the real and the fake batch their own BatchNorm statistics in D (as
+# gan.disc_batchnorm = separate); ganhpo runs DISC_BN (default joint, the study default,
+# whose generator step runs D on [real; fake], twice the rows of separate's).
+#
+# usage: [DISC_BN=joint|separate|none] bench/gan_vs_torch.sh [BUILD_DIR [REPEATS]]
+#        (from the repository root)
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$root/build}
 reps=${2:-3}
+disc_bn=${DISC_BN:-joint}
 torch="$root/../shared/bench/torch_gan.py"
 export THREADS=${THREADS:-2}
 [ -x "$build/ganhpo" ] || { echo "no $build/ganhpo: build first" >&2; exit 2; }
@@ -25,7 +31,8 @@ run() {
     i=0
     while [ "$i" -lt "$reps" ]; do
         ours="$ours $("$build/ganhpo" bench gan --cond "$c" --noise "$n" --targets "$t" \
-            --gen "$g" --disc "$d" --batch "$b" --steps "$s" --trials "$k" | rate)"
+            --gen "$g" --disc "$d" --batch "$b" --steps "$s" --trials "$k" \
+            --disc-batchnorm "$disc_bn" | rate)"
         theirs="$theirs $(/usr/bin/python3 "$torch" "$c" "$n" "$t" "$g" "$d" "$b" "$s" "$k" | rate)"
         i=$((i + 1))
     done
@@ -35,6 +42,7 @@ run() {
         "$(echo "$mo $mt" | awk '{print $1 / $2}')" "$ours" "$theirs"
 }
 
+echo "ganhpo disc_batchnorm $disc_bn; torch_gan.py: separate statistics"
 printf "%-34s %12s %12s %8s\n" "events/s (median of $reps)" "ganhpo" "pytorch" "ratio"
 run "a: c4 n3 t2 g65 d243 b642" 4 3 2 65 243 642 30 1
 run "b: c0 n10 t6 g64 d64 b64, 1 trial" 0 10 6 64 64 64 300 1

@@ -11,13 +11,15 @@ static void help(void)
 {
     printf("usage: ganhpo bench gan [--cond C] [--noise N] [--targets T] [--gen G] [--disc D]\n"
            "                        [--batch B] [--steps S] [--trials K] [--profile]\n"
-           "                        [--device SELECTOR]\n\n"
+           "                        [--disc-batchnorm joint|separate|none] [--device SELECTOR]\n\n"
            "Times S training steps (D update on a real and a fake batch, then G update) of K\n"
            "trials trained together, on random data, after 3 warm-up steps, and prints\n"
            "events/s = B * S * K / seconds (the measure of ../shared/bench/torch_gan.py).\n"
            "--profile runs the steps again with OpenCL profiling events and prints the device\n"
            "time per kernel and GEMM. Defaults: C 4, N 3, T 2, G 65, D 243, B 642, S 50, K 1\n"
-           "(the paper's best case-study-1 architecture); C 0 is an unconditional GAN.\n");
+           "(the paper's best case-study-1 architecture); C 0 is an unconditional GAN.\n"
+           "--disc-batchnorm as gan.disc_batchnorm (default joint; torch_gan.py does what\n"
+           "separate does).\n");
 }
 
 typedef struct {
@@ -36,12 +38,24 @@ static int parse_int(const char *name, const char *text, int min, int *out)
     return 0;
 }
 
+static int parse_disc_batchnorm(const char *text, ganhpo_disc_batchnorm *out)
+{
+    for (int b = GANHPO_DISC_BATCHNORM_JOINT; b <= GANHPO_DISC_BATCHNORM_NONE; b++)
+        if (strcmp(text, ganhpo_gan_disc_batchnorm_name((ganhpo_disc_batchnorm)b)) == 0) {
+            *out = (ganhpo_disc_batchnorm)b;
+            return 0;
+        }
+    return ganhpo_cli_usage_error("bench", "--disc-batchnorm '%s': allowed joint, separate, none",
+                                  text);
+}
+
 static void print_result(const ganhpo_gan_options *o, int c, int t, int k, int steps,
                          const ganhpo_gan_bench_result *r)
 {
     printf("ganhpo bench gan: cond %d noise %d targets %d gen %d disc %d batch %d trials %d "
-           "steps %d\n",
-           c, o->noise_dim, t, o->gen_layersize, o->disc_layersize, o->batch_size, k, steps);
+           "steps %d disc_batchnorm %s\n",
+           c, o->noise_dim, t, o->gen_layersize, o->disc_layersize, o->batch_size, k, steps,
+           ganhpo_gan_disc_batchnorm_name(o->disc_batchnorm));
     printf("events=%lld seconds=%.3f events_per_s=%.0f\n", (long long)o->batch_size * steps * k,
            r->seconds, r->events_per_second);
     if (r->n_rows == 0)
@@ -57,20 +71,13 @@ static void print_result(const ganhpo_gan_options *o, int c, int t, int k, int s
 
 static int bench_gan(int argc, char **argv)
 {
-    ganhpo_gan_options o = {.noise_dim = 3,
-                            .batch_size = 642,
-                            .lr_gen = 1e-4,
-                            .lr_disc = 1e-4,
-                            .gen_layersize = 65,
-                            .disc_layersize = 243,
-                            .epochs = 1,
-                            .condition_discriminator = 1,
-                            .leaky_slope = 0.3,
-                            .bn_momentum = 0.99,
-                            .bn_epsilon = 1e-3,
-                            .adam_beta1 = 0.9,
-                            .adam_beta2 = 0.999,
-                            .adam_epsilon = 1e-7};
+    ganhpo_gan_options o;
+    ganhpo_gan_options_default(&o);
+    o.noise_dim = 3;
+    o.batch_size = 642;
+    o.gen_layersize = 65;
+    o.disc_layersize = 243;
+    o.epochs = 1;
     int cond = 4, targets = 2, steps = 50, trials = 1, profile = 0;
     const char *device = NULL;
     int_option opts[] = {
@@ -90,6 +97,11 @@ static int bench_gan(int argc, char **argv)
         }
         if ((r = ganhpo_cli_option("bench", argc, argv, &i, "device", &device)) != 0) {
             if (r < 0)
+                return GANHPO_EXIT_USAGE;
+            continue;
+        }
+        if ((r = ganhpo_cli_option("bench", argc, argv, &i, "disc-batchnorm", &v)) != 0) {
+            if (r < 0 || parse_disc_batchnorm(v, &o.disc_batchnorm) != 0)
                 return GANHPO_EXIT_USAGE;
             continue;
         }
