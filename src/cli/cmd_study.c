@@ -8,25 +8,32 @@
 
 static void help(void)
 {
-    printf("usage: ganhpo study STUDY.cfg [--resume] [--output DIR]\n\n"
+    printf("usage: ganhpo study STUDY.cfg [--resume] [--output DIR] [--device SELECTOR]\n\n"
            "Runs study.repeats searches for each strategy of search.strategies, one point at\n"
            "a time, printing one line per evaluation (the search and its count/budget, the\n"
            "study's count, mean +- std of the trials, best so far, elapsed and estimated time\n"
            "left). Every evaluation is appended to DIR/results.csv and synced to disk as it\n"
-           "completes; DIR/study.cfg keeps the resolved study file.\n\n"
+           "completes; DIR/study.cfg keeps the resolved study file. A GAN study keeps the\n"
+           "generator of the best trial of the best point as DIR/best.gan\n"
+           "(output.save_weights). A study of kind \"scan\" trains every scanned value for\n"
+           "every scan.epochs count instead, one row each.\n\n"
            "  --output DIR  output directory (default: output.directory, runs/<study.name>)\n"
            "  --resume      continue the study in DIR from its results.csv: nothing logged is\n"
-           "                evaluated again; the study's space must be the logged one\n\n"
+           "                evaluated again; the study's space must be the logged one\n"
+           "  --device SEL  OpenCL device for the GAN (overrides device.selector and\n"
+           "                GANHPO_DEVICE; see 'ganhpo devices')\n\n"
            "Without --resume, a DIR that already holds results is refused.\n"
            "configs/README.md documents the study keys and the columns of results.csv.\n");
 }
 
 int ganhpo_cmd_study(int argc, char **argv)
 {
-    const char *path = NULL, *output = NULL;
+    const char *path = NULL, *output = NULL, *device = NULL;
     int resume = 0;
     for (int i = 1; i < argc; i++) {
         int o = ganhpo_cli_option("study", argc, argv, &i, "output", &output);
+        if (o == 0)
+            o = ganhpo_cli_option("study", argc, argv, &i, "device", &device);
         if (o < 0)
             return GANHPO_EXIT_USAGE;
         if (o > 0)
@@ -56,8 +63,13 @@ int ganhpo_cmd_study(int argc, char **argv)
         return GANHPO_EXIT_FAILURE;
     }
     int rc = 0;
-    if (ganhpo_study_load(path, cfg) != GANHPO_SUCCESS ||
-        ganhpo_study_run(cfg, output, resume, stdout) != GANHPO_SUCCESS)
+    if (ganhpo_study_load(path, cfg) != GANHPO_SUCCESS) {
+        free(cfg);
+        return ganhpo_cli_fail();
+    }
+    if (device)
+        snprintf(cfg->study.device, sizeof cfg->study.device, "%s", device);
+    if (ganhpo_study_run(cfg, output, resume, stdout) != GANHPO_SUCCESS)
         rc = ganhpo_cli_fail();
     free(cfg);
     return rc;

@@ -1,6 +1,6 @@
 /* `ganhpo study` in one process: output directory, results log, the study file used, and
  * the propose / evaluate / log loop. */
-#include "ganhpo/study.h"
+#include "study/study_impl.h"
 
 #include <errno.h>
 #include <math.h>
@@ -10,16 +10,19 @@
 
 ganhpo_status ganhpo_study_objective_create(const ganhpo_study_config *cfg, ganhpo_objective **out)
 {
-    if (cfg->objective.function == GANHPO_OBJECTIVE_GAN)
-        GH_RAISE(GANHPO_ERR_UNSUPPORTED,
-                 "%s: objective.function = \"gan\" is not available in this build yet; use an "
-                 "analytic function (branin, hartmann6, ackley, rosenbrock)",
-                 cfg->path);
-    return ganhpo_objective_create_analytic(&cfg->space, &cfg->objective, out);
+    *out = NULL;
+    if (cfg->objective.function != GANHPO_OBJECTIVE_GAN)
+        return ganhpo_objective_create_analytic(&cfg->space, &cfg->objective, out);
+    ganhpo_objective_trainer *t = NULL;
+    GH_CHECK(
+        ganhpo_objective_trainer_create(&cfg->data, cfg->study.seed, cfg->study.device, 0, &t));
+    char dir[1100];
+    ganhpo_study_weights_dir(cfg->study.output, dir, sizeof dir);
+    return ganhpo_objective_create_gan(&cfg->space, &cfg->gan, t,
+                                       cfg->study.save_weights ? dir : NULL, out);
 }
 
-/* mkdir -p */
-static ganhpo_status make_directory(const char *dir)
+ganhpo_status study_make_directory(const char *dir)
 {
     char path[1024];
     if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path)
@@ -48,7 +51,7 @@ static int same_param(const ganhpo_space_param *a, const ganhpo_space_param *b)
 }
 
 /* On resume, the space must be the one the results were computed in (kept in study.cfg). */
-static ganhpo_status check_saved_space(const ganhpo_study_config *cfg, const char *saved)
+ganhpo_status study_check_saved_space(const ganhpo_study_config *cfg, const char *saved)
 {
     struct stat sb;
     if (stat(saved, &sb) != 0)
@@ -73,7 +76,7 @@ static ganhpo_status check_saved_space(const ganhpo_study_config *cfg, const cha
 
 /* Writes the resolved study next to the results (via a temporary file and rename, so a
  * crash never leaves half a copy). */
-static ganhpo_status save_study(const ganhpo_study_config *cfg, const char *saved)
+ganhpo_status study_save(const ganhpo_study_config *cfg, const char *saved)
 {
     char tmp[1200];
     snprintf(tmp, sizeof tmp, "%s.tmp", saved);
@@ -89,26 +92,38 @@ static ganhpo_status save_study(const ganhpo_study_config *cfg, const char *save
     return GANHPO_SUCCESS;
 }
 
-/* Evaluates a task; an error becomes a failed evaluation so that the study goes on. */
-static void evaluate(ganhpo_objective *obj, const ganhpo_study_config *cfg,
-                     const ganhpo_study_task *task, ganhpo_objective_result *r)
+void study_evaluate(ganhpo_objective *obj, const ganhpo_study_config *cfg, const long long *levels,
+                    unsigned long long seed, ganhpo_objective_result *r)
 {
-    if (ganhpo_objective_evaluate(obj, task->levels, cfg->study.trials, task->seed, 0, r) ==
-        GANHPO_SUCCESS)
+    if (ganhpo_objective_evaluate(obj, levels, cfg->study.trials, seed, 0, r) == GANHPO_SUCCESS)
         return;
+    study_fail_result(r, cfg->study.trials, ganhpo_error_message());
+    ganhpo_error_clear();
+}
+
+void study_fail_result(ganhpo_objective_result *r, int trials, const char *reason)
+{
     memset(r, 0, sizeof *r);
-    r->trials = cfg->study.trials;
+    r->trials = trials;
     for (int t = 0; t < r->trials; t++) {
         r->value[t] = NAN;
         r->epoch[t] = -1;
     }
-    snprintf(r->reason, sizeof r->reason, "%s", ganhpo_error_message());
-    ganhpo_error_clear();
+    snprintf(r->reason, sizeof r->reason, "%s", reason);
 }
 
-static ganhpo_status loop(ganhpo_study_state *st, ganhpo_study_log *log, ganhpo_objective *obj,
-                          const ganhpo_study_config *cfg, FILE *progress)
+ganhpo_status study_keep_weights(const ganhpo_study_config *cfg, unsigned long long seed,
+                                 const ganhpo_study_row *row, double *best)
 {
+    if (cfg->objective.function != GANHPO_OBJECTIVE_GAN || !cfg->study.save_weights)
+        return GANHPO_SUCCESS;
+    return ganhpo_study_weights_keep(cfg->study.output, seed, row, best);
+}
+
+static ganhpo_status loop(study_run *run, ganhpo_study_log *log, ganhpo_objective *obj,
+                          FILE *progress)
+{
+    const ganhpo_study_config *cfg = run->cfg;
     ganhpo_study_task task;
     ganhpo_objective_result *r = malloc(sizeof *r);
     ganhpo_study_row *row = malloc(sizeof *row);
@@ -117,15 +132,16 @@ static ganhpo_status loop(ganhpo_study_state *st, ganhpo_study_log *log, ganhpo_
         GH_RAISE_GOTO(s, done, GANHPO_ERR_ALLOC, "out of memory for a result");
     long long evaluated = 0;
     for (int have = 1; have;) {
-        GH_CHECK_GOTO(ganhpo_study_state_next(st, &task, &have), s, done);
+        GH_CHECK_GOTO(ganhpo_study_state_next(run->state, &task, &have), s, done);
         if (!have)
             break;
-        evaluate(obj, cfg, &task, r);
-        GH_CHECK_GOTO(ganhpo_study_state_complete(st, &task, r, 0, row), s, done);
+        study_evaluate(obj, cfg, task.levels, task.seed, r);
+        GH_CHECK_GOTO(ganhpo_study_state_complete(run->state, &task, r, 0, row), s, done);
+        GH_CHECK_GOTO(study_keep_weights(cfg, task.seed, row, &run->best), s, done);
         GH_CHECK_GOTO(ganhpo_study_log_append(log, row), s, done);
-        ganhpo_study_state_report(st, row, ++evaluated, progress);
+        ganhpo_study_state_report(run->state, row, ++evaluated, progress);
     }
-    if (ganhpo_study_state_timed_out(st) && !ganhpo_study_state_done(st))
+    if (ganhpo_study_state_timed_out(run->state) && !ganhpo_study_state_done(run->state))
         fprintf(progress, "time limit of %g s reached; continue with --resume\n",
                 cfg->search.time_limit);
 done:
@@ -134,41 +150,74 @@ done:
     return s;
 }
 
-ganhpo_status ganhpo_study_run(const ganhpo_study_config *cfg, const char *output, int resume,
-                               FILE *progress)
+/* Replays a logged row into the searches and remembers the best objective (whose weights,
+ * if any, are best.gan already). */
+static ganhpo_status replay(void *ctx, const ganhpo_study_row *row, int line)
 {
-    const char *dir = output ? output : cfg->study.output;
-    if (cfg->study.kind != GANHPO_STUDY_SEARCH)
-        GH_RAISE(GANHPO_ERR_UNSUPPORTED, "%s: ganhpo study runs study.kind = \"search\"",
-                 cfg->path);
+    study_run *run = ctx;
+    GH_CHECK(ganhpo_study_state_replay(run->state, row, line));
+    if (row->result.ok && row->objective < run->best)
+        run->best = row->objective;
+    return GANHPO_SUCCESS;
+}
+
+ganhpo_status study_open_log(const ganhpo_study_config *cfg, int resume, ganhpo_study_row_fn fn,
+                             void *ctx, FILE *progress, ganhpo_study_log **log)
+{
+    const char *dir = cfg->study.output;
     char results[1100], saved[1100];
     snprintf(results, sizeof results, "%s/results.csv", dir);
     snprintf(saved, sizeof saved, "%s/study.cfg", dir);
-    GH_CHECK(make_directory(dir));
+    GH_CHECK(study_make_directory(dir));
     if (resume)
-        GH_CHECK(check_saved_space(cfg, saved));
-    ganhpo_study_state *st = NULL;
-    ganhpo_study_log *log = NULL;
-    ganhpo_objective *obj = NULL;
-    ganhpo_status s;
+        GH_CHECK(study_check_saved_space(cfg, saved));
     int repaired = 0;
-    GH_CHECK_GOTO(ganhpo_study_state_create(cfg, &st), s, done);
-    GH_CHECK_GOTO(ganhpo_study_log_open(results, &cfg->space, resume, ganhpo_study_state_replay, st,
-                                        &log, &repaired),
-                  s, done);
+    GH_CHECK(ganhpo_study_log_open(results, &cfg->space, resume, fn, ctx, log, &repaired));
     if (repaired)
         fprintf(progress,
                 "warning: %s: dropped a partial last line (the previous run stopped "
                 "while writing it); that evaluation runs again\n",
                 results);
-    if (ganhpo_study_log_rows(log) > 0)
-        fprintf(progress, "resuming from %lld logged evaluations\n", ganhpo_study_log_rows(log));
-    GH_CHECK_GOTO(save_study(cfg, saved), s, done);
+    if (ganhpo_study_log_rows(*log) > 0)
+        fprintf(progress, "resuming from %lld logged evaluations\n", ganhpo_study_log_rows(*log));
+    ganhpo_status s = study_save(cfg, saved);
+    if (s == GANHPO_SUCCESS && cfg->objective.function == GANHPO_OBJECTIVE_GAN &&
+        cfg->study.save_weights)
+        s = ganhpo_study_weights_prepare(dir);
+    if (s != GANHPO_SUCCESS)
+        ganhpo_study_log_close(log);
+    return s;
+}
+
+static ganhpo_status run_search(const ganhpo_study_config *cfg, int resume, FILE *progress)
+{
+    study_run run = {cfg, NULL, INFINITY};
+    ganhpo_study_log *log = NULL;
+    ganhpo_objective *obj = NULL;
+    ganhpo_status s;
+    GH_CHECK_GOTO(ganhpo_study_state_create(cfg, &run.state), s, done);
+    GH_CHECK_GOTO(study_open_log(cfg, resume, replay, &run, progress, &log), s, done);
     GH_CHECK_GOTO(ganhpo_study_objective_create(cfg, &obj), s, done);
-    GH_CHECK_GOTO(loop(st, log, obj, cfg, progress), s, done);
+    GH_CHECK_GOTO(loop(&run, log, obj, progress), s, done);
 done:
     ganhpo_objective_destroy(&obj);
     ganhpo_study_log_close(&log);
-    ganhpo_study_state_destroy(&st);
+    ganhpo_study_state_destroy(&run.state);
+    return s;
+}
+
+ganhpo_status ganhpo_study_run(const ganhpo_study_config *cfg, const char *output, int resume,
+                               FILE *progress)
+{
+    /* The objective finds the weights directory through the study's output directory. */
+    ganhpo_study_config *c = malloc(sizeof *c);
+    if (!c)
+        GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for a study");
+    *c = *cfg;
+    if (output)
+        snprintf(c->study.output, sizeof c->study.output, "%s", output);
+    ganhpo_status s = c->study.kind == GANHPO_STUDY_SCAN ? study_run_scan(c, resume, progress)
+                                                         : run_search(c, resume, progress);
+    free(c);
     return s;
 }
