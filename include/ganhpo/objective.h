@@ -134,8 +134,9 @@ ganhpo_status ganhpo_objective_trainer_create(const ganhpo_dataset_options *data
 /* Frees the trainer, its dataset and device; accepts NULL and nulls the pointer. */
 void ganhpo_objective_trainer_destroy(ganhpo_objective_trainer **t);
 
-/* The trainer's device and prepared split (owned by the trainer). */
+/* The trainer's device, dataset (column names) and prepared split (owned by the trainer). */
 ganhpo_device *ganhpo_objective_trainer_device(const ganhpo_objective_trainer *t);
+const ganhpo_dataset *ganhpo_objective_trainer_dataset(const ganhpo_objective_trainer *t);
 const ganhpo_dataset_split *ganhpo_objective_trainer_split(const ganhpo_objective_trainer *t);
 
 /* Seed of trial `trial` of an evaluation seeded `seed`. */

@@ -53,6 +53,11 @@ ganhpo_device *ganhpo_objective_trainer_device(const ganhpo_objective_trainer *t
     return t->dev;
 }
 
+const ganhpo_dataset *ganhpo_objective_trainer_dataset(const ganhpo_objective_trainer *t)
+{
+    return t->ds;
+}
+
 const ganhpo_dataset_split *ganhpo_objective_trainer_split(const ganhpo_objective_trainer *t)
 {
     return ganhpo_dataset_get_split(t->ds);
