@@ -4,13 +4,10 @@
 
 #include <libconfig.h>
 
+#include "ganhpo/space.h"
 #include "ganhpo/status.h"
 
-typedef enum {
-    GANHPO_SEARCH_RANDOM,
-    GANHPO_SEARCH_RBF,
-    GANHPO_SEARCH_GP
-} ganhpo_search_strategy;
+typedef enum { GANHPO_SEARCH_RANDOM, GANHPO_SEARCH_RBF, GANHPO_SEARCH_GP } ganhpo_search_strategy;
 
 typedef enum { GANHPO_SEARCH_DESIGN_LHS, GANHPO_SEARCH_DESIGN_RANDOM } ganhpo_search_design;
 
@@ -20,11 +17,11 @@ enum { GANHPO_SEARCH_MAX_STRATEGIES = 3 };
 typedef struct {
     ganhpo_search_strategy strategies[GANHPO_SEARCH_MAX_STRATEGIES]; /* search.strategies */
     int n_strategies;
-    int budget;             /* search.budget: evaluations per search, design included */
-    int initial;            /* search.initial: points of the initial design */
+    int budget;                  /* search.budget: evaluations per search, design included */
+    int initial;                 /* search.initial: points of the initial design */
     ganhpo_search_design design; /* search.design: "lhs" or "random" */
-    double kappa;           /* search.kappa: minimise mean + kappa * std */
-    double time_limit;      /* search.time_limit: seconds of wall time, 0 = none */
+    double kappa;                /* search.kappa: minimise mean + kappa * std */
+    double time_limit;           /* search.time_limit: seconds of wall time, 0 = none */
 } ganhpo_search_options;
 
 /* Defaults: strategies ["rbf"], budget 50, initial 10, lhs, kappa 0, no time limit. */
@@ -35,10 +32,55 @@ ganhpo_status ganhpo_search_set_from_config(ganhpo_search_options *o,
                                             const config_setting_t *section);
 
 /* Writes every option into the (empty) group `section`. */
-ganhpo_status ganhpo_search_write_config(const ganhpo_search_options *o,
-                                         config_setting_t *section);
+ganhpo_status ganhpo_search_write_config(const ganhpo_search_options *o, config_setting_t *section);
 
 /* "random", "rbf" or "gp". */
 const char *ganhpo_search_strategy_name(ganhpo_search_strategy s);
+
+/* ---- One search: a strategy on a lattice with a budget, driven by propose/observe. ----
+ * The caller (the study loop or the MPI coordinator) asks for points with propose, which
+ * marks each point pending, and reports every result with observe, in any order and at any
+ * time (asynchronous evaluation). A search never proposes a point that is evaluated
+ * (successfully or not) or pending, and proposes no more once evaluated + pending reach
+ * the budget or the lattice. Its state is a function of the observations alone, so a search
+ * is rebuilt from a results log by observing the logged rows in order (resume). The first
+ * proposals are the initial design, which depends only on (seed, repeat), so every strategy
+ * of a repeat starts from the same points. Not thread-safe, not collective over MPI. */
+
+typedef struct ganhpo_search ganhpo_search;
+
+/* A search of `strategy` over `space` with the budget, design size, design kind and kappa
+ * of `o` (both copied; o->strategies is ignored). Randomness from (seed, repeat, strategy). */
+ganhpo_status ganhpo_search_create(const ganhpo_space_options *space,
+                                   const ganhpo_search_options *o, ganhpo_search_strategy strategy,
+                                   unsigned long long seed, int repeat, ganhpo_search **out);
+
+/* Frees the search; accepts NULL and nulls the pointer. */
+void ganhpo_search_destroy(ganhpo_search **s);
+
+/* Writes the next point into levels[n_params] and marks it pending, *proposed = 1; or
+ * *proposed = 0 when nothing may be proposed now (budget or lattice used up, counting the
+ * pending points). A surrogate that cannot be fitted falls back to a random point. */
+ganhpo_status ganhpo_search_propose(ganhpo_search *s, long long *levels, int *proposed);
+
+/* Records the result of the point `levels`: ok = 1 with its objective value (mean, or
+ * mean + kappa * std, finite), or ok = 0 for a failed evaluation (never used for fitting,
+ * never proposed again). The point need not be pending (replaying a log); observing a
+ * point twice, or a point outside the lattice, is GANHPO_ERR_STATE / GANHPO_ERR_ARGUMENT. */
+ganhpo_status ganhpo_search_observe(ganhpo_search *s, const long long *levels, int ok,
+                                    double objective);
+
+/* Evaluations observed so far (failed ones included). */
+int ganhpo_search_observed(const ganhpo_search *s);
+
+/* Points proposed and not yet observed. */
+int ganhpo_search_pending(const ganhpo_search *s);
+
+/* 1 when the search is over: nothing pending and the budget or the lattice used up. */
+int ganhpo_search_done(const ganhpo_search *s);
+
+/* The best successful point so far into levels (may be NULL) and its objective; returns 0
+ * (and leaves the outputs alone) while there is none. */
+int ganhpo_search_best(const ganhpo_search *s, long long *levels, double *objective);
 
 #endif

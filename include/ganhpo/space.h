@@ -11,9 +11,9 @@ enum { GANHPO_SPACE_MAX_DIMS = 32, GANHPO_SPACE_NAME_SIZE = 32 };
 
 typedef struct {
     char name[GANHPO_SPACE_NAME_SIZE];
-    long long lower;  /* lowest level */
-    long long upper;  /* highest level */
-    double scaling;   /* value = level * scaling */
+    long long lower; /* lowest level */
+    long long upper; /* highest level */
+    double scaling;  /* value = level * scaling */
 } ganhpo_space_param;
 
 /* The study file's `space` list. */
@@ -31,5 +31,39 @@ ganhpo_status ganhpo_space_set_from_config(ganhpo_space_options *o,
 
 /* Writes the list into `section`, an empty list. */
 ganhpo_status ganhpo_space_write_config(const ganhpo_space_options *o, config_setting_t *section);
+
+/* ---- The lattice. `s` is a validated space (every function trusts its bounds). Nothing
+ * here allocates except the designs, nothing is collective over MPI. ---- */
+
+/* Number of lattice points, as a double (it can exceed every integer type). */
+double ganhpo_space_size(const ganhpo_space_options *s);
+
+/* values[i] = levels[i] * scaling of parameter i. */
+void ganhpo_space_values(const ganhpo_space_options *s, const long long *levels, double *values);
+
+/* 1 if every level lies within its parameter's [lower, upper]. */
+int ganhpo_space_contains(const ganhpo_space_options *s, const long long *levels);
+
+/* Unit-box coordinates: u = (level - lower) / (upper - lower); a parameter with a single
+ * level (lower == upper) maps to 0.5. */
+void ganhpo_space_to_unit(const ganhpo_space_options *s, const long long *levels, double *u);
+
+/* The nearest lattice point of unit-box coordinates (clamped into the box). */
+void ganhpo_space_from_unit(const ganhpo_space_options *s, const double *u, long long *levels);
+
+/* Derives an independent seed from `seed` and `tag` (SplitMix64 finaliser), so that
+ * designs, strategies and evaluations get unrelated random streams from one study seed. */
+unsigned long long ganhpo_space_seed(unsigned long long seed, unsigned long long tag);
+
+/* Initial design of n distinct lattice points into levels[n * n_params] (row per point);
+ * *n_out = n, or the lattice size when that is smaller. The design depends only on
+ * (seed, repeat), so every strategy of a repeat starts from the same points.
+ * latin = 1: Latin hypercube on the lattice (per dimension one point per stratum of the
+ * levels when there are at least n levels, else every level used equally often), the best
+ * of several by minimum pairwise distance among those whose linear-tail matrix [1, u] over
+ * the non-fixed parameters has full rank; latin = 0: uniform random distinct points. */
+ganhpo_status ganhpo_space_design(const ganhpo_space_options *s, int latin, int n,
+                                  unsigned long long seed, int repeat, long long *levels,
+                                  int *n_out);
 
 #endif

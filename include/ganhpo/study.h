@@ -17,15 +17,15 @@ typedef enum { GANHPO_STUDY_SEARCH, GANHPO_STUDY_SCAN } ganhpo_study_kind;
 
 /* The `study`, `device` and `output` sections. */
 typedef struct {
-    char name[128];         /* study.name */
-    ganhpo_study_kind kind; /* study.kind: "search" or "scan" */
+    char name[128];          /* study.name */
+    ganhpo_study_kind kind;  /* study.kind: "search" or "scan" */
     unsigned long long seed; /* study.seed */
-    int repeats;            /* study.repeats: independent searches per strategy */
-    int trials;             /* study.trials: trainings (evaluations) per point */
-    char device[128];       /* device.selector: "" = GANHPO_DEVICE or the default rule */
-    int profiling;          /* device.profiling */
-    char output[1024];      /* output.directory: "" = runs/<study.name> */
-    int save_weights;       /* output.save_weights: keep the best generator of the study */
+    int repeats;             /* study.repeats: independent searches per strategy */
+    int trials;              /* study.trials: trainings (evaluations) per point */
+    char device[128];        /* device.selector: "" = GANHPO_DEVICE or the default rule */
+    int profiling;           /* device.profiling */
+    char output[1024];       /* output.directory: "" = runs/<study.name> */
+    int save_weights;        /* output.save_weights: keep the best generator of the study */
 } ganhpo_study_options;
 
 /* A whole study file, resolved. */
@@ -54,5 +54,107 @@ ganhpo_status ganhpo_study_load(const char *path, ganhpo_study_config *out);
 
 /* Writes the resolved study, every default filled in, as a valid study file. */
 ganhpo_status ganhpo_study_write(const ganhpo_study_config *cfg, FILE *f);
+
+/* ---- The results log (results.csv, format in configs/README.md) ---- */
+
+/* One row of results.csv: one evaluation. */
+typedef struct {
+    long long id;                    /* 0, 1, ... over the study (set by the log on append) */
+    ganhpo_search_strategy strategy; /* which search */
+    int repeat;                      /* 0-based */
+    int index;                       /* 1-based evaluation number within (strategy, repeat) */
+    int worker;                      /* rank or group that evaluated it (0 single process) */
+    long long levels[GANHPO_SPACE_MAX_DIMS];
+    ganhpo_objective_result result; /* ok, reason, trials, epochs, parameters, seconds */
+    double mean, std, objective;    /* over the ok trials; NAN for a failed evaluation */
+} ganhpo_study_row;
+
+/* Called for each row of an existing log, in file order; `line` is its line number. */
+typedef ganhpo_status (*ganhpo_study_row_fn)(void *ctx, const ganhpo_study_row *row, int line);
+
+typedef struct ganhpo_study_log ganhpo_study_log;
+
+/* Opens the results log at `path` for appending. A missing file, or one without a complete
+ * row, is (re)written with the header of `space`. An existing file with rows fails with
+ * GANHPO_ERR_STATE unless `resume`; with `resume` its header must match `space`
+ * (GANHPO_ERR_RESULTS otherwise) and every row is parsed, checked (consecutive ids, levels
+ * on the lattice, values = level * scaling) and passed to `replay` (may be NULL). A last line
+ * cut off by a crash is removed from the file and *repaired set to 1 (else 0). Only the
+ * coordinating process calls this; not collective over MPI. */
+ganhpo_status ganhpo_study_log_open(const char *path, const ganhpo_space_options *space, int resume,
+                                    ganhpo_study_row_fn replay, void *ctx, ganhpo_study_log **out,
+                                    int *repaired);
+
+/* Rows in the log. */
+long long ganhpo_study_log_rows(const ganhpo_study_log *log);
+
+/* Sets row->id to the next id and appends the row; returns after it is flushed and synced to
+ * stable storage (fsync), so a crash loses at most the row being written. */
+ganhpo_status ganhpo_study_log_append(ganhpo_study_log *log, ganhpo_study_row *row);
+
+/* Closes the log; accepts NULL and nulls the pointer. */
+void ganhpo_study_log_close(ganhpo_study_log **log);
+
+/* ---- The study's state machine: one search per (strategy, repeat). The single-process
+ * loop and the MPI coordinator drive it alike: next (a point to evaluate), evaluate
+ * anywhere, complete (observe it and get its row for the log). Not collective. ---- */
+
+/* A point handed out for evaluation. */
+typedef struct {
+    int search; /* which (strategy, repeat): strategy index * repeats + repeat */
+    ganhpo_search_strategy strategy;
+    int repeat;
+    long long levels[GANHPO_SPACE_MAX_DIMS];
+    unsigned long long seed; /* evaluation seed: from (study seed, repeat, point) only */
+} ganhpo_study_task;
+
+typedef struct ganhpo_study_state ganhpo_study_state;
+
+/* The searches of `cfg` (kept by pointer: cfg must outlive the state); the time limit
+ * (search.time_limit) counts from here. */
+ganhpo_status ganhpo_study_state_create(const ganhpo_study_config *cfg, ganhpo_study_state **out);
+
+/* Frees the state; accepts NULL and nulls the pointer. */
+void ganhpo_study_state_destroy(ganhpo_study_state **st);
+
+/* Rebuilds the searches from one logged row (a ganhpo_study_row_fn; ctx is the state):
+ * GANHPO_ERR_RESULTS when the row's strategy is not listed, its repeat is out of range, its
+ * index is not the next of its search, or its point was evaluated before. */
+ganhpo_status ganhpo_study_state_replay(void *state, const ganhpo_study_row *row, int line);
+
+/* The next point to evaluate, from the first search that can propose one: *have = 1 and
+ * *task filled, or *have = 0 when no search can propose now (all used up or waiting for
+ * pending results, or the time limit passed). */
+ganhpo_status ganhpo_study_state_next(ganhpo_study_state *st, ganhpo_study_task *task, int *have);
+
+/* Observes the result of `task` in its search and fills *row for the log (index, worker,
+ * mean, std and objective = mean + kappa * std). */
+ganhpo_status ganhpo_study_state_complete(ganhpo_study_state *st, const ganhpo_study_task *task,
+                                          const ganhpo_objective_result *result, int worker,
+                                          ganhpo_study_row *row);
+
+/* 1 when every search is over (nothing pending, budget or lattice used up). */
+int ganhpo_study_state_done(const ganhpo_study_state *st);
+
+/* 1 once search.time_limit has passed (never with no limit). */
+int ganhpo_study_state_timed_out(const ganhpo_study_state *st);
+
+/* Prints the one-line progress report of a completed row: its search and count/budget,
+ * the study's count, mean +- std (or the failure), the search's best so far, elapsed time
+ * and the estimated time left. `evaluated` is the number of rows evaluated by this run. */
+void ganhpo_study_state_report(const ganhpo_study_state *st, const ganhpo_study_row *row,
+                               long long evaluated, FILE *f);
+
+/* The objective of a study: an analytic function, or GANHPO_ERR_UNSUPPORTED for the GAN
+ * objective while it is not wired in. */
+ganhpo_status ganhpo_study_objective_create(const ganhpo_study_config *cfg, ganhpo_objective **out);
+
+/* Runs the study in this process: creates `output` (NULL = output.directory), writes
+ * output/study.cfg (the resolved study), opens output/results.csv (resume: replays it and
+ * rejects a study whose space differs from the saved study.cfg or the log), then proposes,
+ * evaluates, logs and reports one line per evaluation on `progress` until every search is
+ * over or the time limit passes. Failed evaluations are logged and the study goes on. */
+ganhpo_status ganhpo_study_run(const ganhpo_study_config *cfg, const char *output, int resume,
+                               FILE *progress);
 
 #endif

@@ -9,6 +9,7 @@
 typedef int (*ganhpo_cli_fn)(int argc, char **argv);
 
 int ganhpo_cmd_check(int argc, char **argv);
+int ganhpo_cmd_study(int argc, char **argv);
 int ganhpo_cmd_devices(int argc, char **argv);
 int ganhpo_cmd_version(int argc, char **argv);
 

@@ -13,6 +13,7 @@ typedef struct {
 
 static const command commands[] = {
     {"check", ganhpo_cmd_check, "validate a study file and print it with every default"},
+    {"study", ganhpo_cmd_study, "run a study's searches (results.csv, resumable)"},
     {"devices", ganhpo_cmd_devices, "list OpenCL devices and the one that would be chosen"},
     {"version", ganhpo_cmd_version, "print the version and the libraries it was built with"},
 };

@@ -6,7 +6,8 @@
 #include <string.h>
 
 static const char *const functions[] = {"gan", "branin", "hartmann6", "ackley", "rosenbrock", NULL};
-static const char *const keys[] = {"function", "noise", "duration", "duration_sigma", NULL};
+static const char *const keys[] = {"function",       "noise",      "duration",
+                                   "duration_sigma", "fail_every", NULL};
 
 void ganhpo_objective_options_default(ganhpo_objective_options *o)
 {
@@ -39,6 +40,7 @@ ganhpo_status ganhpo_objective_set_from_config(ganhpo_objective_options *o,
     GH_CHECK(ganhpo_config_double(section, "noise", 0, 1e6, &o->noise));
     GH_CHECK(ganhpo_config_double(section, "duration", 0, 86400, &o->duration));
     GH_CHECK(ganhpo_config_double(section, "duration_sigma", 0, 10, &o->duration_sigma));
+    GH_CHECK(ganhpo_config_int(section, "fail_every", 0, 1000000000, &o->fail_every));
     return GANHPO_SUCCESS;
 }
 
@@ -51,5 +53,6 @@ ganhpo_status ganhpo_objective_write_config(const ganhpo_objective_options *o,
         return GANHPO_SUCCESS;
     GH_CHECK(ganhpo_config_add_double(section, "noise", o->noise));
     GH_CHECK(ganhpo_config_add_double(section, "duration", o->duration));
-    return ganhpo_config_add_double(section, "duration_sigma", o->duration_sigma);
+    GH_CHECK(ganhpo_config_add_double(section, "duration_sigma", o->duration_sigma));
+    return ganhpo_config_add_int(section, "fail_every", o->fail_every);
 }

@@ -1,0 +1,92 @@
+/* Surrogate models of the objective over the unit box (shared/SPEC.md section 4.3): a cubic
+ * radial basis function interpolant with a linear tail, and a Gaussian process with a
+ * Matern-5/2 ARD kernel and a noise term. Host numerics through GSL. Coordinates are in the
+ * unit box of the search's non-fixed parameters. Nothing here is collective over MPI; the
+ * objects are not thread-safe. */
+#ifndef GANHPO_SURROGATE_H
+#define GANHPO_SURROGATE_H
+
+#include "ganhpo/status.h"
+
+/* ---- Cubic RBF: s(x) = sum_i lambda_i |x - x_i|^3 + c_0 + c^T x ---- */
+
+typedef struct ganhpo_rbf ganhpo_rbf;
+
+/* A model over `dims` coordinates with no points. `ridge` (>= 0) is added to the kernel
+ * diagonal only to keep the solve stable (1e-10 is plenty; 0 interpolates exactly). */
+ganhpo_status ganhpo_rbf_create(int dims, double ridge, ganhpo_rbf **out);
+
+/* Frees the model; accepts NULL and nulls the pointer. */
+void ganhpo_rbf_destroy(ganhpo_rbf **rbf);
+
+/* Appends a point (copied). The kernel matrix grows by one row and column; the
+ * factorisation is redone at the next fit. */
+ganhpo_status ganhpo_rbf_add_point(ganhpo_rbf *rbf, const double *x);
+
+/* Forgets every point. */
+void ganhpo_rbf_clear(ganhpo_rbf *rbf);
+
+/* Number of points. */
+int ganhpo_rbf_count(const ganhpo_rbf *rbf);
+
+/* Fits the coefficients to y[count] (the values at the points in the order added). The
+ * matrix is factorised only when points were added since the last fit, so refitting new
+ * values is a back-substitution. With fewer points than dims + 1, or points on a lower-
+ * dimensional plane, the tail is regularised (least-norm) instead of failing.
+ * GANHPO_ERR_STATE with no points, GANHPO_ERR_NUMERIC on non-finite y,
+ * GANHPO_ERR_SINGULAR when the system cannot be solved (repeated points). */
+ganhpo_status ganhpo_rbf_fit(ganhpo_rbf *rbf, const double *y);
+
+/* Predictions at n points x[n * dims] into y[n]; needs a successful fit. */
+ganhpo_status ganhpo_rbf_predict(const ganhpo_rbf *rbf, int n, const double *x, double *y);
+
+/* ---- Gaussian process: y = mean + f(x) + noise, f ~ GP(0, k),
+ * k(a, b) = signal * (1 + sqrt5 r + 5/3 r^2) exp(-sqrt5 r), r^2 = sum_j ((a_j - b_j) / l_j)^2,
+ * noise ~ N(0, noise variance) ---- */
+
+enum { GANHPO_GP_MAX_DIMS = 32 };
+
+typedef struct {
+    double mean;                            /* constant prior mean */
+    double signal;                          /* signal variance */
+    double noise;                           /* noise variance */
+    double lengthscale[GANHPO_GP_MAX_DIMS]; /* per coordinate, unit-box units */
+} ganhpo_gp_hyper;
+
+typedef struct ganhpo_gp ganhpo_gp;
+
+/* A GP over `dims` coordinates with default hyperparameters (mean 0, signal 1, noise 1e-6,
+ * lengthscales 0.5). */
+ganhpo_status ganhpo_gp_create(int dims, ganhpo_gp **out);
+
+/* Frees the model; accepts NULL and nulls the pointer. */
+void ganhpo_gp_destroy(ganhpo_gp **gp);
+
+/* Sets the hyperparameters (copied); GANHPO_ERR_ARGUMENT unless signal, noise and every
+ * lengthscale are positive and finite. Takes effect at the next fit. */
+ganhpo_status ganhpo_gp_set_hyper(ganhpo_gp *gp, const ganhpo_gp_hyper *h);
+
+/* The current hyperparameters. */
+void ganhpo_gp_get_hyper(const ganhpo_gp *gp, ganhpo_gp_hyper *h);
+
+/* Conditions the GP on n points x[n * dims] with values y[n] (both copied) under the
+ * current hyperparameters. GANHPO_ERR_SINGULAR if the covariance is not positive definite
+ * (repeated points with no noise), GANHPO_ERR_NUMERIC on non-finite y. */
+ganhpo_status ganhpo_gp_fit(ganhpo_gp *gp, int n, const double *x, const double *y);
+
+/* Chooses the hyperparameters by maximum marginal likelihood (BFGS on their logarithms
+ * within bounds: lengthscale 0.01..10, signal and noise relative to the sample variance of
+ * y), starting from the current ones and from `restarts` random starts drawn from `seed`;
+ * the prior mean is the sample mean of y. Then fits as ganhpo_gp_fit. Needs n >= 2. */
+ganhpo_status ganhpo_gp_optimize(ganhpo_gp *gp, int n, const double *x, const double *y,
+                                 int restarts, unsigned long long seed);
+
+/* Log marginal likelihood of the fitted data under the current hyperparameters. */
+double ganhpo_gp_log_likelihood(const ganhpo_gp *gp);
+
+/* Posterior mean and variance of f (without the noise) at n points x[n * dims]; var may be
+ * NULL. Needs a fit. */
+ganhpo_status ganhpo_gp_predict(const ganhpo_gp *gp, int n, const double *x, double *mean,
+                                double *var);
+
+#endif

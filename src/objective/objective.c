@@ -1,0 +1,133 @@
+/* The objective interface: timing, validation and the statistics of a result. */
+#include "ganhpo/objective.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct ganhpo_objective {
+    ganhpo_space_options space;
+    ganhpo_objective_evaluate_fn evaluate;
+    ganhpo_objective_destroy_fn destroy;
+    void *ctx;
+};
+
+ganhpo_status ganhpo_objective_create(const ganhpo_space_options *space,
+                                      ganhpo_objective_evaluate_fn evaluate,
+                                      ganhpo_objective_destroy_fn destroy, void *ctx,
+                                      ganhpo_objective **out)
+{
+    *out = NULL;
+    if (!evaluate || space->n_params < 1) {
+        if (destroy)
+            destroy(ctx);
+        GH_RAISE(GANHPO_ERR_ARGUMENT, "an objective needs an evaluate function and a space "
+                                      "with at least one parameter");
+    }
+    ganhpo_objective *o = calloc(1, sizeof *o);
+    if (!o) {
+        if (destroy)
+            destroy(ctx);
+        GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for an objective");
+    }
+    o->space = *space;
+    o->evaluate = evaluate;
+    o->destroy = destroy;
+    o->ctx = ctx;
+    *out = o;
+    return GANHPO_SUCCESS;
+}
+
+void ganhpo_objective_destroy(ganhpo_objective **obj)
+{
+    if (!obj || !*obj)
+        return;
+    if ((*obj)->destroy)
+        (*obj)->destroy((*obj)->ctx);
+    free(*obj);
+    *obj = NULL;
+}
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* Marks non-finite trials failed and fails the evaluation when no trial is left. */
+static void settle(ganhpo_objective_result *r)
+{
+    int good = 0;
+    for (int t = 0; t < r->trials; t++) {
+        if (!isfinite(r->value[t])) {
+            r->value[t] = NAN;
+            r->epoch[t] = -1;
+        } else {
+            good++;
+        }
+    }
+    if (r->ok && good == 0) {
+        r->ok = 0;
+        snprintf(r->reason, sizeof r->reason, "no trial gave a finite value");
+    }
+    if (!r->ok) {
+        if (r->reason[0] == '\0')
+            snprintf(r->reason, sizeof r->reason, "evaluation failed");
+        for (int t = 0; t < r->trials; t++) {
+            r->value[t] = NAN;
+            r->epoch[t] = -1;
+        }
+    } else {
+        r->reason[0] = '\0';
+    }
+}
+
+ganhpo_status ganhpo_objective_evaluate(ganhpo_objective *obj, const long long *levels, int trials,
+                                        unsigned long long seed, int worker,
+                                        ganhpo_objective_result *out)
+{
+    if (trials < 1 || trials > GANHPO_OBJECTIVE_MAX_TRIALS)
+        GH_RAISE(GANHPO_ERR_ARGUMENT, "trials must be 1..%d (got %d)", GANHPO_OBJECTIVE_MAX_TRIALS,
+                 trials);
+    if (!ganhpo_space_contains(&obj->space, levels))
+        GH_RAISE(GANHPO_ERR_ARGUMENT, "the point to evaluate lies outside the space");
+    double values[GANHPO_SPACE_MAX_DIMS];
+    ganhpo_space_values(&obj->space, levels, values);
+    memset(out, 0, sizeof *out);
+    out->trials = trials;
+    out->ok = 1;
+    for (int t = 0; t < trials; t++) {
+        out->value[t] = NAN;
+        out->epoch[t] = -1;
+    }
+    double t0 = now();
+    GH_CHECK(obj->evaluate(obj->ctx, levels, values, trials, seed, worker, out));
+    out->seconds = now() - t0;
+    settle(out);
+    return GANHPO_SUCCESS;
+}
+
+void ganhpo_objective_summarize(const ganhpo_objective_result *r, double kappa, double *mean,
+                                double *std, double *objective)
+{
+    double sum = 0.0, sq = 0.0;
+    int n = 0;
+    for (int t = 0; r->ok && t < r->trials; t++)
+        if (isfinite(r->value[t])) {
+            sum += r->value[t];
+            n++;
+        }
+    if (n == 0) {
+        *mean = *std = *objective = NAN;
+        return;
+    }
+    double m = sum / n;
+    for (int t = 0; t < r->trials; t++)
+        if (isfinite(r->value[t]))
+            sq += (r->value[t] - m) * (r->value[t] - m);
+    *mean = m;
+    *std = n > 1 ? sqrt(sq / (n - 1)) : 0.0;
+    *objective = m + kappa * *std;
+}

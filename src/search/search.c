@@ -1,0 +1,326 @@
+/* A search's bookkeeping: the points proposed and observed, the budget, the initial design,
+ * random proposals and the exact bookkeeping that keeps a point from being proposed twice. */
+#include "search/search_impl.h"
+
+#include <gsl/gsl_errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Separates a strategy's stream from the design's and the other strategies'. */
+static const unsigned long long STRATEGY_TAG = 0x737472617465ULL;
+/* Random draws before a proposal walks the lattice for an unvisited point. */
+enum { RANDOM_DRAWS = 64 };
+/* DYCORS step: initial (and largest) perturbation std in the unit box. */
+static const double SIGMA_INIT = 0.2;
+
+static unsigned long long hash_levels(const long long *lv, int d)
+{
+    unsigned long long h = 0x243f6a8885a308d3ULL;
+    for (int i = 0; i < d; i++)
+        h = ganhpo_space_seed(h, (unsigned long long)lv[i]);
+    return h;
+}
+
+int ganhpo_search_find(const ganhpo_search *s, const long long *lv)
+{
+    if (s->n_slots == 0)
+        return -1;
+    size_t mask = (size_t)s->n_slots - 1, k = (size_t)hash_levels(lv, s->d) & mask;
+    for (;; k = (k + 1) & mask) {
+        int i = s->slots[k];
+        if (i < 0)
+            return -1;
+        if (memcmp(s->levels + (size_t)i * s->d, lv, sizeof(long long) * (size_t)s->d) == 0)
+            return i;
+    }
+}
+
+static void hash_insert(ganhpo_search *s, int i)
+{
+    size_t mask = (size_t)s->n_slots - 1;
+    size_t k = (size_t)hash_levels(s->levels + (size_t)i * s->d, s->d) & mask;
+    while (s->slots[k] >= 0)
+        k = (k + 1) & mask;
+    s->slots[k] = i;
+}
+
+static ganhpo_status grow(ganhpo_search *s)
+{
+    int cap = s->cap ? 2 * s->cap : 64;
+    size_t d = (size_t)s->d, na = (size_t)(s->na ? s->na : 1);
+    long long *lv = realloc(s->levels, sizeof *lv * d * (size_t)cap);
+    if (lv)
+        s->levels = lv;
+    double *u = realloc(s->unit, sizeof *u * na * (size_t)cap);
+    if (u)
+        s->unit = u;
+    signed char *st = realloc(s->state, (size_t)cap);
+    if (st)
+        s->state = st;
+    double *v = realloc(s->value, sizeof *v * (size_t)cap);
+    if (v)
+        s->value = v;
+    int *ok = realloc(s->ok, sizeof *ok * (size_t)cap);
+    if (ok)
+        s->ok = ok;
+    int *slots = malloc(sizeof *slots * 4 * (size_t)cap);
+    if (!lv || !u || !st || !v || !ok || !slots) {
+        free(slots);
+        GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for %d search points", cap);
+    }
+    free(s->slots);
+    s->slots = slots;
+    s->n_slots = 4 * cap;
+    s->cap = cap;
+    for (int k = 0; k < s->n_slots; k++)
+        slots[k] = -1;
+    for (int i = 0; i < s->n; i++)
+        hash_insert(s, i);
+    return GANHPO_SUCCESS;
+}
+
+/* Appends a point in the given state; returns its index in *idx. */
+static ganhpo_status add_point(ganhpo_search *s, const long long *lv, point_state st, int *idx)
+{
+    if (s->n == s->cap)
+        GH_CHECK(grow(s));
+    int i = s->n++;
+    memcpy(s->levels + (size_t)i * s->d, lv, sizeof(long long) * (size_t)s->d);
+    double u[GANHPO_SPACE_MAX_DIMS];
+    ganhpo_space_to_unit(&s->space, lv, u);
+    for (int j = 0; j < s->na; j++)
+        s->unit[(size_t)i * s->na + j] = u[s->active[j]];
+    s->state[i] = (signed char)st;
+    s->value[i] = NAN;
+    hash_insert(s, i);
+    *idx = i;
+    return GANHPO_SUCCESS;
+}
+
+ganhpo_status ganhpo_search_scratch(ganhpo_search *s, size_t n, double **out)
+{
+    if (n > s->work_size) {
+        double *w = realloc(s->work, sizeof(double) * n);
+        if (!w)
+            GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for %zu doubles of search scratch", n);
+        s->work = w;
+        s->work_size = n;
+    }
+    *out = s->work;
+    return GANHPO_SUCCESS;
+}
+
+static ganhpo_status make_models(ganhpo_search *s)
+{
+    if (s->strategy == GANHPO_SEARCH_RBF && s->na > 0)
+        GH_CHECK(ganhpo_rbf_create(s->na, 1e-10, &s->rbf));
+    if (s->strategy == GANHPO_SEARCH_GP && s->na > 0)
+        GH_CHECK(ganhpo_gp_create(s->na, &s->gp));
+    return GANHPO_SUCCESS;
+}
+
+static ganhpo_status init(ganhpo_search *s, unsigned long long seed, int repeat)
+{
+    for (int i = 0; i < s->d; i++)
+        if (s->space.params[i].upper > s->space.params[i].lower)
+            s->active[s->na++] = i;
+    s->size = ganhpo_space_size(&s->space);
+    s->best = -1;
+    s->sigma = SIGMA_INIT;
+    s->gp_tuned_at = -1;
+    s->rng = gsl_rng_alloc(gsl_rng_mt19937);
+    s->design = malloc(sizeof(long long) * (size_t)s->d * (size_t)s->opts.initial);
+    if (!s->rng || !s->design)
+        GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for a search");
+    unsigned long long k = ganhpo_space_seed(ganhpo_space_seed(seed, (unsigned long long)repeat),
+                                             STRATEGY_TAG + (unsigned long long)s->strategy);
+    gsl_rng_set(s->rng, (unsigned long)(k ^ (k >> 32)));
+    GH_CHECK(ganhpo_space_design(&s->space, s->opts.design == GANHPO_SEARCH_DESIGN_LHS,
+                                 s->opts.initial, seed, repeat, s->design, &s->n_design));
+    GH_CHECK(make_models(s));
+    return grow(s);
+}
+
+ganhpo_status ganhpo_search_create(const ganhpo_space_options *space,
+                                   const ganhpo_search_options *o, ganhpo_search_strategy strategy,
+                                   unsigned long long seed, int repeat, ganhpo_search **out)
+{
+    *out = NULL;
+    if (space->n_params < 1 || space->n_params > GANHPO_SPACE_MAX_DIMS || o->budget < 1 ||
+        o->initial < 1 || strategy < GANHPO_SEARCH_RANDOM || strategy > GANHPO_SEARCH_GP)
+        GH_RAISE(GANHPO_ERR_ARGUMENT,
+                 "a search needs 1..%d parameters, budget >= 1, initial >= 1 and a known "
+                 "strategy (got %d, %d, %d, %d)",
+                 GANHPO_SPACE_MAX_DIMS, space->n_params, o->budget, o->initial, (int)strategy);
+    ganhpo_search *s = calloc(1, sizeof *s);
+    if (!s)
+        GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for a search");
+    s->space = *space;
+    s->opts = *o;
+    s->strategy = strategy;
+    s->d = space->n_params;
+    gsl_set_error_handler_off();
+    ganhpo_status st = init(s, seed, repeat);
+    if (st != GANHPO_SUCCESS) {
+        ganhpo_search_destroy(&s);
+        return ganhpo_error_trace(st, __FILE__, __LINE__, __func__, "init(s, seed, repeat)");
+    }
+    *out = s;
+    return GANHPO_SUCCESS;
+}
+
+void ganhpo_search_destroy(ganhpo_search **sp)
+{
+    if (!sp || !*sp)
+        return;
+    ganhpo_search *s = *sp;
+    gsl_rng_free(s->rng);
+    ganhpo_rbf_destroy(&s->rbf);
+    ganhpo_gp_destroy(&s->gp);
+    free(s->design);
+    free(s->levels);
+    free(s->unit);
+    free(s->state);
+    free(s->value);
+    free(s->ok);
+    free(s->slots);
+    free(s->work);
+    free(s);
+    *sp = NULL;
+}
+
+static void random_levels(ganhpo_search *s, long long *lv)
+{
+    for (int i = 0; i < s->d; i++) {
+        const ganhpo_space_param *p = &s->space.params[i];
+        lv[i] = p->lower +
+                (long long)gsl_rng_uniform_int(s->rng, (unsigned long)(p->upper - p->lower + 1));
+    }
+}
+
+/* A uniformly random new point; after a few visited draws, the first new point met walking
+ * the lattice in mixed-radix order from a random start (at most n steps, so it ends). */
+static int random_new_point(ganhpo_search *s, long long *lv)
+{
+    for (int t = 0; t < RANDOM_DRAWS; t++) {
+        random_levels(s, lv);
+        if (ganhpo_search_find(s, lv) < 0)
+            return 1;
+    }
+    for (double step = 0; step < s->size; step++) {
+        for (int i = s->d - 1; i >= 0; i--) {
+            if (++lv[i] <= s->space.params[i].upper)
+                break;
+            lv[i] = s->space.params[i].lower;
+        }
+        if (ganhpo_search_find(s, lv) < 0)
+            return 1;
+    }
+    return 0;
+}
+
+static int next_design_point(ganhpo_search *s, long long *lv)
+{
+    while (s->design_next < s->n_design) {
+        const long long *p = s->design + (size_t)s->design_next++ * s->d;
+        if (ganhpo_search_find(s, p) < 0) {
+            memcpy(lv, p, sizeof(long long) * (size_t)s->d);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+ganhpo_status ganhpo_search_propose(ganhpo_search *s, long long *levels, int *proposed)
+{
+    *proposed = 0;
+    int used = s->n_observed + s->n_pending;
+    if (used >= s->opts.budget || (double)s->n >= s->size)
+        return GANHPO_SUCCESS;
+    int found = next_design_point(s, levels);
+    if (!found && s->strategy != GANHPO_SEARCH_RANDOM && s->n_ok >= s->na + 1)
+        GH_CHECK(ganhpo_search_model_point(s, levels, &found));
+    if (!found)
+        found = random_new_point(s, levels);
+    if (!found)
+        return GANHPO_SUCCESS;
+    int idx;
+    GH_CHECK(add_point(s, levels, POINT_PENDING, &idx));
+    s->n_pending++;
+    *proposed = 1;
+    return GANHPO_SUCCESS;
+}
+
+static int is_design_point(const ganhpo_search *s, const long long *lv)
+{
+    for (int k = 0; k < s->n_design; k++)
+        if (memcmp(s->design + (size_t)k * s->d, lv, sizeof(long long) * (size_t)s->d) == 0)
+            return 1;
+    return 0;
+}
+
+static ganhpo_status record_success(ganhpo_search *s, int i, double v)
+{
+    s->value[i] = v;
+    s->ok[s->n_ok++] = i;
+    if (s->rbf)
+        GH_CHECK(ganhpo_rbf_add_point(s->rbf, s->unit + (size_t)i * s->na));
+    double previous = s->best >= 0 ? s->value[s->best] : INFINITY;
+    if (v < previous)
+        s->best = i;
+    if (!is_design_point(s, s->levels + (size_t)i * s->d) && isfinite(previous))
+        ganhpo_search_adapt_step(s, v, previous);
+    return GANHPO_SUCCESS;
+}
+
+ganhpo_status ganhpo_search_observe(ganhpo_search *s, const long long *levels, int ok,
+                                    double objective)
+{
+    if (!ganhpo_space_contains(&s->space, levels))
+        GH_RAISE(GANHPO_ERR_ARGUMENT, "observed point lies outside the search space");
+    if (ok && !isfinite(objective))
+        GH_RAISE(GANHPO_ERR_NUMERIC, "a successful evaluation needs a finite objective (got %g)",
+                 objective);
+    int i = ganhpo_search_find(s, levels);
+    if (i >= 0 && s->state[i] != POINT_PENDING)
+        GH_RAISE(GANHPO_ERR_STATE, "point observed twice (evaluation %d of this search)", i + 1);
+    if (i >= 0) {
+        s->n_pending--;
+    } else {
+        if (s->n_observed + s->n_pending >= s->opts.budget)
+            GH_RAISE(GANHPO_ERR_STATE, "an observation beyond the budget of %d evaluations",
+                     s->opts.budget);
+        GH_CHECK(add_point(s, levels, POINT_PENDING, &i));
+    }
+    s->n_observed++;
+    s->state[i] = (signed char)(ok ? POINT_OK : POINT_FAILED);
+    if (ok)
+        GH_CHECK(record_success(s, i, objective));
+    return GANHPO_SUCCESS;
+}
+
+int ganhpo_search_observed(const ganhpo_search *s)
+{
+    return s->n_observed;
+}
+
+int ganhpo_search_pending(const ganhpo_search *s)
+{
+    return s->n_pending;
+}
+
+int ganhpo_search_done(const ganhpo_search *s)
+{
+    return s->n_pending == 0 && (s->n_observed >= s->opts.budget || (double)s->n >= s->size);
+}
+
+int ganhpo_search_best(const ganhpo_search *s, long long *levels, double *objective)
+{
+    if (s->best < 0)
+        return 0;
+    if (levels)
+        memcpy(levels, s->levels + (size_t)s->best * s->d, sizeof(long long) * (size_t)s->d);
+    *objective = s->value[s->best];
+    return 1;
+}

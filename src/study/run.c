@@ -1,0 +1,174 @@
+/* `ganhpo study` in one process: output directory, results log, the study file used, and
+ * the propose / evaluate / log loop. */
+#include "ganhpo/study.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+ganhpo_status ganhpo_study_objective_create(const ganhpo_study_config *cfg, ganhpo_objective **out)
+{
+    if (cfg->objective.function == GANHPO_OBJECTIVE_GAN)
+        GH_RAISE(GANHPO_ERR_UNSUPPORTED,
+                 "%s: objective.function = \"gan\" is not available in this build yet; use an "
+                 "analytic function (branin, hartmann6, ackley, rosenbrock)",
+                 cfg->path);
+    return ganhpo_objective_create_analytic(&cfg->space, &cfg->objective, out);
+}
+
+/* mkdir -p */
+static ganhpo_status make_directory(const char *dir)
+{
+    char path[1024];
+    if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path)
+        GH_RAISE(GANHPO_ERR_ARGUMENT, "output directory path too long: '%s'", dir);
+    for (char *p = path + 1;; p++) {
+        if (*p != '/' && *p != '\0')
+            continue;
+        char c = *p;
+        *p = '\0';
+        if (mkdir(path, 0777) != 0 && errno != EEXIST)
+            GH_RAISE(GANHPO_ERR_IO, "cannot create directory '%s': %s", path, strerror(errno));
+        *p = c;
+        if (c == '\0')
+            break;
+    }
+    struct stat sb;
+    if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
+        GH_RAISE(GANHPO_ERR_IO, "output '%s' is not a directory", dir);
+    return GANHPO_SUCCESS;
+}
+
+static int same_param(const ganhpo_space_param *a, const ganhpo_space_param *b)
+{
+    return strcmp(a->name, b->name) == 0 && a->lower == b->lower && a->upper == b->upper &&
+           a->scaling == b->scaling;
+}
+
+/* On resume, the space must be the one the results were computed in (kept in study.cfg). */
+static ganhpo_status check_saved_space(const ganhpo_study_config *cfg, const char *saved)
+{
+    struct stat sb;
+    if (stat(saved, &sb) != 0)
+        return GANHPO_SUCCESS; /* no copy: the log's header and values are checked alone */
+    ganhpo_study_config *old = malloc(sizeof *old);
+    if (!old)
+        GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for a study");
+    ganhpo_status st = ganhpo_study_load(saved, old);
+    int same = st == GANHPO_SUCCESS && old->space.n_params == cfg->space.n_params;
+    for (int i = 0; same && i < cfg->space.n_params; i++)
+        same = same_param(&old->space.params[i], &cfg->space.params[i]);
+    free(old);
+    GH_CHECK(st);
+    if (!same)
+        GH_RAISE(GANHPO_ERR_RESULTS,
+                 "%s: the space differs from the one in %s that the existing results were "
+                 "computed in; resume with that space, or start a new study in another output "
+                 "directory",
+                 cfg->path, saved);
+    return GANHPO_SUCCESS;
+}
+
+/* Writes the resolved study next to the results (via a temporary file and rename, so a
+ * crash never leaves half a copy). */
+static ganhpo_status save_study(const ganhpo_study_config *cfg, const char *saved)
+{
+    char tmp[1200];
+    snprintf(tmp, sizeof tmp, "%s.tmp", saved);
+    FILE *f = fopen(tmp, "w");
+    if (!f)
+        GH_RAISE(GANHPO_ERR_IO, "cannot create %s: %s", tmp, strerror(errno));
+    ganhpo_status st = ganhpo_study_write(cfg, f);
+    if (fclose(f) != 0 && st == GANHPO_SUCCESS)
+        GH_RAISE(GANHPO_ERR_IO, "cannot write %s: %s", tmp, strerror(errno));
+    GH_CHECK(st);
+    if (rename(tmp, saved) != 0)
+        GH_RAISE(GANHPO_ERR_IO, "cannot rename %s to %s: %s", tmp, saved, strerror(errno));
+    return GANHPO_SUCCESS;
+}
+
+/* Evaluates a task; an error becomes a failed evaluation so that the study goes on. */
+static void evaluate(ganhpo_objective *obj, const ganhpo_study_config *cfg,
+                     const ganhpo_study_task *task, ganhpo_objective_result *r)
+{
+    if (ganhpo_objective_evaluate(obj, task->levels, cfg->study.trials, task->seed, 0, r) ==
+        GANHPO_SUCCESS)
+        return;
+    memset(r, 0, sizeof *r);
+    r->trials = cfg->study.trials;
+    for (int t = 0; t < r->trials; t++) {
+        r->value[t] = NAN;
+        r->epoch[t] = -1;
+    }
+    snprintf(r->reason, sizeof r->reason, "%s", ganhpo_error_message());
+    ganhpo_error_clear();
+}
+
+static ganhpo_status loop(ganhpo_study_state *st, ganhpo_study_log *log, ganhpo_objective *obj,
+                          const ganhpo_study_config *cfg, FILE *progress)
+{
+    ganhpo_study_task task;
+    ganhpo_objective_result *r = malloc(sizeof *r);
+    ganhpo_study_row *row = malloc(sizeof *row);
+    ganhpo_status s = GANHPO_SUCCESS;
+    if (!r || !row)
+        GH_RAISE_GOTO(s, done, GANHPO_ERR_ALLOC, "out of memory for a result");
+    long long evaluated = 0;
+    for (int have = 1; have;) {
+        GH_CHECK_GOTO(ganhpo_study_state_next(st, &task, &have), s, done);
+        if (!have)
+            break;
+        evaluate(obj, cfg, &task, r);
+        GH_CHECK_GOTO(ganhpo_study_state_complete(st, &task, r, 0, row), s, done);
+        GH_CHECK_GOTO(ganhpo_study_log_append(log, row), s, done);
+        ganhpo_study_state_report(st, row, ++evaluated, progress);
+    }
+    if (ganhpo_study_state_timed_out(st) && !ganhpo_study_state_done(st))
+        fprintf(progress, "time limit of %g s reached; continue with --resume\n",
+                cfg->search.time_limit);
+done:
+    free(r);
+    free(row);
+    return s;
+}
+
+ganhpo_status ganhpo_study_run(const ganhpo_study_config *cfg, const char *output, int resume,
+                               FILE *progress)
+{
+    const char *dir = output ? output : cfg->study.output;
+    if (cfg->study.kind != GANHPO_STUDY_SEARCH)
+        GH_RAISE(GANHPO_ERR_UNSUPPORTED, "%s: ganhpo study runs study.kind = \"search\"",
+                 cfg->path);
+    char results[1100], saved[1100];
+    snprintf(results, sizeof results, "%s/results.csv", dir);
+    snprintf(saved, sizeof saved, "%s/study.cfg", dir);
+    GH_CHECK(make_directory(dir));
+    if (resume)
+        GH_CHECK(check_saved_space(cfg, saved));
+    ganhpo_study_state *st = NULL;
+    ganhpo_study_log *log = NULL;
+    ganhpo_objective *obj = NULL;
+    ganhpo_status s;
+    int repaired = 0;
+    GH_CHECK_GOTO(ganhpo_study_state_create(cfg, &st), s, done);
+    GH_CHECK_GOTO(ganhpo_study_log_open(results, &cfg->space, resume, ganhpo_study_state_replay, st,
+                                        &log, &repaired),
+                  s, done);
+    if (repaired)
+        fprintf(progress,
+                "warning: %s: dropped a partial last line (the previous run stopped "
+                "while writing it); that evaluation runs again\n",
+                results);
+    if (ganhpo_study_log_rows(log) > 0)
+        fprintf(progress, "resuming from %lld logged evaluations\n", ganhpo_study_log_rows(log));
+    GH_CHECK_GOTO(save_study(cfg, saved), s, done);
+    GH_CHECK_GOTO(ganhpo_study_objective_create(cfg, &obj), s, done);
+    GH_CHECK_GOTO(loop(st, log, obj, cfg, progress), s, done);
+done:
+    ganhpo_objective_destroy(&obj);
+    ganhpo_study_log_close(&log);
+    ganhpo_study_state_destroy(&st);
+    return s;
+}

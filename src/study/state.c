@@ -1,0 +1,182 @@
+/* The study's state machine: one search per (strategy, repeat), rebuilt from the log on
+ * resume, handing out points and turning results into log rows. */
+#include "ganhpo/study.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct ganhpo_study_state {
+    const ganhpo_study_config *cfg;
+    int n_search;
+    ganhpo_search **search;
+    double t0;
+    long long rows; /* observed, replayed or new */
+};
+
+/* Separates evaluation seeds from the design and strategy streams of a repeat. */
+static const unsigned long long EVALUATION_TAG = 0x6576616cULL;
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+ganhpo_status ganhpo_study_state_create(const ganhpo_study_config *cfg, ganhpo_study_state **out)
+{
+    *out = NULL;
+    ganhpo_study_state *st = calloc(1, sizeof *st);
+    int n = cfg->search.n_strategies * cfg->study.repeats;
+    if (st)
+        st->search = calloc((size_t)n, sizeof *st->search);
+    if (!st || !st->search) {
+        free(st);
+        GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for %d searches", n);
+    }
+    st->cfg = cfg;
+    st->n_search = n;
+    st->t0 = now();
+    for (int k = 0; k < n; k++) {
+        ganhpo_status s = ganhpo_search_create(
+            &cfg->space, &cfg->search, cfg->search.strategies[k / cfg->study.repeats],
+            cfg->study.seed, k % cfg->study.repeats, &st->search[k]);
+        if (s != GANHPO_SUCCESS) {
+            ganhpo_study_state_destroy(&st);
+            return ganhpo_error_trace(s, __FILE__, __LINE__, __func__, "ganhpo_search_create");
+        }
+    }
+    *out = st;
+    return GANHPO_SUCCESS;
+}
+
+void ganhpo_study_state_destroy(ganhpo_study_state **st)
+{
+    if (!st || !*st)
+        return;
+    for (int k = 0; k < (*st)->n_search; k++)
+        ganhpo_search_destroy(&(*st)->search[k]);
+    free((*st)->search);
+    free(*st);
+    *st = NULL;
+}
+
+ganhpo_status ganhpo_study_state_replay(void *state, const ganhpo_study_row *row, int line)
+{
+    (void)line; /* the log names the line in its message */
+    ganhpo_study_state *st = state;
+    const ganhpo_study_config *cfg = st->cfg;
+    int k = -1;
+    for (int i = 0; i < cfg->search.n_strategies; i++)
+        if (cfg->search.strategies[i] == row->strategy)
+            k = i;
+    if (k < 0)
+        GH_RAISE(GANHPO_ERR_RESULTS, "strategy '%s' is not in the study's search.strategies",
+                 ganhpo_search_strategy_name(row->strategy));
+    if (row->repeat >= cfg->study.repeats)
+        GH_RAISE(GANHPO_ERR_RESULTS, "repeat %d is beyond the study's %d repeats", row->repeat,
+                 cfg->study.repeats);
+    ganhpo_search *s = st->search[k * cfg->study.repeats + row->repeat];
+    if (row->index != ganhpo_search_observed(s) + 1)
+        GH_RAISE(GANHPO_ERR_RESULTS, "index %d is not the next evaluation (%d) of %s repeat %d",
+                 row->index, ganhpo_search_observed(s) + 1,
+                 ganhpo_search_strategy_name(row->strategy), row->repeat);
+    if (ganhpo_search_observe(s, row->levels, row->result.ok, row->objective) != GANHPO_SUCCESS) {
+        char msg[512];
+        snprintf(msg, sizeof msg, "%s", ganhpo_error_message());
+        GH_RAISE(GANHPO_ERR_RESULTS, "%s repeat %d: %s", ganhpo_search_strategy_name(row->strategy),
+                 row->repeat, msg);
+    }
+    st->rows++;
+    return GANHPO_SUCCESS;
+}
+
+int ganhpo_study_state_timed_out(const ganhpo_study_state *st)
+{
+    return st->cfg->search.time_limit > 0 && now() - st->t0 >= st->cfg->search.time_limit;
+}
+
+static unsigned long long point_seed(const ganhpo_study_config *cfg, int repeat,
+                                     const long long *levels)
+{
+    unsigned long long s = ganhpo_space_seed(cfg->study.seed, (unsigned long long)repeat);
+    s = ganhpo_space_seed(s, EVALUATION_TAG);
+    for (int i = 0; i < cfg->space.n_params; i++)
+        s = ganhpo_space_seed(s, (unsigned long long)levels[i]);
+    return s;
+}
+
+ganhpo_status ganhpo_study_state_next(ganhpo_study_state *st, ganhpo_study_task *task, int *have)
+{
+    *have = 0;
+    if (ganhpo_study_state_timed_out(st))
+        return GANHPO_SUCCESS;
+    for (int k = 0; k < st->n_search && !*have; k++) {
+        GH_CHECK(ganhpo_search_propose(st->search[k], task->levels, have));
+        if (*have) {
+            task->search = k;
+            task->strategy = st->cfg->search.strategies[k / st->cfg->study.repeats];
+            task->repeat = k % st->cfg->study.repeats;
+            task->seed = point_seed(st->cfg, task->repeat, task->levels);
+        }
+    }
+    return GANHPO_SUCCESS;
+}
+
+ganhpo_status ganhpo_study_state_complete(ganhpo_study_state *st, const ganhpo_study_task *task,
+                                          const ganhpo_objective_result *result, int worker,
+                                          ganhpo_study_row *row)
+{
+    if (task->search < 0 || task->search >= st->n_search)
+        GH_RAISE(GANHPO_ERR_ARGUMENT, "task of unknown search %d", task->search);
+    ganhpo_search *s = st->search[task->search];
+    memset(row, 0, sizeof *row);
+    row->result = *result;
+    ganhpo_objective_summarize(result, st->cfg->search.kappa, &row->mean, &row->std,
+                               &row->objective);
+    row->result.ok = result->ok && isfinite(row->objective);
+    GH_CHECK(ganhpo_search_observe(s, task->levels, row->result.ok, row->objective));
+    row->strategy = task->strategy;
+    row->repeat = task->repeat;
+    row->index = ganhpo_search_observed(s);
+    row->worker = worker;
+    memcpy(row->levels, task->levels, sizeof row->levels);
+    st->rows++;
+    return GANHPO_SUCCESS;
+}
+
+int ganhpo_study_state_done(const ganhpo_study_state *st)
+{
+    for (int k = 0; k < st->n_search; k++)
+        if (!ganhpo_search_done(st->search[k]))
+            return 0;
+    return 1;
+}
+
+void ganhpo_study_state_report(const ganhpo_study_state *st, const ganhpo_study_row *row,
+                               long long evaluated, FILE *f)
+{
+    const ganhpo_study_config *cfg = st->cfg;
+    long long total = (long long)st->n_search * cfg->search.budget;
+    int k = -1;
+    for (int i = 0; i < cfg->search.n_strategies; i++)
+        if (cfg->search.strategies[i] == row->strategy)
+            k = i;
+    const ganhpo_search *s = st->search[k * cfg->study.repeats + row->repeat];
+    fprintf(f, "%s r%d %d/%d  study %lld/%lld  ", ganhpo_search_strategy_name(row->strategy),
+            row->repeat, row->index, cfg->search.budget, st->rows, total);
+    if (row->result.ok)
+        fprintf(f, "%.6g +- %.3g", row->mean, row->std);
+    else
+        fprintf(f, "failed: %s", row->result.reason);
+    double best, elapsed = now() - st->t0;
+    if (ganhpo_search_best(s, NULL, &best))
+        fprintf(f, "  best %.6g", best);
+    fprintf(f, "  %.1f s", elapsed);
+    if (evaluated > 0 && st->rows < total)
+        fprintf(f, ", ~%.0f s left", elapsed / (double)evaluated * (double)(total - st->rows));
+    fprintf(f, "\n");
+    fflush(f);
+}

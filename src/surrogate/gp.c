@@ -1,0 +1,413 @@
+/* Gaussian process regression with a Matern-5/2 ARD kernel and a noise term; the
+ * hyperparameters by maximum marginal likelihood (GSL BFGS on their logarithms). */
+#include "ganhpo/surrogate.h"
+
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
+#include <gsl/gsl_math.h>
+#include <gsl/gsl_multimin.h>
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct ganhpo_gp {
+    int dims;
+    ganhpo_gp_hyper h;
+    int n;
+    double *x, *y;
+    gsl_matrix *chol; /* lower Cholesky factor of the covariance of y */
+    gsl_vector *alpha;
+    double lml;
+    int fitted;
+};
+
+/* Search box of the log-hyperparameters (signal and noise relative to the variance of y).
+ * The noise floor keeps the covariance well conditioned when points come close. */
+static const double LOG_LEN_LO = -4.6, LOG_LEN_HI = 2.3;       /* 0.01 .. 10 */
+static const double LOG_SIGNAL_LO = -4.6, LOG_SIGNAL_HI = 4.6; /* 0.01 .. 100 */
+static const double LOG_NOISE_LO = -13.8, LOG_NOISE_HI = 0.0;  /* 1e-6 .. 1 */
+/* BFGS iterations per start: the likelihood surface is smooth; more rarely pays. */
+enum { OPT_ITERATIONS = 60 };
+static const double SQRT5 = 2.23606797749978969641;
+
+ganhpo_status ganhpo_gp_create(int dims, ganhpo_gp **out)
+{
+    *out = NULL;
+    if (dims < 1 || dims > GANHPO_GP_MAX_DIMS)
+        GH_RAISE(GANHPO_ERR_ARGUMENT, "a GP needs 1..%d dims (got %d)", GANHPO_GP_MAX_DIMS, dims);
+    ganhpo_gp *g = calloc(1, sizeof *g);
+    if (!g)
+        GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for a GP");
+    g->dims = dims;
+    g->h.signal = 1.0;
+    g->h.noise = 1e-6;
+    for (int j = 0; j < dims; j++)
+        g->h.lengthscale[j] = 0.5;
+    gsl_set_error_handler_off();
+    *out = g;
+    return GANHPO_SUCCESS;
+}
+
+static void release_fit(ganhpo_gp *g)
+{
+    gsl_matrix_free(g->chol);
+    gsl_vector_free(g->alpha);
+    free(g->x);
+    free(g->y);
+    g->chol = NULL;
+    g->alpha = NULL;
+    g->x = g->y = NULL;
+    g->fitted = 0;
+}
+
+void ganhpo_gp_destroy(ganhpo_gp **gp)
+{
+    if (!gp || !*gp)
+        return;
+    release_fit(*gp);
+    free(*gp);
+    *gp = NULL;
+}
+
+ganhpo_status ganhpo_gp_set_hyper(ganhpo_gp *g, const ganhpo_gp_hyper *h)
+{
+    int ok = isfinite(h->mean) && h->signal > 0 && isfinite(h->signal) && h->noise > 0 &&
+             isfinite(h->noise);
+    for (int j = 0; j < g->dims; j++)
+        ok = ok && h->lengthscale[j] > 0 && isfinite(h->lengthscale[j]);
+    if (!ok)
+        GH_RAISE(GANHPO_ERR_ARGUMENT, "GP hyperparameters must be finite with positive signal, "
+                                      "noise and lengthscales");
+    g->h = *h;
+    return GANHPO_SUCCESS;
+}
+
+void ganhpo_gp_get_hyper(const ganhpo_gp *g, ganhpo_gp_hyper *h)
+{
+    *h = g->h;
+}
+
+/* Scaled distance r and the Matern-5/2 correlation at it. */
+static double matern(const ganhpo_gp_hyper *h, const double *a, const double *b, int d)
+{
+    double q = 0.0;
+    for (int j = 0; j < d; j++) {
+        double t = (a[j] - b[j]) / h->lengthscale[j];
+        q += t * t;
+    }
+    double r = sqrt(q);
+    return (1.0 + SQRT5 * r + 5.0 / 3.0 * q) * exp(-SQRT5 * r);
+}
+
+/* Covariance of n values (lower Cholesky factor in k on success) and alpha = K^-1 (y - m);
+ * returns the log marginal likelihood, or NAN when K is not positive definite. */
+static double factor_covariance(const ganhpo_gp_hyper *h, int n, int d, const double *x,
+                                const double *y, gsl_matrix *k, gsl_vector *alpha)
+{
+    for (int a = 0; a < n; a++) {
+        for (int b = 0; b < a; b++) {
+            double v = h->signal * matern(h, x + (size_t)a * d, x + (size_t)b * d, d);
+            gsl_matrix_set(k, (size_t)a, (size_t)b, v);
+            gsl_matrix_set(k, (size_t)b, (size_t)a, v);
+        }
+        gsl_matrix_set(k, (size_t)a, (size_t)a, h->signal * (1.0 + 1e-10) + h->noise);
+    }
+    if (gsl_linalg_cholesky_decomp1(k) != GSL_SUCCESS)
+        return NAN;
+    for (int a = 0; a < n; a++)
+        gsl_vector_set(alpha, (size_t)a, y[a] - h->mean);
+    if (gsl_linalg_cholesky_svx(k, alpha) != GSL_SUCCESS)
+        return NAN;
+    double quad = 0.0, logdet = 0.0;
+    for (int a = 0; a < n; a++) {
+        quad += (y[a] - h->mean) * gsl_vector_get(alpha, (size_t)a);
+        logdet += log(gsl_matrix_get(k, (size_t)a, (size_t)a));
+    }
+    return -0.5 * quad - logdet - 0.5 * n * log(2.0 * M_PI);
+}
+
+ganhpo_status ganhpo_gp_fit(ganhpo_gp *g, int n, const double *x, const double *y)
+{
+    if (n < 1)
+        GH_RAISE(GANHPO_ERR_ARGUMENT, "a GP fit needs at least one point (got %d)", n);
+    for (int a = 0; a < n; a++)
+        if (!isfinite(y[a]))
+            GH_RAISE(GANHPO_ERR_NUMERIC, "GP value %d is %g", a, y[a]);
+    release_fit(g);
+    size_t d = (size_t)g->dims;
+    g->x = malloc(sizeof(double) * (size_t)n * d);
+    g->y = malloc(sizeof(double) * (size_t)n);
+    g->chol = gsl_matrix_alloc((size_t)n, (size_t)n);
+    g->alpha = gsl_vector_alloc((size_t)n);
+    if (!g->x || !g->y || !g->chol || !g->alpha) {
+        release_fit(g);
+        GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for a GP of %d points", n);
+    }
+    memcpy(g->x, x, sizeof(double) * (size_t)n * d);
+    memcpy(g->y, y, sizeof(double) * (size_t)n);
+    g->n = n;
+    g->lml = factor_covariance(&g->h, n, g->dims, g->x, g->y, g->chol, g->alpha);
+    if (isnan(g->lml)) {
+        release_fit(g);
+        GH_RAISE(GANHPO_ERR_SINGULAR, "the GP covariance of %d points is not positive definite", n);
+    }
+    g->fitted = 1;
+    return GANHPO_SUCCESS;
+}
+
+double ganhpo_gp_log_likelihood(const ganhpo_gp *g)
+{
+    return g->fitted ? g->lml : NAN;
+}
+
+ganhpo_status ganhpo_gp_predict(const ganhpo_gp *g, int n, const double *x, double *mean,
+                                double *var)
+{
+    if (!g->fitted)
+        GH_RAISE(GANHPO_ERR_STATE, "GP prediction before a successful fit");
+    int d = g->dims;
+    gsl_vector *kv = gsl_vector_alloc((size_t)g->n);
+    if (!kv)
+        GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for a GP prediction");
+    for (int p = 0; p < n; p++) {
+        const double *xp = x + (size_t)p * d;
+        for (int a = 0; a < g->n; a++)
+            gsl_vector_set(kv, (size_t)a, g->h.signal * matern(&g->h, g->x + (size_t)a * d, xp, d));
+        double m = 0.0;
+        gsl_blas_ddot(kv, g->alpha, &m);
+        mean[p] = g->h.mean + m;
+        if (var) {
+            gsl_blas_dtrsv(CblasLower, CblasNoTrans, CblasNonUnit, g->chol, kv);
+            double q = 0.0;
+            gsl_blas_ddot(kv, kv, &q);
+            var[p] = fmax(g->h.signal - q, 0.0);
+        }
+    }
+    gsl_vector_free(kv);
+    return GANHPO_SUCCESS;
+}
+
+/* ---- maximum marginal likelihood ---- */
+
+typedef struct {
+    int n, d;
+    const double *x;
+    double *y; /* standardised */
+    gsl_matrix *k, *kinv;
+    gsl_vector *alpha;
+} opt_ctx;
+
+static void bounds(int j, int d, double *lo, double *hi)
+{
+    *lo = j < d ? LOG_LEN_LO : j == d ? LOG_SIGNAL_LO : LOG_NOISE_LO;
+    *hi = j < d ? LOG_LEN_HI : j == d ? LOG_SIGNAL_HI : LOG_NOISE_HI;
+}
+
+/* Hyperparameters of theta clamped into the box; *penalty grows quadratically outside. */
+static void unpack(const gsl_vector *theta, int d, ganhpo_gp_hyper *h, double *penalty,
+                   double *gpen)
+{
+    double t[GANHPO_GP_MAX_DIMS + 2];
+    *penalty = 0.0;
+    for (int j = 0; j < d + 2; j++) {
+        double lo, hi, v = gsl_vector_get(theta, (size_t)j);
+        bounds(j, d, &lo, &hi);
+        t[j] = v < lo ? lo : v > hi ? hi : v;
+        *penalty += 50.0 * (v - t[j]) * (v - t[j]);
+        gpen[j] = 100.0 * (v - t[j]);
+    }
+    memset(h, 0, sizeof *h);
+    for (int j = 0; j < d; j++)
+        h->lengthscale[j] = exp(t[j]);
+    h->signal = exp(t[d]);
+    h->noise = exp(t[d + 1]);
+}
+
+/* Negative log marginal likelihood and its gradient in log-hyperparameters. */
+static double neg_lml(const gsl_vector *theta, void *p, gsl_vector *grad)
+{
+    opt_ctx *c = p;
+    int n = c->n, d = c->d;
+    ganhpo_gp_hyper h;
+    double penalty, gpen[GANHPO_GP_MAX_DIMS + 2];
+    unpack(theta, d, &h, &penalty, gpen);
+    double lml = factor_covariance(&h, n, d, c->x, c->y, c->k, c->alpha);
+    if (isnan(lml)) {
+        if (grad)
+            gsl_vector_set_zero(grad);
+        return GSL_NAN;
+    }
+    if (!grad)
+        return -lml + penalty;
+    /* W = alpha alpha^T - K^-1; d lml / d theta_j = 0.5 tr(W dK/dtheta_j) */
+    gsl_matrix_memcpy(c->kinv, c->k);
+    gsl_linalg_cholesky_invert(c->kinv);
+    double g[GANHPO_GP_MAX_DIMS + 2] = {0};
+    for (int a = 0; a < n; a++) {
+        const double *xa = c->x + (size_t)a * d;
+        for (int b = 0; b <= a; b++) {
+            const double *xb = c->x + (size_t)b * d;
+            double w = gsl_vector_get(c->alpha, (size_t)a) * gsl_vector_get(c->alpha, (size_t)b) -
+                       gsl_matrix_get(c->kinv, (size_t)a, (size_t)b);
+            double f = a == b ? 0.5 * w : w; /* off-diagonal pairs appear twice */
+            double q = 0.0, s2[GANHPO_GP_MAX_DIMS];
+            for (int j = 0; j < d; j++) {
+                double t = (xa[j] - xb[j]) / h.lengthscale[j];
+                s2[j] = t * t;
+                q += s2[j];
+            }
+            double r = sqrt(q), e = exp(-SQRT5 * r);
+            double kf = h.signal * (1.0 + SQRT5 * r + 5.0 / 3.0 * q) * e;
+            double dk = h.signal * 5.0 / 3.0 * (1.0 + SQRT5 * r) * e;
+            for (int j = 0; j < d; j++)
+                g[j] += f * dk * s2[j];
+            g[d] += f * kf;
+            if (a == b)
+                g[d + 1] += f * h.noise;
+        }
+    }
+    for (int j = 0; j < d + 2; j++) {
+        double lo, hi, v = gsl_vector_get(theta, (size_t)j);
+        bounds(j, d, &lo, &hi);
+        double inside = v >= lo && v <= hi;
+        gsl_vector_set(grad, (size_t)j, -g[j] * inside + gpen[j]);
+    }
+    return -lml + penalty;
+}
+
+static double opt_f(const gsl_vector *t, void *p)
+{
+    return neg_lml(t, p, NULL);
+}
+
+static void opt_df(const gsl_vector *t, void *p, gsl_vector *g)
+{
+    neg_lml(t, p, g);
+}
+
+static void opt_fdf(const gsl_vector *t, void *p, double *f, gsl_vector *g)
+{
+    *f = neg_lml(t, p, g);
+}
+
+/* One BFGS run from theta (updated in place to the best point found); returns its value. */
+static double minimise(gsl_multimin_fdfminimizer *m, gsl_multimin_function_fdf *fn,
+                       gsl_vector *theta)
+{
+    double f0 = fn->f(theta, fn->params);
+    if (!isfinite(f0))
+        return INFINITY;
+    if (gsl_multimin_fdfminimizer_set(m, fn, theta, 0.1, 0.1) != GSL_SUCCESS)
+        return f0;
+    for (int it = 0; it < OPT_ITERATIONS; it++) {
+        if (gsl_multimin_fdfminimizer_iterate(m) != GSL_SUCCESS)
+            break;
+        if (gsl_multimin_test_gradient(m->gradient, 1e-4) == GSL_SUCCESS)
+            break;
+    }
+    double f = gsl_multimin_fdfminimizer_minimum(m);
+    if (!isfinite(f) || f > f0)
+        return f0;
+    gsl_vector_memcpy(theta, gsl_multimin_fdfminimizer_x(m));
+    return f;
+}
+
+static void start_from(const ganhpo_gp_hyper *h, double ys2, int d, gsl_vector *theta)
+{
+    for (int j = 0; j < d + 2; j++) {
+        double lo, hi, v;
+        bounds(j, d, &lo, &hi);
+        v = j < d ? log(h->lengthscale[j]) : log((j == d ? h->signal : h->noise) / ys2);
+        gsl_vector_set(theta, (size_t)j, v < lo ? lo : v > hi ? hi : v);
+    }
+}
+
+static void random_start(gsl_rng *r, int d, gsl_vector *theta)
+{
+    for (int j = 0; j < d + 2; j++) {
+        double lo, hi;
+        bounds(j, d, &lo, &hi);
+        if (j == d + 1)
+            hi = lo + 0.5 * (hi - lo); /* start with little noise: the usual case */
+        gsl_vector_set(theta, (size_t)j, lo + (hi - lo) * gsl_rng_uniform(r));
+    }
+}
+
+static ganhpo_status run_starts(opt_ctx *c, ganhpo_gp_hyper *h, double ys2, int restarts,
+                                unsigned long long seed)
+{
+    int d = c->d;
+    size_t np = (size_t)d + 2;
+    gsl_multimin_fdfminimizer *m =
+        gsl_multimin_fdfminimizer_alloc(gsl_multimin_fdfminimizer_vector_bfgs2, np);
+    gsl_vector *theta = gsl_vector_alloc(np), *best = gsl_vector_alloc(np);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    ganhpo_status st = GANHPO_SUCCESS;
+    if (!m || !theta || !best || !r)
+        GH_RAISE_GOTO(st, done, GANHPO_ERR_ALLOC, "out of memory for the GP optimiser");
+    gsl_rng_set(r, (unsigned long)(seed ^ (seed >> 32)));
+    gsl_multimin_function_fdf fn = {opt_f, opt_df, opt_fdf, np, c};
+    double fbest = INFINITY;
+    for (int s = 0; s <= restarts; s++) {
+        if (s == 0)
+            start_from(h, ys2, d, theta);
+        else
+            random_start(r, d, theta);
+        double f = minimise(m, &fn, theta);
+        if (f < fbest) {
+            fbest = f;
+            gsl_vector_memcpy(best, theta);
+        }
+    }
+    if (!isfinite(fbest))
+        GH_RAISE_GOTO(st, done, GANHPO_ERR_SINGULAR,
+                      "no GP hyperparameters give a positive definite covariance");
+    double penalty, gpen[GANHPO_GP_MAX_DIMS + 2];
+    unpack(best, d, h, &penalty, gpen);
+done:
+    gsl_multimin_fdfminimizer_free(m);
+    gsl_vector_free(theta);
+    gsl_vector_free(best);
+    gsl_rng_free(r);
+    return st;
+}
+
+ganhpo_status ganhpo_gp_optimize(ganhpo_gp *g, int n, const double *x, const double *y,
+                                 int restarts, unsigned long long seed)
+{
+    if (n < 2)
+        GH_RAISE(GANHPO_ERR_ARGUMENT, "GP hyperparameters need at least 2 points (got %d)", n);
+    double mean = 0.0, var = 0.0;
+    for (int a = 0; a < n; a++)
+        mean += y[a] / n;
+    for (int a = 0; a < n; a++)
+        var += (y[a] - mean) * (y[a] - mean) / (n - 1);
+    double ys2 = var > 0 && isfinite(var) ? var : 1.0, ys = sqrt(ys2);
+    opt_ctx c = {n,
+                 g->dims,
+                 x,
+                 malloc(sizeof(double) * (size_t)n),
+                 gsl_matrix_alloc((size_t)n, (size_t)n),
+                 gsl_matrix_alloc((size_t)n, (size_t)n),
+                 gsl_vector_alloc((size_t)n)};
+    ganhpo_status st = GANHPO_SUCCESS;
+    if (!c.y || !c.k || !c.kinv || !c.alpha)
+        GH_RAISE_GOTO(st, done, GANHPO_ERR_ALLOC, "out of memory for a GP of %d points", n);
+    for (int a = 0; a < n; a++)
+        c.y[a] = (y[a] - mean) / ys;
+    ganhpo_gp_hyper h = g->h;
+    GH_CHECK_GOTO(run_starts(&c, &h, ys2, restarts, seed), st, done);
+    h.mean = mean;
+    h.signal *= ys2;
+    h.noise *= ys2;
+    g->h = h;
+    GH_CHECK_GOTO(ganhpo_gp_fit(g, n, x, y), st, done);
+done:
+    free(c.y);
+    gsl_matrix_free(c.k);
+    gsl_matrix_free(c.kinv);
+    gsl_vector_free(c.alpha);
+    return st;
+}
