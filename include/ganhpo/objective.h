@@ -60,14 +60,15 @@ typedef struct {
     double seconds;                            /* wall time of the evaluation */
 } ganhpo_objective_result;
 
-/* An objective implementation: fills value/epoch of `trials` trials, ok/reason, epochs and
- * parameters of `out` (which arrives zeroed with trials set) for the point `levels`
- * (values[i] = levels[i] * scaling). Trial t must draw its randomness from (seed, t) only,
- * so a result depends on neither the worker nor the order of evaluations. */
+/* An objective implementation: fills value[i]/epoch[i] of trial first + i for i < trials,
+ * ok/reason, epochs and parameters of `out` (which arrives zeroed with trials set) for the
+ * point `levels` (values[i] = levels[i] * scaling). Trial t must draw its randomness from
+ * (seed, t) only, so a result depends on neither the worker, the order of evaluations nor
+ * how the ranks of a group split the trials (first > 0 for all but the first share). */
 typedef ganhpo_status (*ganhpo_objective_evaluate_fn)(void *ctx, const long long *levels,
-                                                      const double *values, int trials,
-                                                      unsigned long long seed, int worker,
-                                                      ganhpo_objective_result *out);
+                                                      const double *values, int first,
+                                                      int trials, unsigned long long seed,
+                                                      int worker, ganhpo_objective_result *out);
 
 /* Releases an implementation's context. */
 typedef void (*ganhpo_objective_destroy_fn)(void *ctx);
@@ -99,6 +100,14 @@ void ganhpo_objective_destroy(ganhpo_objective **obj);
 ganhpo_status ganhpo_objective_evaluate(ganhpo_objective *obj, const long long *levels, int trials,
                                         unsigned long long seed, int worker,
                                         ganhpo_objective_result *out);
+
+/* Evaluates the share first..first+count-1 of a point's `trials` trials (one rank of a group
+ * sharing the point): out->trials = count and out->value[i] is trial first + i, exactly as
+ * in a whole evaluation. Non-finite trials are marked failed, but a share without a finite
+ * trial stays ok (the other shares may have some); ok = 0 only for a failed evaluation. */
+ganhpo_status ganhpo_objective_evaluate_trials(ganhpo_objective *obj, const long long *levels,
+                                               int first, int count, unsigned long long seed,
+                                               int worker, ganhpo_objective_result *out);
 
 /* Mean and sample standard deviation (n - 1; 0 for one) over the ok trials and
  * objective = mean + kappa * std; all three NAN for a failed evaluation. */

@@ -146,8 +146,19 @@ void ganhpo_study_state_report(const ganhpo_study_state *st, const ganhpo_study_
                                long long evaluated, FILE *f);
 
 /* The objective of a study: an analytic function, or GANHPO_ERR_UNSUPPORTED for the GAN
- * objective while it is not wired in. */
-ganhpo_status ganhpo_study_objective_create(const ganhpo_study_config *cfg, ganhpo_objective **out);
+ * objective while it is not wired in. nth_device: which of the devices matching the study's
+ * selector trains (0 in one process; an MPI rank passes its node-local rank). */
+ganhpo_status ganhpo_study_objective_create(const ganhpo_study_config *cfg, size_t nth_device,
+                                            ganhpo_objective **out);
+
+/* Prepares a run of the study: creates `output` (NULL = output.directory), opens
+ * output/results.csv (resume: rejects a study whose space differs from the saved study.cfg
+ * or the log, and rebuilds every search from the log), writes output/study.cfg (the resolved
+ * study) and the searches' state. Notes on a repaired log or resumed rows go to `progress`.
+ * The caller closes *log and destroys *state. Not collective (rank 0 calls it). */
+ganhpo_status ganhpo_study_open(const ganhpo_study_config *cfg, const char *output, int resume,
+                                FILE *progress, ganhpo_study_state **state,
+                                ganhpo_study_log **log);
 
 /* Runs the study in this process: creates `output` (NULL = output.directory), writes
  * output/study.cfg (the resolved study), opens output/results.csv (resume: replays it and

@@ -2,6 +2,7 @@
  * worker starts, the study travels to the workers by broadcast, the workers start (objective
  * and device) and say so, then rank 0 dispatches and the groups serve. */
 #include "coord/coord_impl.h"
+#include "ganhpo/device.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -8,8 +8,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-ganhpo_status ganhpo_study_objective_create(const ganhpo_study_config *cfg, ganhpo_objective **out)
+ganhpo_status ganhpo_study_objective_create(const ganhpo_study_config *cfg, size_t nth_device,
+                                            ganhpo_objective **out)
 {
+    (void)nth_device; /* the analytic objectives need no device */
     if (cfg->objective.function == GANHPO_OBJECTIVE_GAN)
         GH_RAISE(GANHPO_ERR_UNSUPPORTED,
                  "%s: objective.function = \"gan\" is not available in this build yet; use an "
@@ -134,9 +136,12 @@ done:
     return s;
 }
 
-ganhpo_status ganhpo_study_run(const ganhpo_study_config *cfg, const char *output, int resume,
-                               FILE *progress)
+ganhpo_status ganhpo_study_open(const ganhpo_study_config *cfg, const char *output, int resume,
+                                FILE *progress, ganhpo_study_state **state,
+                                ganhpo_study_log **log)
 {
+    *state = NULL;
+    *log = NULL;
     const char *dir = output ? output : cfg->study.output;
     if (cfg->study.kind != GANHPO_STUDY_SEARCH)
         GH_RAISE(GANHPO_ERR_UNSUPPORTED, "%s: ganhpo study runs study.kind = \"search\"",
@@ -147,24 +152,35 @@ ganhpo_status ganhpo_study_run(const ganhpo_study_config *cfg, const char *outpu
     GH_CHECK(make_directory(dir));
     if (resume)
         GH_CHECK(check_saved_space(cfg, saved));
+    ganhpo_status s;
+    int repaired = 0;
+    GH_CHECK_GOTO(ganhpo_study_state_create(cfg, state), s, fail);
+    GH_CHECK_GOTO(ganhpo_study_log_open(results, &cfg->space, resume, ganhpo_study_state_replay,
+                                        *state, log, &repaired),
+                  s, fail);
+    if (repaired)
+        fprintf(progress, "warning: %s: dropped a partial last line (the previous run stopped "
+                          "while writing it); that evaluation runs again\n",
+                results);
+    if (ganhpo_study_log_rows(*log) > 0)
+        fprintf(progress, "resuming from %lld logged evaluations\n", ganhpo_study_log_rows(*log));
+    GH_CHECK_GOTO(save_study(cfg, saved), s, fail);
+    return GANHPO_SUCCESS;
+fail:
+    ganhpo_study_log_close(log);
+    ganhpo_study_state_destroy(state);
+    return s;
+}
+
+ganhpo_status ganhpo_study_run(const ganhpo_study_config *cfg, const char *output, int resume,
+                               FILE *progress)
+{
     ganhpo_study_state *st = NULL;
     ganhpo_study_log *log = NULL;
     ganhpo_objective *obj = NULL;
     ganhpo_status s;
-    int repaired = 0;
-    GH_CHECK_GOTO(ganhpo_study_state_create(cfg, &st), s, done);
-    GH_CHECK_GOTO(ganhpo_study_log_open(results, &cfg->space, resume, ganhpo_study_state_replay, st,
-                                        &log, &repaired),
-                  s, done);
-    if (repaired)
-        fprintf(progress,
-                "warning: %s: dropped a partial last line (the previous run stopped "
-                "while writing it); that evaluation runs again\n",
-                results);
-    if (ganhpo_study_log_rows(log) > 0)
-        fprintf(progress, "resuming from %lld logged evaluations\n", ganhpo_study_log_rows(log));
-    GH_CHECK_GOTO(save_study(cfg, saved), s, done);
-    GH_CHECK_GOTO(ganhpo_study_objective_create(cfg, &obj), s, done);
+    GH_CHECK(ganhpo_study_open(cfg, output, resume, progress, &st, &log));
+    GH_CHECK_GOTO(ganhpo_study_objective_create(cfg, 0, &obj), s, done);
     GH_CHECK_GOTO(loop(st, log, obj, cfg, progress), s, done);
 done:
     ganhpo_objective_destroy(&obj);
