@@ -5,6 +5,9 @@
 
 #include <libconfig.h>
 
+#include <stddef.h>
+
+#include "ganhpo/device.h"
 #include "ganhpo/status.h"
 
 typedef enum {
@@ -44,5 +47,102 @@ ganhpo_status ganhpo_dataset_write_config(const ganhpo_dataset_options *o,
 
 /* Name of a source as written in study files ("hadronization", ...). */
 const char *ganhpo_dataset_source_name(ganhpo_dataset_source source);
+
+/* ---- Events (implementation: src/dataset/) ------------------------------------------- */
+
+/* A table of events in physical units: n rows, n_condition condition columns and n_target
+ * target columns, row-major floats. Opaque; nothing here is collective over MPI. */
+typedef struct ganhpo_dataset ganhpo_dataset;
+
+/* Generates (hadronization, dimuon, gauss, mixture: o->events events, deterministic for
+ * `seed`) or reads (columns, herwig: o->file, at most o->max_events events when > 0) the
+ * events the options describe. A malformed file is GANHPO_ERR_DATA_FORMAT or
+ * GANHPO_ERR_DATA_VALUE with "file:line:column: what" in the message; an empty one
+ * GANHPO_ERR_DATA_EMPTY; a missing one GANHPO_ERR_IO. Caller destroys *out. */
+ganhpo_status ganhpo_dataset_create(const ganhpo_dataset_options *o, unsigned long long seed,
+                                    ganhpo_dataset **out);
+
+/* A dataset copied from caller arrays (n rows; condition may be NULL when n_condition is
+ * 0). Column names are "c0".., "t0"... Values must be finite. Caller destroys *out. */
+ganhpo_status ganhpo_dataset_create_from_arrays(size_t n, int n_condition, int n_target,
+                                                const float *condition, const float *target,
+                                                ganhpo_dataset **out);
+
+/* Releases everything; accepts NULL and sets *ds to NULL. */
+void ganhpo_dataset_destroy(ganhpo_dataset **ds);
+
+size_t ganhpo_dataset_n_events(const ganhpo_dataset *ds);
+int ganhpo_dataset_n_condition(const ganhpo_dataset *ds);
+int ganhpo_dataset_n_target(const ganhpo_dataset *ds);
+
+/* Physical-unit tables in original order, owned by ds: n x n_condition (NULL when there is
+ * no condition) and n x n_target, row-major. */
+const float *ganhpo_dataset_condition(const ganhpo_dataset *ds);
+const float *ganhpo_dataset_target(const ganhpo_dataset *ds);
+
+/* Name of a column: condition columns first (0 .. n_condition-1), then targets. Owned by
+ * ds; NULL for an index out of range. */
+const char *ganhpo_dataset_column_name(const ganhpo_dataset *ds, int column);
+
+/* Writes the events in the `columns` format: a '#' header line naming the columns, then one
+ * event per line, condition columns then targets, space separated (%.9g). */
+ganhpo_status ganhpo_dataset_write_columns(const ganhpo_dataset *ds, const char *path);
+
+/* ---- Preparation (SPEC 1.3) ------------------------------------------------------------ */
+
+/* Min-max scaler of n_columns columns: forward x -> 2 (x - min) / (max - min) - 1, so the
+ * training data spans [-1, 1]; a constant column (max == min) maps to 0 and back to min.
+ * A plain struct so the GAN can store it in weights files and pass min/max to kernels. */
+typedef struct {
+    int n_columns;
+    double min[GANHPO_DATASET_MAX_COLUMNS];
+    double max[GANHPO_DATASET_MAX_COLUMNS];
+} ganhpo_scaler;
+
+/* Fits s to rows x cols row-major table (rows >= 1, cols <= GANHPO_DATASET_MAX_COLUMNS). */
+ganhpo_status ganhpo_dataset_scaler_fit(ganhpo_scaler *s, const float *table, size_t rows,
+                                        int cols);
+
+/* In place, rows x s->n_columns: physical -> scaled, and scaled -> physical. */
+void ganhpo_dataset_scaler_forward(const ganhpo_scaler *s, float *table, size_t rows);
+void ganhpo_dataset_scaler_inverse(const ganhpo_scaler *s, float *table, size_t rows);
+
+/* The prepared view of a dataset; every pointer is owned by the dataset. Row-major tables;
+ * the condition tables are NULL when n_condition is 0. */
+typedef struct {
+    size_t n_train, n_val;
+    int n_condition, n_target;
+    const float *train_condition, *train_target; /* scaled to [-1, 1] */
+    const float *val_condition, *val_target;     /* scaled with the training scalers */
+    const float *val_condition_physical, *val_target_physical; /* physical units */
+    ganhpo_scaler condition_scaler, target_scaler;             /* fitted on the training part */
+} ganhpo_dataset_split;
+
+/* Seeded shuffle of all events, the first `validation` of them become the validation set
+ * and the rest the training set (validation >= 1 and at least one training event), scalers
+ * fitted on the training part. May be called again (replaces the split). */
+ganhpo_status ganhpo_dataset_prepare(ganhpo_dataset *ds, long long validation,
+                                     unsigned long long seed);
+
+/* The split made by ganhpo_dataset_prepare, NULL before it. */
+const ganhpo_dataset_split *ganhpo_dataset_get_split(const ganhpo_dataset *ds);
+
+/* The prepared tables on a device, uploaded once. cl_mem fields NULL where the host
+ * table is NULL. Released with ganhpo_dataset_device_release. */
+typedef struct {
+    size_t n_train, n_val;
+    int n_condition, n_target;
+    cl_mem train_condition, train_target; /* scaled */
+    cl_mem val_condition, val_target;     /* scaled */
+    cl_mem val_target_physical;           /* physical units, for W1 */
+} ganhpo_dataset_device;
+
+/* Uploads the split (GANHPO_ERR_STATE before ganhpo_dataset_prepare) to dev; blocks until
+ * the copies are done, so ds may be destroyed afterwards. */
+ganhpo_status ganhpo_dataset_upload(const ganhpo_dataset *ds, ganhpo_device *dev,
+                                    ganhpo_dataset_device *out);
+
+/* Releases the buffers and zeroes *d; accepts a zeroed or NULL struct. */
+void ganhpo_dataset_device_release(ganhpo_dataset_device *d);
 
 #endif

@@ -86,7 +86,8 @@ ganhpo_status ganhpo_device_build(ganhpo_device *dev, const char *label, const c
 /* The program made of cl/common.h, the #define prelude `defines` and cl/<name>.cl, built
  * once per device and prelude and cached in dev (the device owns it: do not release).
  * Sources are the copies embedded at build time, or the files of GANHPO_KERNEL_DIR when
- * that environment variable is set. */
+ * that environment variable is set. A line `#include "X"` in cl/<name>.cl is replaced by
+ * cl/X (one level deep; e.g. "philox.h", see rng.h). */
 ganhpo_status ganhpo_device_program(ganhpo_device *dev, const char *name, const char *defines,
                                     cl_program *out);
 

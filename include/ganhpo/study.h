@@ -28,6 +28,36 @@ typedef struct {
     int save_weights;        /* output.save_weights: keep the best generator of the study */
 } ganhpo_study_options;
 
+enum { GANHPO_SCAN_MAX_EPOCHS = 16, GANHPO_SCAN_MAX_POINTS = 10000 };
+
+/* The `scan` section (study.kind = "scan"): one space parameter swept over `points` levels
+ * from lower to upper, evenly or evenly in log(level), with the other hyperparameters fixed
+ * in `gan`, each level trained for every epoch count (paper Fig. 5). */
+typedef struct {
+    char parameter[GANHPO_SPACE_NAME_SIZE]; /* scan.parameter: "" = the space's only one */
+    long long lower;                    /* scan.lower: lowest level (default: the space's lower) */
+    long long upper;                    /* scan.upper: highest level (default: the space's upper) */
+    int has_lower, has_upper;           /* whether the file set them */
+    int points;                         /* scan.points: levels swept */
+    int log;                            /* scan.log: spaced evenly in log(level) */
+    int epochs[GANHPO_SCAN_MAX_EPOCHS]; /* scan.epochs: default [gan.epochs] */
+    int n_epochs;
+} ganhpo_scan_options;
+
+/* Defaults: the space's parameter and bounds, 10 points, linear, gan.epochs. */
+void ganhpo_scan_options_default(ganhpo_scan_options *o);
+
+/* Reads the `scan` section (NULL = absent); bounds and epochs are checked against the
+ * space and the gan section by ganhpo_study_load. */
+ganhpo_status ganhpo_scan_set_from_config(ganhpo_scan_options *o, const config_setting_t *section);
+
+/* Writes every option into the (empty) group `section`. */
+ganhpo_status ganhpo_scan_write_config(const ganhpo_scan_options *o, config_setting_t *section);
+
+/* The levels a resolved scan sweeps, ascending and distinct (rounding may merge
+ * neighbours on a log scale): levels[] holds at most o->points; *n gets their count. */
+void ganhpo_scan_levels(const ganhpo_scan_options *o, long long *levels, int *n);
+
 /* A whole study file, resolved. */
 typedef struct {
     char path[1024]; /* the file it was read from */
@@ -38,6 +68,7 @@ typedef struct {
     ganhpo_search_options search;
     ganhpo_objective_options objective;
     ganhpo_coord_options parallel;
+    ganhpo_scan_options scan; /* used when study.kind is scan */
 } ganhpo_study_config;
 
 /* Defaults of the `study`, `device` and `output` sections: name "" (the loader uses the

@@ -9,9 +9,12 @@
 typedef int (*ganhpo_cli_fn)(int argc, char **argv);
 
 int ganhpo_cmd_check(int argc, char **argv);
+int ganhpo_cmd_data(int argc, char **argv);
 int ganhpo_cmd_study(int argc, char **argv);
 int ganhpo_cmd_devices(int argc, char **argv);
+int ganhpo_cmd_report(int argc, char **argv);
 int ganhpo_cmd_version(int argc, char **argv);
+int ganhpo_cmd_wdist(int argc, char **argv);
 
 /* Exit status for misuse of the command line, and for a failed run. */
 enum { GANHPO_EXIT_FAILURE = 1, GANHPO_EXIT_USAGE = 2 };

@@ -13,9 +13,12 @@ typedef struct {
 
 static const command commands[] = {
     {"check", ganhpo_cmd_check, "validate a study file and print it with every default"},
+    {"data", ganhpo_cmd_data, "write generated events to a file (columns format)"},
     {"study", ganhpo_cmd_study, "run a study's searches (results.csv, resumable)"},
     {"devices", ganhpo_cmd_devices, "list OpenCL devices and the one that would be chosen"},
+    {"report", ganhpo_cmd_report, "draw the figures and index.html of a study's results"},
     {"version", ganhpo_cmd_version, "print the version and the libraries it was built with"},
+    {"wdist", ganhpo_cmd_wdist, "per-column Wasserstein distances between two event files"},
 };
 
 static void usage(FILE *f)

@@ -81,15 +81,79 @@ ganhpo_status ganhpo_device_build(ganhpo_device *dev, const char *label, const c
     return GANHPO_SUCCESS;
 }
 
+/* Appends n bytes of s to the growing string *buf (length *len, capacity *cap). */
+static int append(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
+{
+    if (*len + n + 1 > *cap) {
+        size_t c = (*len + n + 1) * 2;
+        char *b = realloc(*buf, c);
+        if (!b)
+            return 0;
+        *buf = b;
+        *cap = c;
+    }
+    memcpy(*buf + *len, s, n);
+    *len += n;
+    (*buf)[*len] = '\0';
+    return 1;
+}
+
+/* Replaces every line `#include "X"` of a kernel file by cl/X (one level deep), so kernels
+ * share device headers such as philox.h without a file-system include path. */
+static ganhpo_status expand_includes(const char *file, const char *body, char **out)
+{
+    char *buf = NULL, mark[300];
+    size_t len = 0, cap = 0;
+    int line = 1, ok = append(&buf, &len, &cap, "", 0);
+    for (const char *p = body; ok && *p; line++) {
+        const char *end = strchr(p, '\n');
+        size_t n = end ? (size_t)(end - p) + 1 : strlen(p);
+        char inc[256];
+        if (sscanf(p, "#include \"%255[^\"]\"", inc) == 1) {
+            char *text;
+            int owned;
+            ganhpo_status st = load_source(inc, &text, &owned);
+            if (st != GANHPO_SUCCESS) {
+                free(buf);
+                return ganhpo_error_trace(st, __FILE__, __LINE__, __func__, file);
+            }
+            snprintf(mark, sizeof mark, "#line 1 \"%s\"\n", inc);
+            ok = append(&buf, &len, &cap, mark, strlen(mark)) &&
+                 append(&buf, &len, &cap, text, strlen(text));
+            snprintf(mark, sizeof mark, "\n#line %d \"%s\"\n", line + 1, file);
+            ok = ok && append(&buf, &len, &cap, mark, strlen(mark));
+            if (owned)
+                free(text);
+        } else {
+            ok = append(&buf, &len, &cap, p, n);
+        }
+        p += n;
+    }
+    if (!ok) {
+        free(buf);
+        GH_RAISE(GANHPO_ERR_ALLOC, "out of host memory expanding includes of '%s'", file);
+    }
+    *out = buf;
+    return GANHPO_SUCCESS;
+}
+
 /* common.h, then "#line 1 \"<name>.cl\"" so compiler messages point into the right file. */
 static ganhpo_status assemble(const char *name, char **out)
 {
     char file[256];
     snprintf(file, sizeof file, "%s.cl", name);
-    char *common, *body;
-    int own_common, own_body;
+    char *common, *body = NULL;
+    int own_common, own_body = 0;
     GH_CHECK(load_source("common.h", &common, &own_common));
-    ganhpo_status st = load_source(file, &body, &own_body);
+    char *raw;
+    int own_raw;
+    ganhpo_status st = load_source(file, &raw, &own_raw);
+    if (st == GANHPO_SUCCESS) {
+        st = expand_includes(file, raw, &body);
+        own_body = 1;
+        if (own_raw)
+            free(raw);
+    }
     if (st != GANHPO_SUCCESS) {
         if (own_common)
             free(common);

@@ -11,8 +11,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static const char *const sections[] = {"study",     "data",     "gan",    "space",  "search",
-                                       "objective", "parallel", "device", "output", NULL};
+static const char *const sections[] = {"study",  "data",      "gan",      "space",
+                                       "search", "objective", "parallel", "device",
+                                       "output", "scan",      NULL};
 static const char *const study_keys[] = {"name", "kind", "seed", "repeats", "trials", NULL};
 static const char *const device_keys[] = {"selector", "profiling", NULL};
 static const char *const output_keys[] = {"directory", "save_weights", NULL};
@@ -38,6 +39,7 @@ void ganhpo_study_config_default(ganhpo_study_config *cfg)
     ganhpo_search_options_default(&cfg->search);
     ganhpo_objective_options_default(&cfg->objective);
     ganhpo_coord_options_default(&cfg->parallel);
+    ganhpo_scan_options_default(&cfg->scan);
 }
 
 /* Study names become directory names (runs/<name>) and appear in file names. */
@@ -181,6 +183,8 @@ static ganhpo_status read_sections(ganhpo_study_config *cfg, const config_settin
     GH_CHECK(ganhpo_search_set_from_config(&cfg->search, g));
     GH_CHECK(ganhpo_config_group(root, "parallel", &g));
     GH_CHECK(ganhpo_coord_set_from_config(&cfg->parallel, g));
+    GH_CHECK(ganhpo_config_group(root, "scan", &g));
+    GH_CHECK(ganhpo_scan_set_from_config(&cfg->scan, g));
     return GANHPO_SUCCESS;
 }
 
@@ -298,7 +302,7 @@ static ganhpo_status check_budget(const ganhpo_study_config *cfg, const config_s
     double points = 1;
     for (int i = 0; i < cfg->space.n_params; i++)
         points *= (double)(cfg->space.params[i].upper - cfg->space.params[i].lower + 1);
-    if ((double)cfg->search.budget > points)
+    if (cfg->study.kind == GANHPO_STUDY_SEARCH && (double)cfg->search.budget > points)
         return raise_at(cfg->path, "search.budget", find(root, "search", "budget"),
                         find(root, "space", NULL),
                         "budget = %d exceeds the %.0f points of the space's lattice (no point is "
@@ -310,6 +314,59 @@ static ganhpo_status check_budget(const ganhpo_study_config *cfg, const config_s
                         "group_size = %d exceeds study.trials = %d: a group's ranks share one "
                         "point's trials, so some would idle",
                         cfg->parallel.group_size, cfg->study.trials);
+    return GANHPO_SUCCESS;
+}
+
+/* Scan bounds inside the space's parameter, log spacing on positive levels. */
+static ganhpo_status check_scan_range(const ganhpo_study_config *cfg, const config_setting_t *root)
+{
+    const ganhpo_scan_options *o = &cfg->scan;
+    const ganhpo_space_param *p = &cfg->space.params[0];
+    if (o->lower < p->lower || o->upper > p->upper || o->lower >= o->upper)
+        return raise_at(cfg->path, "scan.lower", find(root, "scan", "lower"),
+                        find(root, "scan", "upper"),
+                        "the scan's levels %lld..%lld must satisfy %lld <= lower < upper <= %lld "
+                        "(the bounds of space parameter \"%s\")",
+                        o->lower, o->upper, p->lower, p->upper, p->name);
+    if (o->log && o->lower < 1)
+        return raise_at(cfg->path, "scan.log", find(root, "scan", "log"), NULL,
+                        "log spacing needs levels >= 1 (scan.lower is %lld)", o->lower);
+    return GANHPO_SUCCESS;
+}
+
+/* A scan varies the space's single parameter; the `scan` section belongs to scans only. */
+static ganhpo_status check_scan(ganhpo_study_config *cfg, const config_setting_t *root)
+{
+    ganhpo_scan_options *o = &cfg->scan;
+    const config_setting_t *sec = find(root, "scan", NULL);
+    if (cfg->study.kind != GANHPO_STUDY_SCAN) {
+        if (sec)
+            return ganhpo_config_raise(sec, GANHPO_ERR_CONFIG_KEY,
+                                       "section is used only when study.kind = \"scan\"; set "
+                                       "the kind or remove the section");
+        return GANHPO_SUCCESS;
+    }
+    const ganhpo_space_param *p = &cfg->space.params[0];
+    if (cfg->space.n_params != 1)
+        return raise_at(cfg->path, "space", find(root, "space", NULL), NULL,
+                        "a scan sweeps one parameter: list only it in space (%d are listed) "
+                        "and fix the others in the gan section",
+                        cfg->space.n_params);
+    if (o->parameter[0] == '\0')
+        memcpy(o->parameter, p->name, sizeof o->parameter);
+    else if (strcmp(o->parameter, p->name) != 0)
+        return raise_at(cfg->path, "scan.parameter", find(root, "scan", "parameter"), NULL,
+                        "\"%s\" is not the space's parameter \"%s\"", o->parameter, p->name);
+    o->lower = o->has_lower ? o->lower : p->lower;
+    o->upper = o->has_upper ? o->upper : p->upper;
+    GH_CHECK(check_scan_range(cfg, root));
+    if (cfg->objective.function != GANHPO_OBJECTIVE_GAN && o->n_epochs > 0)
+        return raise_at(cfg->path, "scan.epochs", find(root, "scan", "epochs"), NULL,
+                        "an analytic objective trains nothing; remove scan.epochs");
+    if (cfg->objective.function == GANHPO_OBJECTIVE_GAN && o->n_epochs == 0) {
+        o->epochs[0] = cfg->gan.epochs;
+        o->n_epochs = 1;
+    }
     return GANHPO_SUCCESS;
 }
 
@@ -325,6 +382,7 @@ static ganhpo_status check_study(ganhpo_study_config *cfg, const config_setting_
     else
         GH_CHECK(check_analytic_dims(cfg, root));
     GH_CHECK(check_budget(cfg, root));
+    GH_CHECK(check_scan(cfg, root));
     if (cfg->study.name[0] == '\0')
         name_from_path(cfg->path, cfg->study.name, sizeof cfg->study.name);
     if (cfg->study.output[0] == '\0')
@@ -409,6 +467,10 @@ static ganhpo_status build(const ganhpo_study_config *cfg, config_setting_t *roo
     GH_CHECK(ganhpo_objective_write_config(&cfg->objective, g));
     GH_CHECK(add_group(root, "parallel", CONFIG_TYPE_GROUP, &g));
     GH_CHECK(ganhpo_coord_write_config(&cfg->parallel, g));
+    if (cfg->study.kind == GANHPO_STUDY_SCAN) {
+        GH_CHECK(add_group(root, "scan", CONFIG_TYPE_GROUP, &g));
+        GH_CHECK(ganhpo_scan_write_config(&cfg->scan, g));
+    }
     return write_run_sections(&cfg->study, root);
 }
 

@@ -1,0 +1,162 @@
+/* ganhpo report: the figures, tables and index.html of a study's run directory. */
+#include "cli/cli.h"
+#include "ganhpo/analysis.h"
+#include "ganhpo/study.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void help(void)
+{
+    printf("usage: ganhpo report RUN_DIR [--threshold Q] [--initial N] [--output DIR]\n\n"
+           "Reads RUN_DIR/results.csv (a finished, running or interrupted study) and writes\n"
+           "RUN_DIR/report/: every figure as PNG and SVG with the gnuplot script and the CSV\n"
+           "files behind it, and index.html with the study summary and the best points.\n"
+           "The study file beside results.csv (study.cfg, or the only *.cfg there) gives the\n"
+           "space, the design size, the budget and the name.\n"
+           "Failed evaluations are counted and listed, never plotted.\n\n"
+           "  --threshold Q  quantile of mean W1 that marks the best points in the\n"
+           "                 sensitivity figures, 0 < Q <= 1 (default 0.1, the best decile)\n"
+           "  --initial N    size of the initial design, marked on the convergence figure\n"
+           "                 (default: from the study file in RUN_DIR, else not marked)\n"
+           "  --output DIR   write the report there instead of RUN_DIR/report\n\n"
+           "Needs gnuplot with the pngcairo and svg terminals (GANHPO_GNUPLOT names another\n"
+           "program).\n");
+}
+
+/* Parses a number option strictly; returns 0 on success. */
+static int number(const char *opt, const char *s, double lo, double hi, double *out)
+{
+    char *end;
+    double v = strtod(s, &end);
+    if (end == s || *end || !(v >= lo && v <= hi))
+        return ganhpo_cli_usage_error("report", "--%s '%s' must be a number in [%g, %g]", opt, s,
+                                      lo, hi);
+    *out = v;
+    return 0;
+}
+
+typedef struct {
+    const char *run_dir, *threshold, *initial, *output;
+} report_args;
+
+/* The study file the run left beside results.csv: study.cfg, else the only *.cfg there.
+ * Returns 1 with its name in `name`, 0 when there is none (or several). */
+static int find_study_file(const char *run_dir, char *name, size_t size)
+{
+    DIR *d = opendir(run_dir);
+    if (!d)
+        return 0;
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        size_t len = strlen(e->d_name);
+        if (len <= 4 || strcmp(e->d_name + len - 4, ".cfg") != 0)
+            continue;
+        if (strcmp(e->d_name, "study.cfg") == 0) {
+            n = 1;
+            snprintf(name, size, "%s", e->d_name);
+            break;
+        }
+        if (n++ == 0)
+            snprintf(name, size, "%s", e->d_name);
+    }
+    closedir(d);
+    return n == 1;
+}
+
+/* What the study file tells the report: name, space, design size, budget, trials. */
+static ganhpo_status read_study(const char *run_dir, const char *file, ganhpo_report_options *o)
+{
+    char path[2048];
+    snprintf(path, sizeof path, "%s/%s", run_dir, file);
+    ganhpo_study_config *cfg = malloc(sizeof *cfg);
+    if (!cfg)
+        GH_RAISE(GANHPO_ERR_ALLOC, "out of memory reading %s", path);
+    ganhpo_status st = ganhpo_study_load(path, cfg);
+    if (st == GANHPO_SUCCESS) {
+        snprintf(o->name, sizeof o->name, "%s", cfg->study.name);
+        snprintf(o->study_file, sizeof o->study_file, "%s", file);
+        snprintf(o->objective, sizeof o->objective, "%s",
+                 ganhpo_objective_function_name(cfg->objective.function));
+        o->has_space = 1;
+        o->space = cfg->space;
+        o->initial = cfg->search.initial;
+        o->budget = cfg->search.budget;
+        o->trials = cfg->study.trials;
+        o->kappa = cfg->search.kappa;
+        if (cfg->study.kind == GANHPO_STUDY_SCAN) {
+            snprintf(o->scan_param, sizeof o->scan_param, "%s", cfg->scan.parameter);
+            o->scan_log = cfg->scan.log;
+        }
+    }
+    free(cfg);
+    GH_CHECK(st);
+    return GANHPO_SUCCESS;
+}
+
+static int parse(int argc, char **argv, report_args *a)
+{
+    for (int i = 1; i < argc; i++) {
+        int r = 0;
+        if (ganhpo_cli_is_help(argv[i])) {
+            help();
+            return 1;
+        }
+        if ((r = ganhpo_cli_option("report", argc, argv, &i, "threshold", &a->threshold)) ||
+            (r = ganhpo_cli_option("report", argc, argv, &i, "initial", &a->initial)) ||
+            (r = ganhpo_cli_option("report", argc, argv, &i, "output", &a->output))) {
+            if (r < 0)
+                return GANHPO_EXIT_USAGE;
+            continue;
+        }
+        if (argv[i][0] == '-')
+            return ganhpo_cli_usage_error("report", "unknown option '%s'", argv[i]);
+        if (a->run_dir)
+            return ganhpo_cli_usage_error("report", "one RUN_DIR expected, got '%s' and '%s'",
+                                          a->run_dir, argv[i]);
+        a->run_dir = argv[i];
+    }
+    if (!a->run_dir)
+        return ganhpo_cli_usage_error("report", "RUN_DIR is missing");
+    return 0;
+}
+
+int ganhpo_cmd_report(int argc, char **argv)
+{
+    report_args a = {0};
+    int rc = parse(argc, argv, &a);
+    if (rc)
+        return rc == 1 ? 0 : rc;
+    ganhpo_report_options o;
+    ganhpo_analysis_report_options_default(&o);
+    char study_file[256];
+    if (find_study_file(a.run_dir, study_file, sizeof study_file) &&
+        read_study(a.run_dir, study_file, &o) != GANHPO_SUCCESS)
+        return ganhpo_cli_fail();
+    double initial = 0;
+    if (a.threshold && number("threshold", a.threshold, 1e-9, 1, &o.threshold))
+        return GANHPO_EXIT_USAGE;
+    if (a.initial && number("initial", a.initial, 0, 1e6, &initial))
+        return GANHPO_EXIT_USAGE;
+    if (initial != (int)initial)
+        return ganhpo_cli_usage_error("report", "--initial '%s' must be an integer", a.initial);
+    if (a.initial)
+        o.initial = (int)initial;
+    char results[2048], out[2048];
+    snprintf(results, sizeof results, "%s/results.csv", a.run_dir);
+    if (a.output)
+        snprintf(out, sizeof out, "%s", a.output);
+    else
+        snprintf(out, sizeof out, "%s/report", a.run_dir);
+    ganhpo_results *r = NULL;
+    if (ganhpo_analysis_results_read(results, &r) != GANHPO_SUCCESS)
+        return ganhpo_cli_fail();
+    ganhpo_status st = ganhpo_analysis_report(r, &o, out);
+    if (st == GANHPO_SUCCESS)
+        printf("report: %zu evaluations (%zu failed%s) -> %s/index.html\n", r->n_rows, r->n_failed,
+               r->truncated ? ", last line unfinished" : "", out);
+    ganhpo_analysis_results_destroy(&r);
+    return st == GANHPO_SUCCESS ? 0 : ganhpo_cli_fail();
+}

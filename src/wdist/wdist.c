@@ -1,0 +1,135 @@
+/* Device W1: sample -> keys -> radix sort -> integral over the merged support
+ * (cl/wdist.cl). The reference of ganhpo_wdist_set_reference is kept sorted. */
+#include "ganhpo/wdist.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wdist/wdist_impl.h"
+
+static ganhpo_status make_kernels(ganhpo_wdist *w)
+{
+    char defs[256];
+    snprintf(defs, sizeof defs,
+             "#define RADIX_BITS %d\n#define TERM_ITEMS %d\n#define TERM_WG %d\n"
+             "#define SCAN_WG %d\n",
+             RADIX_BITS, TERM_ITEMS, TERM_WG, SCAN_WG);
+    GH_CHECK(ganhpo_device_kernel(w->dev, "wdist", defs, "wdist_keys", &w->k_keys));
+    GH_CHECK(ganhpo_device_kernel(w->dev, "wdist", defs, "radix_hist", &w->k_hist));
+    GH_CHECK(ganhpo_device_kernel(w->dev, "wdist", defs, "radix_scan", &w->k_scan));
+    GH_CHECK(ganhpo_device_kernel(w->dev, "wdist", defs, "radix_scatter", &w->k_scatter));
+    GH_CHECK(ganhpo_device_kernel(w->dev, "wdist", defs, "wdist_terms", &w->k_terms));
+    return GANHPO_SUCCESS;
+}
+
+size_t ganhpo_wdist_chunk(const ganhpo_wdist *w, size_t n)
+{
+    /* CPU devices: a few chunks per core for load balance, each long enough to amortise
+     * its 2^RADIX_BITS counters. Other devices: many short chunks for parallelism. */
+    if (!w->cpu)
+        return 256;
+    size_t per = (n + 8 * w->compute_units - 1) / (8 * w->compute_units);
+    return per < 4096 ? 4096 : per;
+}
+
+size_t ganhpo_wdist_term_groups(size_t n, size_t m)
+{
+    size_t items = (n + TERM_ITEMS - 1) / TERM_ITEMS + (m + TERM_ITEMS - 1) / TERM_ITEMS;
+    return (items + TERM_WG - 1) / TERM_WG;
+}
+
+ganhpo_status ganhpo_wdist_reserve(ganhpo_wdist *w, size_t n)
+{
+    if (n > UINT_MAX / 2)
+        GH_RAISE(GANHPO_ERR_ARGUMENT, "a W1 sample of %zu values is too large (at most %u)", n,
+                 UINT_MAX / 2);
+    if (n <= w->cap)
+        return GANHPO_SUCCESS;
+    cl_mem *bufs[3] = {&w->su, &w->sv, &w->tmp};
+    for (int i = 0; i < 3; i++) {
+        if (*bufs[i])
+            clReleaseMemObject(*bufs[i]);
+        *bufs[i] = NULL;
+    }
+    w->cap = 0;
+    GH_CHECK(ganhpo_device_alloc(w->dev, "W1 sorted sample u", n * sizeof(cl_uint), &w->su));
+    GH_CHECK(ganhpo_device_alloc(w->dev, "W1 sorted sample v", n * sizeof(cl_uint), &w->sv));
+    GH_CHECK(ganhpo_device_alloc(w->dev, "W1 sort scratch", n * sizeof(cl_uint), &w->tmp));
+    w->cap = n;
+    size_t chunk = ganhpo_wdist_chunk(w, n);
+    size_t chunks = (n + chunk - 1) / chunk;
+    if (w->cpu && chunks < 8 * (size_t)w->compute_units + 1)
+        chunks = 8 * (size_t)w->compute_units + 1; /* smaller samples may use more chunks */
+    size_t hist = ((size_t)1 << RADIX_BITS) * chunks;
+    size_t partial = ganhpo_wdist_term_groups(n, n);
+    if (hist > w->hist_cap) {
+        if (w->hist)
+            clReleaseMemObject(w->hist);
+        w->hist = NULL;
+        GH_CHECK(
+            ganhpo_device_alloc(w->dev, "W1 radix histogram", hist * sizeof(cl_uint), &w->hist));
+        w->hist_cap = hist;
+    }
+    if (partial > w->partial_cap) {
+        if (w->partial)
+            clReleaseMemObject(w->partial);
+        w->partial = NULL;
+        GH_CHECK(ganhpo_device_alloc(w->dev, "W1 partial sums", partial * sizeof(cl_double),
+                                     &w->partial));
+        w->partial_cap = partial;
+    }
+    return GANHPO_SUCCESS;
+}
+
+ganhpo_status ganhpo_wdist_create(ganhpo_device *dev, size_t max_n, ganhpo_wdist **out)
+{
+    *out = NULL;
+    ganhpo_wdist *w = calloc(1, sizeof *w);
+    if (!w)
+        GH_RAISE(GANHPO_ERR_ALLOC, "out of host memory for the W1 workspace");
+    w->dev = dev;
+    char ext[4096] = "";
+    clGetDeviceInfo(ganhpo_device_id(dev), CL_DEVICE_EXTENSIONS, sizeof ext - 1, ext, NULL);
+    w->fp64 = strstr(ext, "cl_khr_fp64") != NULL;
+    cl_command_queue_properties props = 0;
+    clGetCommandQueueInfo(ganhpo_device_queue(dev), CL_QUEUE_PROPERTIES, sizeof props, &props,
+                          NULL);
+    w->profiling = (props & CL_QUEUE_PROFILING_ENABLE) != 0;
+    const ganhpo_device_info *info = ganhpo_device_get_info(dev);
+    w->cpu = info->type == GANHPO_DEVICE_TYPE_CPU;
+    w->compute_units = info->compute_units > 0 ? info->compute_units : 1;
+    ganhpo_status st;
+    GH_CHECK_GOTO(make_kernels(w), st, fail);
+    GH_CHECK_GOTO(ganhpo_device_alloc(dev, "W1 NaN flags", 2 * sizeof(cl_uint), &w->bad), st, fail);
+    GH_CHECK_GOTO(ganhpo_wdist_reserve(w, max_n > 0 ? max_n : 1), st, fail);
+    *out = w;
+    return GANHPO_SUCCESS;
+fail:
+    ganhpo_wdist_destroy(&w);
+    return st;
+}
+
+void ganhpo_wdist_destroy(ganhpo_wdist **wp)
+{
+    if (!wp || !*wp)
+        return;
+    ganhpo_wdist *w = *wp;
+    cl_kernel ks[5] = {w->k_keys, w->k_hist, w->k_scan, w->k_scatter, w->k_terms};
+    for (int i = 0; i < 5; i++)
+        if (ks[i])
+            clReleaseKernel(ks[i]);
+    cl_mem ms[7] = {w->su, w->sv, w->tmp, w->hist, w->partial, w->bad, w->ref};
+    for (int i = 0; i < 7; i++)
+        if (ms[i])
+            clReleaseMemObject(ms[i]);
+    free(w);
+    *wp = NULL;
+}
+
+void ganhpo_wdist_last_times(const ganhpo_wdist *w, double *sort_ms, double *integrate_ms)
+{
+    *sort_ms = w->sort_ms;
+    *integrate_ms = w->integrate_ms;
+}

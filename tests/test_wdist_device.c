@@ -1,0 +1,162 @@
+/* Device W1 equals the host reference and closed forms to 1e-5 relative: random samples of
+ * many sizes (n != m, n = 1), ties, signed zeros, shifted samples, point masses, values
+ * SciPy printed; per-column and cached-reference variants; empty and NaN inputs fail. */
+#include "check.h"
+#include "ganhpo/rng.h"
+#include "ganhpo/wdist.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static ganhpo_device *dev;
+static ganhpo_wdist *w;
+
+static double host_w1(const float *u, size_t n, const float *v, size_t m)
+{
+    double *a = malloc(n * sizeof *a), *b = malloc(m * sizeof *b), r = -1.0;
+    for (size_t i = 0; i < n; i++)
+        a[i] = u[i];
+    for (size_t j = 0; j < m; j++)
+        b[j] = v[j];
+    CHECK_OK(ganhpo_wdist_reference_host(a, n, b, m, &r));
+    free(a);
+    free(b);
+    return r;
+}
+
+static double device_w1(const float *u, size_t n, const float *v, size_t m)
+{
+    double r = -1.0;
+    CHECK_OK(ganhpo_wdist_1d_host(w, u, n, v, m, &r));
+    return r;
+}
+
+/* kind 0: normal, 1: small integers (many ties), 2: wide range with signs. */
+static void fill(float *x, size_t n, unsigned long long seed, int kind, float shift)
+{
+    ganhpo_rng r;
+    ganhpo_rng_init(&r, seed, 0);
+    for (size_t i = 0; i < n; i++) {
+        double z = ganhpo_rng_next_normal(&r);
+        x[i] = kind == 0   ? (float)z + shift
+               : kind == 1 ? (float)ganhpo_rng_next_below(&r, 10) + shift
+                           : (float)(z * exp(3.0 * z)) + shift;
+    }
+}
+
+static void random_samples(void)
+{
+    static const size_t sizes[][2] = {{1000, 1000}, {1000, 777}, {1, 50},        {50, 1},
+                                      {1, 1},       {3, 100000}, {100000, 5000}, {65536, 65537}};
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++)
+        for (int kind = 0; kind < 3; kind++) {
+            size_t n = sizes[s][0], m = sizes[s][1];
+            float *u = malloc(n * sizeof *u), *v = malloc(m * sizeof *v);
+            fill(u, n, 100 + s, kind, 0.0f);
+            fill(v, m, 200 + s, kind, 0.3f);
+            CHECK_CLOSE(device_w1(u, n, v, m), host_w1(u, n, v, m), 1e-5);
+            free(u);
+            free(v);
+        }
+}
+
+static void closed_forms(void)
+{
+    enum { N = 4096 };
+    static float u[N], v[N];
+    for (int i = 0; i < N; i++) { /* multiples of 1/8: the shift is exact in float */
+        u[i] = (float)((i * 37) % 1001) / 8.0f - 50.0f;
+        v[i] = u[i] + 2.5f;
+    }
+    CHECK_CLOSE(device_w1(u, N, v, N), 2.5, 1e-5);
+    CHECK_CLOSE(device_w1(v, N, u, N), 2.5, 1e-5);
+    CHECK_CLOSE(device_w1(u, N, u, N), 0.0, 1e-5);
+    float zeros[3] = {0, 0, 0}, threes[5] = {3, 3, 3, 3, 3}, two_points[4] = {1, 3, 1, 3};
+    CHECK_CLOSE(device_w1(zeros, 3, threes, 5), 3.0, 1e-5);
+    CHECK_CLOSE(device_w1(zeros, 3, two_points, 4), 2.0, 1e-5);
+    float signed_zeros[4] = {-0.0f, 0.0f, -0.0f, 0.0f}, one[1] = {1.0f};
+    CHECK_CLOSE(device_w1(signed_zeros, 4, one, 1), 1.0, 1e-5);
+    /* n = 1: W1 = mean |v - x|. */
+    float x[1] = {0.25f};
+    double mean_abs = 0;
+    for (int i = 0; i < N; i++)
+        mean_abs += fabs((double)u[i] - 0.25);
+    CHECK_CLOSE(device_w1(x, 1, u, N), mean_abs / N, 1e-5);
+    /* Values scipy.stats.wasserstein_distance printed for these inputs. */
+    float a[4] = {0.5f, 1.5f, 3.0f, 7.25f}, b[5] = {1, 2, 2, 10, -1};
+    float c[5] = {0, 0, 1, 1, 1}, d[3] = {1, 1, 0}, e[1] = {-2.5f}, f[4] = {1, 2, 3, 4};
+    CHECK_CLOSE(device_w1(a, 4, b, 5), 1.5125000000000002, 1e-5);
+    CHECK_CLOSE(device_w1(c, 5, d, 3), 0.06666666666666671, 1e-5);
+    CHECK_CLOSE(device_w1(e, 1, f, 4), 5.0, 1e-5);
+}
+
+/* Per-column W1 of two tables, and against a cached reference, equal the 1-D values. */
+static void tables(void)
+{
+    enum { N = 3000, M = 2000, C = 3 };
+    static float a[N * C], b[M * C], ca[N], cb[M];
+    fill(a, N * C, 7, 2, 0.0f);
+    fill(b, M * C, 8, 2, 0.1f);
+    cl_command_queue q = ganhpo_device_queue(dev);
+    cl_mem da = NULL, db = NULL;
+    CHECK_OK(ganhpo_device_alloc(dev, "a", sizeof a, &da));
+    CHECK_OK(ganhpo_device_alloc(dev, "b", sizeof b, &db));
+    clEnqueueWriteBuffer(q, da, CL_TRUE, 0, sizeof a, a, 0, NULL, NULL);
+    clEnqueueWriteBuffer(q, db, CL_TRUE, 0, sizeof b, b, 0, NULL, NULL);
+    double per[C], mean = -1, per2[C], mean2 = -1, want_mean = 0;
+    CHECK_FAILS(ganhpo_wdist_columns_to_reference(w, da, N, per2, &mean2), GANHPO_ERR_STATE);
+    CHECK_OK(ganhpo_wdist_columns(w, da, N, db, M, C, per, &mean));
+    CHECK_OK(ganhpo_wdist_set_reference(w, db, M, C));
+    for (int rep = 0; rep < 2; rep++) /* the cache survives calls */
+        CHECK_OK(ganhpo_wdist_columns_to_reference(w, da, N, per2, &mean2));
+    for (int c = 0; c < C; c++) {
+        for (int i = 0; i < N; i++)
+            ca[i] = a[i * C + c];
+        for (int j = 0; j < M; j++)
+            cb[j] = b[j * C + c];
+        double want = host_w1(ca, N, cb, M);
+        want_mean += want / C;
+        CHECK_CLOSE(per[c], want, 1e-5);
+        CHECK_CLOSE(per2[c], want, 1e-5);
+    }
+    CHECK_CLOSE(mean, want_mean, 1e-5);
+    CHECK_CLOSE(mean2, want_mean, 1e-5);
+    clReleaseMemObject(da);
+    clReleaseMemObject(db);
+}
+
+static void bad_input(void)
+{
+    float u[4] = {1, 2, 3, 4}, v[4] = {1, 2, NAN, 4}, inf[2] = {0, INFINITY};
+    double r;
+    CHECK_FAILS(ganhpo_wdist_1d_host(w, u, 0, u, 4, &r), GANHPO_ERR_DATA_EMPTY);
+    CHECK(strstr(ganhpo_error_message(), "empty") != NULL);
+    CHECK_FAILS(ganhpo_wdist_1d_host(w, u, 4, u, 0, &r), GANHPO_ERR_DATA_EMPTY);
+    CHECK_FAILS(ganhpo_wdist_1d_host(w, u, 4, v, 4, &r), GANHPO_ERR_NUMERIC);
+    CHECK(strstr(ganhpo_error_message(), "sample v") != NULL);
+    CHECK(strstr(ganhpo_error_message(), "row 2") != NULL);
+    CHECK_FAILS(ganhpo_wdist_1d_host(w, inf, 2, u, 4, &r), GANHPO_ERR_NUMERIC);
+    CHECK(strstr(ganhpo_error_message(), "sample u") != NULL);
+    double hu[2] = {0, NAN}, hv[1] = {1};
+    CHECK_FAILS(ganhpo_wdist_reference_host(hu, 2, hv, 1, &r), GANHPO_ERR_NUMERIC);
+    CHECK_FAILS(ganhpo_wdist_reference_host(hu, 0, hv, 1, &r), GANHPO_ERR_DATA_EMPTY);
+    /* A good call after the failures still works. */
+    CHECK_CLOSE(device_w1(u, 4, u, 4), 0.0, 1e-5);
+}
+
+int main(void)
+{
+    CHECK_OK(ganhpo_device_create(NULL, 0, 0, &dev));
+    CHECK_OK(ganhpo_wdist_create(dev, 16, &w)); /* small: later calls grow it */
+    if (dev && w) {
+        closed_forms();
+        random_samples();
+        tables();
+        bad_input();
+    }
+    ganhpo_wdist_destroy(&w);
+    CHECK(w == NULL);
+    ganhpo_wdist_destroy(&w);
+    ganhpo_device_destroy(&dev);
+    return check_finish("test_wdist_device");
+}
