@@ -52,8 +52,8 @@ int ganhpo_coord_size(const ganhpo_coord *c);
  * starts; the workers then return GANHPO_SUCCESS without output. SIGINT/SIGTERM stop the
  * dispatch: running evaluations get parallel.grace seconds, completed rows are kept, and
  * rank 0 returns GANHPO_ERR_INTERRUPTED (rerun with --resume to continue). */
-ganhpo_status ganhpo_coord_study(ganhpo_coord *c, const char *path, const char *output,
-                                 int resume, FILE *progress);
+ganhpo_status ganhpo_coord_study(ganhpo_coord *c, const char *path, const char *output, int resume,
+                                 FILE *progress);
 
 /* Leaves MPI (MPI_Finalize, or MPI_Abort of the job when evaluations were abandoned after
  * the grace period) and frees c; accepts NULL and nulls the pointer. Collective. */

@@ -66,9 +66,9 @@ typedef struct {
  * (seed, t) only, so a result depends on neither the worker, the order of evaluations nor
  * how the ranks of a group split the trials (first > 0 for all but the first share). */
 typedef ganhpo_status (*ganhpo_objective_evaluate_fn)(void *ctx, const long long *levels,
-                                                      const double *values, int first,
-                                                      int trials, unsigned long long seed,
-                                                      int worker, ganhpo_objective_result *out);
+                                                      const double *values, int first, int trials,
+                                                      unsigned long long seed, int worker,
+                                                      ganhpo_objective_result *out);
 
 /* Releases an implementation's context. */
 typedef void (*ganhpo_objective_destroy_fn)(void *ctx);

@@ -188,8 +188,7 @@ ganhpo_status ganhpo_study_objective_create(const ganhpo_study_config *cfg, size
  * study) and the searches' state. Notes on a repaired log or resumed rows go to `progress`.
  * The caller closes *log and destroys *state. Not collective (rank 0 calls it). */
 ganhpo_status ganhpo_study_open(const ganhpo_study_config *cfg, const char *output, int resume,
-                                FILE *progress, ganhpo_study_state **state,
-                                ganhpo_study_log **log);
+                                FILE *progress, ganhpo_study_state **state, ganhpo_study_log **log);
 
 /* Runs the study in this process: creates `output` (NULL = output.directory), writes
  * output/study.cfg (the resolved study), opens output/results.csv (resume: replays it and

@@ -108,8 +108,8 @@ ganhpo_status ganhpo_coord_recv(void *buf, int source, int tag, MPI_Comm comm, M
                                 int *n);
 
 /* Like ganhpo_coord_recv without waiting: *got = 0 when nothing is there. */
-ganhpo_status ganhpo_coord_try_recv(void *buf, int source, int tag, MPI_Comm comm,
-                                    MPI_Status *st, int *n, int *got);
+ganhpo_status ganhpo_coord_try_recv(void *buf, int source, int tag, MPI_Comm comm, MPI_Status *st,
+                                    int *n, int *got);
 
 /* Broadcasts n bytes from rank 0 of comm, waiting by testing and napping. */
 ganhpo_status ganhpo_coord_bcast(void *buf, int n, MPI_Comm comm);

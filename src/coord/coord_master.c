@@ -53,8 +53,8 @@ static ganhpo_status dispatch_one(master *m, int g, int *have)
                            .seed = s->task.seed};
     memcpy(w.levels, s->task.levels, sizeof w.levels);
     size_t n = ganhpo_coord_pack_work(&w, m->buf);
-    GH_CHECK(ganhpo_coord_send(m->buf, (int)n, ganhpo_coord_layout_leader(m->l, g),
-                               COORD_TAG_WORK, MPI_COMM_WORLD));
+    GH_CHECK(ganhpo_coord_send(m->buf, (int)n, ganhpo_coord_layout_leader(m->l, g), COORD_TAG_WORK,
+                               MPI_COMM_WORLD));
     s->busy = 1;
     s->ticket = w.ticket;
     m->busy++;
@@ -85,8 +85,8 @@ static ganhpo_status collect(master *m, int *got)
 {
     MPI_Status mst;
     int n = 0;
-    GH_CHECK(ganhpo_coord_try_recv(m->buf, MPI_ANY_SOURCE, COORD_TAG_RESULT, MPI_COMM_WORLD,
-                                   &mst, &n, got));
+    GH_CHECK(ganhpo_coord_try_recv(m->buf, MPI_ANY_SOURCE, COORD_TAG_RESULT, MPI_COMM_WORLD, &mst,
+                                   &n, got));
     if (!*got)
         return GANHPO_SUCCESS;
     GH_CHECK(ganhpo_coord_unpack_part(m->buf, (size_t)n, &m->part));
@@ -118,8 +118,8 @@ static ganhpo_status run(master *m, int *abandoned)
             fprintf(m->progress,
                     "%s received: no new points; waiting up to %g s for %d running "
                     "evaluations\n",
-                    ganhpo_coord_signal() == SIGINT ? "SIGINT" : "SIGTERM",
-                    m->cfg->parallel.grace, m->busy);
+                    ganhpo_coord_signal() == SIGINT ? "SIGINT" : "SIGTERM", m->cfg->parallel.grace,
+                    m->busy);
             fflush(m->progress);
         }
         if (!stopping)
@@ -140,8 +140,8 @@ static ganhpo_status stop_idle(master *m)
 {
     for (int g = 0; g < m->l->n_groups; g++)
         if (!m->slots[g].busy)
-            GH_CHECK(ganhpo_coord_send(NULL, 0, ganhpo_coord_layout_leader(m->l, g),
-                                       COORD_TAG_STOP, MPI_COMM_WORLD));
+            GH_CHECK(ganhpo_coord_send(NULL, 0, ganhpo_coord_layout_leader(m->l, g), COORD_TAG_STOP,
+                                       MPI_COMM_WORLD));
     return GANHPO_SUCCESS;
 }
 
@@ -156,8 +156,7 @@ static ganhpo_status ending(master *m, int abandoned)
                  "results.csv)%s; run the same command with --resume to continue, with any "
                  "number of ranks",
                  sig == SIGINT ? "SIGINT" : "SIGTERM", m->evaluated, rows,
-                 abandoned ? ", evaluations still running after parallel.grace abandoned"
-                           : "");
+                 abandoned ? ", evaluations still running after parallel.grace abandoned" : "");
     if (ganhpo_study_state_timed_out(m->st) && !ganhpo_study_state_done(m->st))
         fprintf(m->progress, "time limit of %g s reached; continue with --resume\n",
                 m->cfg->search.time_limit);
@@ -176,8 +175,8 @@ ganhpo_status ganhpo_coord_master(ganhpo_coord *c, const ganhpo_study_config *cf
         c->abandon = 1;
         GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for %d groups", l->n_groups);
     }
-    *m = (master){.cfg = cfg, .l = l, .st = st, .log = log, .progress = progress,
-                  .slots = m->slots};
+    *m =
+        (master){.cfg = cfg, .l = l, .st = st, .log = log, .progress = progress, .slots = m->slots};
     int abandoned = 0;
     ganhpo_status s = run(m, &abandoned);
     if (s == GANHPO_SUCCESS)

@@ -43,8 +43,8 @@ void ganhpo_coord_nap(void)
  * PMIx): without one, the process was started directly and MPI is not touched. */
 static int launched_by_mpi(void)
 {
-    static const char *const vars[] = {"PMI_RANK", "PMI_FD", "PMI_SIZE", "PMIX_RANK",
-                                       "MPI_LOCALNRANKS", NULL};
+    static const char *const vars[] = {"PMI_RANK",  "PMI_FD",          "PMI_SIZE",
+                                       "PMIX_RANK", "MPI_LOCALNRANKS", NULL};
     for (int i = 0; vars[i]; i++)
         if (getenv(vars[i]))
             return 1;
@@ -67,8 +67,8 @@ static ganhpo_status join(ganhpo_coord *c, int *argc, char ***argv)
                  "whichever your MPICH supports)",
                  tasks);
     MPI_Comm node;
-    GH_CHECK_MPI(MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, c->rank,
-                                     MPI_INFO_NULL, &node));
+    GH_CHECK_MPI(
+        MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, c->rank, MPI_INFO_NULL, &node));
     int st = MPI_Comm_rank(node, &c->node_rank);
     MPI_Comm_free(&node);
     GH_CHECK_MPI(st);
@@ -135,8 +135,8 @@ ganhpo_status ganhpo_coord_send(const void *buf, int n, int dest, int tag, MPI_C
     return wait_for(&req);
 }
 
-ganhpo_status ganhpo_coord_try_recv(void *buf, int source, int tag, MPI_Comm comm,
-                                    MPI_Status *st, int *n, int *got)
+ganhpo_status ganhpo_coord_try_recv(void *buf, int source, int tag, MPI_Comm comm, MPI_Status *st,
+                                    int *n, int *got)
 {
     *got = 0;
     *n = 0;
@@ -146,8 +146,8 @@ ganhpo_status ganhpo_coord_try_recv(void *buf, int source, int tag, MPI_Comm com
         return GANHPO_SUCCESS;
     GH_CHECK_MPI(MPI_Get_count(st, MPI_BYTE, n));
     if (*n < 0 || *n > COORD_MSG_MAX)
-        GH_RAISE(GANHPO_ERR_MPI, "message of %d bytes from rank %d exceeds the protocol's %d",
-                 *n, st->MPI_SOURCE, (int)COORD_MSG_MAX);
+        GH_RAISE(GANHPO_ERR_MPI, "message of %d bytes from rank %d exceeds the protocol's %d", *n,
+                 st->MPI_SOURCE, (int)COORD_MSG_MAX);
     GH_CHECK_MPI(MPI_Recv(buf, *n, MPI_BYTE, st->MPI_SOURCE, st->MPI_TAG, comm, st));
     *got = 1;
     return GANHPO_SUCCESS;

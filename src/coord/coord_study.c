@@ -15,14 +15,12 @@ static ganhpo_status prepare(const ganhpo_coord *c, const char *path, const char
 {
     GH_CHECK(ganhpo_study_load(path, cfg));
     ganhpo_coord_layout l;
-    GH_CHECK(ganhpo_coord_layout_make(c->size, 0, cfg->parallel.group_size, cfg->study.trials,
-                                      &l));
+    GH_CHECK(ganhpo_coord_layout_make(c->size, 0, cfg->parallel.group_size, cfg->study.trials, &l));
     if (output)
         snprintf(cfg->study.output, sizeof cfg->study.output, "%s", output);
     GH_CHECK(ganhpo_study_open(cfg, NULL, resume, progress, st, log));
-    fprintf(progress, "%d ranks: rank 0 coordinates, %d group%s of %d rank%s evaluate\n",
-            c->size, l.n_groups, l.n_groups == 1 ? "" : "s", l.group_size,
-            l.group_size == 1 ? "" : "s");
+    fprintf(progress, "%d ranks: rank 0 coordinates, %d group%s of %d rank%s evaluate\n", c->size,
+            l.n_groups, l.n_groups == 1 ? "" : "s", l.group_size, l.group_size == 1 ? "" : "s");
     return GANHPO_SUCCESS;
 }
 
@@ -41,8 +39,8 @@ static ganhpo_status describe_device(const ganhpo_coord *c, const ganhpo_study_c
     GH_CHECK_GOTO(ganhpo_device_match(list, count, selector, matches, &n), s, done);
     const ganhpo_device_info *d = &list[matches[(size_t)c->node_rank % n]];
     snprintf(line, cap, "device %u:%u %s (%s), match %zu of %zu for selector '%s'",
-             d->platform_index, d->device_index, d->name, d->platform,
-             (size_t)c->node_rank % n + 1, n, selector ? selector : "default");
+             d->platform_index, d->device_index, d->name, d->platform, (size_t)c->node_rank % n + 1,
+             n, selector ? selector : "default");
 done:
     free(matches);
     free(list);
@@ -80,8 +78,7 @@ static ganhpo_status start_worker(const ganhpo_coord *c, const ganhpo_study_conf
 
 /* Rank 0 prints every worker's start line in rank order; a worker that could not start
  * stops the study before any work. */
-static ganhpo_status await_workers(ganhpo_coord *c, const ganhpo_coord_layout *l,
-                                   FILE *progress)
+static ganhpo_status await_workers(ganhpo_coord *c, const ganhpo_coord_layout *l, FILE *progress)
 {
     ready_msg *r = calloc((size_t)c->size, sizeof *r);
     if (!r)
@@ -120,11 +117,11 @@ static ganhpo_status play(ganhpo_coord *c, ganhpo_study_config *cfg, ganhpo_stud
                           ganhpo_study_log *log, FILE *progress)
 {
     ganhpo_coord_layout l;
-    GH_CHECK(ganhpo_coord_layout_make(c->size, c->rank, cfg->parallel.group_size,
-                                      cfg->study.trials, &l));
+    GH_CHECK(ganhpo_coord_layout_make(c->size, c->rank, cfg->parallel.group_size, cfg->study.trials,
+                                      &l));
     MPI_Comm group = MPI_COMM_NULL;
-    GH_CHECK_MPI(MPI_Comm_split(MPI_COMM_WORLD, c->rank == 0 ? MPI_UNDEFINED : l.group,
-                                c->rank, &group));
+    GH_CHECK_MPI(
+        MPI_Comm_split(MPI_COMM_WORLD, c->rank == 0 ? MPI_UNDEFINED : l.group, c->rank, &group));
     ganhpo_objective *obj = NULL;
     ganhpo_status s = GANHPO_SUCCESS;
     if (c->rank == 0) {
@@ -155,8 +152,8 @@ static ganhpo_status single(const char *path, const char *output, int resume, FI
     return s;
 }
 
-ganhpo_status ganhpo_coord_study(ganhpo_coord *c, const char *path, const char *output,
-                                 int resume, FILE *progress)
+ganhpo_status ganhpo_coord_study(ganhpo_coord *c, const char *path, const char *output, int resume,
+                                 FILE *progress)
 {
     if (c->size == 1)
         return single(path, output, resume, progress);

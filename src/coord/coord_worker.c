@@ -24,8 +24,8 @@ static void evaluate_share(ganhpo_objective *obj, const ganhpo_coord_layout *l,
     part->ticket = w->ticket;
     part->first = w->first;
     ganhpo_objective_result *r = &part->result;
-    if (ganhpo_objective_evaluate_trials(obj, w->levels, w->first, w->count, w->seed,
-                                         l->group + 1, r) == GANHPO_SUCCESS)
+    if (ganhpo_objective_evaluate_trials(obj, w->levels, w->first, w->count, w->seed, l->group + 1,
+                                         r) == GANHPO_SUCCESS)
         return;
     memset(r, 0, sizeof *r);
     r->trials = w->count;
@@ -51,9 +51,9 @@ static ganhpo_status send_shares(const ganhpo_coord_layout *l, MPI_Comm group,
 }
 
 /* Evaluates one point as leader and sends the combined result to rank 0. */
-static ganhpo_status lead_point(ganhpo_objective *obj, const ganhpo_coord_layout *l,
-                                MPI_Comm group, ganhpo_coord_work *w, unsigned char *buf,
-                                ganhpo_coord_part *part, ganhpo_coord_part *total)
+static ganhpo_status lead_point(ganhpo_objective *obj, const ganhpo_coord_layout *l, MPI_Comm group,
+                                ganhpo_coord_work *w, unsigned char *buf, ganhpo_coord_part *part,
+                                ganhpo_coord_part *total)
 {
     double t0 = now();
     GH_CHECK(send_shares(l, group, w, buf));
@@ -114,8 +114,8 @@ static ganhpo_status follow(ganhpo_objective *obj, const ganhpo_coord_layout *l,
         if (st.MPI_TAG == COORD_TAG_STOP)
             return GANHPO_SUCCESS;
         if (st.MPI_TAG != COORD_TAG_SHARE || !obj)
-            GH_RAISE(GANHPO_ERR_MPI, "rank %d: unexpected message tag %d from its leader",
-                     l->rank, st.MPI_TAG);
+            GH_RAISE(GANHPO_ERR_MPI, "rank %d: unexpected message tag %d from its leader", l->rank,
+                     st.MPI_TAG);
         ganhpo_coord_work w;
         GH_CHECK(ganhpo_coord_unpack_work(buf, (size_t)n, &w));
         evaluate_share(obj, l, &w, part);
@@ -131,8 +131,7 @@ ganhpo_status ganhpo_coord_serve(ganhpo_objective *obj, const ganhpo_coord_layou
     ganhpo_coord_part *part = malloc(sizeof *part), *total = malloc(sizeof *total);
     ganhpo_status s = GANHPO_SUCCESS;
     if (!buf || !part || !total)
-        GH_RAISE_GOTO(s, done, GANHPO_ERR_ALLOC, "rank %d: out of memory for messages",
-                      l->rank);
+        GH_RAISE_GOTO(s, done, GANHPO_ERR_ALLOC, "rank %d: out of memory for messages", l->rank);
     if (l->member == 0)
         GH_CHECK_GOTO(lead(obj, l, group, buf, part, total), s, done);
     else

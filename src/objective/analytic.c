@@ -99,8 +99,7 @@ static void pause_for(double seconds)
 }
 
 static ganhpo_status analytic_evaluate(void *ctx, const long long *levels, const double *values,
-                                       int first, int trials, unsigned long long seed,
-                                       int worker,
+                                       int first, int trials, unsigned long long seed, int worker,
                                        ganhpo_objective_result *out)
 {
     (void)values;

@@ -90,8 +90,8 @@ static ganhpo_status run(ganhpo_objective *obj, const long long *levels, int fir
                          unsigned long long seed, int worker, ganhpo_objective_result *out)
 {
     if (first < 0 || count < 1 || first + count > GANHPO_OBJECTIVE_MAX_TRIALS)
-        GH_RAISE(GANHPO_ERR_ARGUMENT, "trials %d..%d are outside 0..%d", first,
-                 first + count - 1, GANHPO_OBJECTIVE_MAX_TRIALS - 1);
+        GH_RAISE(GANHPO_ERR_ARGUMENT, "trials %d..%d are outside 0..%d", first, first + count - 1,
+                 GANHPO_OBJECTIVE_MAX_TRIALS - 1);
     if (!ganhpo_space_contains(&obj->space, levels))
         GH_RAISE(GANHPO_ERR_ARGUMENT, "the point to evaluate lies outside the space");
     double values[GANHPO_SPACE_MAX_DIMS];
@@ -109,8 +109,8 @@ static ganhpo_status run(ganhpo_objective *obj, const long long *levels, int fir
     return GANHPO_SUCCESS;
 }
 
-ganhpo_status ganhpo_objective_evaluate(ganhpo_objective *obj, const long long *levels,
-                                        int trials, unsigned long long seed, int worker,
+ganhpo_status ganhpo_objective_evaluate(ganhpo_objective *obj, const long long *levels, int trials,
+                                        unsigned long long seed, int worker,
                                         ganhpo_objective_result *out)
 {
     GH_CHECK(run(obj, levels, 0, trials, seed, worker, out));

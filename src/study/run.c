@@ -137,8 +137,7 @@ done:
 }
 
 ganhpo_status ganhpo_study_open(const ganhpo_study_config *cfg, const char *output, int resume,
-                                FILE *progress, ganhpo_study_state **state,
-                                ganhpo_study_log **log)
+                                FILE *progress, ganhpo_study_state **state, ganhpo_study_log **log)
 {
     *state = NULL;
     *log = NULL;
@@ -159,8 +158,9 @@ ganhpo_status ganhpo_study_open(const ganhpo_study_config *cfg, const char *outp
                                         *state, log, &repaired),
                   s, fail);
     if (repaired)
-        fprintf(progress, "warning: %s: dropped a partial last line (the previous run stopped "
-                          "while writing it); that evaluation runs again\n",
+        fprintf(progress,
+                "warning: %s: dropped a partial last line (the previous run stopped "
+                "while writing it); that evaluation runs again\n",
                 results);
     if (ganhpo_study_log_rows(*log) > 0)
         fprintf(progress, "resuming from %lld logged evaluations\n", ganhpo_study_log_rows(*log));
