@@ -86,7 +86,8 @@ ganhpo_status ganhpo_objective_create(const ganhpo_space_options *space,
  * coordinates are mapped onto the function's usual domain: Branin [-5,10]x[0,15] (2
  * parameters), Hartmann6 [0,1]^6 (6), Ackley [-15,20]^d and Rosenbrock [-5,10]^d (d >= 2).
  * Each trial adds Gaussian noise of std o->noise drawn from (seed, trial); an evaluation
- * sleeps a log-normal time of mean o->duration and log-spread o->duration_sigma. */
+ * sleeps a log-normal time of mean o->duration and log-spread o->duration_sigma; with
+ * o->fail_every > 0, a point whose level sum is a multiple of it fails ("fail_every"). */
 ganhpo_status ganhpo_objective_create_analytic(const ganhpo_space_options *space,
                                                const ganhpo_objective_options *o,
                                                ganhpo_objective **out);

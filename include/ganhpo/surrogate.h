@@ -70,8 +70,9 @@ ganhpo_status ganhpo_gp_set_hyper(ganhpo_gp *gp, const ganhpo_gp_hyper *h);
 void ganhpo_gp_get_hyper(const ganhpo_gp *gp, ganhpo_gp_hyper *h);
 
 /* Conditions the GP on n points x[n * dims] with values y[n] (both copied) under the
- * current hyperparameters. GANHPO_ERR_SINGULAR if the covariance is not positive definite
- * (repeated points with no noise), GANHPO_ERR_NUMERIC on non-finite y. */
+ * current hyperparameters (a jitter of 1e-10 * signal on the diagonal keeps repeated points
+ * conditionable). GANHPO_ERR_SINGULAR if the covariance is still not positive definite,
+ * GANHPO_ERR_NUMERIC on non-finite y; a failed fit leaves the GP unfitted. */
 ganhpo_status ganhpo_gp_fit(ganhpo_gp *gp, int n, const double *x, const double *y);
 
 /* Chooses the hyperparameters by maximum marginal likelihood (BFGS on their logarithms

@@ -130,12 +130,12 @@ static double factor_covariance(const ganhpo_gp_hyper *h, int n, int d, const do
 
 ganhpo_status ganhpo_gp_fit(ganhpo_gp *g, int n, const double *x, const double *y)
 {
+    release_fit(g);
     if (n < 1)
         GH_RAISE(GANHPO_ERR_ARGUMENT, "a GP fit needs at least one point (got %d)", n);
     for (int a = 0; a < n; a++)
         if (!isfinite(y[a]))
             GH_RAISE(GANHPO_ERR_NUMERIC, "GP value %d is %g", a, y[a]);
-    release_fit(g);
     size_t d = (size_t)g->dims;
     g->x = malloc(sizeof(double) * (size_t)n * d);
     g->y = malloc(sizeof(double) * (size_t)n);

@@ -164,12 +164,12 @@ static ganhpo_status factor(ganhpo_rbf *r)
 
 ganhpo_status ganhpo_rbf_fit(ganhpo_rbf *r, const double *y)
 {
+    r->fitted = 0;
     if (r->n < 1)
         GH_RAISE(GANHPO_ERR_STATE, "an RBF fit needs at least one point");
     for (int i = 0; i < r->n; i++)
         if (!isfinite(y[i]))
             GH_RAISE(GANHPO_ERR_NUMERIC, "RBF value %d is %g", i, y[i]);
-    r->fitted = 0;
     if (!r->factored)
         GH_CHECK(factor(r));
     int m = r->n + r->dims + 1;
