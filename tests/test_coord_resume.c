@@ -25,6 +25,7 @@ static pid_t start(int ranks, const char *cfg, const char *out, int resume, cons
     char n[16];
     snprintf(n, sizeof n, "%d", ranks);
     const char *exe = getenv("GANHPO_CLI");
+    fflush(stdout); /* the child would write our buffered output again */
     pid_t pid = fork();
     if (pid == 0) {
         if (!freopen(log, "w", stdout) || !freopen(log, "a", stderr))

@@ -30,6 +30,7 @@ static int study(int ranks, const char *cfg, const char *out, const char *log)
     char n[16];
     snprintf(n, sizeof n, "%d", ranks);
     const char *exe = getenv("GANHPO_CLI");
+    fflush(stdout); /* the child would write our buffered output again */
     pid_t pid = fork();
     if (pid == 0) {
         if (!freopen(log, "w", stdout) || !freopen(log, "a", stderr))

@@ -15,6 +15,15 @@ typedef struct {
     ganhpo_study_task task;
 } slot;
 
+/* When groups computed: each evaluation's [end - seconds, end] on rank 0's clock, the
+ * worker-measured time placed against the moment its result arrived (message latency and
+ * rank 0's own work count as idle). */
+typedef struct {
+    double *start, *end;
+    long long n, cap;
+    double first_dispatch, last_dispatch;
+} usage;
+
 typedef struct {
     const ganhpo_study_config *cfg;
     const ganhpo_coord_layout *l;
@@ -24,6 +33,7 @@ typedef struct {
     slot *slots;
     int busy;
     long long ticket, evaluated;
+    usage use;
     unsigned char buf[COORD_MSG_MAX];
     ganhpo_coord_part part;
     ganhpo_study_row row;
@@ -58,6 +68,9 @@ static ganhpo_status dispatch_one(master *m, int g, int *have)
     s->busy = 1;
     s->ticket = w.ticket;
     m->busy++;
+    m->use.last_dispatch = now();
+    if (w.ticket == 0)
+        m->use.first_dispatch = m->use.last_dispatch;
     return GANHPO_SUCCESS;
 }
 
@@ -80,6 +93,55 @@ static void report(master *m, int g)
     ganhpo_study_state_report(m->st, &m->row, m->evaluated, f);
 }
 
+static ganhpo_status record_usage(usage *u, double seconds)
+{
+    if (u->n == u->cap) {
+        long long cap = u->cap ? 2 * u->cap : 256;
+        double *a = realloc(u->start, (size_t)cap * sizeof *a);
+        if (a)
+            u->start = a;
+        double *b = a ? realloc(u->end, (size_t)cap * sizeof *b) : NULL;
+        if (!b)
+            GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for %lld evaluation times", cap);
+        u->end = b;
+        u->cap = cap;
+    }
+    u->end[u->n] = now();
+    u->start[u->n] = u->end[u->n] - seconds;
+    u->n++;
+    return GANHPO_SUCCESS;
+}
+
+/* Fraction of the groups' time in [t0, t1] spent evaluating. */
+static double busy_fraction(const usage *u, int groups, double t0, double t1)
+{
+    double busy = 0.0;
+    for (long long i = 0; i < u->n; i++) {
+        double a = fmax(u->start[i], t0), b = fmin(u->end[i], t1);
+        busy += b > a ? b - a : 0.0;
+    }
+    return busy / ((double)groups * (t1 - t0));
+}
+
+/* How well the dispatch kept the groups busy: while points were being handed out (what
+ * the dispatch controls), and until the last result (a finite budget's tail included). */
+static void report_usage(const master *m)
+{
+    const usage *u = &m->use;
+    if (u->n == 0)
+        return;
+    double t0 = u->first_dispatch, t1 = u->last_dispatch, t2 = u->end[u->n - 1];
+    fprintf(m->progress, "groups busy ");
+    if (t1 - t0 > 1e-6)
+        fprintf(m->progress, "%.1f%% of the %.1f s while points were handed out, ",
+                100.0 * busy_fraction(u, m->l->n_groups, t0, t1), t1 - t0);
+    fprintf(m->progress,
+            "%.1f%% of the %.1f s until the last result (%d groups, %lld "
+            "evaluations)\n",
+            100.0 * busy_fraction(u, m->l->n_groups, t0, t2), t2 - t0, m->l->n_groups, u->n);
+    fflush(m->progress);
+}
+
 /* Takes one result if one has arrived: observe, log, report. */
 static ganhpo_status collect(master *m, int *got)
 {
@@ -98,6 +160,7 @@ static ganhpo_status collect(master *m, int *got)
                  m->part.ticket, mst.MPI_SOURCE);
     s->busy = 0;
     m->busy--;
+    GH_CHECK(record_usage(&m->use, m->part.result.seconds));
     GH_CHECK(ganhpo_study_state_complete(m->st, &s->task, &m->part.result, g + 1, &m->row));
     GH_CHECK(ganhpo_study_log_append(m->log, &m->row));
     m->evaluated++;
@@ -183,8 +246,12 @@ ganhpo_status ganhpo_coord_master(ganhpo_coord *c, const ganhpo_study_config *cf
         s = stop_idle(m);
     if (s != GANHPO_SUCCESS || abandoned)
         c->abandon = 1;
-    if (s == GANHPO_SUCCESS)
+    if (s == GANHPO_SUCCESS) {
+        report_usage(m);
         s = ending(m, abandoned);
+    }
+    free(m->use.start);
+    free(m->use.end);
     free(m->slots);
     free(m);
     return s;
