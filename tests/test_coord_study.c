@@ -4,7 +4,8 @@
  * no point twice within a search, the chosen failures as failed rows, and trial values
  * identical to the single-process run's for the same point (a point's result does not
  * depend on how many ranks shared it). A rank count that the group size does not divide is
- * refused before any work. Usage: test_coord_study MPIEXEC. Needs GANHPO_CLI. */
+ * refused before any work, and so is a GAN study whose device selector matches nothing on
+ * the workers. Usage: test_coord_study MPIEXEC. Needs GANHPO_CLI. */
 #include "check.h"
 
 #include <string.h>
@@ -179,5 +180,34 @@ int main(int argc, char **argv)
     CHECK(strstr(text, "group_size = 2") != NULL);
     const char *first = strstr(text, "error:");
     CHECK(first != NULL && strstr(first + 1, "error:") == NULL); /* rank 0 alone reports */
+
+    /* a GAN study whose device selector matches no device: every worker says so at start,
+     * rank 0 reports it once, and no evaluation is logged */
+    char gan[300];
+    snprintf(gan, sizeof gan, "%s/nodevice.cfg", dir);
+    f = fopen(gan, "w");
+    fprintf(f, "study = { name = \"nodevice\"; trials = 2; };\n"
+               "data = { source = \"gauss\"; events = 2000; validation = 500; };\n"
+               "gan = { epochs = 1; batch_size = 64; };\n"
+               "space = ( { name = \"lr_gen\"; lower = 1; upper = 20; scaling = 5e-5; } );\n"
+               "search = { budget = 4; initial = 2; };\n"
+               "device = { selector = \"no-such-device-anywhere\"; };\n");
+    fclose(f);
+    snprintf(out, sizeof out, "%s/nodevice", dir);
+    snprintf(results, sizeof results, "%s/results.csv", out);
+    CHECK(study(3, gan, out, log) == 1);
+    memset(text, 0, sizeof text);
+    f = fopen(log, "r");
+    if (f) {
+        CHECK(fread(text, 1, sizeof text - 1, f) > 0);
+        fclose(f);
+    }
+    CHECK(strstr(text, "rank 1 (node-local 1, group 1): cannot start") != NULL);
+    CHECK(strstr(text, "rank 2 (node-local 2, group 2): cannot start") != NULL);
+    CHECK(strstr(text, "no-such-device-anywhere") != NULL);
+    CHECK(strstr(text, "no evaluation was started") != NULL);
+    first = strstr(text, "error:");
+    CHECK(first != NULL && strstr(first + 1, "error:") == NULL);
+    CHECK(read_rows(results, rows, ROWS + 8) <= 0);
     return check_finish("test_coord_study");
 }

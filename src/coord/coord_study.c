@@ -49,6 +49,7 @@ done:
 
 typedef struct {
     int ok;
+    ganhpo_status status; /* why the rank could not start */
     char line[480];
 } ready_msg;
 
@@ -69,6 +70,7 @@ static ganhpo_status start_worker(const ganhpo_coord *c, const ganhpo_study_conf
         s = ganhpo_study_objective_create(cfg, c->node_rank, obj);
     if (s != GANHPO_SUCCESS) {
         r.ok = 0;
+        r.status = s;
         snprintf(r.line + at, sizeof r.line - (size_t)at, "cannot start: %s",
                  ganhpo_error_message());
         ganhpo_error_clear();
@@ -105,7 +107,7 @@ static ganhpo_status await_workers(ganhpo_coord *c, const ganhpo_coord_layout *l
     if (s != GANHPO_SUCCESS)
         c->abandon = 1;
     else if (failed)
-        s = ganhpo_error_raise(GANHPO_ERR_MPI, __FILE__, __LINE__, __func__,
+        s = ganhpo_error_raise(r[failed].status, __FILE__, __LINE__, __func__,
                                "%s; no evaluation was started", r[failed].line);
     free(r);
     return s;
