@@ -2,7 +2,9 @@
  * (grace long enough): dispatch stops, the running evaluations finish and are logged, the
  * exit status is non-zero and the message points to --resume. Resumed under mpiexec -n 3
  * with parallel.grace = 0 and interrupted again: the running evaluations are abandoned
- * (the job is aborted), completed rows stay. Resumed under mpiexec -n 2 to the end: every
+ * (the job is aborted), completed rows stay. Resumed under mpiexec -n 5 with a long grace
+ * and interrupted twice: the second signal ends the job at once, the log stays intact.
+ * Resumed under mpiexec -n 2 to the end: every
  * earlier row unchanged, nothing evaluated twice, the budget of every search exactly.
  * Usage: test_coord_resume MPIEXEC. Needs GANHPO_CLI. */
 #include "check.h"
@@ -146,7 +148,10 @@ int main(int argc, char **argv)
     /* 1: three workers, interrupted; running evaluations finish within the grace */
     pid_t pid = start(4, cfg, out, 0, log);
     int at_signal = interrupt_after(pid, results, 4);
-    CHECK(finish(pid) == 1);
+    int rc1 = finish(pid);
+    CHECK(rc1 == 1);
+    if (rc1 != 1)
+        fprintf(stderr, "first run: exit %d\n", rc1);
     int n1 = read_lines(results);
     CHECK(n1 - 1 >= at_signal && n1 - 1 < ROWS);
     CHECK(log_contains(log, "SIGTERM received"));
@@ -167,9 +172,23 @@ int main(int argc, char **argv)
         CHECK(strcmp(before[i], lines[i]) == 0);
     memcpy(before, lines, sizeof before);
 
-    /* 3: resumed with one worker to the end */
+    /* 3: resumed with four workers and a long grace, cut short by a second SIGTERM (which
+     * rank 0 takes as "abandon now", unless mpiexec ends the job itself first) */
+    pid = start(5, cfg, out, 1, log);
+    interrupt_after(pid, results, n2 + 1);
+    pause_ms(100);
+    kill(pid, SIGTERM);
+    CHECK(finish(pid) != 0);
+    CHECK(log_contains(log, "SIGTERM received"));
+    int n3 = read_lines(results);
+    CHECK(n3 > n2 && n3 - 1 < ROWS);
+    for (int i = 0; i < n2; i++)
+        CHECK(strcmp(before[i], lines[i]) == 0);
+    memcpy(before, lines, sizeof before);
+
+    /* 4: resumed with one worker to the end */
     pid = start(2, cfg, out, 1, log);
     CHECK(finish(pid) == 0);
-    check_final(read_lines(results), before, n2);
+    check_final(read_lines(results), before, n3);
     return check_finish("test_coord_resume");
 }

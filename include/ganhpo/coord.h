@@ -55,6 +55,11 @@ int ganhpo_coord_size(const ganhpo_coord *c);
 ganhpo_status ganhpo_coord_study(ganhpo_coord *c, const char *path, const char *output, int resume,
                                  FILE *progress);
 
+/* 1 on a worker rank whose study failed or was interrupted on rank 0 (which reported why)
+ * while the worker itself returned GANHPO_SUCCESS: its process should exit with a failure
+ * status too, so that the launcher's exit status does not depend on which rank it reports. */
+int ganhpo_coord_failed_elsewhere(const ganhpo_coord *c);
+
 /* Leaves MPI (MPI_Finalize, or MPI_Abort of the job when evaluations were abandoned after
  * the grace period) and frees c; accepts NULL and nulls the pointer. Collective. */
 void ganhpo_coord_destroy(ganhpo_coord **c);

@@ -76,6 +76,8 @@ int ganhpo_cmd_study(int argc, char **argv)
         rc = rank == 0 ? ganhpo_cli_usage_error("study", "%s", why) : GANHPO_EXIT_USAGE;
     else if (p == 0 && ganhpo_coord_study(c, path, output, resume, stdout) != GANHPO_SUCCESS)
         rc = ganhpo_cli_fail();
+    else if (ganhpo_coord_failed_elsewhere(c))
+        rc = GANHPO_EXIT_FAILURE;
     ganhpo_coord_destroy(&c);
     return rc;
 }

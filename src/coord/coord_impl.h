@@ -18,7 +18,8 @@ enum {
     COORD_TAG_READY = 11,  /* worker -> rank 0: started (or why not), device chosen */
     COORD_TAG_WORK = 12,   /* rank 0 -> leader: evaluate this point */
     COORD_TAG_RESULT = 13, /* leader -> rank 0: the point's combined result */
-    COORD_TAG_STOP = 14,   /* rank 0 -> leader, leader -> members: no more work */
+    COORD_TAG_STOP = 14,   /* rank 0 -> leader -> members: no more work; int payload: 1 when
+                              the study failed or was interrupted */
     COORD_TAG_SHARE = 15,  /* leader -> member: your share of a point's trials */
     COORD_TAG_PART = 16    /* member -> leader: the result of that share */
 };
@@ -114,8 +115,11 @@ ganhpo_status ganhpo_coord_try_recv(void *buf, int source, int tag, MPI_Comm com
 /* Broadcasts n bytes from rank 0 of comm, waiting by testing and napping. */
 ganhpo_status ganhpo_coord_bcast(void *buf, int n, MPI_Comm comm);
 
-/* The signal (SIGINT or SIGTERM) received since ganhpo_coord_signals_install, or 0. */
+/* The first signal (SIGINT or SIGTERM) received since ganhpo_coord_signals_install, or 0. */
 int ganhpo_coord_signal(void);
+
+/* How many of them arrived: a second one ends the grace period at once. */
+int ganhpo_coord_signal_count(void);
 
 /* Installs the SIGINT/SIGTERM handlers that only record the signal. */
 ganhpo_status ganhpo_coord_signals_install(void);
@@ -129,7 +133,11 @@ struct ganhpo_coord {
     int size;      /* of MPI_COMM_WORLD */
     int node_rank; /* rank among the processes of this node */
     int abandon;   /* 1: ranks may be left waiting or busy, destroy aborts the job */
+    int failed;    /* 1: the study failed or was interrupted on rank 0 (a worker's view) */
 };
+
+/* Tells group g's leader to stop; failed: the study did not end normally. */
+ganhpo_status ganhpo_coord_stop(const ganhpo_coord_layout *l, int g, int failed);
 
 /* Rank 0's dispatch loop over the layout's groups (coord_master.c): runs the study state
  * to its end, logging every result, then stops the groups. Sets c->abandon when groups
@@ -139,9 +147,9 @@ ganhpo_status ganhpo_coord_master(ganhpo_coord *c, const ganhpo_study_config *cf
                                   ganhpo_study_log *log, FILE *progress);
 
 /* A worker's loop (coord_worker.c): as its group's leader, points from rank 0; otherwise
- * shares from the leader; until STOP. obj NULL: this rank could not start and only waits
- * for STOP. `group` holds the group's ranks, the leader first. */
+ * shares from the leader; until STOP, whose flag goes to *failed. obj NULL: this rank could not
+ * start and only waits for STOP. `group` holds the group's ranks, the leader first. */
 ganhpo_status ganhpo_coord_serve(ganhpo_objective *obj, const ganhpo_coord_layout *l,
-                                 MPI_Comm group);
+                                 MPI_Comm group, int *failed);
 
 #endif

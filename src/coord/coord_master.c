@@ -169,7 +169,8 @@ static ganhpo_status collect(master *m, int *got)
 }
 
 /* The dispatch loop; on a signal, dispatching stops and running evaluations get the grace
- * period. *abandoned = evaluations still running when it ended. */
+ * period, which a second signal cuts short. *abandoned = evaluations still running when it
+ * ended. */
 static ganhpo_status run(master *m, int *abandoned)
 {
     double deadline = 0.0;
@@ -180,14 +181,14 @@ static ganhpo_status run(master *m, int *abandoned)
             deadline = now() + m->cfg->parallel.grace;
             fprintf(m->progress,
                     "%s received: no new points; waiting up to %g s for %d running "
-                    "evaluations\n",
+                    "evaluations (a second signal abandons them)\n",
                     ganhpo_coord_signal() == SIGINT ? "SIGINT" : "SIGTERM", m->cfg->parallel.grace,
                     m->busy);
             fflush(m->progress);
         }
         if (!stopping)
             GH_CHECK(dispatch(m));
-        if (m->busy == 0 || (stopping && now() >= deadline))
+        if (m->busy == 0 || (stopping && (now() >= deadline || ganhpo_coord_signal_count() > 1)))
             break;
         int got = 0;
         GH_CHECK(collect(m, &got));
@@ -198,13 +199,18 @@ static ganhpo_status run(master *m, int *abandoned)
     return GANHPO_SUCCESS;
 }
 
+ganhpo_status ganhpo_coord_stop(const ganhpo_coord_layout *l, int g, int failed)
+{
+    return ganhpo_coord_send(&failed, (int)sizeof failed, ganhpo_coord_layout_leader(l, g),
+                             COORD_TAG_STOP, MPI_COMM_WORLD);
+}
+
 /* Tells every idle group's leader to stop (busy ones were abandoned). */
 static ganhpo_status stop_idle(master *m)
 {
     for (int g = 0; g < m->l->n_groups; g++)
         if (!m->slots[g].busy)
-            GH_CHECK(ganhpo_coord_send(NULL, 0, ganhpo_coord_layout_leader(m->l, g), COORD_TAG_STOP,
-                                       MPI_COMM_WORLD));
+            GH_CHECK(ganhpo_coord_stop(m->l, g, ganhpo_coord_signal() != 0));
     return GANHPO_SUCCESS;
 }
 
@@ -219,7 +225,9 @@ static ganhpo_status ending(master *m, int abandoned)
                  "results.csv)%s; run the same command with --resume to continue, with any "
                  "number of ranks",
                  sig == SIGINT ? "SIGINT" : "SIGTERM", m->evaluated, rows,
-                 abandoned ? ", evaluations still running after parallel.grace abandoned" : "");
+                 abandoned ? ", evaluations still running abandoned (grace period over or a "
+                             "second signal)"
+                           : "");
     if (ganhpo_study_state_timed_out(m->st) && !ganhpo_study_state_done(m->st))
         fprintf(m->progress, "time limit of %g s reached; continue with --resume\n",
                 m->cfg->search.time_limit);

@@ -8,16 +8,24 @@
 #include <string.h>
 #include <time.h>
 
-static volatile sig_atomic_t received_signal;
+static volatile sig_atomic_t received_signal, signal_count;
 
 static void record_signal(int sig)
 {
-    received_signal = sig;
+    if (!received_signal)
+        received_signal = sig;
+    if (signal_count < 1000)
+        signal_count++;
 }
 
 int ganhpo_coord_signal(void)
 {
     return (int)received_signal;
+}
+
+int ganhpo_coord_signal_count(void)
+{
+    return (int)signal_count;
 }
 
 ganhpo_status ganhpo_coord_signals_install(void)
@@ -27,6 +35,7 @@ ganhpo_status ganhpo_coord_signals_install(void)
     sa.sa_handler = record_signal;
     sigemptyset(&sa.sa_mask);
     received_signal = 0;
+    signal_count = 0;
     if (sigaction(SIGINT, &sa, NULL) != 0 || sigaction(SIGTERM, &sa, NULL) != 0)
         GH_RAISE(GANHPO_ERR_ARGUMENT, "cannot install the SIGINT/SIGTERM handlers: %s",
                  strerror(errno));
@@ -101,6 +110,11 @@ int ganhpo_coord_rank(const ganhpo_coord *c)
 int ganhpo_coord_size(const ganhpo_coord *c)
 {
     return c->size;
+}
+
+int ganhpo_coord_failed_elsewhere(const ganhpo_coord *c)
+{
+    return c->failed;
 }
 
 void ganhpo_coord_destroy(ganhpo_coord **c)

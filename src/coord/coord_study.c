@@ -102,8 +102,7 @@ static ganhpo_status await_workers(ganhpo_coord *c, const ganhpo_coord_layout *l
     }
     fflush(progress);
     for (int g = 0; failed && s == GANHPO_SUCCESS && g < l->n_groups; g++)
-        s = ganhpo_coord_send(NULL, 0, ganhpo_coord_layout_leader(l, g), COORD_TAG_STOP,
-                              MPI_COMM_WORLD);
+        s = ganhpo_coord_stop(l, g, 1);
     if (s != GANHPO_SUCCESS)
         c->abandon = 1;
     else if (failed)
@@ -131,7 +130,7 @@ static ganhpo_status play(ganhpo_coord *c, ganhpo_study_config *cfg, ganhpo_stud
         GH_CHECK_GOTO(ganhpo_coord_master(c, cfg, &l, st, log, progress), s, done);
     } else {
         GH_CHECK_GOTO(start_worker(c, cfg, &l, &obj), s, done);
-        GH_CHECK_GOTO(ganhpo_coord_serve(obj, &l, group), s, done);
+        GH_CHECK_GOTO(ganhpo_coord_serve(obj, &l, group, &c->failed), s, done);
     }
 done:
     if (s != GANHPO_SUCCESS && c->rank != 0)
@@ -174,6 +173,7 @@ ganhpo_status ganhpo_coord_study(ganhpo_coord *c, const char *path, const char *
     GH_CHECK_GOTO(ganhpo_coord_bcast(&go, (int)sizeof go, MPI_COMM_WORLD), s, done);
     if (!go) {
         s = c->rank == 0 ? prep : GANHPO_SUCCESS;
+        c->failed = c->rank != 0;
         goto done;
     }
     GH_CHECK_GOTO(ganhpo_coord_bcast(cfg, (int)sizeof *cfg, MPI_COMM_WORLD), s, done);

@@ -79,17 +79,28 @@ static ganhpo_status lead_point(ganhpo_objective *obj, const ganhpo_coord_layout
     return ganhpo_coord_send(buf, (int)n, 0, COORD_TAG_RESULT, MPI_COMM_WORLD);
 }
 
+/* The flag of a STOP message. */
+static ganhpo_status stop_flag(const unsigned char *buf, int n, int *failed)
+{
+    if (n != (int)sizeof *failed)
+        GH_RAISE(GANHPO_ERR_MPI, "malformed stop message (%d bytes)", n);
+    memcpy(failed, buf, sizeof *failed);
+    return GANHPO_SUCCESS;
+}
+
 /* The leader's loop: points from rank 0 until STOP, which goes on to the members. */
 static ganhpo_status lead(ganhpo_objective *obj, const ganhpo_coord_layout *l, MPI_Comm group,
-                          unsigned char *buf, ganhpo_coord_part *part, ganhpo_coord_part *total)
+                          unsigned char *buf, ganhpo_coord_part *part, ganhpo_coord_part *total,
+                          int *failed)
 {
     for (;;) {
         MPI_Status st;
         int n = 0;
         GH_CHECK(ganhpo_coord_recv(buf, 0, MPI_ANY_TAG, MPI_COMM_WORLD, &st, &n));
         if (st.MPI_TAG == COORD_TAG_STOP) {
+            GH_CHECK(stop_flag(buf, n, failed));
             for (int m = 1; m < l->group_size; m++)
-                GH_CHECK(ganhpo_coord_send(NULL, 0, m, COORD_TAG_STOP, group));
+                GH_CHECK(ganhpo_coord_send(failed, (int)sizeof *failed, m, COORD_TAG_STOP, group));
             return GANHPO_SUCCESS;
         }
         if (st.MPI_TAG != COORD_TAG_WORK)
@@ -105,14 +116,14 @@ static ganhpo_status lead(ganhpo_objective *obj, const ganhpo_coord_layout *l, M
 
 /* A member's loop: shares from the leader until STOP. */
 static ganhpo_status follow(ganhpo_objective *obj, const ganhpo_coord_layout *l, MPI_Comm group,
-                            unsigned char *buf, ganhpo_coord_part *part)
+                            unsigned char *buf, ganhpo_coord_part *part, int *failed)
 {
     for (;;) {
         MPI_Status st;
         int n = 0;
         GH_CHECK(ganhpo_coord_recv(buf, 0, MPI_ANY_TAG, group, &st, &n));
         if (st.MPI_TAG == COORD_TAG_STOP)
-            return GANHPO_SUCCESS;
+            return stop_flag(buf, n, failed);
         if (st.MPI_TAG != COORD_TAG_SHARE || !obj)
             GH_RAISE(GANHPO_ERR_MPI, "rank %d: unexpected message tag %d from its leader", l->rank,
                      st.MPI_TAG);
@@ -125,7 +136,7 @@ static ganhpo_status follow(ganhpo_objective *obj, const ganhpo_coord_layout *l,
 }
 
 ganhpo_status ganhpo_coord_serve(ganhpo_objective *obj, const ganhpo_coord_layout *l,
-                                 MPI_Comm group)
+                                 MPI_Comm group, int *failed)
 {
     unsigned char *buf = malloc(COORD_MSG_MAX);
     ganhpo_coord_part *part = malloc(sizeof *part), *total = malloc(sizeof *total);
@@ -133,9 +144,9 @@ ganhpo_status ganhpo_coord_serve(ganhpo_objective *obj, const ganhpo_coord_layou
     if (!buf || !part || !total)
         GH_RAISE_GOTO(s, done, GANHPO_ERR_ALLOC, "rank %d: out of memory for messages", l->rank);
     if (l->member == 0)
-        GH_CHECK_GOTO(lead(obj, l, group, buf, part, total), s, done);
+        GH_CHECK_GOTO(lead(obj, l, group, buf, part, total, failed), s, done);
     else
-        GH_CHECK_GOTO(follow(obj, l, group, buf, part), s, done);
+        GH_CHECK_GOTO(follow(obj, l, group, buf, part, failed), s, done);
 done:
     free(buf);
     free(part);
