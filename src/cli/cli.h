@@ -8,6 +8,7 @@
 /* A sub-command: argv[0] is the command's name. Returns the process exit status. */
 typedef int (*ganhpo_cli_fn)(int argc, char **argv);
 
+int ganhpo_cmd_bench(int argc, char **argv);
 int ganhpo_cmd_check(int argc, char **argv);
 int ganhpo_cmd_data(int argc, char **argv);
 int ganhpo_cmd_study(int argc, char **argv);

@@ -12,6 +12,7 @@ typedef struct {
 } command;
 
 static const command commands[] = {
+    {"bench", ganhpo_cmd_bench, "time GAN training steps (events/s, per-kernel profile)"},
     {"check", ganhpo_cmd_check, "validate a study file and print it with every default"},
     {"data", ganhpo_cmd_data, "write generated events to a file (columns format)"},
     {"study", ganhpo_cmd_study, "run a study's searches (results.csv, resumable)"},

@@ -1,0 +1,287 @@
+/* The GAN's element-wise and reduction kernels (shared/SPEC.md section 2); every matrix
+ * product is a CLBlast GEMM issued by src/gan. K trials are stacked: a trial's slice of a
+ * buffer starts at k * (that buffer's trial stride), so one launch serves all trials.
+ *
+ * Layouts: activations are row-major [rows x width]; a network's parameters are one flat
+ * buffer per trial (src/gan/gan_impl.h lists the offsets); per-trial small arrays (learning
+ * rates, masks, flags, losses) are indexed by k. Work-item (k, j) of the per-column kernels
+ * loops over the batch so that neighbouring work-items read neighbouring columns (PoCL
+ * vectorises across work-items) and every reduction has a fixed order (reproducible). */
+#include "philox.h"
+
+/* Bits of a trial's failure flag (src/gan/gan_impl.h has the same values). */
+#define GH_FLAG_PARAM 1  /* a parameter became NaN or Inf (Adam) */
+#define GH_FLAG_LOSS 2   /* a loss became NaN or Inf */
+#define GH_FLAG_OUTPUT 4 /* generated validation events are NaN or Inf */
+
+/* Where a dense layer's per-column parameters live inside a trial's flat buffer. */
+typedef struct {
+    uint bias, gamma, beta, run_mean, run_var;
+} gh_bn_offsets;
+
+inline float gh_lrelu(float y, float slope)
+{
+    return y > 0.0f ? y : slope * y;
+}
+
+/* z = X W + bias (X W from the GEMM in z) -> BatchNorm -> LeakyReLU -> a.
+ * `groups` consecutive blocks of `rows` rows get their own batch statistics (real and fake
+ * batches share one GEMM). Training: z is overwritten with x-hat, inv_std[k][g][j] keeps
+ * 1/sqrt(var + eps) for the backward pass, and the running statistics move towards the
+ * batch's (Keras: running = momentum * running + (1 - momentum) * batch, biased variance),
+ * one group after the other. Evaluation (train == 0): running statistics, z untouched. */
+__kernel void bn_lrelu_fwd(__global float *z, __global float *a, const uint width,
+                           const uint rows, const uint groups, const uint act_stride,
+                           __global float *params, const uint param_stride,
+                           const gh_bn_offsets off, __global float *inv_std, const float momentum,
+                           const float eps, const float slope, const uint train,
+                           const uint n_trials)
+{
+    const uint gid = get_global_id(0);
+    if (gid >= n_trials * width)
+        return;
+    const uint k = gid / width, j = gid % width;
+    __global float *p = params + k * param_stride;
+    const float bias = p[off.bias + j], gamma = p[off.gamma + j], beta = p[off.beta + j];
+    for (uint g = 0; g < groups; g++) {
+        __global float *zg = z + k * act_stride + g * rows * width + j;
+        __global float *ag = a + k * act_stride + g * rows * width + j;
+        float mean, istd;
+        if (train) {
+            float s = 0.0f;
+            for (uint i = 0; i < rows; i++)
+                s += zg[i * width] + bias;
+            mean = s / rows;
+            float q = 0.0f;
+            for (uint i = 0; i < rows; i++) {
+                const float d = zg[i * width] + bias - mean;
+                q += d * d;
+            }
+            const float var = q / rows;
+            istd = 1.0f / sqrt(var + eps);
+            inv_std[(k * groups + g) * width + j] = istd;
+            p[off.run_mean + j] = momentum * p[off.run_mean + j] + (1.0f - momentum) * mean;
+            p[off.run_var + j] = momentum * p[off.run_var + j] + (1.0f - momentum) * var;
+        } else {
+            mean = p[off.run_mean + j];
+            istd = 1.0f / sqrt(p[off.run_var + j] + eps);
+        }
+        for (uint i = 0; i < rows; i++) {
+            const float xh = (zg[i * width] + bias - mean) * istd;
+            if (train)
+                zg[i * width] = xh;
+            ag[i * width] = gh_lrelu(gamma * xh + beta, slope);
+        }
+    }
+}
+
+/* Backward of bn_lrelu_fwd in training mode. d holds dL/da on entry and dL/dz on exit;
+ * xhat and inv_std come from the forward pass. With param_grads, dL/dgamma and dL/dbeta
+ * (summed over groups) overwrite their slots in grad. dL/dbias is identically zero under
+ * batch statistics (the bias cancels in z - mean) and is left as it is (zero). */
+__kernel void bn_lrelu_bwd(__global float *d, __global const float *xhat, const uint width,
+                           const uint rows, const uint groups, const uint act_stride,
+                           __global const float *params, const uint param_stride,
+                           const gh_bn_offsets off, __global const float *inv_std,
+                           const float slope, __global float *grad, const uint param_grads,
+                           const uint n_trials)
+{
+    const uint gid = get_global_id(0);
+    if (gid >= n_trials * width)
+        return;
+    const uint k = gid / width, j = gid % width;
+    __global const float *p = params + k * param_stride;
+    const float gamma = p[off.gamma + j], beta = p[off.beta + j];
+    float dgamma = 0.0f, dbeta = 0.0f;
+    for (uint g = 0; g < groups; g++) {
+        __global float *dg = d + k * act_stride + g * rows * width + j;
+        __global const float *xg = xhat + k * act_stride + g * rows * width + j;
+        float sdy = 0.0f, sdyx = 0.0f;
+        for (uint i = 0; i < rows; i++) {
+            const float xh = xg[i * width];
+            const float dy = gamma * xh + beta > 0.0f ? dg[i * width] : slope * dg[i * width];
+            sdy += dy;
+            sdyx += dy * xh;
+        }
+        const float scale = gamma * inv_std[(k * groups + g) * width + j] / rows;
+        for (uint i = 0; i < rows; i++) {
+            const float xh = xg[i * width];
+            const float dy = gamma * xh + beta > 0.0f ? dg[i * width] : slope * dg[i * width];
+            dg[i * width] = scale * (rows * dy - sdy - xh * sdyx);
+        }
+        dgamma += sdyx;
+        dbeta += sdy;
+    }
+    if (param_grads) {
+        grad[k * param_stride + off.gamma + j] = dgamma;
+        grad[k * param_stride + off.beta + j] = dbeta;
+    }
+}
+
+/* Generator output: y = tanh(z + bias) for z [rows x width] (GEMM result). Training writes
+ * y into out (row stride out_ld, e.g. the discriminator's input); evaluation (scale != 0)
+ * writes lo + (y + 1) (hi - lo) / 2, the physical value, with scaler[j] = lo, scaler[width
+ * + j] = hi, and flags a trial whose output is not finite. */
+__kernel void tanh_fwd(__global const float *z, const uint width, const uint rows,
+                       const uint z_stride, __global const float *params,
+                       const uint param_stride, const uint bias_off, __global float *out,
+                       const uint out_off, const uint out_ld, const uint out_stride,
+                       const uint scale,
+                       __global const float *scaler, __global int *flags, const uint n_trials)
+{
+    const uint gid = get_global_id(0);
+    if (gid >= n_trials * rows * width)
+        return;
+    const uint k = gid / (rows * width), r = gid % (rows * width);
+    const uint i = r / width, j = r % width;
+    float y = tanh(z[k * z_stride + r] + params[k * param_stride + bias_off + j]);
+    if (scale) {
+        y = scaler[j] + (y + 1.0f) * 0.5f * (scaler[width + j] - scaler[j]);
+        if (!isfinite(y))
+            atomic_or(&flags[k], GH_FLAG_OUTPUT);
+    }
+    out[k * out_stride + out_off + i * out_ld + j] = y;
+}
+
+/* Backward of tanh_fwd: dz = dy (1 - y^2) from dy (row stride dy_ld, e.g. the gradient of
+ * the discriminator's input) and y (from y_off, row stride y_ld); dL/dbias = sum over rows of dz. */
+__kernel void tanh_bwd(__global const float *dy, const uint dy_ld, const uint dy_stride,
+                       __global const float *y, const uint y_off, const uint y_ld,
+                       const uint y_stride,
+                       __global float *dz, const uint width, const uint rows,
+                       const uint dz_stride, __global float *grad, const uint param_stride,
+                       const uint bias_off, const uint n_trials)
+{
+    const uint gid = get_global_id(0);
+    if (gid >= n_trials * width)
+        return;
+    const uint k = gid / width, j = gid % width;
+    float s = 0.0f;
+    for (uint i = 0; i < rows; i++) {
+        const float v = y[k * y_stride + y_off + i * y_ld + j];
+        const float g = dy[k * dy_stride + i * dy_ld + j] * (1.0f - v * v);
+        dz[k * dz_stride + i * width + j] = g;
+        s += g;
+    }
+    grad[k * param_stride + bias_off + j] = s;
+}
+
+/* Sigmoid + binary cross-entropy from logits, fused and stable:
+ * BCE(y, x) = max(x, 0) - x y + log(1 + exp(-|x|)), d/dx = sigmoid(x) - y.
+ * logits z [groups * rows] (GEMM result, bias added here); group g has label
+ * label0 (g = 0) or label1 (g = 1). The loss is the sum over groups of the mean over rows
+ * (D loss = BCE(1, D(real)) + BCE(0, D(fake))); it is added to loss[k * 2 + slot]
+ * (accumulated over an epoch on the device) and a non-finite loss flags the trial.
+ * dlogit gets d loss / d logit; with param_grads, dL/dbias overwrites its slot. */
+__kernel void bce_logits(__global const float *z, const uint rows, const uint groups,
+                         const uint z_stride, const float label0, const float label1,
+                         __global const float *params, const uint param_stride,
+                         const uint bias_off, __global float *dlogit, __global float *grad,
+                         const uint param_grads, __global float *loss, const uint slot,
+                         __global int *flags, const uint n_trials)
+{
+    const uint k = get_global_id(0);
+    if (k >= n_trials)
+        return;
+    const float bias = params[k * param_stride + bias_off];
+    float total = 0.0f, dbias = 0.0f;
+    for (uint g = 0; g < groups; g++) {
+        const float y = g == 0 ? label0 : label1;
+        float s = 0.0f;
+        for (uint i = g * rows; i < (g + 1) * rows; i++) {
+            const float x = z[k * z_stride + i] + bias;
+            s += fmax(x, 0.0f) - x * y + log1p(exp(-fabs(x)));
+            const float e = exp(-fabs(x));
+            const float sig = x >= 0.0f ? 1.0f / (1.0f + e) : e / (1.0f + e);
+            const float dx = (sig - y) / rows;
+            dlogit[k * z_stride + i] = dx;
+            dbias += dx;
+        }
+        total += s / rows;
+    }
+    if (param_grads)
+        grad[k * param_stride + bias_off] = dbias;
+    if (!isfinite(total))
+        atomic_or(&flags[k], GH_FLAG_LOSS);
+    loss[k * 2 + slot] += total;
+}
+
+/* Adam (Keras form) over the first n_train entries of every trial's flat parameter buffer:
+ * m = b1 m + (1 - b1) g, v = b2 v + (1 - b2) g^2,
+ * p -= lr[k] * c2 / c1 * m / (sqrt(v) + eps) with c1 = 1 - b1^t, c2 = sqrt(1 - b2^t) passed
+ * as corr = c2 / c1. Trials with mask[k] == 0 (failed) are left alone; a non-finite
+ * parameter flags its trial. */
+__kernel void adam(__global float *p, __global const float *g, __global float *m,
+                   __global float *v, const uint n_train, const uint stride,
+                   __global const float *lr, __global const int *mask, const float b1,
+                   const float b2, const float eps, const float corr, __global int *flags,
+                   const uint n_trials)
+{
+    const uint gid = get_global_id(0);
+    if (gid >= n_trials * n_train)
+        return;
+    const uint k = gid / n_train, i = k * stride + gid % n_train;
+    if (!mask[k])
+        return;
+    const float gi = g[i];
+    const float mi = b1 * m[i] + (1.0f - b1) * gi;
+    const float vi = b2 * v[i] + (1.0f - b2) * gi * gi;
+    m[i] = mi;
+    v[i] = vi;
+    const float pi = p[i] - lr[k] * corr * mi / (sqrt(vi) + eps);
+    p[i] = pi;
+    if (!isfinite(pi))
+        atomic_or(&flags[k], GH_FLAG_PARAM);
+}
+
+/* Standard normal noise for a batch: trial k's element e (of rows x width) is component
+ * e % 4 of Philox block {e / 4, step, stream, 0} with the trial's key (keys[2k],
+ * keys[2k + 1]), written to out[k * out_stride + row * out_ld + col]. Host twin:
+ * ganhpo_rng_normal4 with the same counter. */
+__kernel void noise_normal(__global float *out, const uint width, const uint rows,
+                           const uint out_ld, const uint out_stride, __global const uint *keys,
+                           const uint step, const uint stream, const uint n_trials)
+{
+    const uint gid = get_global_id(0);
+    const uint blocks = (rows * width + 3) / 4;
+    if (gid >= n_trials * blocks)
+        return;
+    const uint k = gid / blocks, b = gid % blocks;
+    const float4 n = gh_philox_normal4((uint4)(b, step, stream, 0),
+                                      (uint2)(keys[2 * k], keys[2 * k + 1]));
+    const float v[4] = {n.x, n.y, n.z, n.w};
+    for (uint c = 0; c < 4; c++) {
+        const uint e = b * 4 + c;
+        if (e < rows * width)
+            out[k * out_stride + (e / width) * out_ld + e % width] = v[c];
+    }
+}
+
+/* Batch gather: row r = perm[k * perm_stride + first + i] of the training tables becomes
+ * row i of the batch. Targets go to d_in (the discriminator's real half, row stride
+ * d_ld); the condition (when n_cond > 0) goes after the targets in both halves of d_in
+ * (when cond_disc) and after the noise in g_in (row stride g_ld, noise_dim columns first). */
+__kernel void gather_batch(__global const float *target, __global const float *cond,
+                           const uint n_target, const uint n_cond, __global const uint *perm,
+                           const uint perm_stride, const uint first, const uint rows,
+                           __global float *d_in, const uint d_ld, const uint d_stride,
+                           const uint cond_disc, __global float *g_in, const uint g_ld,
+                           const uint g_stride, const uint noise_dim, const uint n_trials)
+{
+    const uint gid = get_global_id(0);
+    if (gid >= n_trials * rows)
+        return;
+    const uint k = gid / rows, i = gid % rows;
+    const uint r = perm[k * perm_stride + first + i];
+    __global float *dr = d_in + k * d_stride + i * d_ld;
+    for (uint j = 0; j < n_target; j++)
+        dr[j] = target[r * n_target + j];
+    for (uint j = 0; j < n_cond; j++) {
+        const float c = cond[r * n_cond + j];
+        if (cond_disc) {
+            dr[n_target + j] = c;
+            dr[rows * d_ld + n_target + j] = c;
+        }
+        g_in[k * g_stride + i * g_ld + noise_dim + j] = c;
+    }
+}

@@ -1,0 +1,120 @@
+/* Training-step throughput on random data, with an optional per-launch profile. */
+#include "gan/gan_impl.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ganhpo/rng.h"
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static ganhpo_status upload_random(ganhpo_device *dev, const char *what, size_t n, ganhpo_rng *r,
+                                   cl_mem *out)
+{
+    *out = NULL;
+    if (n == 0)
+        return GANHPO_SUCCESS;
+    float *x = malloc(n * sizeof *x);
+    if (!x)
+        GH_RAISE(GANHPO_ERR_ALLOC, "out of host memory for %zu benchmark values", n);
+    for (size_t i = 0; i < n; i++)
+        x[i] = (float)(2.0 * ganhpo_rng_next_uniform(r) - 1.0);
+    ganhpo_status st = ganhpo_device_alloc(dev, what, n * sizeof *x, out);
+    if (st == GANHPO_SUCCESS)
+        st = clEnqueueWriteBuffer(ganhpo_device_queue(dev), *out, CL_TRUE, 0, n * sizeof *x, x, 0,
+                                  NULL, NULL);
+    free(x);
+    if (st != GANHPO_SUCCESS)
+        return ganhpo_error_trace(st, __FILE__, __LINE__, __func__, what);
+    return GANHPO_SUCCESS;
+}
+
+static ganhpo_status run_steps(ganhpo_gan *g, const ganhpo_dataset_device *d, int steps,
+                               double *seconds)
+{
+    const size_t pool = d->n_train / (size_t)g->batch;
+    GH_CHECK(gan_begin_epoch(g, d, 1));
+    GH_CHECK_CL(clFinish(g->queue));
+    const double t0 = now();
+    for (int s = 0; s < steps; s++)
+        GH_CHECK(gan_step(g, (size_t)s % pool));
+    GH_CHECK_CL(clFinish(g->queue));
+    *seconds = now() - t0;
+    return GANHPO_SUCCESS;
+}
+
+static int by_time(const void *a, const void *b)
+{
+    const ganhpo_gan_profile_row *x = a, *y = b;
+    return (x->ms < y->ms) - (x->ms > y->ms);
+}
+
+static void fill_profile(const ganhpo_gan *g, ganhpo_gan_bench_result *out)
+{
+    out->n_rows = 0;
+    out->profiled_ms = 0;
+    for (size_t i = 0; i < g->n_prof && out->n_rows < 32; i++) {
+        ganhpo_gan_profile_row *r = &out->rows[out->n_rows++];
+        snprintf(r->name, sizeof r->name, "%s", g->prof[i].name);
+        r->ms = g->prof[i].ms;
+        r->calls = g->prof[i].calls;
+        out->profiled_ms += r->ms;
+    }
+    qsort(out->rows, (size_t)out->n_rows, sizeof out->rows[0], by_time);
+}
+
+static ganhpo_status bench(ganhpo_gan *g, const ganhpo_dataset_device *d, int steps, int profile,
+                           ganhpo_gan_bench_result *out)
+{
+    double warm;
+    GH_CHECK(run_steps(g, d, 3, &warm));
+    GH_CHECK(run_steps(g, d, steps, &out->seconds));
+    out->events_per_second = (double)g->batch * steps * g->trials / out->seconds;
+    if (!profile)
+        return GANHPO_SUCCESS;
+    gan_profile_enable(g, 1);
+    GH_CHECK(run_steps(g, d, steps, &warm));
+    GH_CHECK(gan_profile_collect(g));
+    gan_profile_enable(g, 0);
+    fill_profile(g, out);
+    return GANHPO_SUCCESS;
+}
+
+ganhpo_status ganhpo_gan_bench(ganhpo_device *dev, const ganhpo_gan_options *o, int n_condition,
+                               int n_target, int trials, int steps, int profile,
+                               ganhpo_gan_bench_result *out)
+{
+    memset(out, 0, sizeof *out);
+    if (steps < 1)
+        GH_RAISE(GANHPO_ERR_ARGUMENT, "steps = %d: need >= 1", steps);
+    unsigned long long seeds[64];
+    for (int k = 0; k < 64; k++)
+        seeds[k] = ganhpo_rng_derive(12345, (unsigned long long)k);
+    ganhpo_gan *g = NULL;
+    GH_CHECK(ganhpo_gan_create(dev, o, n_condition, n_target, trials, seeds, &g));
+    ganhpo_dataset_device d = {
+        .n_train = (size_t)o->batch_size * 16, .n_condition = n_condition, .n_target = n_target};
+    ganhpo_rng r;
+    ganhpo_rng_init(&r, 1, 0);
+    ganhpo_status st =
+        upload_random(dev, "benchmark targets", d.n_train * (size_t)n_target, &r, &d.train_target);
+    if (st == GANHPO_SUCCESS)
+        st = upload_random(dev, "benchmark conditions", d.n_train * (size_t)n_condition, &r,
+                           &d.train_condition);
+    if (st == GANHPO_SUCCESS)
+        st = bench(g, &d, steps, profile, out);
+    if (d.train_target)
+        clReleaseMemObject(d.train_target);
+    if (d.train_condition)
+        clReleaseMemObject(d.train_condition);
+    ganhpo_gan_destroy(&g);
+    if (st != GANHPO_SUCCESS)
+        return ganhpo_error_trace(st, __FILE__, __LINE__, __func__, "bench");
+    return GANHPO_SUCCESS;
+}

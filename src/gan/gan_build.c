@@ -1,0 +1,340 @@
+/* Records the training step and the validation pass as operation lists: which kernels and
+ * GEMMs run, on which buffers, in which order. See cl/gan.cl for the kernels. */
+#include "gan/gan_impl.h"
+
+#include <stdarg.h>
+
+/* Sets a kernel's arguments from a format: 'm' cl_mem, 'u' unsigned (cl_uint), 'f' double
+ * (as float), 'o' const gan_bn_offsets *. */
+static ganhpo_status args(cl_kernel k, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    ganhpo_status st = GANHPO_SUCCESS;
+    for (cl_uint i = 0; fmt[i] && st == GANHPO_SUCCESS; i++) {
+        if (fmt[i] == 'm') {
+            cl_mem m = va_arg(ap, cl_mem);
+            st = gan_arg(k, i, sizeof m, &m);
+        } else if (fmt[i] == 'u') {
+            cl_uint u = va_arg(ap, unsigned);
+            st = gan_arg(k, i, sizeof u, &u);
+        } else if (fmt[i] == 'f') {
+            cl_float f = (cl_float)va_arg(ap, double);
+            st = gan_arg(k, i, sizeof f, &f);
+        } else {
+            const gan_bn_offsets *o = va_arg(ap, const gan_bn_offsets *);
+            st = gan_arg(k, i, sizeof *o, o);
+        }
+    }
+    va_end(ap);
+    return st;
+}
+
+static ganhpo_status alloc(ganhpo_gan *g, const char *what, size_t floats, cl_mem *out)
+{
+    return ganhpo_device_alloc(g->dev, what, floats * sizeof(float), out);
+}
+
+static ganhpo_status alloc_acts(ganhpo_gan *g, const char *net, int width, int n_out, size_t rows,
+                                int groups, int backward, gan_acts *a)
+{
+    const size_t K = (size_t)g->trials;
+    a->hid_stride = rows * (size_t)groups * (size_t)width;
+    a->out_stride = rows * (size_t)groups * (size_t)n_out;
+    char what[64];
+    cl_mem *hid[] = {&a->z1, &a->a1, &a->z2, &a->a2, &a->d1, &a->d2};
+    const char *names[] = {"z1", "a1", "z2", "a2", "d1", "d2"};
+    for (int i = 0; i < (backward ? 6 : 4); i++) {
+        snprintf(what, sizeof what, "%s activations %s", net, names[i]);
+        GH_CHECK(alloc(g, what, K * a->hid_stride, hid[i]));
+    }
+    snprintf(what, sizeof what, "%s outputs", net);
+    GH_CHECK(alloc(g, what, K * a->out_stride, &a->z3));
+    snprintf(what, sizeof what, "%s BatchNorm statistics", net);
+    GH_CHECK(alloc(g, what, K * (size_t)groups * (size_t)width, &a->istd1));
+    GH_CHECK(alloc(g, what, K * (size_t)groups * (size_t)width, &a->istd2));
+    return GANHPO_SUCCESS;
+}
+
+/* What one pass of a network reads: its input rows and how many. */
+typedef struct {
+    const char *name;
+    const gan_net *net;
+    const gan_acts *acts;
+    cl_mem in;
+    size_t in_off, in_stride;
+    size_t rows;
+    int groups;
+} pass;
+
+static ganhpo_status gemm(gan_op_list *l, const char *name, int ta, int tb, size_t m, size_t n,
+                          size_t k, cl_mem a, size_t a_off, size_t a_ld, size_t a_stride, cl_mem b,
+                          size_t b_off, size_t b_ld, size_t b_stride, cl_mem c, size_t c_off,
+                          size_t c_ld, size_t c_stride)
+{
+    gan_op o = {.name = name,
+                .ta = ta,
+                .tb = tb,
+                .m = m,
+                .n = n,
+                .k = k,
+                .a = a,
+                .a_off = a_off,
+                .a_ld = a_ld,
+                .a_stride = a_stride,
+                .b = b,
+                .b_off = b_off,
+                .b_ld = b_ld,
+                .b_stride = b_stride,
+                .c = c,
+                .c_off = c_off,
+                .c_ld = c_ld,
+                .c_stride = c_stride,
+                .beta = 0.0f};
+    return gan_ops_gemm(l, &o);
+}
+
+static ganhpo_status bn_forward(ganhpo_gan *g, gan_op_list *l, const pass *p, int layer, int train,
+                                const char *name)
+{
+    const gan_layout *L = &p->net->lay;
+    cl_kernel k;
+    GH_CHECK(gan_kernel(g, "bn_lrelu_fwd", &k));
+    GH_CHECK(args(k, "mmuuuumuomfffuu", layer == 1 ? p->acts->z1 : p->acts->z2,
+                  layer == 1 ? p->acts->a1 : p->acts->a2, (unsigned)L->width, (unsigned)p->rows,
+                  (unsigned)p->groups, (unsigned)p->acts->hid_stride, p->net->params,
+                  (unsigned)L->stride, layer == 1 ? &L->bn1 : &L->bn2,
+                  layer == 1 ? p->acts->istd1 : p->acts->istd2, g->opt.bn_momentum,
+                  g->opt.bn_epsilon, g->opt.leaky_slope, (unsigned)train, (unsigned)g->trials));
+    return gan_ops_kernel(l, name, k, (size_t)g->trials * (size_t)L->width, 16);
+}
+
+static ganhpo_status bn_backward(ganhpo_gan *g, gan_op_list *l, const pass *p, int layer,
+                                 int param_grads, const char *name)
+{
+    const gan_layout *L = &p->net->lay;
+    cl_kernel k;
+    GH_CHECK(gan_kernel(g, "bn_lrelu_bwd", &k));
+    GH_CHECK(args(k, "mmuuuumuomfmuu", layer == 1 ? p->acts->d1 : p->acts->d2,
+                  layer == 1 ? p->acts->z1 : p->acts->z2, (unsigned)L->width, (unsigned)p->rows,
+                  (unsigned)p->groups, (unsigned)p->acts->hid_stride, p->net->params,
+                  (unsigned)L->stride, layer == 1 ? &L->bn1 : &L->bn2,
+                  layer == 1 ? p->acts->istd1 : p->acts->istd2, g->opt.leaky_slope, p->net->grad,
+                  (unsigned)param_grads, (unsigned)g->trials));
+    return gan_ops_kernel(l, name, k, (size_t)g->trials * (size_t)L->width, 16);
+}
+
+/* Dense -> BN -> LeakyReLU twice, then the output GEMM into acts->z3 (bias added later). */
+static ganhpo_status forward(ganhpo_gan *g, gan_op_list *l, const pass *p, int train,
+                             const char *const names[5])
+{
+    const gan_layout *L = &p->net->lay;
+    const gan_acts *A = p->acts;
+    const size_t R = p->rows * (size_t)p->groups, h = (size_t)L->width, P = L->stride;
+    const size_t n_in = (size_t)L->n_in, n_out = (size_t)L->n_out;
+    cl_mem W = p->net->params;
+    GH_CHECK(gemm(l, names[0], 0, 0, R, h, n_in, p->in, p->in_off, n_in, p->in_stride, W, L->w1, h,
+                  P, A->z1, 0, h, A->hid_stride));
+    GH_CHECK(bn_forward(g, l, p, 1, train, names[1]));
+    GH_CHECK(gemm(l, names[2], 0, 0, R, h, h, A->a1, 0, h, A->hid_stride, W, L->w2, h, P, A->z2, 0,
+                  h, A->hid_stride));
+    GH_CHECK(bn_forward(g, l, p, 2, train, names[3]));
+    return gemm(l, names[4], 0, 0, R, n_out, h, A->a2, 0, h, A->hid_stride, W, L->w3, n_out, P,
+                A->z3, 0, n_out, A->out_stride);
+}
+
+/* Backward from dL/dz3 (dz3, row stride n_out) through the two hidden layers. With
+ * param_grads the weight gradients overwrite grad; with dx non-NULL dL/dinput is written
+ * there (row stride n_in). */
+static ganhpo_status backward(ganhpo_gan *g, gan_op_list *l, const pass *p, cl_mem dz3,
+                              size_t dz3_stride, int param_grads, cl_mem dx, size_t dx_stride)
+{
+    const gan_layout *L = &p->net->lay;
+    const gan_acts *A = p->acts;
+    const size_t R = p->rows * (size_t)p->groups, h = (size_t)L->width, P = L->stride;
+    const size_t n_in = (size_t)L->n_in, n_out = (size_t)L->n_out, S = A->hid_stride;
+    cl_mem W = p->net->params, G = p->net->grad;
+    if (param_grads)
+        GH_CHECK(gemm(l, "gemm dW3", 1, 0, h, n_out, R, A->a2, 0, h, S, dz3, 0, n_out, dz3_stride,
+                      G, L->w3, n_out, P));
+    GH_CHECK(gemm(l, "gemm dA2", 0, 1, R, h, n_out, dz3, 0, n_out, dz3_stride, W, L->w3, n_out, P,
+                  A->d2, 0, h, S));
+    GH_CHECK(bn_backward(g, l, p, 2, param_grads, "bn_lrelu_bwd"));
+    if (param_grads)
+        GH_CHECK(
+            gemm(l, "gemm dW2", 1, 0, h, h, R, A->a1, 0, h, S, A->d2, 0, h, S, G, L->w2, h, P));
+    GH_CHECK(gemm(l, "gemm dA1", 0, 1, R, h, h, A->d2, 0, h, S, W, L->w2, h, P, A->d1, 0, h, S));
+    GH_CHECK(bn_backward(g, l, p, 1, param_grads, "bn_lrelu_bwd"));
+    if (param_grads)
+        GH_CHECK(gemm(l, "gemm dW1", 1, 0, n_in, h, R, p->in, p->in_off, n_in, p->in_stride, A->d1,
+                      0, h, S, G, L->w1, h, P));
+    if (dx)
+        GH_CHECK(gemm(l, "gemm dX", 0, 1, R, n_in, h, A->d1, 0, h, S, W, L->w1, h, P, dx, 0, n_in,
+                      dx_stride));
+    return GANHPO_SUCCESS;
+}
+
+static ganhpo_status bce(ganhpo_gan *g, gan_op_list *l, int groups, double label0, int param_grads,
+                         unsigned slot)
+{
+    cl_kernel k;
+    GH_CHECK(gan_kernel(g, "bce_logits", &k));
+    GH_CHECK(args(k, "muuuffmuummumumu", g->da.z3, (unsigned)g->batch, (unsigned)groups,
+                  (unsigned)g->da.out_stride, label0, 0.0, g->D.params, (unsigned)g->D.lay.stride,
+                  (unsigned)g->D.lay.b3, g->d_dlogit, g->D.grad, (unsigned)param_grads, g->loss,
+                  slot, g->flags, (unsigned)g->trials));
+    return gan_ops_kernel(l, "bce_logits", k, (size_t)g->trials, 1);
+}
+
+static ganhpo_status adam(ganhpo_gan *g, gan_net *net, cl_mem lr, cl_kernel *out)
+{
+    GH_CHECK(gan_kernel(g, "adam", out));
+    return args(*out, "mmmmuummffffmu", net->params, net->grad, net->m, net->v,
+                (unsigned)net->lay.n_train, (unsigned)net->lay.stride, lr, g->mask,
+                g->opt.adam_beta1, g->opt.adam_beta2, g->opt.adam_epsilon, 0.0, g->flags,
+                (unsigned)g->trials);
+}
+
+static ganhpo_status alloc_step(ganhpo_gan *g)
+{
+    const size_t K = (size_t)g->trials, B = (size_t)g->batch;
+    GH_CHECK(alloc(g, "generator input batch", K * B * g->g_in_cols, &g->g_in));
+    GH_CHECK(alloc(g, "discriminator input batch", K * 2 * B * g->d_in_cols, &g->d_in));
+    GH_CHECK(alloc(g, "discriminator logit gradient", K * 2 * B, &g->d_dlogit));
+    GH_CHECK(alloc(g, "discriminator input gradient", K * B * g->d_in_cols, &g->d_din));
+    GH_CHECK(alloc(g, "generator output gradient", K * B * g->n_target, &g->g_dz3));
+    GH_CHECK(alloc_acts(g, "generator", g->opt.gen_layersize, g->n_target, B, 1, 1, &g->ga));
+    return alloc_acts(g, "discriminator", g->opt.disc_layersize, 1, B, 2, 1, &g->da);
+}
+
+/* The input kernels: batch gather (data bound per epoch) and noise. */
+static ganhpo_status input_ops(ganhpo_gan *g, gan_op_list *l)
+{
+    const unsigned B = (unsigned)g->batch, din = (unsigned)g->d_in_cols;
+    const unsigned gin = (unsigned)g->g_in_cols, K = (unsigned)g->trials;
+    GH_CHECK(gan_kernel(g, "gather_batch", &g->k_gather));
+    GH_CHECK(args(g->k_gather, "mmuumuuumuuumuuuu", g->d_in, g->d_in, (unsigned)g->n_target,
+                  (unsigned)g->n_cond, g->d_in, 0u, 0u, B, g->d_in, din, 2 * B * din,
+                  (unsigned)g->opt.condition_discriminator, g->g_in, gin, B * gin,
+                  (unsigned)g->opt.noise_dim, K));
+    GH_CHECK(gan_ops_kernel(l, "gather_batch", g->k_gather, (size_t)K * B, 16));
+    GH_CHECK(gan_kernel(g, "noise_normal", &g->k_noise));
+    GH_CHECK(args(g->k_noise, "muuuumuuu", g->g_in, (unsigned)g->opt.noise_dim, B, gin, B * gin,
+                  g->keys, 0u, (unsigned)GAN_STREAM_NOISE, K));
+    size_t blocks = ((size_t)B * g->opt.noise_dim + 3) / 4;
+    return gan_ops_kernel(l, "noise_normal", g->k_noise, K * blocks, 16);
+}
+
+/* G's tanh output into the fake half of D's input (training). */
+static ganhpo_status tanh_train(ganhpo_gan *g, gan_op_list *l)
+{
+    const unsigned B = (unsigned)g->batch, din = (unsigned)g->d_in_cols;
+    cl_kernel k;
+    GH_CHECK(gan_kernel(g, "tanh_fwd", &k));
+    GH_CHECK(args(k, "muuumuumuuuummu", g->ga.z3, (unsigned)g->n_target, B,
+                  (unsigned)g->ga.out_stride, g->G.params, (unsigned)g->G.lay.stride,
+                  (unsigned)g->G.lay.b3, g->d_in, B * din, din, 2 * B * din, 0u, g->loss, g->flags,
+                  (unsigned)g->trials));
+    return gan_ops_kernel(l, "tanh_fwd", k, (size_t)g->trials * B * g->n_target, 64);
+}
+
+static ganhpo_status tanh_backward(ganhpo_gan *g, gan_op_list *l)
+{
+    const unsigned B = (unsigned)g->batch, din = (unsigned)g->d_in_cols;
+    const unsigned t = (unsigned)g->n_target;
+    cl_kernel k;
+    GH_CHECK(gan_kernel(g, "tanh_bwd", &k));
+    GH_CHECK(args(k, "muumuuumuuumuuu", g->d_din, din, B * din, g->d_in, B * din, din, 2 * B * din,
+                  g->g_dz3, t, B, B * t, g->G.grad, (unsigned)g->G.lay.stride,
+                  (unsigned)g->G.lay.b3, (unsigned)g->trials));
+    return gan_ops_kernel(l, "tanh_bwd", k, (size_t)g->trials * t, 16);
+}
+
+static const char *const g_names[5] = {"gemm G fc1", "bn_lrelu_fwd", "gemm G fc2", "bn_lrelu_fwd",
+                                       "gemm G fc3"};
+static const char *const d_names[5] = {"gemm D fc1", "bn_lrelu_fwd", "gemm D fc2", "bn_lrelu_fwd",
+                                       "gemm D fc3"};
+
+ganhpo_status gan_build_step(ganhpo_gan *g)
+{
+    GH_CHECK(alloc_step(g));
+    const size_t B = (size_t)g->batch, din = (size_t)g->d_in_cols;
+    const size_t gin = (size_t)g->g_in_cols, t = (size_t)g->n_target;
+    gan_op_list *l = &g->step;
+    const pass gp = {"G", &g->G, &g->ga, g->g_in, 0, B * gin, B, 1};
+    const pass dboth = {"D", &g->D, &g->da, g->d_in, 0, 2 * B * din, B, 2};
+    const pass dfake = {"D", &g->D, &g->da, g->d_in, B * din, 2 * B * din, B, 1};
+    GH_CHECK(input_ops(g, l));
+    GH_CHECK(forward(g, l, &gp, 1, g_names));
+    GH_CHECK(tanh_train(g, l));
+    /* D step: real and fake rows through one GEMM each, statistics per half. */
+    GH_CHECK(forward(g, l, &dboth, 1, d_names));
+    GH_CHECK(bce(g, l, 2, 1.0, 1, 0));
+    GH_CHECK(backward(g, l, &dboth, g->d_dlogit, 2 * B, 1, NULL, 0));
+    GH_CHECK(adam(g, &g->D, g->lr_d, &g->k_adam_d));
+    GH_CHECK(gan_ops_kernel(l, "adam", g->k_adam_d, (size_t)g->trials * g->D.lay.n_train, 64));
+    /* G step on the same fake batch (as torch_gan.py), through the updated D. */
+    GH_CHECK(forward(g, l, &dfake, 1, d_names));
+    GH_CHECK(bce(g, l, 1, 1.0, 0, 1));
+    GH_CHECK(backward(g, l, &dfake, g->d_dlogit, 2 * B, 0, g->d_din, B * din));
+    GH_CHECK(tanh_backward(g, l));
+    GH_CHECK(backward(g, l, &gp, g->g_dz3, B * t, 1, NULL, 0));
+    GH_CHECK(adam(g, &g->G, g->lr_g, &g->k_adam_g));
+    return gan_ops_kernel(l, "adam", g->k_adam_g, (size_t)g->trials * g->G.lay.n_train, 64);
+}
+
+ganhpo_status gan_eval_input(ganhpo_gan *g, cl_mem condition, unsigned step)
+{
+    const size_t V = g->n_val, gin = (size_t)g->g_in_cols, nz = (size_t)g->opt.noise_dim;
+    if (!g->k_eval_noise) {
+        GH_CHECK(gan_kernel(g, "noise_normal", &g->k_eval_noise));
+        GH_CHECK(args(g->k_eval_noise, "muuuumuuu", g->e_in, (unsigned)nz, (unsigned)V,
+                      (unsigned)gin, (unsigned)(V * gin), g->keys, 0u,
+                      (unsigned)GAN_STREAM_VALIDATION, (unsigned)g->trials));
+    }
+    cl_uint st = step;
+    GH_CHECK(gan_arg(g->k_eval_noise, 6, sizeof st, &st));
+    size_t global = ganhpo_device_round_up((size_t)g->trials * ((V * nz + 3) / 4), 16);
+    size_t local = 16;
+    GH_CHECK_CL(
+        clEnqueueNDRangeKernel(g->queue, g->k_eval_noise, 1, NULL, &global, &local, 0, NULL, NULL));
+    if (g->n_cond == 0)
+        return GANHPO_SUCCESS;
+    const size_t c = (size_t)g->n_cond, fs = sizeof(float);
+    for (int tr = 0; tr < g->trials; tr++) {
+        size_t src[3] = {0, 0, 0}, dst[3] = {nz * fs, (size_t)tr * V, 0};
+        size_t region[3] = {c * fs, V, 1};
+        GH_CHECK_CL(clEnqueueCopyBufferRect(g->queue, condition, g->e_in, src, dst, region, c * fs,
+                                            0, gin * fs, 0, 0, NULL, NULL));
+    }
+    return GANHPO_SUCCESS;
+}
+
+ganhpo_status gan_build_eval(ganhpo_gan *g, const ganhpo_dataset_device *data,
+                             const ganhpo_scaler *target_scaler)
+{
+    const size_t K = (size_t)g->trials, V = data->n_val, t = (size_t)g->n_target;
+    g->n_val = V;
+    GH_CHECK(alloc(g, "validation generator input", K * V * g->g_in_cols, &g->e_in));
+    GH_CHECK(alloc(g, "validation generated events", K * V * t, &g->e_out));
+    GH_CHECK(alloc(g, "validation events of one trial", V * t, &g->e_one));
+    GH_CHECK(alloc_acts(g, "validation generator", g->opt.gen_layersize, (int)t, V, 1, 0, &g->ea));
+    GH_CHECK(alloc(g, "target scaler", 2 * t, &g->e_scaler));
+    float lohi[2 * GANHPO_DATASET_MAX_COLUMNS];
+    for (size_t j = 0; j < t; j++) {
+        lohi[j] = (float)target_scaler->min[j];
+        lohi[t + j] = (float)target_scaler->max[j];
+    }
+    GH_CHECK_CL(clEnqueueWriteBuffer(g->queue, g->e_scaler, CL_TRUE, 0, 2 * t * sizeof(float), lohi,
+                                     0, NULL, NULL));
+    GH_CHECK(gan_eval_input(g, data->val_condition, 0));
+    const pass p = {"G", &g->G, &g->ea, g->e_in, 0, V * g->g_in_cols, V, 1};
+    GH_CHECK(forward(g, &g->eval, &p, 0, g_names));
+    cl_kernel k;
+    GH_CHECK(gan_kernel(g, "tanh_fwd", &k));
+    GH_CHECK(args(k, "muuumuumuuuummu", g->ea.z3, (unsigned)t, (unsigned)V,
+                  (unsigned)g->ea.out_stride, g->G.params, (unsigned)g->G.lay.stride,
+                  (unsigned)g->G.lay.b3, g->e_out, 0u, (unsigned)t, (unsigned)(V * t), 1u,
+                  g->e_scaler, g->flags, (unsigned)K));
+    return gan_ops_kernel(&g->eval, "tanh_fwd", k, K * V * t, 64);
+}

@@ -1,0 +1,142 @@
+/* The epoch loop: shuffled batches, then the validation score of every live trial, its best
+ * epoch, and failures (NaN or Inf) that stop one trial but not the others. */
+#include "gan/gan_impl.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "ganhpo/wdist.h"
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void describe(char *out, size_t size, int flags, int epoch)
+{
+    const char *what = (flags & GAN_FLAG_PARAM)  ? "a parameter became NaN or Inf"
+                       : (flags & GAN_FLAG_LOSS) ? "a loss became NaN or Inf"
+                                                 : "generated events are NaN or Inf";
+    snprintf(out, size, "%s in epoch %d (learning rate too large?)", what, epoch);
+}
+
+static ganhpo_status fail_trial(ganhpo_gan *g, int k, int flags, int epoch)
+{
+    const cl_int off = 0;
+    g->alive[k] = 0;
+    g->results[k].failed = 1;
+    g->results[k].failed_epoch = epoch;
+    describe(g->results[k].reason, sizeof g->results[k].reason, flags, epoch);
+    GH_CHECK_CL(clEnqueueWriteBuffer(g->queue, g->mask, CL_TRUE, (size_t)k * sizeof(cl_int),
+                                     sizeof off, &off, 0, NULL, NULL));
+    return GANHPO_SUCCESS;
+}
+
+static ganhpo_status copy_slice(ganhpo_gan *g, cl_mem src, cl_mem dst, size_t floats, int k,
+                                int dst_stacked)
+{
+    const size_t bytes = floats * sizeof(float), off = (size_t)k * bytes;
+    GH_CHECK_CL(
+        clEnqueueCopyBuffer(g->queue, src, dst, off, dst_stacked ? off : 0, bytes, 0, NULL, NULL));
+    return GANHPO_SUCCESS;
+}
+
+static ganhpo_status score(ganhpo_gan *g, ganhpo_wdist *w, int k, int epoch, double *w1)
+{
+    const size_t t = (size_t)g->n_target;
+    GH_CHECK(copy_slice(g, g->e_out, g->e_one, g->n_val * t, k, 0));
+    GH_CHECK(ganhpo_wdist_columns_to_reference(w, g->e_one, g->n_val, NULL, w1));
+    ganhpo_gan_trial_result *r = &g->results[k];
+    if (isnan(r->best_w1) || *w1 < r->best_w1) {
+        r->best_w1 = *w1;
+        r->best_epoch = epoch;
+        GH_CHECK(copy_slice(g, g->G.params, g->G.best, g->G.lay.stride, k, 1));
+        GH_CHECK(copy_slice(g, g->D.params, g->D.best, g->D.lay.stride, k, 1));
+    }
+    return GANHPO_SUCCESS;
+}
+
+/* Validation pass, then the once-per-epoch read of flags and losses. */
+static ganhpo_status end_epoch(ganhpo_gan *g, ganhpo_wdist *w, int epoch, size_t steps, double *w1,
+                               double *loss_d, double *loss_g)
+{
+    const int K = g->trials;
+    cl_int flags[64];
+    cl_float loss[128];
+    GH_CHECK(gan_ops_run(g, &g->eval));
+    GH_CHECK_CL(clEnqueueReadBuffer(g->queue, g->loss, CL_FALSE, 0, 2 * (size_t)K * sizeof(float),
+                                    loss, 0, NULL, NULL));
+    GH_CHECK_CL(clEnqueueReadBuffer(g->queue, g->flags, CL_TRUE, 0, (size_t)K * sizeof(cl_int),
+                                    flags, 0, NULL, NULL));
+    for (int k = 0; k < K; k++) {
+        w1[k] = loss_d[k] = loss_g[k] = NAN;
+        if (g->alive[k] && flags[k])
+            GH_CHECK(fail_trial(g, k, flags[k], epoch));
+        if (!g->alive[k])
+            continue;
+        loss_d[k] = loss[2 * k] / (double)steps;
+        loss_g[k] = loss[2 * k + 1] / (double)steps;
+        GH_CHECK(score(g, w, k, epoch, &w1[k]));
+    }
+    return GANHPO_SUCCESS;
+}
+
+static ganhpo_status check_data(const ganhpo_gan *g, const ganhpo_dataset_device *data, int epochs)
+{
+    if (data->n_target != g->n_target || data->n_condition != g->n_cond)
+        GH_RAISE(GANHPO_ERR_ARGUMENT,
+                 "data has %d condition and %d target columns, the GAN was built for %d and %d",
+                 data->n_condition, data->n_target, g->n_cond, g->n_target);
+    if (data->n_train < (size_t)g->batch)
+        GH_RAISE(GANHPO_ERR_ARGUMENT,
+                 "training set of %zu events is smaller than one batch (batch_size %d)",
+                 data->n_train, g->batch);
+    if (data->n_val < 1 || (g->n_val && data->n_val != g->n_val))
+        GH_RAISE(GANHPO_ERR_ARGUMENT, "validation set of %zu events (need >= 1%s)", data->n_val,
+                 g->n_val ? " and the same size as in the first training" : "");
+    if (epochs < 1)
+        GH_RAISE(GANHPO_ERR_ARGUMENT, "epochs = %d: need >= 1", epochs);
+    return GANHPO_SUCCESS;
+}
+
+static ganhpo_status run_epochs(ganhpo_gan *g, const ganhpo_dataset_device *data, int epochs,
+                                ganhpo_wdist *w, ganhpo_gan_epoch_fn fn, void *user)
+{
+    const size_t steps = data->n_train / (size_t)g->batch;
+    double w1[64], ld[64], lg[64];
+    for (int e = 1; e <= epochs; e++) {
+        const double t0 = now();
+        GH_CHECK(gan_begin_epoch(g, data, e));
+        for (size_t b = 0; b < steps; b++)
+            GH_CHECK(gan_step(g, b));
+        GH_CHECK(end_epoch(g, w, e, steps, w1, ld, lg));
+        ganhpo_gan_epoch_report r = {e, g->trials, w1, ld, lg, now() - t0};
+        if (fn)
+            GH_CHECK(fn(&r, user));
+    }
+    return GANHPO_SUCCESS;
+}
+
+ganhpo_status ganhpo_gan_train(ganhpo_gan *g, const ganhpo_dataset_device *data,
+                               const ganhpo_dataset_split *split, int epochs,
+                               ganhpo_gan_epoch_fn fn, void *user)
+{
+    GH_CHECK(check_data(g, data, epochs));
+    g->cond_scaler = split->condition_scaler;
+    g->target_scaler = split->target_scaler;
+    if (!g->n_val)
+        GH_CHECK(gan_build_eval(g, data, &g->target_scaler));
+    ganhpo_wdist *w = NULL;
+    GH_CHECK(ganhpo_wdist_create(g->dev, data->n_val, &w));
+    ganhpo_status st =
+        ganhpo_wdist_set_reference(w, data->val_target_physical, data->n_val, (size_t)g->n_target);
+    if (st == GANHPO_SUCCESS)
+        st = run_epochs(g, data, epochs, w, fn, user);
+    ganhpo_wdist_destroy(&w);
+    if (st != GANHPO_SUCCESS)
+        return ganhpo_error_trace(st, __FILE__, __LINE__, __func__, "run_epochs");
+    return GANHPO_SUCCESS;
+}
