@@ -5,6 +5,8 @@
 
 #include <libconfig.h>
 
+#include "ganhpo/dataset.h"
+#include "ganhpo/gan.h"
 #include "ganhpo/space.h"
 #include "ganhpo/status.h"
 
@@ -91,6 +93,20 @@ ganhpo_status ganhpo_objective_create(const ganhpo_space_options *space,
 ganhpo_status ganhpo_objective_create_analytic(const ganhpo_space_options *space,
                                                const ganhpo_objective_options *o,
                                                ganhpo_objective **out);
+
+/* The GAN objective: the point's values set the hyperparameters of `space` on a copy of
+ * `gan`; its trials train together (batches of up to 64) on the `nth_device`-th device
+ * that `selector` matches (flags as for ganhpo_device_create), on the data of `data`
+ * generated or read with `seed` and split once. Trial t's initialisation, noise and
+ * shuffles come from (seed of the evaluation, t). A training that fails with an error
+ * (out of device memory, a hyperparameter the GAN rejects) fails the point, not the study.
+ * Not collective over MPI: each rank creates its own. */
+ganhpo_status ganhpo_objective_create_gan(const ganhpo_space_options *space,
+                                          const ganhpo_gan_options *gan,
+                                          const ganhpo_dataset_options *data,
+                                          unsigned long long seed, const char *selector,
+                                          size_t nth_device, unsigned flags,
+                                          ganhpo_objective **out);
 
 /* Frees the objective; accepts NULL and nulls the pointer. */
 void ganhpo_objective_destroy(ganhpo_objective **obj);

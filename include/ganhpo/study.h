@@ -176,8 +176,8 @@ int ganhpo_study_state_timed_out(const ganhpo_study_state *st);
 void ganhpo_study_state_report(const ganhpo_study_state *st, const ganhpo_study_row *row,
                                long long evaluated, FILE *f);
 
-/* The objective of a study: an analytic function, or GANHPO_ERR_UNSUPPORTED for the GAN
- * objective while it is not wired in. nth_device: which of the devices matching the study's
+/* The objective of a study: an analytic function, or the GAN trained on the study's data
+ * and device. nth_device: which of the devices matching the study's
  * selector trains (0 in one process; an MPI rank passes its node-local rank). */
 ganhpo_status ganhpo_study_objective_create(const ganhpo_study_config *cfg, size_t nth_device,
                                             ganhpo_objective **out);

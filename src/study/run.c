@@ -11,12 +11,10 @@
 ganhpo_status ganhpo_study_objective_create(const ganhpo_study_config *cfg, size_t nth_device,
                                             ganhpo_objective **out)
 {
-    (void)nth_device; /* the analytic objectives need no device */
     if (cfg->objective.function == GANHPO_OBJECTIVE_GAN)
-        GH_RAISE(GANHPO_ERR_UNSUPPORTED,
-                 "%s: objective.function = \"gan\" is not available in this build yet; use an "
-                 "analytic function (branin, hartmann6, ackley, rosenbrock)",
-                 cfg->path);
+        return ganhpo_objective_create_gan(&cfg->space, &cfg->gan, &cfg->data, cfg->study.seed,
+                                           cfg->study.device, nth_device,
+                                           cfg->study.profiling ? GANHPO_DEVICE_PROFILING : 0, out);
     return ganhpo_objective_create_analytic(&cfg->space, &cfg->objective, out);
 }
 
