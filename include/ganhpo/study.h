@@ -179,9 +179,28 @@ void ganhpo_study_state_report(const ganhpo_study_state *st, const ganhpo_study_
 /* The objective of a study: an analytic function, or the GAN objective (device
  * device.selector, else GANHPO_DEVICE, else the default rule; the data section's events made
  * and split with study.seed; with output.save_weights each evaluation leaves its best
- * trial's generator in ganhpo_study_weights_dir(output.directory) for
- * ganhpo_study_weights_keep). */
-ganhpo_status ganhpo_study_objective_create(const ganhpo_study_config *cfg, ganhpo_objective **out);
+ * trial's generator in ganhpo_study_weights_dir(output.directory)). nth_device: which of the
+ * devices matching the study's selector trains (0 in one process; an MPI rank passes its
+ * node-local rank). */
+ganhpo_status ganhpo_study_objective_create(const ganhpo_study_config *cfg, size_t nth_device,
+                                            ganhpo_objective **out);
+
+/* Prepares a run of the study: creates `output` (NULL = output.directory), opens
+ * output/results.csv (resume: rejects a study whose space differs from the saved study.cfg
+ * or the log, and rebuilds every search from the log), writes output/study.cfg (the resolved
+ * study), prepares the weights directory of a GAN study that saves weights, and the searches'
+ * state. Notes on a repaired log or resumed rows go to `progress`. The caller closes *log
+ * and destroys *state. Not collective (rank 0 calls it). Only study.kind = "search" (a scan
+ * runs in one process: ganhpo_study_run). */
+ganhpo_status ganhpo_study_open(const ganhpo_study_config *cfg, const char *output, int resume,
+                                FILE *progress, ganhpo_study_state **state, ganhpo_study_log **log);
+
+/* With a GAN objective and output.save_weights, keeps the weights of a completed task
+ * (ganhpo_study_weights_keep into the study's output.directory, against the lowest objective
+ * of the rows replayed and kept so far); nothing otherwise. Call between
+ * ganhpo_study_state_complete and ganhpo_study_log_append. */
+ganhpo_status ganhpo_study_state_keep_weights(ganhpo_study_state *st, const ganhpo_study_task *task,
+                                              const ganhpo_study_row *row);
 
 /* ---- The best model's weights (output.save_weights): OUTPUT/best.gan is the generator of
  * the best trial of the ok evaluation with the lowest objective so far. Evaluations (in this

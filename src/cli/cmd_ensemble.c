@@ -195,7 +195,7 @@ static int run(const ganhpo_study_config *cfg, const ganhpo_gan_options *o, cons
     int rc = ganhpo_cli_make_directory("ensemble", dir);
     if (rc)
         return rc;
-    if (ganhpo_objective_trainer_create(&cfg->data, cfg->study.seed, cfg->study.device, 0, &t) !=
+    if (ganhpo_objective_trainer_create(&cfg->data, cfg->study.seed, cfg->study.device, 0, 0, &t) !=
             GANHPO_SUCCESS ||
         ganhpo_objective_trainer_train(t, o, 0, k, ganhpo_space_seed(cfg->study.seed, ENSEMBLE_TAG),
                                        NULL, NULL, &g) != GANHPO_SUCCESS)

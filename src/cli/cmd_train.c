@@ -119,7 +119,7 @@ static int train(const ganhpo_study_config *cfg, const char *out)
     ganhpo_objective_trainer *t = NULL;
     ganhpo_gan *g = NULL;
     int rc = 0;
-    if (ganhpo_objective_trainer_create(&cfg->data, cfg->study.seed, cfg->study.device, 0, &t) !=
+    if (ganhpo_objective_trainer_create(&cfg->data, cfg->study.seed, cfg->study.device, 0, 0, &t) !=
         GANHPO_SUCCESS)
         return ganhpo_cli_fail();
     print_point(&cfg->gan, cfg->study.trials, ganhpo_objective_trainer_device(t));

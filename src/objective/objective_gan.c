@@ -19,14 +19,15 @@ static const unsigned long long TRIAL_TAG = 0x747269616cULL;
 
 ganhpo_status ganhpo_objective_trainer_create(const ganhpo_dataset_options *data,
                                               unsigned long long seed, const char *device,
-                                              size_t nth_device, ganhpo_objective_trainer **out)
+                                              size_t nth_device, unsigned flags,
+                                              ganhpo_objective_trainer **out)
 {
     *out = NULL;
     ganhpo_objective_trainer *t = calloc(1, sizeof *t);
     if (!t)
         GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for a trainer");
     ganhpo_status s;
-    GH_CHECK_GOTO(ganhpo_device_create(device, nth_device, 0, &t->dev), s, fail);
+    GH_CHECK_GOTO(ganhpo_device_create(device, nth_device, flags, &t->dev), s, fail);
     GH_CHECK_GOTO(ganhpo_dataset_create(data, seed, &t->ds), s, fail);
     GH_CHECK_GOTO(ganhpo_dataset_prepare(t->ds, data->validation, seed), s, fail);
     GH_CHECK_GOTO(ganhpo_dataset_upload(t->ds, t->dev, &t->data), s, fail);
@@ -181,11 +182,6 @@ ganhpo_status ganhpo_objective_trainer_evaluate(ganhpo_objective_trainer *t,
         int n = count - at < GANHPO_OBJECTIVE_BATCH ? count - at : GANHPO_OBJECTIVE_BATCH;
         GH_CHECK(evaluate_batch(t, o, first, at, n, seed, weights_dir, out, &best));
     }
-    if (out->ok && !isfinite(best)) {
-        out->ok = 0;
-        if (out->reason[0] == '\0')
-            snprintf(out->reason, sizeof out->reason, "no trial gave a finite W1");
-    }
     return GANHPO_SUCCESS;
 }
 
@@ -207,7 +203,7 @@ static void gan_destroy(void *ctx)
 }
 
 static ganhpo_status gan_evaluate(void *ctx, const long long *levels, const double *values,
-                                  int trials, unsigned long long seed, int worker,
+                                  int first, int trials, unsigned long long seed, int worker,
                                   ganhpo_objective_result *out)
 {
     (void)levels; /* the values say it all */
@@ -216,7 +212,7 @@ static ganhpo_status gan_evaluate(void *ctx, const long long *levels, const doub
     ganhpo_gan_options o = g->gan;
     for (int i = 0; i < g->space.n_params; i++)
         GH_CHECK(ganhpo_gan_options_set(&o, g->space.params[i].name, values[i]));
-    return ganhpo_objective_trainer_evaluate(g->trainer, &o, 0, trials, seed,
+    return ganhpo_objective_trainer_evaluate(g->trainer, &o, first, trials, seed,
                                              g->keep_weights ? g->weights_dir : NULL, out);
 }
 

@@ -8,14 +8,16 @@
 #include <string.h>
 #include <sys/stat.h>
 
-ganhpo_status ganhpo_study_objective_create(const ganhpo_study_config *cfg, ganhpo_objective **out)
+ganhpo_status ganhpo_study_objective_create(const ganhpo_study_config *cfg, size_t nth_device,
+                                            ganhpo_objective **out)
 {
     *out = NULL;
     if (cfg->objective.function != GANHPO_OBJECTIVE_GAN)
         return ganhpo_objective_create_analytic(&cfg->space, &cfg->objective, out);
     ganhpo_objective_trainer *t = NULL;
     GH_CHECK(
-        ganhpo_objective_trainer_create(&cfg->data, cfg->study.seed, cfg->study.device, 0, &t));
+        ganhpo_objective_trainer_create(&cfg->data, cfg->study.seed, cfg->study.device, nth_device,
+                                        cfg->study.profiling ? GANHPO_DEVICE_PROFILING : 0, &t));
     char dir[1100];
     ganhpo_study_weights_dir(cfg->study.output, dir, sizeof dir);
     return ganhpo_objective_create_gan(&cfg->space, &cfg->gan, t,
@@ -120,10 +122,9 @@ ganhpo_status study_keep_weights(const ganhpo_study_config *cfg, unsigned long l
     return ganhpo_study_weights_keep(cfg->study.output, seed, row, best);
 }
 
-static ganhpo_status loop(study_run *run, ganhpo_study_log *log, ganhpo_objective *obj,
-                          FILE *progress)
+static ganhpo_status loop(ganhpo_study_state *st, ganhpo_study_log *log, ganhpo_objective *obj,
+                          const ganhpo_study_config *cfg, FILE *progress)
 {
-    const ganhpo_study_config *cfg = run->cfg;
     ganhpo_study_task task;
     ganhpo_objective_result *r = malloc(sizeof *r);
     ganhpo_study_row *row = malloc(sizeof *row);
@@ -132,16 +133,16 @@ static ganhpo_status loop(study_run *run, ganhpo_study_log *log, ganhpo_objectiv
         GH_RAISE_GOTO(s, done, GANHPO_ERR_ALLOC, "out of memory for a result");
     long long evaluated = 0;
     for (int have = 1; have;) {
-        GH_CHECK_GOTO(ganhpo_study_state_next(run->state, &task, &have), s, done);
+        GH_CHECK_GOTO(ganhpo_study_state_next(st, &task, &have), s, done);
         if (!have)
             break;
         study_evaluate(obj, cfg, task.levels, task.seed, r);
-        GH_CHECK_GOTO(ganhpo_study_state_complete(run->state, &task, r, 0, row), s, done);
-        GH_CHECK_GOTO(study_keep_weights(cfg, task.seed, row, &run->best), s, done);
+        GH_CHECK_GOTO(ganhpo_study_state_complete(st, &task, r, 0, row), s, done);
+        GH_CHECK_GOTO(ganhpo_study_state_keep_weights(st, &task, row), s, done);
         GH_CHECK_GOTO(ganhpo_study_log_append(log, row), s, done);
-        ganhpo_study_state_report(run->state, row, ++evaluated, progress);
+        ganhpo_study_state_report(st, row, ++evaluated, progress);
     }
-    if (ganhpo_study_state_timed_out(run->state) && !ganhpo_study_state_done(run->state))
+    if (ganhpo_study_state_timed_out(st) && !ganhpo_study_state_done(st))
         fprintf(progress, "time limit of %g s reached; continue with --resume\n",
                 cfg->search.time_limit);
 done:
@@ -150,21 +151,10 @@ done:
     return s;
 }
 
-/* Replays a logged row into the searches and remembers the best objective (whose weights,
- * if any, are best.gan already). */
-static ganhpo_status replay(void *ctx, const ganhpo_study_row *row, int line)
+ganhpo_status study_open_log(const ganhpo_study_config *cfg, const char *dir, int resume,
+                             ganhpo_study_row_fn fn, void *ctx, FILE *progress,
+                             ganhpo_study_log **log)
 {
-    study_run *run = ctx;
-    GH_CHECK(ganhpo_study_state_replay(run->state, row, line));
-    if (row->result.ok && row->objective < run->best)
-        run->best = row->objective;
-    return GANHPO_SUCCESS;
-}
-
-ganhpo_status study_open_log(const ganhpo_study_config *cfg, int resume, ganhpo_study_row_fn fn,
-                             void *ctx, FILE *progress, ganhpo_study_log **log)
-{
-    const char *dir = cfg->study.output;
     char results[1100], saved[1100];
     snprintf(results, sizeof results, "%s/results.csv", dir);
     snprintf(saved, sizeof saved, "%s/study.cfg", dir);
@@ -189,27 +179,45 @@ ganhpo_status study_open_log(const ganhpo_study_config *cfg, int resume, ganhpo_
     return s;
 }
 
+ganhpo_status ganhpo_study_open(const ganhpo_study_config *cfg, const char *output, int resume,
+                                FILE *progress, ganhpo_study_state **state, ganhpo_study_log **log)
+{
+    *state = NULL;
+    *log = NULL;
+    if (cfg->study.kind != GANHPO_STUDY_SEARCH)
+        GH_RAISE(GANHPO_ERR_UNSUPPORTED,
+                 "%s: a study of kind \"scan\" runs in one process (without mpiexec)", cfg->path);
+    ganhpo_status s;
+    GH_CHECK_GOTO(ganhpo_study_state_create(cfg, state), s, fail);
+    GH_CHECK_GOTO(study_open_log(cfg, output ? output : cfg->study.output, resume,
+                                 ganhpo_study_state_replay, *state, progress, log),
+                  s, fail);
+    return GANHPO_SUCCESS;
+fail:
+    ganhpo_study_state_destroy(state);
+    return s;
+}
+
 static ganhpo_status run_search(const ganhpo_study_config *cfg, int resume, FILE *progress)
 {
-    study_run run = {cfg, NULL, INFINITY};
+    ganhpo_study_state *st = NULL;
     ganhpo_study_log *log = NULL;
     ganhpo_objective *obj = NULL;
     ganhpo_status s;
-    GH_CHECK_GOTO(ganhpo_study_state_create(cfg, &run.state), s, done);
-    GH_CHECK_GOTO(study_open_log(cfg, resume, replay, &run, progress, &log), s, done);
-    GH_CHECK_GOTO(ganhpo_study_objective_create(cfg, &obj), s, done);
-    GH_CHECK_GOTO(loop(&run, log, obj, progress), s, done);
+    GH_CHECK(ganhpo_study_open(cfg, NULL, resume, progress, &st, &log));
+    GH_CHECK_GOTO(ganhpo_study_objective_create(cfg, 0, &obj), s, done);
+    GH_CHECK_GOTO(loop(st, log, obj, cfg, progress), s, done);
 done:
     ganhpo_objective_destroy(&obj);
     ganhpo_study_log_close(&log);
-    ganhpo_study_state_destroy(&run.state);
+    ganhpo_study_state_destroy(&st);
     return s;
 }
 
 ganhpo_status ganhpo_study_run(const ganhpo_study_config *cfg, const char *output, int resume,
                                FILE *progress)
 {
-    /* The objective finds the weights directory through the study's output directory. */
+    /* The objective and the weights find their directory through the study's output. */
     ganhpo_study_config *c = malloc(sizeof *c);
     if (!c)
         GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for a study");

@@ -90,8 +90,11 @@ static void evaluate_gan(ganhpo_objective_trainer *t, const scan_plan *p, long l
         study_fail_result(r, cfg->study.trials, ganhpo_error_message());
         ganhpo_error_clear();
     }
-    if (!r->ok)
-        study_fail_result(r, cfg->study.trials, r->reason);
+    int finite = 0;
+    for (int k = 0; k < r->trials; k++)
+        finite += isfinite(r->value[k]) != 0;
+    if (!r->ok || finite == 0)
+        study_fail_result(r, cfg->study.trials, r->reason[0] ? r->reason : "no finite W1");
     r->epochs = epochs;
     r->seconds = now() - t0;
 }
@@ -186,13 +189,14 @@ ganhpo_status study_run_scan(const ganhpo_study_config *cfg, int resume, FILE *p
     p->done = calloc((size_t)(p->n_epochs * p->n_levels), 1);
     if (!p->done)
         GH_RAISE_GOTO(s, done, GANHPO_ERR_ALLOC, "out of memory for a scan");
-    GH_CHECK_GOTO(study_open_log(cfg, resume, replay, p, progress, &log), s, done);
+    GH_CHECK_GOTO(study_open_log(cfg, cfg->study.output, resume, replay, p, progress, &log), s,
+                  done);
     if (cfg->objective.function == GANHPO_OBJECTIVE_GAN)
-        GH_CHECK_GOTO(
-            ganhpo_objective_trainer_create(&cfg->data, cfg->study.seed, cfg->study.device, 0, &t),
-            s, done);
+        GH_CHECK_GOTO(ganhpo_objective_trainer_create(&cfg->data, cfg->study.seed,
+                                                      cfg->study.device, 0, 0, &t),
+                      s, done);
     else
-        GH_CHECK_GOTO(ganhpo_study_objective_create(cfg, &obj), s, done);
+        GH_CHECK_GOTO(ganhpo_study_objective_create(cfg, 0, &obj), s, done);
     GH_CHECK_GOTO(loop(p, obj, t, log, progress), s, done);
 done:
     ganhpo_objective_trainer_destroy(&t);

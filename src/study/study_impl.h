@@ -4,13 +4,6 @@
 
 #include "ganhpo/study.h"
 
-/* A search run: the study (output resolved), its searches and the best objective so far. */
-typedef struct {
-    const ganhpo_study_config *cfg;
-    ganhpo_study_state *state;
-    double best;
-} study_run;
-
 /* mkdir -p */
 ganhpo_status study_make_directory(const char *dir);
 
@@ -20,10 +13,11 @@ ganhpo_status study_check_saved_space(const ganhpo_study_config *cfg, const char
 /* Writes the resolved study next to the results (temporary file and rename). */
 ganhpo_status study_save(const ganhpo_study_config *cfg, const char *saved);
 
-/* Creates cfg->study.output, opens its results.csv (replaying rows into fn when resuming),
- * saves study.cfg and prepares the weights directory. */
-ganhpo_status study_open_log(const ganhpo_study_config *cfg, int resume, ganhpo_study_row_fn fn,
-                             void *ctx, FILE *progress, ganhpo_study_log **log);
+/* Creates dir, opens its results.csv (replaying rows into fn when resuming), saves
+ * study.cfg and prepares the weights directory. */
+ganhpo_status study_open_log(const ganhpo_study_config *cfg, const char *dir, int resume,
+                             ganhpo_study_row_fn fn, void *ctx, FILE *progress,
+                             ganhpo_study_log **log);
 
 /* Evaluates `levels`; an error becomes a failed evaluation so that the study goes on. */
 void study_evaluate(ganhpo_objective *obj, const ganhpo_study_config *cfg, const long long *levels,
