@@ -52,7 +52,7 @@ static void write_study(void)
             "gan = { noise_dim = 3; batch_size = 128; gen_layersize = 16;\n"
             "        disc_layersize = 16; epochs = 2; };\n"
             "space = ( { name = \"lr_gen\"; lower = 1; upper = 10; scaling = 1e-4; } );\n"
-               "search = { budget = 3; initial = 2; };\n"
+            "search = { budget = 3; initial = 2; };\n"
             "output = { directory = \"%s/run\"; };\n",
             dir);
     fclose(f);
