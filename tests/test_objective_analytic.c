@@ -81,10 +81,12 @@ static void evaluations(void)
 }
 
 /* A plugged-in implementation: one trial diverges, the others count. */
-static ganhpo_status partial(void *ctx, const long long *levels, const double *values, int trials,
-                             unsigned long long seed, int worker, ganhpo_objective_result *out)
+static ganhpo_status partial(void *ctx, const long long *levels, const double *values, int first,
+                             int trials, unsigned long long seed, int worker,
+                             ganhpo_objective_result *out)
 {
     (void)levels;
+    (void)first;
     (void)seed;
     (void)worker;
     ++*(int *)ctx;

@@ -4,6 +4,7 @@
 #define GANHPO_COORD_H
 
 #include <libconfig.h>
+#include <stdio.h>
 
 #include "ganhpo/status.h"
 
@@ -22,5 +23,45 @@ ganhpo_status ganhpo_coord_set_from_config(ganhpo_coord_options *o,
 
 /* Writes every option into the (empty) group `section`. */
 ganhpo_status ganhpo_coord_write_config(const ganhpo_coord_options *o, config_setting_t *section);
+
+/* ---- Running a study over MPI (implementation: src/coord/) ------------------------------
+ * Rank 0 runs the strategies and is the only writer of results.csv; ranks 1..N-1 form
+ * groups of parallel.group_size ranks, each group evaluating one point at a time with its
+ * ranks sharing the point's trials. Dispatch is asynchronous: the moment a group returns a
+ * result, it is observed and logged and the group gets the next point. Idle ranks wait in
+ * MPI_Iprobe/MPI_Test loops with short sleeps, never in spinning blocking calls. With one
+ * process (no launcher, or mpiexec -n 1) the study runs in that process, as without MPI. */
+
+typedef struct ganhpo_coord ganhpo_coord;
+
+/* Joins the MPI job when an MPI launcher (mpiexec, srun --mpi=pmi2/pmix) started the
+ * process, else prepares a single-process run without initialising MPI. Collective over
+ * MPI_COMM_WORLD. srun tasks that MPI sees as singletons are an error (wrong --mpi). */
+ganhpo_status ganhpo_coord_create(int *argc, char ***argv, ganhpo_coord **out);
+
+/* This process's rank in MPI_COMM_WORLD (0 without MPI). */
+int ganhpo_coord_rank(const ganhpo_coord *c);
+
+/* Processes in the job (1 without MPI). */
+int ganhpo_coord_size(const ganhpo_coord *c);
+
+/* Runs the study file at `path` (output NULL = output.directory; resume as for
+ * ganhpo_study_run), printing one progress line per evaluation on `progress` (rank 0).
+ * Collective over MPI_COMM_WORLD. Bad input (study file, rank count that group_size does
+ * not divide, existing results without resume) is an error on rank 0 before any worker
+ * starts; the workers then return GANHPO_SUCCESS without output. SIGINT/SIGTERM stop the
+ * dispatch: running evaluations get parallel.grace seconds, completed rows are kept, and
+ * rank 0 returns GANHPO_ERR_INTERRUPTED (rerun with --resume to continue). */
+ganhpo_status ganhpo_coord_study(ganhpo_coord *c, const char *path, const char *output, int resume,
+                                 FILE *progress);
+
+/* 1 on a worker rank whose study failed or was interrupted on rank 0 (which reported why)
+ * while the worker itself returned GANHPO_SUCCESS: its process should exit with a failure
+ * status too, so that the launcher's exit status does not depend on which rank it reports. */
+int ganhpo_coord_failed_elsewhere(const ganhpo_coord *c);
+
+/* Leaves MPI (MPI_Finalize, or MPI_Abort of the job when evaluations were abandoned after
+ * the grace period) and frees c; accepts NULL and nulls the pointer. Collective. */
+void ganhpo_coord_destroy(ganhpo_coord **c);
 
 #endif

@@ -5,6 +5,9 @@
 
 #include <libconfig.h>
 
+#include "ganhpo/dataset.h"
+#include "ganhpo/device.h"
+#include "ganhpo/gan.h"
 #include "ganhpo/space.h"
 #include "ganhpo/status.h"
 
@@ -60,12 +63,13 @@ typedef struct {
     double seconds;                            /* wall time of the evaluation */
 } ganhpo_objective_result;
 
-/* An objective implementation: fills value/epoch of `trials` trials, ok/reason, epochs and
- * parameters of `out` (which arrives zeroed with trials set) for the point `levels`
- * (values[i] = levels[i] * scaling). Trial t must draw its randomness from (seed, t) only,
- * so a result depends on neither the worker nor the order of evaluations. */
+/* An objective implementation: fills value[i]/epoch[i] of trial first + i for i < trials,
+ * ok/reason, epochs and parameters of `out` (which arrives zeroed with trials set) for the
+ * point `levels` (values[i] = levels[i] * scaling). Trial t must draw its randomness from
+ * (seed, t) only, so a result depends on neither the worker, the order of evaluations nor
+ * how the ranks of a group split the trials (first > 0 for all but the first share). */
 typedef ganhpo_status (*ganhpo_objective_evaluate_fn)(void *ctx, const long long *levels,
-                                                      const double *values, int trials,
+                                                      const double *values, int first, int trials,
                                                       unsigned long long seed, int worker,
                                                       ganhpo_objective_result *out);
 
@@ -101,6 +105,14 @@ ganhpo_status ganhpo_objective_evaluate(ganhpo_objective *obj, const long long *
                                         unsigned long long seed, int worker,
                                         ganhpo_objective_result *out);
 
+/* Evaluates the share first..first+count-1 of a point's `trials` trials (one rank of a group
+ * sharing the point): out->trials = count and out->value[i] is trial first + i, exactly as
+ * in a whole evaluation. Non-finite trials are marked failed, but a share without a finite
+ * trial stays ok (the other shares may have some); ok = 0 only for a failed evaluation. */
+ganhpo_status ganhpo_objective_evaluate_trials(ganhpo_objective *obj, const long long *levels,
+                                               int first, int count, unsigned long long seed,
+                                               int worker, ganhpo_objective_result *out);
+
 /* Mean and sample standard deviation (n - 1; 0 for one) over the ok trials and
  * objective = mean + kappa * std; all three NAN for a failed evaluation. */
 void ganhpo_objective_summarize(const ganhpo_objective_result *r, double kappa, double *mean,
@@ -109,5 +121,74 @@ void ganhpo_objective_summarize(const ganhpo_objective_result *r, double kappa, 
 /* The analytic function `f` of `dims` unit-box coordinates u (without noise); NAN when the
  * function does not exist in that dimension. */
 double ganhpo_objective_analytic_value(ganhpo_objective_function f, int dims, const double *u);
+
+/* ---- The GAN objective (implementation: src/objective/objective_gan.c). A trainer holds
+ * what every evaluation of a study shares: the device and the prepared dataset, uploaded
+ * once. An evaluation trains its trials together (ganhpo_gan_create batches them) with
+ * trial t seeded by ganhpo_objective_trial_seed(seed, t). Not collective over MPI: every
+ * worker rank has its own trainer. ---- */
+
+typedef struct ganhpo_objective_trainer ganhpo_objective_trainer;
+
+enum { GANHPO_OBJECTIVE_BATCH = 64 }; /* trials trained together at most (ganhpo_gan_create) */
+
+/* Opens the device (`device`: a selector, NULL or "" = GANHPO_DEVICE or the default rule;
+ * nth_device: which of the matching devices, 0 in one process, an MPI rank's node-local
+ * rank; flags as for ganhpo_device_create), creates the events of `data` with `seed`, splits
+ * them (data->validation events for validation, shuffled with `seed`) and uploads the
+ * split. Caller destroys *out. */
+ganhpo_status ganhpo_objective_trainer_create(const ganhpo_dataset_options *data,
+                                              unsigned long long seed, const char *device,
+                                              size_t nth_device, unsigned flags,
+                                              ganhpo_objective_trainer **out);
+
+/* Frees the trainer, its dataset and device; accepts NULL and nulls the pointer. */
+void ganhpo_objective_trainer_destroy(ganhpo_objective_trainer **t);
+
+/* The trainer's device, dataset (column names) and prepared split (owned by the trainer). */
+ganhpo_device *ganhpo_objective_trainer_device(const ganhpo_objective_trainer *t);
+const ganhpo_dataset *ganhpo_objective_trainer_dataset(const ganhpo_objective_trainer *t);
+const ganhpo_dataset_split *ganhpo_objective_trainer_split(const ganhpo_objective_trainer *t);
+
+/* Seed of trial `trial` of an evaluation seeded `seed`. */
+unsigned long long ganhpo_objective_trial_seed(unsigned long long seed, int trial);
+
+/* Creates and trains trials first..first+count-1 (seeded by ganhpo_objective_trial_seed;
+ * count 1..GANHPO_OBJECTIVE_BATCH, trained together) of the GAN `o` describes for o->epochs
+ * epochs, calling fn (may be NULL) after every epoch. Caller destroys *out. */
+ganhpo_status ganhpo_objective_trainer_train(ganhpo_objective_trainer *t,
+                                             const ganhpo_gan_options *o, int first, int count,
+                                             unsigned long long seed, ganhpo_gan_epoch_fn fn,
+                                             void *user, ganhpo_gan **out);
+
+/* One evaluation, or a rank's share of one: trials first..first+count-1 of `o`,
+ * GANHPO_OBJECTIVE_BATCH at a time, into value[i]/epoch[i] (i < count) of *out (trials =
+ * count) with ok = 1, epochs and parameters. Trials that fail (NaN/Inf) are NAN/-1 with the
+ * first one's reason in out->reason, and the others keep their values (a share without a
+ * finite trial stays ok: ganhpo_objective_evaluate fails an evaluation with none). An error of the
+ * device or of the options (a batch larger than the training set) fails the evaluation with the
+ * error's message instead of returning it, so a study goes on. weights_dir: when not NULL, the
+ * generator of this share's best trial is written to ganhpo_objective_weights_path(weights_dir,
+ * seed, epochs, trial) for the caller to keep or delete. out->seconds is left to the caller. */
+ganhpo_status ganhpo_objective_trainer_evaluate(ganhpo_objective_trainer *t,
+                                                const ganhpo_gan_options *o, int first, int count,
+                                                unsigned long long seed, const char *weights_dir,
+                                                ganhpo_objective_result *out);
+
+/* Where an evaluation seeded `seed` training `epochs` epochs leaves the weights of its trial
+ * `trial`: "DIR/<seed in hex>-e<epochs>-t<trial>.gan". Deterministic, so whoever observes
+ * the result (the study loop, the MPI coordinator) finds the file. */
+void ganhpo_objective_weights_path(const char *dir, unsigned long long seed, int epochs, int trial,
+                                   char *path, size_t size);
+
+/* The GAN objective over `space`: each point's values (ganhpo_gan_options_set) applied to a
+ * copy of `gan`, its trials (or a rank's share of them) evaluated by
+ * ganhpo_objective_trainer_evaluate. Takes ownership of `trainer` (destroyed with the
+ * objective, also when this fails). weights_dir as there (copied; NULL = keep no weights).
+ * Not collective over MPI: each worker rank creates its own. */
+ganhpo_status ganhpo_objective_create_gan(const ganhpo_space_options *space,
+                                          const ganhpo_gan_options *gan,
+                                          ganhpo_objective_trainer *trainer,
+                                          const char *weights_dir, ganhpo_objective **out);
 
 #endif

@@ -176,15 +176,63 @@ int ganhpo_study_state_timed_out(const ganhpo_study_state *st);
 void ganhpo_study_state_report(const ganhpo_study_state *st, const ganhpo_study_row *row,
                                long long evaluated, FILE *f);
 
-/* The objective of a study: an analytic function, or GANHPO_ERR_UNSUPPORTED for the GAN
- * objective while it is not wired in. */
-ganhpo_status ganhpo_study_objective_create(const ganhpo_study_config *cfg, ganhpo_objective **out);
+/* The objective of a study: an analytic function, or the GAN objective (device
+ * device.selector, else GANHPO_DEVICE, else the default rule; the data section's events made
+ * and split with study.seed; with output.save_weights each evaluation leaves its best
+ * trial's generator in ganhpo_study_weights_dir(output.directory)). nth_device: which of the
+ * devices matching the study's selector trains (0 in one process; an MPI rank passes its
+ * node-local rank). */
+ganhpo_status ganhpo_study_objective_create(const ganhpo_study_config *cfg, size_t nth_device,
+                                            ganhpo_objective **out);
+
+/* Prepares a run of the study: creates `output` (NULL = output.directory), opens
+ * output/results.csv (resume: rejects a study whose space differs from the saved study.cfg
+ * or the log, and rebuilds every search from the log), writes output/study.cfg (the resolved
+ * study), prepares the weights directory of a GAN study that saves weights, and the searches'
+ * state. Notes on a repaired log or resumed rows go to `progress`. The caller closes *log
+ * and destroys *state. Not collective (rank 0 calls it). Only study.kind = "search" (a scan
+ * runs in one process: ganhpo_study_run). */
+ganhpo_status ganhpo_study_open(const ganhpo_study_config *cfg, const char *output, int resume,
+                                FILE *progress, ganhpo_study_state **state, ganhpo_study_log **log);
+
+/* With a GAN objective and output.save_weights, keeps the weights of a completed task
+ * (ganhpo_study_weights_keep into the study's output.directory, against the lowest objective
+ * of the rows replayed and kept so far); nothing otherwise. Call between
+ * ganhpo_study_state_complete and ganhpo_study_log_append. */
+ganhpo_status ganhpo_study_state_keep_weights(ganhpo_study_state *st, const ganhpo_study_task *task,
+                                              const ganhpo_study_row *row);
+
+/* ---- The best model's weights (output.save_weights): OUTPUT/best.gan is the generator of
+ * the best trial of the ok evaluation with the lowest objective so far. Evaluations (in this
+ * process or on MPI workers sharing the file system) write their best trial's weights under
+ * OUTPUT/pending/ (ganhpo_objective_weights_path); the process that logs the rows keeps one
+ * and deletes the rest. Not collective. ---- */
+
+/* OUTPUT/pending, the directory evaluations write weights into. */
+void ganhpo_study_weights_dir(const char *output, char *path, size_t size);
+
+/* Creates OUTPUT/pending and deletes the weights files a stopped run left in it. Call before
+ * any evaluation starts. */
+ganhpo_status ganhpo_study_weights_prepare(const char *output);
+
+/* For a completed evaluation seeded `seed` and its row: when the row is ok and its objective
+ * is below *best, its best trial's weights file becomes OUTPUT/best.gan (an atomic rename)
+ * and *best its objective; then every weights file of the evaluation is deleted from
+ * OUTPUT/pending. A missing weights file (a worker that could not write it) keeps the old
+ * best.gan. Call before appending the row, so that a crash in between at worst re-evaluates
+ * the point (same seed, same weights) on resume. */
+ganhpo_status ganhpo_study_weights_keep(const char *output, unsigned long long seed,
+                                        const ganhpo_study_row *row, double *best);
 
 /* Runs the study in this process: creates `output` (NULL = output.directory), writes
  * output/study.cfg (the resolved study), opens output/results.csv (resume: replays it and
  * rejects a study whose space differs from the saved study.cfg or the log), then proposes,
  * evaluates, logs and reports one line per evaluation on `progress` until every search is
- * over or the time limit passes. Failed evaluations are logged and the study goes on. */
+ * over or the time limit passes. Failed evaluations are logged and the study goes on.
+ * study.kind = "scan": every level of ganhpo_scan_levels trained for every scan.epochs
+ * count (epochs outer, levels inner), one row each with strategy "scan", repeat 0 and index
+ * the position in that order; seeds from (study.seed, level), the same for every epoch
+ * count; resume skips the rows already logged. */
 ganhpo_status ganhpo_study_run(const ganhpo_study_config *cfg, const char *output, int resume,
                                FILE *progress);
 

@@ -1,9 +1,12 @@
 /* Option parsing and error reporting shared by the sub-commands. */
 #include "cli/cli.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 int ganhpo_cli_is_help(const char *arg)
 {
@@ -46,4 +49,40 @@ int ganhpo_cli_option(const char *cmd, int argc, char **argv, int *i, const char
     }
     *value = argv[++*i];
     return 1;
+}
+
+int ganhpo_cli_make_directory(const char *cmd, const char *dir)
+{
+    char path[1024];
+    if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
+        fprintf(stderr, "ganhpo %s: directory path too long: '%s'\n", cmd, dir);
+        return GANHPO_EXIT_FAILURE;
+    }
+    for (char *p = path + 1;; p++) {
+        if (*p != '/' && *p != '\0')
+            continue;
+        char c = *p;
+        *p = '\0';
+        if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+            fprintf(stderr, "ganhpo %s: cannot create directory '%s': %s\n", cmd, path,
+                    strerror(errno));
+            return GANHPO_EXIT_FAILURE;
+        }
+        *p = c;
+        if (c == '\0')
+            return 0;
+    }
+}
+
+int ganhpo_cli_int(const char *cmd, const char *opt, const char *text, long long lo, long long hi,
+                   long long *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(text, &end, 10);
+    if (errno || end == text || *end || v < lo || v > hi)
+        return ganhpo_cli_usage_error(cmd, "--%s must be an integer in [%lld, %lld], not '%s'", opt,
+                                      lo, hi, text);
+    *out = v;
+    return 0;
 }

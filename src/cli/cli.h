@@ -13,7 +13,10 @@ int ganhpo_cmd_check(int argc, char **argv);
 int ganhpo_cmd_data(int argc, char **argv);
 int ganhpo_cmd_study(int argc, char **argv);
 int ganhpo_cmd_devices(int argc, char **argv);
+int ganhpo_cmd_ensemble(int argc, char **argv);
+int ganhpo_cmd_generate(int argc, char **argv);
 int ganhpo_cmd_report(int argc, char **argv);
+int ganhpo_cmd_train(int argc, char **argv);
 int ganhpo_cmd_version(int argc, char **argv);
 int ganhpo_cmd_wdist(int argc, char **argv);
 
@@ -34,5 +37,13 @@ int ganhpo_cli_fail(void);
  * a missing VALUE is reported as a usage error and returns -1; otherwise returns 0. */
 int ganhpo_cli_option(const char *cmd, int argc, char **argv, int *i, const char *name,
                       const char **value);
+
+/* mkdir -p; on failure prints "ganhpo CMD: cannot create ..." and returns GANHPO_EXIT_FAILURE. */
+int ganhpo_cli_make_directory(const char *cmd, const char *dir);
+
+/* Parses an integer option value in [lo, hi] strictly; prints the usage error itself and
+ * returns GANHPO_EXIT_USAGE, or 0 on success. */
+int ganhpo_cli_int(const char *cmd, const char *opt, const char *text, long long lo, long long hi,
+                   long long *out);
 
 #endif

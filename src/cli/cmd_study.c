@@ -1,6 +1,6 @@
 /* ganhpo study: run a study's searches, logging every evaluation to results.csv. */
 #include "cli/cli.h"
-#include "ganhpo/study.h"
+#include "ganhpo/coord.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,52 +13,74 @@ static void help(void)
            "a time, printing one line per evaluation (the search and its count/budget, the\n"
            "study's count, mean +- std of the trials, best so far, elapsed and estimated time\n"
            "left). Every evaluation is appended to DIR/results.csv and synced to disk as it\n"
-           "completes; DIR/study.cfg keeps the resolved study file.\n\n"
+           "completes; DIR/study.cfg keeps the resolved study file. A GAN study keeps the\n"
+           "generator of the best trial of the best point as DIR/best.gan\n"
+           "(output.save_weights). A study of kind \"scan\" (one process) trains every\n"
+           "scanned value for every scan.epochs count instead, one row each.\n\n"
            "  --output DIR  output directory (default: output.directory, runs/<study.name>)\n"
            "  --resume      continue the study in DIR from its results.csv: nothing logged is\n"
            "                evaluated again; the study's space must be the logged one\n\n"
-           "Without --resume, a DIR that already holds results is refused.\n"
+           "Without --resume, a DIR that already holds results is refused.\n\n"
+           "Under mpiexec -n N (or srun), rank 0 runs the searches and writes the log while\n"
+           "the other N-1 ranks, in groups of parallel.group_size sharing each point's\n"
+           "trials, evaluate points asynchronously, each rank on the device its node-local\n"
+           "rank picks. SIGINT/SIGTERM stop the dispatch: running evaluations get\n"
+           "parallel.grace seconds, completed ones stay logged, --resume continues (with\n"
+           "any number of ranks).\n"
            "configs/README.md documents the study keys and the columns of results.csv.\n");
+}
+
+/* Reads the command line; returns 0, 1 for --help, or -1 with the reason in why. */
+static int parse(int argc, char **argv, const char **path, const char **output, int *resume,
+                 char *why, size_t cap)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (ganhpo_cli_is_help(a))
+            return 1;
+        if (strcmp(a, "--resume") == 0) {
+            *resume = 1;
+        } else if (strcmp(a, "--output") == 0 || strncmp(a, "--output=", 9) == 0) {
+            if (a[8] == '=')
+                *output = a + 9;
+            else if (i + 1 < argc)
+                *output = argv[++i];
+            else
+                return snprintf(why, cap, "--output needs a directory"), -1;
+            if ((*output)[0] == '\0')
+                return snprintf(why, cap, "--output needs a directory"), -1;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            return snprintf(why, cap, "unknown option '%s'", a), -1;
+        } else if (*path) {
+            return snprintf(why, cap, "takes one study file, got '%s' and '%s'", *path, a), -1;
+        } else {
+            *path = a;
+        }
+    }
+    if (!*path)
+        return snprintf(why, cap, "missing the study file"), -1;
+    return 0;
 }
 
 int ganhpo_cmd_study(int argc, char **argv)
 {
     const char *path = NULL, *output = NULL;
     int resume = 0;
-    for (int i = 1; i < argc; i++) {
-        int o = ganhpo_cli_option("study", argc, argv, &i, "output", &output);
-        if (o < 0)
-            return GANHPO_EXIT_USAGE;
-        if (o > 0)
-            continue;
-        if (ganhpo_cli_is_help(argv[i])) {
-            help();
-            return 0;
-        }
-        if (strcmp(argv[i], "--resume") == 0) {
-            resume = 1;
-            continue;
-        }
-        if (argv[i][0] == '-' && argv[i][1] != '\0')
-            return ganhpo_cli_usage_error("study", "unknown option '%s'", argv[i]);
-        if (path)
-            return ganhpo_cli_usage_error("study", "takes one study file, got '%s' and '%s'", path,
-                                          argv[i]);
-        path = argv[i];
-    }
-    if (!path)
-        return ganhpo_cli_usage_error("study", "missing the study file");
-    if (output && output[0] == '\0')
-        return ganhpo_cli_usage_error("study", "--output needs a directory");
-    ganhpo_study_config *cfg = malloc(sizeof *cfg);
-    if (!cfg) {
-        fprintf(stderr, "ganhpo study: out of memory\n");
-        return GANHPO_EXIT_FAILURE;
-    }
-    int rc = 0;
-    if (ganhpo_study_load(path, cfg) != GANHPO_SUCCESS ||
-        ganhpo_study_run(cfg, output, resume, stdout) != GANHPO_SUCCESS)
+    char why[1200];
+    ganhpo_coord *c = NULL;
+    /* Under mpiexec every rank reads the same command line; rank 0 alone speaks. */
+    if (ganhpo_coord_create(&argc, &argv, &c) != GANHPO_SUCCESS)
+        return ganhpo_cli_fail();
+    int rank = ganhpo_coord_rank(c), rc = 0;
+    int p = parse(argc, argv, &path, &output, &resume, why, sizeof why);
+    if (p == 1 && rank == 0)
+        help();
+    else if (p < 0)
+        rc = rank == 0 ? ganhpo_cli_usage_error("study", "%s", why) : GANHPO_EXIT_USAGE;
+    else if (p == 0 && ganhpo_coord_study(c, path, output, resume, stdout) != GANHPO_SUCCESS)
         rc = ganhpo_cli_fail();
-    free(cfg);
+    else if (ganhpo_coord_failed_elsewhere(c))
+        rc = GANHPO_EXIT_FAILURE;
+    ganhpo_coord_destroy(&c);
     return rc;
 }

@@ -17,7 +17,10 @@ static const command commands[] = {
     {"data", ganhpo_cmd_data, "write generated events to a file (columns format)"},
     {"study", ganhpo_cmd_study, "run a study's searches (results.csv, resumable)"},
     {"devices", ganhpo_cmd_devices, "list OpenCL devices and the one that would be chosen"},
+    {"ensemble", ganhpo_cmd_ensemble, "train a study's point k times and plot the ensemble"},
+    {"generate", ganhpo_cmd_generate, "generate events with a trained generator (weights file)"},
     {"report", ganhpo_cmd_report, "draw the figures and index.html of a study's results"},
+    {"train", ganhpo_cmd_train, "train one point of a study (trials, per-epoch W1, weights)"},
     {"version", ganhpo_cmd_version, "print the version and the libraries it was built with"},
     {"wdist", ganhpo_cmd_wdist, "per-column Wasserstein distances between two event files"},
 };

@@ -99,7 +99,7 @@ static void pause_for(double seconds)
 }
 
 static ganhpo_status analytic_evaluate(void *ctx, const long long *levels, const double *values,
-                                       int trials, unsigned long long seed, int worker,
+                                       int first, int trials, unsigned long long seed, int worker,
                                        ganhpo_objective_result *out)
 {
     (void)values;
@@ -118,7 +118,7 @@ static ganhpo_status analytic_evaluate(void *ctx, const long long *levels, const
     for (int t = 0; t < trials; t++) {
         double noise = 0.0;
         if (a->opts.noise > 0.0) {
-            seed_rng(a->rng, seed, (unsigned long long)t);
+            seed_rng(a->rng, seed, (unsigned long long)(first + t));
             noise = gsl_ran_gaussian(a->rng, a->opts.noise);
         }
         out->value[t] = f + noise;

@@ -56,8 +56,9 @@ static double now(void)
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
-/* Marks non-finite trials failed and fails the evaluation when no trial is left. */
-static void settle(ganhpo_objective_result *r)
+/* Marks non-finite trials failed; with `whole`, fails the evaluation when no trial is
+ * left. */
+static void settle(ganhpo_objective_result *r, int whole)
 {
     int good = 0;
     for (int t = 0; t < r->trials; t++) {
@@ -68,7 +69,7 @@ static void settle(ganhpo_objective_result *r)
             good++;
         }
     }
-    if (r->ok && good == 0) {
+    if (whole && r->ok && good == 0) {
         r->ok = 0;
         snprintf(r->reason, sizeof r->reason, "no trial gave a finite value");
     }
@@ -84,28 +85,45 @@ static void settle(ganhpo_objective_result *r)
     }
 }
 
-ganhpo_status ganhpo_objective_evaluate(ganhpo_objective *obj, const long long *levels, int trials,
-                                        unsigned long long seed, int worker,
-                                        ganhpo_objective_result *out)
+/* Runs trials first..first+count-1 and times them. */
+static ganhpo_status run(ganhpo_objective *obj, const long long *levels, int first, int count,
+                         unsigned long long seed, int worker, ganhpo_objective_result *out)
 {
-    if (trials < 1 || trials > GANHPO_OBJECTIVE_MAX_TRIALS)
-        GH_RAISE(GANHPO_ERR_ARGUMENT, "trials must be 1..%d (got %d)", GANHPO_OBJECTIVE_MAX_TRIALS,
-                 trials);
+    if (first < 0 || count < 1 || first + count > GANHPO_OBJECTIVE_MAX_TRIALS)
+        GH_RAISE(GANHPO_ERR_ARGUMENT, "trials %d..%d are outside 0..%d", first, first + count - 1,
+                 GANHPO_OBJECTIVE_MAX_TRIALS - 1);
     if (!ganhpo_space_contains(&obj->space, levels))
         GH_RAISE(GANHPO_ERR_ARGUMENT, "the point to evaluate lies outside the space");
     double values[GANHPO_SPACE_MAX_DIMS];
     ganhpo_space_values(&obj->space, levels, values);
     memset(out, 0, sizeof *out);
-    out->trials = trials;
+    out->trials = count;
     out->ok = 1;
-    for (int t = 0; t < trials; t++) {
+    for (int t = 0; t < count; t++) {
         out->value[t] = NAN;
         out->epoch[t] = -1;
     }
     double t0 = now();
-    GH_CHECK(obj->evaluate(obj->ctx, levels, values, trials, seed, worker, out));
+    GH_CHECK(obj->evaluate(obj->ctx, levels, values, first, count, seed, worker, out));
     out->seconds = now() - t0;
-    settle(out);
+    return GANHPO_SUCCESS;
+}
+
+ganhpo_status ganhpo_objective_evaluate(ganhpo_objective *obj, const long long *levels, int trials,
+                                        unsigned long long seed, int worker,
+                                        ganhpo_objective_result *out)
+{
+    GH_CHECK(run(obj, levels, 0, trials, seed, worker, out));
+    settle(out, 1);
+    return GANHPO_SUCCESS;
+}
+
+ganhpo_status ganhpo_objective_evaluate_trials(ganhpo_objective *obj, const long long *levels,
+                                               int first, int count, unsigned long long seed,
+                                               int worker, ganhpo_objective_result *out)
+{
+    GH_CHECK(run(obj, levels, first, count, seed, worker, out));
+    settle(out, 0);
     return GANHPO_SUCCESS;
 }
 

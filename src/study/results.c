@@ -209,11 +209,11 @@ static ganhpo_status parse_row(const where *w, char *line, ganhpo_study_row *row
     long long v;
     GH_CHECK(read_int(w, "id", f[0], 0, 1LL << 62, &row->id));
     int strategy = -1;
-    for (int k = GANHPO_SEARCH_RANDOM; k <= GANHPO_SEARCH_GP; k++)
+    for (int k = GANHPO_SEARCH_RANDOM; k <= GANHPO_SEARCH_SCAN; k++)
         if (strcmp(f[1], ganhpo_search_strategy_name((ganhpo_search_strategy)k)) == 0)
             strategy = k;
     if (strategy < 0)
-        return bad(w, "strategy", f[1], "is not random, rbf or gp");
+        return bad(w, "strategy", f[1], "is not random, rbf, gp or scan");
     row->strategy = (ganhpo_search_strategy)strategy;
     GH_CHECK(read_int(w, "repeat", f[2], 0, 1000000, &v));
     row->repeat = (int)v;

@@ -1,6 +1,6 @@
 /* `ganhpo study` in one process: output directory, results log, the study file used, and
  * the propose / evaluate / log loop. */
-#include "ganhpo/study.h"
+#include "study/study_impl.h"
 
 #include <errno.h>
 #include <math.h>
@@ -8,18 +8,23 @@
 #include <string.h>
 #include <sys/stat.h>
 
-ganhpo_status ganhpo_study_objective_create(const ganhpo_study_config *cfg, ganhpo_objective **out)
+ganhpo_status ganhpo_study_objective_create(const ganhpo_study_config *cfg, size_t nth_device,
+                                            ganhpo_objective **out)
 {
-    if (cfg->objective.function == GANHPO_OBJECTIVE_GAN)
-        GH_RAISE(GANHPO_ERR_UNSUPPORTED,
-                 "%s: objective.function = \"gan\" is not available in this build yet; use an "
-                 "analytic function (branin, hartmann6, ackley, rosenbrock)",
-                 cfg->path);
-    return ganhpo_objective_create_analytic(&cfg->space, &cfg->objective, out);
+    *out = NULL;
+    if (cfg->objective.function != GANHPO_OBJECTIVE_GAN)
+        return ganhpo_objective_create_analytic(&cfg->space, &cfg->objective, out);
+    ganhpo_objective_trainer *t = NULL;
+    GH_CHECK(
+        ganhpo_objective_trainer_create(&cfg->data, cfg->study.seed, cfg->study.device, nth_device,
+                                        cfg->study.profiling ? GANHPO_DEVICE_PROFILING : 0, &t));
+    char dir[1100];
+    ganhpo_study_weights_dir(cfg->study.output, dir, sizeof dir);
+    return ganhpo_objective_create_gan(&cfg->space, &cfg->gan, t,
+                                       cfg->study.save_weights ? dir : NULL, out);
 }
 
-/* mkdir -p */
-static ganhpo_status make_directory(const char *dir)
+ganhpo_status study_make_directory(const char *dir)
 {
     char path[1024];
     if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path)
@@ -48,7 +53,7 @@ static int same_param(const ganhpo_space_param *a, const ganhpo_space_param *b)
 }
 
 /* On resume, the space must be the one the results were computed in (kept in study.cfg). */
-static ganhpo_status check_saved_space(const ganhpo_study_config *cfg, const char *saved)
+ganhpo_status study_check_saved_space(const ganhpo_study_config *cfg, const char *saved)
 {
     struct stat sb;
     if (stat(saved, &sb) != 0)
@@ -73,7 +78,7 @@ static ganhpo_status check_saved_space(const ganhpo_study_config *cfg, const cha
 
 /* Writes the resolved study next to the results (via a temporary file and rename, so a
  * crash never leaves half a copy). */
-static ganhpo_status save_study(const ganhpo_study_config *cfg, const char *saved)
+ganhpo_status study_save(const ganhpo_study_config *cfg, const char *saved)
 {
     char tmp[1200];
     snprintf(tmp, sizeof tmp, "%s.tmp", saved);
@@ -89,21 +94,32 @@ static ganhpo_status save_study(const ganhpo_study_config *cfg, const char *save
     return GANHPO_SUCCESS;
 }
 
-/* Evaluates a task; an error becomes a failed evaluation so that the study goes on. */
-static void evaluate(ganhpo_objective *obj, const ganhpo_study_config *cfg,
-                     const ganhpo_study_task *task, ganhpo_objective_result *r)
+void study_evaluate(ganhpo_objective *obj, const ganhpo_study_config *cfg, const long long *levels,
+                    unsigned long long seed, ganhpo_objective_result *r)
 {
-    if (ganhpo_objective_evaluate(obj, task->levels, cfg->study.trials, task->seed, 0, r) ==
-        GANHPO_SUCCESS)
+    if (ganhpo_objective_evaluate(obj, levels, cfg->study.trials, seed, 0, r) == GANHPO_SUCCESS)
         return;
+    study_fail_result(r, cfg->study.trials, ganhpo_error_message());
+    ganhpo_error_clear();
+}
+
+void study_fail_result(ganhpo_objective_result *r, int trials, const char *reason)
+{
     memset(r, 0, sizeof *r);
-    r->trials = cfg->study.trials;
+    r->trials = trials;
     for (int t = 0; t < r->trials; t++) {
         r->value[t] = NAN;
         r->epoch[t] = -1;
     }
-    snprintf(r->reason, sizeof r->reason, "%s", ganhpo_error_message());
-    ganhpo_error_clear();
+    snprintf(r->reason, sizeof r->reason, "%s", reason);
+}
+
+ganhpo_status study_keep_weights(const ganhpo_study_config *cfg, unsigned long long seed,
+                                 const ganhpo_study_row *row, double *best)
+{
+    if (cfg->objective.function != GANHPO_OBJECTIVE_GAN || !cfg->study.save_weights)
+        return GANHPO_SUCCESS;
+    return ganhpo_study_weights_keep(cfg->study.output, seed, row, best);
 }
 
 static ganhpo_status loop(ganhpo_study_state *st, ganhpo_study_log *log, ganhpo_objective *obj,
@@ -120,8 +136,9 @@ static ganhpo_status loop(ganhpo_study_state *st, ganhpo_study_log *log, ganhpo_
         GH_CHECK_GOTO(ganhpo_study_state_next(st, &task, &have), s, done);
         if (!have)
             break;
-        evaluate(obj, cfg, &task, r);
+        study_evaluate(obj, cfg, task.levels, task.seed, r);
         GH_CHECK_GOTO(ganhpo_study_state_complete(st, &task, r, 0, row), s, done);
+        GH_CHECK_GOTO(ganhpo_study_state_keep_weights(st, &task, row), s, done);
         GH_CHECK_GOTO(ganhpo_study_log_append(log, row), s, done);
         ganhpo_study_state_report(st, row, ++evaluated, progress);
     }
@@ -134,41 +151,81 @@ done:
     return s;
 }
 
-ganhpo_status ganhpo_study_run(const ganhpo_study_config *cfg, const char *output, int resume,
-                               FILE *progress)
+ganhpo_status study_open_log(const ganhpo_study_config *cfg, const char *dir, int resume,
+                             ganhpo_study_row_fn fn, void *ctx, FILE *progress,
+                             ganhpo_study_log **log)
 {
-    const char *dir = output ? output : cfg->study.output;
-    if (cfg->study.kind != GANHPO_STUDY_SEARCH)
-        GH_RAISE(GANHPO_ERR_UNSUPPORTED, "%s: ganhpo study runs study.kind = \"search\"",
-                 cfg->path);
     char results[1100], saved[1100];
     snprintf(results, sizeof results, "%s/results.csv", dir);
     snprintf(saved, sizeof saved, "%s/study.cfg", dir);
-    GH_CHECK(make_directory(dir));
+    GH_CHECK(study_make_directory(dir));
     if (resume)
-        GH_CHECK(check_saved_space(cfg, saved));
-    ganhpo_study_state *st = NULL;
-    ganhpo_study_log *log = NULL;
-    ganhpo_objective *obj = NULL;
-    ganhpo_status s;
+        GH_CHECK(study_check_saved_space(cfg, saved));
     int repaired = 0;
-    GH_CHECK_GOTO(ganhpo_study_state_create(cfg, &st), s, done);
-    GH_CHECK_GOTO(ganhpo_study_log_open(results, &cfg->space, resume, ganhpo_study_state_replay, st,
-                                        &log, &repaired),
-                  s, done);
+    GH_CHECK(ganhpo_study_log_open(results, &cfg->space, resume, fn, ctx, log, &repaired));
     if (repaired)
         fprintf(progress,
                 "warning: %s: dropped a partial last line (the previous run stopped "
                 "while writing it); that evaluation runs again\n",
                 results);
-    if (ganhpo_study_log_rows(log) > 0)
-        fprintf(progress, "resuming from %lld logged evaluations\n", ganhpo_study_log_rows(log));
-    GH_CHECK_GOTO(save_study(cfg, saved), s, done);
-    GH_CHECK_GOTO(ganhpo_study_objective_create(cfg, &obj), s, done);
+    if (ganhpo_study_log_rows(*log) > 0)
+        fprintf(progress, "resuming from %lld logged evaluations\n", ganhpo_study_log_rows(*log));
+    ganhpo_status s = study_save(cfg, saved);
+    if (s == GANHPO_SUCCESS && cfg->objective.function == GANHPO_OBJECTIVE_GAN &&
+        cfg->study.save_weights)
+        s = ganhpo_study_weights_prepare(dir);
+    if (s != GANHPO_SUCCESS)
+        ganhpo_study_log_close(log);
+    return s;
+}
+
+ganhpo_status ganhpo_study_open(const ganhpo_study_config *cfg, const char *output, int resume,
+                                FILE *progress, ganhpo_study_state **state, ganhpo_study_log **log)
+{
+    *state = NULL;
+    *log = NULL;
+    if (cfg->study.kind != GANHPO_STUDY_SEARCH)
+        GH_RAISE(GANHPO_ERR_UNSUPPORTED,
+                 "%s: a study of kind \"scan\" runs in one process (without mpiexec)", cfg->path);
+    ganhpo_status s;
+    GH_CHECK_GOTO(ganhpo_study_state_create(cfg, state), s, fail);
+    GH_CHECK_GOTO(study_open_log(cfg, output ? output : cfg->study.output, resume,
+                                 ganhpo_study_state_replay, *state, progress, log),
+                  s, fail);
+    return GANHPO_SUCCESS;
+fail:
+    ganhpo_study_state_destroy(state);
+    return s;
+}
+
+static ganhpo_status run_search(const ganhpo_study_config *cfg, int resume, FILE *progress)
+{
+    ganhpo_study_state *st = NULL;
+    ganhpo_study_log *log = NULL;
+    ganhpo_objective *obj = NULL;
+    ganhpo_status s;
+    GH_CHECK(ganhpo_study_open(cfg, NULL, resume, progress, &st, &log));
+    GH_CHECK_GOTO(ganhpo_study_objective_create(cfg, 0, &obj), s, done);
     GH_CHECK_GOTO(loop(st, log, obj, cfg, progress), s, done);
 done:
     ganhpo_objective_destroy(&obj);
     ganhpo_study_log_close(&log);
     ganhpo_study_state_destroy(&st);
+    return s;
+}
+
+ganhpo_status ganhpo_study_run(const ganhpo_study_config *cfg, const char *output, int resume,
+                               FILE *progress)
+{
+    /* The objective and the weights find their directory through the study's output. */
+    ganhpo_study_config *c = malloc(sizeof *c);
+    if (!c)
+        GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for a study");
+    *c = *cfg;
+    if (output)
+        snprintf(c->study.output, sizeof c->study.output, "%s", output);
+    ganhpo_status s = c->study.kind == GANHPO_STUDY_SCAN ? study_run_scan(c, resume, progress)
+                                                         : run_search(c, resume, progress);
+    free(c);
     return s;
 }

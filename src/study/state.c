@@ -1,6 +1,6 @@
 /* The study's state machine: one search per (strategy, repeat), rebuilt from the log on
  * resume, handing out points and turning results into log rows. */
-#include "ganhpo/study.h"
+#include "study/study_impl.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -13,6 +13,7 @@ struct ganhpo_study_state {
     ganhpo_search **search;
     double t0;
     long long rows; /* observed, replayed or new */
+    double best;    /* lowest objective of the rows replayed or whose weights were kept */
 };
 
 /* Separates evaluation seeds from the design and strategy streams of a repeat. */
@@ -38,6 +39,7 @@ ganhpo_status ganhpo_study_state_create(const ganhpo_study_config *cfg, ganhpo_s
     }
     st->cfg = cfg;
     st->n_search = n;
+    st->best = INFINITY;
     st->t0 = now();
     for (int k = 0; k < n; k++) {
         ganhpo_status s = ganhpo_search_create(
@@ -90,7 +92,15 @@ ganhpo_status ganhpo_study_state_replay(void *state, const ganhpo_study_row *row
                  row->repeat, msg);
     }
     st->rows++;
+    if (row->result.ok && row->objective < st->best)
+        st->best = row->objective;
     return GANHPO_SUCCESS;
+}
+
+ganhpo_status ganhpo_study_state_keep_weights(ganhpo_study_state *st, const ganhpo_study_task *task,
+                                              const ganhpo_study_row *row)
+{
+    return study_keep_weights(st->cfg, task->seed, row, &st->best);
 }
 
 int ganhpo_study_state_timed_out(const ganhpo_study_state *st)

@@ -1,0 +1,215 @@
+/* ganhpo train: one point of a study trained study.trials times, W1 printed per epoch. */
+#include "cli/cli.h"
+#include "ganhpo/study.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Separates the trials of `ganhpo train` from the study's evaluations. */
+static const unsigned long long TRAIN_TAG = 0x747261696eULL;
+
+enum { MAX_SETS = 64 };
+
+static void help(void)
+{
+    printf("usage: ganhpo train STUDY.cfg [--set NAME=VALUE ...] [--device SELECTOR]\n"
+           "                    [--out WEIGHTS]\n\n"
+           "Trains the point that the study's gan section describes (its hyperparameters and\n"
+           "epochs; defaults where it is silent) study.trials times on the study's data, the\n"
+           "trials together on one device. Prints, per epoch, the mean +- std of the\n"
+           "validation W1 over the trials and the epoch's time; then every trial's best W1\n"
+           "and epoch, their mean and std, and where the weights went.\n\n"
+           "  --set NAME=VALUE  override a gan key (noise_dim, batch_size, lr_gen, lr_disc,\n"
+           "                    gen_layersize, disc_layersize, epochs, leaky_slope, ...; see\n"
+           "                    configs/README.md), checked as in a study file; repeatable\n"
+           "  --device SEL      OpenCL device (default: device.selector, GANHPO_DEVICE, the\n"
+           "                    default rule; see 'ganhpo devices')\n"
+           "  --out WEIGHTS     weights file of the best trial (default:\n"
+           "                    <output.directory>/train.gan)\n");
+}
+
+/* Applies "NAME=VALUE" to the gan options as the study file's gan section would. */
+static int apply_set(const char *text, ganhpo_gan_options *gan)
+{
+    const char *eq = strchr(text, '=');
+    size_t n = eq ? (size_t)(eq - text) : 0;
+    for (size_t i = 0; i < n; i++)
+        if (!islower((unsigned char)text[i]) && !isdigit((unsigned char)text[i]) && text[i] != '_')
+            n = 0;
+    if (n == 0 || n > 64 || eq[1] == '\0' || strpbrk(eq + 1, ";{}=\"\n"))
+        return ganhpo_cli_usage_error("train", "--set '%s': expected NAME=VALUE, e.g. lr_gen=2e-4",
+                                      text);
+    char src[256];
+    snprintf(src, sizeof src, "gan = { %.*s = %s; };", (int)n, text, eq + 1);
+    config_t c;
+    config_init(&c);
+    int rc = 0;
+    if (config_read_string(&c, src) != CONFIG_TRUE) {
+        rc = ganhpo_cli_usage_error("train", "--set '%s': '%s' is not a number or true/false", text,
+                                    eq + 1);
+    } else if (ganhpo_gan_set_from_config(gan, config_lookup(&c, "gan")) != GANHPO_SUCCESS) {
+        rc = ganhpo_cli_usage_error("train", "--set '%s': %s", text, ganhpo_error_message());
+        ganhpo_error_clear();
+    }
+    config_destroy(&c);
+    return rc;
+}
+
+static void mean_std(const double *v, int n, double *mean, double *std, int *ok)
+{
+    double s = 0, q = 0;
+    *ok = 0;
+    for (int k = 0; k < n; k++)
+        if (isfinite(v[k])) {
+            s += v[k];
+            (*ok)++;
+        }
+    *mean = *ok ? s / *ok : NAN;
+    for (int k = 0; k < n; k++)
+        if (isfinite(v[k]))
+            q += (v[k] - *mean) * (v[k] - *mean);
+    *std = *ok > 1 ? sqrt(q / (*ok - 1)) : 0.0;
+}
+
+static ganhpo_status print_epoch(const ganhpo_gan_epoch_report *r, void *user)
+{
+    (void)user;
+    double m, s;
+    int ok;
+    mean_std(r->w1, r->trials, &m, &s, &ok);
+    printf("epoch %4d  W1 %.6g +- %.3g  (%d/%d trials)  %.2f s\n", r->epoch, m, s, ok, r->trials,
+           r->seconds);
+    fflush(stdout);
+    return GANHPO_SUCCESS;
+}
+
+/* Prints every trial's outcome and their statistics; returns the best trial or -1. */
+static int print_trials(const ganhpo_gan *g)
+{
+    const ganhpo_gan_trial_result *r = ganhpo_gan_results(g);
+    int n = ganhpo_gan_trials(g), best = -1, ok;
+    double v[GANHPO_OBJECTIVE_BATCH] = {0}, m, s;
+    for (int k = 0; k < n; k++) {
+        v[k] = r[k].failed ? NAN : r[k].best_w1;
+        if (r[k].failed)
+            printf("trial %d: failed in epoch %d: %s\n", k, r[k].failed_epoch, r[k].reason);
+        else
+            printf("trial %d: best W1 %.6g at epoch %d\n", k, r[k].best_w1, r[k].best_epoch);
+        if (isfinite(v[k]) && (best < 0 || v[k] < v[best]))
+            best = k;
+    }
+    mean_std(v, n, &m, &s, &ok);
+    printf("best W1 over %d ok trials: mean %.6g, std %.6g\n", ok, m, s);
+    return best;
+}
+
+static void print_point(const ganhpo_gan_options *o, int trials, const ganhpo_device *dev)
+{
+    printf("training %d trials on %s: noise_dim %d, batch_size %d, lr_gen %g, lr_disc %g, "
+           "gen_layersize %d, disc_layersize %d, epochs %d\n",
+           trials, ganhpo_device_get_info(dev)->name, o->noise_dim, o->batch_size, o->lr_gen,
+           o->lr_disc, o->gen_layersize, o->disc_layersize, o->epochs);
+}
+
+static int train(const ganhpo_study_config *cfg, const char *out)
+{
+    ganhpo_objective_trainer *t = NULL;
+    ganhpo_gan *g = NULL;
+    int rc = 0;
+    if (ganhpo_objective_trainer_create(&cfg->data, cfg->study.seed, cfg->study.device, 0, 0, &t) !=
+        GANHPO_SUCCESS)
+        return ganhpo_cli_fail();
+    print_point(&cfg->gan, cfg->study.trials, ganhpo_objective_trainer_device(t));
+    unsigned long long seed = ganhpo_space_seed(cfg->study.seed, TRAIN_TAG);
+    if (ganhpo_objective_trainer_train(t, &cfg->gan, 0, cfg->study.trials, seed, print_epoch, NULL,
+                                       &g) != GANHPO_SUCCESS) {
+        rc = ganhpo_cli_fail();
+    } else {
+        int best = print_trials(g);
+        if (best < 0) {
+            fprintf(stderr, "ganhpo train: every trial failed; no weights written\n");
+            rc = GANHPO_EXIT_FAILURE;
+        } else if (ganhpo_gan_save(g, best, out) != GANHPO_SUCCESS) {
+            rc = ganhpo_cli_fail();
+        } else {
+            printf("weights of trial %d (best W1 %.6g) written to %s\n", best,
+                   ganhpo_gan_results(g)[best].best_w1, out);
+        }
+    }
+    ganhpo_gan_destroy(&g);
+    ganhpo_objective_trainer_destroy(&t);
+    return rc;
+}
+
+typedef struct {
+    const char *path, *device, *out;
+    const char *sets[MAX_SETS];
+    int n_sets;
+} train_args;
+
+static int parse(int argc, char **argv, train_args *a)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *v = NULL;
+        int r = ganhpo_cli_option("train", argc, argv, &i, "set", &v);
+        if (r > 0 && a->n_sets == MAX_SETS)
+            return ganhpo_cli_usage_error("train", "at most %d --set options", MAX_SETS);
+        if (r > 0)
+            a->sets[a->n_sets++] = v;
+        if (r == 0)
+            r = ganhpo_cli_option("train", argc, argv, &i, "device", &a->device);
+        if (r == 0)
+            r = ganhpo_cli_option("train", argc, argv, &i, "out", &a->out);
+        if (r < 0)
+            return GANHPO_EXIT_USAGE;
+        if (r > 0)
+            continue;
+        if (argv[i][0] == '-' && argv[i][1] != '\0')
+            return ganhpo_cli_usage_error("train", "unknown option '%s'", argv[i]);
+        if (a->path)
+            return ganhpo_cli_usage_error("train", "takes one study file, got '%s' and '%s'",
+                                          a->path, argv[i]);
+        a->path = argv[i];
+    }
+    if (!a->path)
+        return ganhpo_cli_usage_error("train", "missing the study file");
+    if (a->out && a->out[0] == '\0')
+        return ganhpo_cli_usage_error("train", "--out needs a file name");
+    return 0;
+}
+
+int ganhpo_cmd_train(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (ganhpo_cli_is_help(argv[i])) {
+            help();
+            return 0;
+        }
+    train_args a = {0};
+    int rc = parse(argc, argv, &a);
+    if (rc)
+        return rc;
+    ganhpo_study_config *cfg = malloc(sizeof *cfg);
+    if (!cfg || ganhpo_study_load(a.path, cfg) != GANHPO_SUCCESS) {
+        free(cfg);
+        return ganhpo_cli_fail();
+    }
+    for (int k = 0; k < a.n_sets && rc == 0; k++)
+        rc = apply_set(a.sets[k], &cfg->gan);
+    if (rc == 0 && cfg->study.trials > GANHPO_OBJECTIVE_BATCH)
+        rc = ganhpo_cli_usage_error("train", "%s: study.trials = %d; train runs at most %d", a.path,
+                                    cfg->study.trials, GANHPO_OBJECTIVE_BATCH);
+    if (a.device)
+        snprintf(cfg->study.device, sizeof cfg->study.device, "%s", a.device);
+    char out[1100];
+    snprintf(out, sizeof out, "%s/train.gan", cfg->study.output);
+    if (rc == 0 && !a.out)
+        rc = ganhpo_cli_make_directory("train", cfg->study.output);
+    if (rc == 0)
+        rc = train(cfg, a.out ? a.out : out);
+    free(cfg);
+    return rc;
+}

@@ -1,0 +1,170 @@
+/* ganhpo train and ganhpo generate through the built program: a tiny study trained with
+ * --set overrides (one line per epoch, every trial reported, weights written), events
+ * generated for held-out conditions (file shape, reproducible for a seed, W1 against the
+ * truth close to the training's validation W1), and misuse (exit 2) and bad files (exit 1). */
+#include "check.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char dir[256];
+static char out[65536];
+
+static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int run(const char *fmt, ...)
+{
+    char args[2048], cmd[2400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    snprintf(cmd, sizeof cmd, "\"%s\" %s 2>&1", getenv("GANHPO_CLI"), args);
+    FILE *p = popen(cmd, "r");
+    if (!p)
+        return -1;
+    size_t n = fread(out, 1, sizeof out - 1, p);
+    out[n] = '\0';
+    int st = pclose(p);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int count(const char *text, const char *needle)
+{
+    int n = 0;
+    for (const char *p = text; (p = strstr(p, needle)) != NULL; p++)
+        n++;
+    return n;
+}
+
+static void write_study(void)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/tiny.cfg", dir);
+    FILE *f = fopen(path, "w");
+    fprintf(f,
+            "study = { name = \"tiny\"; seed = 3; trials = 2; };\n"
+            "data = { source = \"hadronization\"; events = 3000; validation = 500; };\n"
+            "gan = { noise_dim = 3; batch_size = 128; gen_layersize = 16;\n"
+            "        disc_layersize = 16; epochs = 2; };\n"
+            "space = ( { name = \"lr_gen\"; lower = 1; upper = 10; scaling = 1e-4; } );\n"
+            "search = { budget = 3; initial = 2; };\n"
+            "output = { directory = \"%s/run\"; };\n",
+            dir);
+    fclose(f);
+}
+
+/* Lines and fields per line of a columns file (header excluded); -1 fields if uneven. */
+static void shape(const char *path, int *lines, int *fields)
+{
+    FILE *f = fopen(path, "r");
+    char line[1024];
+    *lines = 0;
+    *fields = 0;
+    while (f && fgets(line, sizeof line, f)) {
+        if (line[0] == '#')
+            continue;
+        int n = 0;
+        for (char *t = strtok(line, " \n"); t; t = strtok(NULL, " \n"))
+            n++;
+        if (*lines == 0)
+            *fields = n;
+        else if (n != *fields)
+            *fields = -1;
+        (*lines)++;
+    }
+    if (f)
+        fclose(f);
+}
+
+/* Trains, returns the training's mean best W1 (NAN on failure). */
+static double train(void)
+{
+    CHECK(run("train %s/tiny.cfg --set epochs=4 --set lr_gen=3e-4 --out %s/t.gan", dir, dir) == 0);
+    printf("%s", out);
+    CHECK(count(out, "\nepoch ") + (strncmp(out, "epoch ", 6) == 0) == 4);
+    CHECK(strstr(out, "lr_gen 0.0003") != NULL);
+    CHECK(count(out, "trial 0: best W1") == 1 && count(out, "trial 1: best W1") == 1);
+    CHECK(strstr(out, "t.gan") != NULL);
+    double mean = NAN;
+    const char *m = strstr(out, "ok trials: mean ");
+    CHECK(m && sscanf(m, "ok trials: mean %lf", &mean) == 1);
+    return mean;
+}
+
+static void generate(double train_w1)
+{
+    CHECK(run("data %s/tiny.cfg --seed 99 --events 1500 --out %s/truth.txt", dir, dir) == 0);
+    CHECK(run("generate %s/t.gan --condition-from %s/truth.txt --seed 5 --out %s/g1.txt", dir, dir,
+              dir) == 0);
+    CHECK(run("generate %s/t.gan --condition-from %s/truth.txt --seed 5 --out %s/g2.txt", dir, dir,
+              dir) == 0);
+    int lines, fields;
+    char path[512];
+    snprintf(path, sizeof path, "%s/g1.txt", dir);
+    shape(path, &lines, &fields);
+    CHECK(lines == 1500 && fields == 6);
+    CHECK(run("wdist %s/g1.txt %s/g2.txt", dir, dir) == 0);
+    double same = -1, w = -1;
+    const char *m = strstr(out, "mean");
+    CHECK(m && sscanf(m, "mean %lf", &same) == 1 && same == 0.0);
+    /* The theta and phi columns against held-out truth: the scale of the training's validation
+     * W1; a generator left in scaled units (tanh range) would be off by more than 1. */
+    CHECK(run("wdist %s/truth.txt %s/g1.txt --columns 4,5", dir, dir) == 0);
+    m = strstr(out, "mean");
+    CHECK(m && sscanf(m, "mean %lf", &w) == 1);
+    printf("generated vs truth W1 %.4f, training's validation W1 %.4f\n", w, train_w1);
+    CHECK(w > 0.0 && w < 0.8 && w < 1.5 * train_w1 && w > train_w1 / 1.5);
+    CHECK(run("generate %s/t.gan --condition-from %s/truth.txt --events 3000 --out %s/g3.txt", dir,
+              dir, dir) == 0);
+    snprintf(path, sizeof path, "%s/g3.txt", dir);
+    shape(path, &lines, &fields);
+    CHECK(lines == 3000 && fields == 6);
+}
+
+static void misuse(void)
+{
+    CHECK(run("train") == 2);
+    CHECK(run("train %s/tiny.cfg --set epochs=abc", dir) == 2);
+    CHECK(strstr(out, "abc") != NULL);
+    CHECK(run("train %s/tiny.cfg --set epoch=3", dir) == 2);
+    CHECK(strstr(out, "did you mean 'epochs'") != NULL);
+    CHECK(run("train %s/tiny.cfg --set noise_dim=0", dir) == 2);
+    CHECK(strstr(out, "gan.noise_dim") != NULL);
+    CHECK(run("train %s/tiny.cfg --bogus", dir) == 2);
+    CHECK(run("train %s/none.cfg", dir) == 1);
+    CHECK(run("train %s/tiny.cfg --set batch_size=100000", dir) == 1);
+    CHECK(strstr(out, "larger than the 2500 training events") != NULL);
+    CHECK(run("generate %s/t.gan --events 10", dir) == 2);
+    CHECK(run("generate %s/t.gan --events 10 --out %s/x.txt", dir, dir) == 2);
+    CHECK(strstr(out, "--condition-from") != NULL);
+    CHECK(run("generate %s/t.gan --condition-from %s/truth.txt --condition-columns 0,1 --out "
+              "%s/x.txt",
+              dir, dir, dir) == 2);
+    CHECK(run("generate %s/t.gan --events 0 --out %s/x.txt", dir, dir) == 2);
+    CHECK(run("generate %s/truth.txt --events 10 --out %s/x.txt", dir, dir) == 1);
+    CHECK(strstr(out, "not a ganhpo weights file") != NULL);
+    CHECK(run("generate %s/t.gan --condition-from %s/none.txt --out %s/x.txt", dir, dir, dir) == 1);
+}
+
+int main(void)
+{
+    if (!getenv("GANHPO_CLI")) {
+        CHECK(!"GANHPO_CLI is set");
+        return check_finish("test_gan_cli");
+    }
+    snprintf(dir, sizeof dir, "/tmp/ganhpo-gan-cli-XXXXXX");
+    CHECK(mkdtemp(dir) != NULL);
+    write_study();
+    double w1 = train();
+    generate(w1);
+    misuse();
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    CHECK(system(cmd) == 0);
+    return check_finish("test_gan_cli");
+}

@@ -1,0 +1,206 @@
+/* The GAN objective in studies, through the built program (a failing trial inside an
+ * evaluation: test_gan_train and test_gan_cli):
+ * - a search: every row ok with both trials' best W1 and epoch, mean and std of them;
+ *   best.gan is kept (it loads and generates), nothing is left in pending/;
+ * - a scan: one row per (epochs, level), strategy "scan", the epochs column; cut back to 4
+ *   rows and resumed, the 4 rows stay and the other 2 are added, none twice;
+ * - ganhpo ensemble on the search's run directory: k models, figures, ensemble_w1.csv;
+ *   misuse exits 2, a run directory without a study exits 1. */
+#include "check.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char dir[256];
+static char out[65536];
+
+static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int run(const char *fmt, ...)
+{
+    char args[2048], cmd[2400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    snprintf(cmd, sizeof cmd, "\"%s\" %s 2>&1", getenv("GANHPO_CLI"), args);
+    FILE *p = popen(cmd, "r");
+    if (!p)
+        return -1;
+    size_t n = fread(out, 1, sizeof out - 1, p);
+    out[n] = '\0';
+    int st = pclose(p);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static const char *common =
+    "data = { source = \"hadronization\"; events = 3000; validation = 500; };\n"
+    "gan = { noise_dim = 3; gen_layersize = 16; disc_layersize = 16; epochs = 2;\n"
+    "        condition_discriminator = true; };\n";
+
+static void write_file(const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void write_file(const char *name, const char *fmt, ...)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(f, fmt, ap);
+    va_end(ap);
+    fclose(f);
+}
+
+/* Reads a run's results.csv lines (header included) into lines[]; returns their number. */
+static int read_lines(const char *run_dir, char lines[][1024], int max)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s/results.csv", dir, run_dir);
+    FILE *f = fopen(path, "r");
+    int n = 0;
+    while (f && n < max && fgets(lines[n], 1024, f))
+        n++;
+    if (f)
+        fclose(f);
+    return n;
+}
+
+static int exists(const char *fmt, const char *a)
+{
+    char path[768];
+    snprintf(path, sizeof path, fmt, dir, a);
+    struct stat sb;
+    return stat(path, &sb) == 0;
+}
+
+static void search(void)
+{
+    write_file("search.cfg",
+               "study = { name = \"s\"; seed = 5; trials = 2; };\n%s"
+               "space = ( { name = \"batch_size\"; lower = 1; upper = 2; scaling = 1000; },\n"
+               "          { name = \"lr_gen\"; lower = 1; upper = 9; scaling = 1e-4; } );\n"
+               "search = { strategies = [\"random\"]; budget = 4; initial = 3; };\n"
+               "output = { directory = \"%s/search\"; };\n",
+               common, dir);
+    CHECK(run("study %s/search.cfg", dir) == 0);
+    printf("%s", out);
+    static char lines[16][1024];
+    int n = read_lines("search", lines, 16);
+    CHECK(n == 5);
+    for (int i = 1; i < n; i++) {
+        double w[2], mean, sd;
+        int e[2];
+        char *p = strstr(lines[i], ",ok,2,");
+        CHECK(p != NULL);
+        /* ,ok,2,LB,LL,VB,VL,W0;W1,E0;E1,MEAN,STD, */
+        for (int k = 0; p && k < 6; k++)
+            p = strchr(p + 1, ',');
+        CHECK(p &&
+              sscanf(p, ",%lf;%lf,%d;%d,%lf,%lf", &w[0], &w[1], &e[0], &e[1], &mean, &sd) == 6);
+        CHECK(e[0] >= 1 && e[0] <= 2 && e[1] >= 1 && e[1] <= 2);
+        CHECK_CLOSE(mean, (w[0] + w[1]) / 2, 1e-6);
+        CHECK_CLOSE(sd, fabs(w[0] - w[1]) / sqrt(2.0), 1e-5);
+    }
+    CHECK(exists("%s/search/%s", "best.gan"));
+    CHECK(exists("%s/search/%s", "study.cfg"));
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "test -z \"$(ls -A '%s/search/pending')\"", dir);
+    CHECK(system(cmd) == 0);
+    CHECK(run("data %s/search.cfg --events 200 --out %s/cond.txt", dir, dir) == 0);
+    CHECK(run("generate %s/search/best.gan --condition-from %s/cond.txt --out %s/gen.txt", dir, dir,
+              dir) == 0);
+}
+
+static void scan(void)
+{
+    write_file("scan.cfg",
+               "study = { name = \"sc\"; kind = \"scan\"; seed = 5; trials = 2; };\n%s"
+               "space = ( { name = \"lr_gen\"; lower = 1; upper = 100; scaling = 1e-5; } );\n"
+               "scan = { points = 3; log = true; epochs = [1, 2]; };\n"
+               "output = { directory = \"%s/scan\"; };\n",
+               common, dir);
+    CHECK(run("study %s/scan.cfg", dir) == 0);
+    static char lines[16][1024], again[16][1024];
+    int n = read_lines("scan", lines, 16);
+    CHECK(n == 7);
+    const char *want[6] = {",scan,0,1,0,ok,1,1,", ",scan,0,2,0,ok,1,10,", ",scan,0,3,0,ok,1,100,",
+                           ",scan,0,4,0,ok,2,1,", ",scan,0,5,0,ok,2,10,", ",scan,0,6,0,ok,2,100,"};
+    for (int i = 1; i < n && i <= 6; i++)
+        CHECK(strstr(lines[i], want[i - 1]) != NULL);
+    /* cut back to the header and 4 rows, the last of them half written */
+    char path[512];
+    snprintf(path, sizeof path, "%s/scan/results.csv", dir);
+    FILE *f = n == 7 ? fopen(path, "w") : NULL;
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    for (int i = 0; i < 5; i++)
+        fputs(lines[i], f);
+    fputs("4,scan,0,5,0,ok,2,10,0.0", f);
+    fclose(f);
+    CHECK(run("study %s/scan.cfg", dir) == 1);
+    CHECK(strstr(out, "--resume") != NULL);
+    CHECK(run("study %s/scan.cfg --resume", dir) == 0);
+    CHECK(strstr(out, "resuming from 4 logged evaluations") != NULL);
+    CHECK(strstr(out, "scan 5/6") && strstr(out, "scan 6/6") && !strstr(out, "scan 4/6"));
+    CHECK(read_lines("scan", again, 16) == 7);
+    for (int i = 0; i < 5; i++)
+        CHECK(strcmp(lines[i], again[i]) == 0);
+    for (int i = 5; i < 7; i++)
+        CHECK(strstr(again[i], want[i - 1]) != NULL);
+    CHECK(run("report %s/scan", dir) == 0);
+    CHECK(exists("%s/scan/report/%s", "scan.png"));
+}
+
+static void ensemble(void)
+{
+    CHECK(run("ensemble %s/search --k 2 --bins 20", dir) == 0);
+    printf("%s", out);
+    CHECK(strstr(out, "model 1: best W1") != NULL);
+    CHECK(exists("%s/search/ensemble/%s", "model-0.gan") &&
+          exists("%s/search/ensemble/%s", "model-1.gan"));
+    CHECK(exists("%s/search/ensemble/%s", "ensemble_theta.png") &&
+          exists("%s/search/ensemble/%s", "ensemble_phi.png"));
+    CHECK(exists("%s/search/ensemble/%s", "index.html"));
+    char path[512], line[256];
+    snprintf(path, sizeof path, "%s/search/ensemble/ensemble_w1.csv", dir);
+    FILE *f = fopen(path, "r");
+    int rows = 0;
+    double mean = NAN;
+    while (f && fgets(line, sizeof line, f)) {
+        rows++;
+        if (strncmp(line, "mean,", 5) == 0)
+            mean = atof(line + 5);
+    }
+    if (f)
+        fclose(f);
+    CHECK(rows == 5 && mean > 0 && mean < 1.5); /* header, 2 models, mean, std */
+    CHECK(run("ensemble %s/search --point 99", dir) == 2);
+    CHECK(run("ensemble %s/search --k 0", dir) == 2);
+    CHECK(run("ensemble") == 2);
+    CHECK(run("ensemble %s/nowhere", dir) == 1);
+}
+
+int main(void)
+{
+    if (!getenv("GANHPO_CLI")) {
+        CHECK(!"GANHPO_CLI is set");
+        return check_finish("test_study_gan");
+    }
+    snprintf(dir, sizeof dir, "/tmp/ganhpo-study-gan-XXXXXX");
+    CHECK(mkdtemp(dir) != NULL);
+    search();
+    scan();
+    ensemble();
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    CHECK(system(cmd) == 0);
+    return check_finish("test_study_gan");
+}
