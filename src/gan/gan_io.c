@@ -5,8 +5,9 @@
  *   char[8]  magic "GANHPOW\0"
  *   u32      version (1)
  *   u32      endianness marker 0x01020304
- *   i32 x 8  n_condition, n_target, noise_dim, gen_layersize, disc_layersize,
- *            condition_discriminator, batch_size, best_epoch (-1: none)
+ *   i32 x 9  n_condition, n_target, noise_dim, gen_layersize, disc_layersize,
+ *            condition_discriminator, batch_size, best_epoch (-1: none), disc_batchnorm
+ *            (0 joint, 1 separate, 2 none)
  *   f64 x 9  lr_gen, lr_disc, leaky_slope, bn_momentum, bn_epsilon, adam_beta1, adam_beta2,
  *            adam_epsilon, best_w1 (NaN: none)
  *   scaler x 2 (condition, target): i32 n_columns, then n_columns x (f64 min, f64 max)
@@ -84,10 +85,10 @@ static void put_header(sink *s, const ganhpo_gan *g, const ganhpo_gan_trial_resu
     put(s, MAGIC, sizeof MAGIC);
     put(s, &version, sizeof version);
     put(s, &ENDIAN, sizeof ENDIAN);
-    const int ints[8] = {g->n_cond,        g->n_target,       o->noise_dim,
+    const int ints[9] = {g->n_cond,        g->n_target,       o->noise_dim,
                          o->gen_layersize, o->disc_layersize, o->condition_discriminator,
-                         o->batch_size,    r->best_epoch};
-    for (int i = 0; i < 8; i++)
+                         o->batch_size,    r->best_epoch,     (int)o->disc_batchnorm};
+    for (int i = 0; i < 9; i++)
         put_i32(s, ints[i]);
     const double reals[9] = {o->lr_gen,      o->lr_disc,      o->leaky_slope,
                              o->bn_momentum, o->bn_epsilon,   o->adam_beta1,

@@ -120,7 +120,7 @@ static ganhpo_status get_params(cursor *c, uint32_t expect, float **out, uint32_
 
 static ganhpo_status parse_header(cursor *c, ganhpo_generator *g)
 {
-    int32_t v[8];
+    int32_t v[9];
     double r[9];
     GH_CHECK(get(c, v, sizeof v, "architecture"));
     GH_CHECK(get(c, r, sizeof r, "options"));
@@ -132,6 +132,7 @@ static ganhpo_status parse_header(cursor *c, ganhpo_generator *g)
                               .disc_layersize = v[4],
                               .condition_discriminator = v[5],
                               .batch_size = v[6],
+                              .disc_batchnorm = (ganhpo_disc_batchnorm)v[8],
                               .lr_gen = r[0],
                               .lr_disc = r[1],
                               .leaky_slope = r[2],
@@ -143,7 +144,8 @@ static ganhpo_status parse_header(cursor *c, ganhpo_generator *g)
                               .epochs = 1};
     if (g->n_cond < 0 || g->n_target < 1 || g->n_cond + g->n_target > GANHPO_DATASET_MAX_COLUMNS ||
         o->noise_dim < 1 || o->gen_layersize < 1 || o->disc_layersize < 1 ||
-        o->gen_layersize > 1000000 || o->disc_layersize > 1000000 || o->noise_dim > 1000000)
+        o->gen_layersize > 1000000 || o->disc_layersize > 1000000 || o->noise_dim > 1000000 ||
+        v[8] < GANHPO_DISC_BATCHNORM_JOINT || v[8] > GANHPO_DISC_BATCHNORM_NONE)
         GH_RAISE(GANHPO_ERR_WEIGHTS,
                  "weights file '%s' describes an impossible architecture (condition %d, "
                  "target %d, noise %d, widths %d and %d)",
