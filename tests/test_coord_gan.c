@@ -118,5 +118,8 @@ int main(int argc, char **argv)
             }
     }
     CHECK(common >= 3); /* at least the initial design is common */
+    char rm[128];
+    snprintf(rm, sizeof rm, "rm -rf '%s'", dir);
+    CHECK(system(rm) == 0);
     return check_finish("test_coord_gan");
 }

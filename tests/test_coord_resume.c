@@ -190,5 +190,8 @@ int main(int argc, char **argv)
     pid = start(2, cfg, out, 1, log);
     CHECK(finish(pid) == 0);
     check_final(read_lines(results), before, n3);
+    char rm[128];
+    snprintf(rm, sizeof rm, "rm -rf '%s'", dir);
+    CHECK(system(rm) == 0);
     return check_finish("test_coord_resume");
 }

@@ -209,5 +209,8 @@ int main(int argc, char **argv)
     first = strstr(text, "error:");
     CHECK(first != NULL && strstr(first + 1, "error:") == NULL);
     CHECK(read_rows(results, rows, ROWS + 8) <= 0);
+    char rm[128];
+    snprintf(rm, sizeof rm, "rm -rf '%s'", dir);
+    CHECK(system(rm) == 0);
     return check_finish("test_coord_study");
 }

@@ -89,7 +89,7 @@ static void search(void)
                "search = { strategies = [\"random\"]; budget = 4; initial = 3; };\n"
                "output = { directory = \"%s/search\"; };\n",
                common, dir);
-    CHECK(run("study %s/search.cfg", dir) == 0);
+    CHECK(run("study %s/search.cfg --device cpu", dir) == 0);
     printf("%s", out);
     static char lines[16][1024];
     int n = read_lines("search", lines, 16);
@@ -110,12 +110,26 @@ static void search(void)
     }
     CHECK(exists("%s/search/%s", "best.gan"));
     CHECK(exists("%s/search/%s", "study.cfg"));
+    CHECK(run("check %s/search/study.cfg", dir) == 0);
+    CHECK(strstr(out, "selector = \"cpu\";") != NULL); /* --device replaced device.selector */
     char cmd[600];
     snprintf(cmd, sizeof cmd, "test -z \"$(ls -A '%s/search/pending')\"", dir);
     CHECK(system(cmd) == 0);
     CHECK(run("data %s/search.cfg --events 200 --out %s/cond.txt", dir, dir) == 0);
     CHECK(run("generate %s/search/best.gan --condition-from %s/cond.txt --out %s/gen.txt", dir, dir,
               dir) == 0);
+}
+
+/* --device replaces device.selector; a selector matching nothing stops the study with the
+ * list of devices, before any evaluation is logged. */
+static void device_option(void)
+{
+    CHECK(run("study %s/search.cfg --device no-such-device-xyz --output %s/nodev", dir, dir) == 1);
+    CHECK(strstr(out, "no-such-device-xyz") != NULL);
+    static char lines[16][1024];
+    CHECK(read_lines("nodev", lines, 16) <= 1);
+    CHECK(run("study %s/search.cfg --device", dir) == 2);
+    CHECK(strstr(out, "--device needs a value") != NULL);
 }
 
 static void scan(void)
@@ -197,6 +211,7 @@ int main(void)
     snprintf(dir, sizeof dir, "/tmp/ganhpo-study-gan-XXXXXX");
     CHECK(mkdtemp(dir) != NULL);
     search();
+    device_option();
     scan();
     ensemble();
     char cmd[600];

@@ -45,15 +45,21 @@ int ganhpo_coord_rank(const ganhpo_coord *c);
 /* Processes in the job (1 without MPI). */
 int ganhpo_coord_size(const ganhpo_coord *c);
 
-/* Runs the study file at `path` (output NULL = output.directory; resume as for
- * ganhpo_study_run), printing one progress line per evaluation on `progress` (rank 0).
+/* What a run of a study is asked for on the command line. */
+typedef struct {
+    const char *path;   /* the study file */
+    const char *output; /* output directory; NULL = output.directory */
+    const char *device; /* device selector replacing device.selector; NULL = the file's */
+    int resume;         /* continue from the directory's results.csv (ganhpo_study_run) */
+} ganhpo_coord_run;
+
+/* Runs the study `run` describes, printing one progress line per evaluation on `progress` (rank 0).
  * Collective over MPI_COMM_WORLD. Bad input (study file, rank count that group_size does
  * not divide, existing results without resume) is an error on rank 0 before any worker
  * starts; the workers then return GANHPO_SUCCESS without output. SIGINT/SIGTERM stop the
  * dispatch: running evaluations get parallel.grace seconds, completed rows are kept, and
  * rank 0 returns GANHPO_ERR_INTERRUPTED (rerun with --resume to continue). */
-ganhpo_status ganhpo_coord_study(ganhpo_coord *c, const char *path, const char *output, int resume,
-                                 FILE *progress);
+ganhpo_status ganhpo_coord_study(ganhpo_coord *c, const ganhpo_coord_run *run, FILE *progress);
 
 /* 1 on a worker rank whose study failed or was interrupted on rank 0 (which reported why)
  * while the worker itself returned GANHPO_SUCCESS: its process should exit with a failure

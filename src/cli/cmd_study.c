@@ -8,7 +8,7 @@
 
 static void help(void)
 {
-    printf("usage: ganhpo study STUDY.cfg [--resume] [--output DIR]\n\n"
+    printf("usage: ganhpo study STUDY.cfg [--resume] [--output DIR] [--device SELECTOR]\n\n"
            "Runs study.repeats searches for each strategy of search.strategies, one point at\n"
            "a time, printing one line per evaluation (the search and its count/budget, the\n"
            "study's count, mean +- std of the trials, best so far, elapsed and estimated time\n"
@@ -19,7 +19,10 @@ static void help(void)
            "scanned value for every scan.epochs count instead, one row each.\n\n"
            "  --output DIR  output directory (default: output.directory, runs/<study.name>)\n"
            "  --resume      continue the study in DIR from its results.csv: nothing logged is\n"
-           "                evaluated again; the study's space must be the logged one\n\n"
+           "                evaluated again; the study's space must be the logged one\n"
+           "  --device SEL  OpenCL device selector in place of device.selector (see\n"
+           "                'ganhpo devices --help'); under MPI, each rank's choice among the\n"
+           "                matching devices follows its node-local rank\n\n"
            "Without --resume, a DIR that already holds results is refused.\n\n"
            "Under mpiexec -n N (or srun), rank 0 runs the searches and writes the log while\n"
            "the other N-1 ranks, in groups of parallel.group_size sharing each point's\n"
@@ -30,54 +33,67 @@ static void help(void)
            "configs/README.md documents the study keys and the columns of results.csv.\n");
 }
 
+/* If argv[*i] is --NAME VALUE or --NAME=VALUE: 1 with *value set (a missing or empty value
+ * is -1 with the reason in why); otherwise 0. Quiet, since only rank 0 may speak. */
+static int value_option(int argc, char **argv, int *i, const char *name, const char **value,
+                        char *why, size_t cap)
+{
+    const char *a = argv[*i];
+    size_t n = strlen(name);
+    if (strncmp(a, "--", 2) != 0 || strncmp(a + 2, name, n) != 0 || (a[2 + n] && a[2 + n] != '='))
+        return 0;
+    if (a[2 + n] == '=')
+        *value = a + 3 + n;
+    else if (*i + 1 < argc)
+        *value = argv[++*i];
+    else
+        *value = "";
+    if ((*value)[0] == '\0')
+        return snprintf(why, cap, "--%s needs a value", name), -1;
+    return 1;
+}
+
 /* Reads the command line; returns 0, 1 for --help, or -1 with the reason in why. */
-static int parse(int argc, char **argv, const char **path, const char **output, int *resume,
-                 char *why, size_t cap)
+static int parse(int argc, char **argv, ganhpo_coord_run *run, char *why, size_t cap)
 {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
+        int r;
         if (ganhpo_cli_is_help(a))
             return 1;
-        if (strcmp(a, "--resume") == 0) {
-            *resume = 1;
-        } else if (strcmp(a, "--output") == 0 || strncmp(a, "--output=", 9) == 0) {
-            if (a[8] == '=')
-                *output = a + 9;
-            else if (i + 1 < argc)
-                *output = argv[++i];
-            else
-                return snprintf(why, cap, "--output needs a directory"), -1;
-            if ((*output)[0] == '\0')
-                return snprintf(why, cap, "--output needs a directory"), -1;
-        } else if (a[0] == '-' && a[1] != '\0') {
+        if (strcmp(a, "--resume") == 0)
+            run->resume = 1;
+        else if ((r = value_option(argc, argv, &i, "output", &run->output, why, cap)) ||
+                 (r = value_option(argc, argv, &i, "device", &run->device, why, cap))) {
+            if (r < 0)
+                return -1;
+        } else if (a[0] == '-' && a[1] != '\0')
             return snprintf(why, cap, "unknown option '%s'", a), -1;
-        } else if (*path) {
-            return snprintf(why, cap, "takes one study file, got '%s' and '%s'", *path, a), -1;
-        } else {
-            *path = a;
-        }
+        else if (run->path)
+            return snprintf(why, cap, "takes one study file, got '%s' and '%s'", run->path, a), -1;
+        else
+            run->path = a;
     }
-    if (!*path)
+    if (!run->path)
         return snprintf(why, cap, "missing the study file"), -1;
     return 0;
 }
 
 int ganhpo_cmd_study(int argc, char **argv)
 {
-    const char *path = NULL, *output = NULL;
-    int resume = 0;
+    ganhpo_coord_run run = {0};
     char why[1200];
     ganhpo_coord *c = NULL;
     /* Under mpiexec every rank reads the same command line; rank 0 alone speaks. */
     if (ganhpo_coord_create(&argc, &argv, &c) != GANHPO_SUCCESS)
         return ganhpo_cli_fail();
     int rank = ganhpo_coord_rank(c), rc = 0;
-    int p = parse(argc, argv, &path, &output, &resume, why, sizeof why);
+    int p = parse(argc, argv, &run, why, sizeof why);
     if (p == 1 && rank == 0)
         help();
     else if (p < 0)
         rc = rank == 0 ? ganhpo_cli_usage_error("study", "%s", why) : GANHPO_EXIT_USAGE;
-    else if (p == 0 && ganhpo_coord_study(c, path, output, resume, stdout) != GANHPO_SUCCESS)
+    else if (p == 0 && ganhpo_coord_study(c, &run, stdout) != GANHPO_SUCCESS)
         rc = ganhpo_cli_fail();
     else if (ganhpo_coord_failed_elsewhere(c))
         rc = GANHPO_EXIT_FAILURE;

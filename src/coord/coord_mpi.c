@@ -122,8 +122,14 @@ void ganhpo_coord_destroy(ganhpo_coord **c)
     if (!c || !*c)
         return;
     if ((*c)->mpi) {
-        if ((*c)->abandon)
+        if ((*c)->abandon) {
+            /* The launcher drops output still in its forwarding pipes when the job is
+             * aborted: give it the last messages (why the run stopped, --resume) first. */
+            fflush(NULL);
+            struct timespec drain = {0, 500000000L};
+            nanosleep(&drain, NULL);
             MPI_Abort(MPI_COMM_WORLD, 1);
+        }
         MPI_Finalize();
     }
     free(*c);

@@ -7,18 +7,32 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Rank 0's preparation: study file, rank layout, output directory, results log and the
- * searches rebuilt from it. */
-static ganhpo_status prepare(const ganhpo_coord *c, const char *path, const char *output,
-                             int resume, FILE *progress, ganhpo_study_config *cfg,
-                             ganhpo_study_state **st, ganhpo_study_log **log)
+/* The study file with the command line's device selector (NULL: none) in place of
+ * device.selector, so the saved study.cfg says which device ran it. */
+static ganhpo_status load(const char *path, const char *device, ganhpo_study_config *cfg)
 {
     GH_CHECK(ganhpo_study_load(path, cfg));
+    if (!device)
+        return GANHPO_SUCCESS;
+    if (strlen(device) >= sizeof cfg->study.device)
+        GH_RAISE(GANHPO_ERR_USAGE, "--device '%s' is longer than %zu characters", device,
+                 sizeof cfg->study.device - 1);
+    strcpy(cfg->study.device, device);
+    return GANHPO_SUCCESS;
+}
+
+/* Rank 0's preparation: study file, rank layout, output directory, results log and the
+ * searches rebuilt from it. */
+static ganhpo_status prepare(const ganhpo_coord *c, const ganhpo_coord_run *run, FILE *progress,
+                             ganhpo_study_config *cfg, ganhpo_study_state **st,
+                             ganhpo_study_log **log)
+{
+    GH_CHECK(load(run->path, run->device, cfg));
     ganhpo_coord_layout l;
     GH_CHECK(ganhpo_coord_layout_make(c->size, 0, cfg->parallel.group_size, cfg->study.trials, &l));
-    if (output)
-        snprintf(cfg->study.output, sizeof cfg->study.output, "%s", output);
-    GH_CHECK(ganhpo_study_open(cfg, NULL, resume, progress, st, log));
+    if (run->output)
+        snprintf(cfg->study.output, sizeof cfg->study.output, "%s", run->output);
+    GH_CHECK(ganhpo_study_open(cfg, NULL, run->resume, progress, st, log));
     fprintf(progress, "%d ranks: rank 0 coordinates, %d group%s of %d rank%s evaluate\n", c->size,
             l.n_groups, l.n_groups == 1 ? "" : "s", l.group_size, l.group_size == 1 ? "" : "s");
     return GANHPO_SUCCESS;
@@ -141,23 +155,22 @@ done:
     return s;
 }
 
-static ganhpo_status single(const char *path, const char *output, int resume, FILE *progress)
+static ganhpo_status single(const ganhpo_coord_run *run, FILE *progress)
 {
     ganhpo_study_config *cfg = malloc(sizeof *cfg);
     if (!cfg)
         GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for a study");
-    ganhpo_status s = ganhpo_study_load(path, cfg);
+    ganhpo_status s = load(run->path, run->device, cfg);
     if (s == GANHPO_SUCCESS)
-        s = ganhpo_study_run(cfg, output, resume, progress);
+        s = ganhpo_study_run(cfg, run->output, run->resume, progress);
     free(cfg);
     return s;
 }
 
-ganhpo_status ganhpo_coord_study(ganhpo_coord *c, const char *path, const char *output, int resume,
-                                 FILE *progress)
+ganhpo_status ganhpo_coord_study(ganhpo_coord *c, const ganhpo_coord_run *run, FILE *progress)
 {
     if (c->size == 1)
-        return single(path, output, resume, progress);
+        return single(run, progress);
     GH_CHECK(ganhpo_coord_signals_install());
     ganhpo_study_config *cfg = calloc(1, sizeof *cfg);
     if (!cfg) {
@@ -168,7 +181,7 @@ ganhpo_status ganhpo_coord_study(ganhpo_coord *c, const char *path, const char *
     ganhpo_study_log *log = NULL;
     ganhpo_status s = GANHPO_SUCCESS, prep = GANHPO_SUCCESS;
     if (c->rank == 0)
-        prep = prepare(c, path, output, resume, progress, cfg, &st, &log);
+        prep = prepare(c, run, progress, cfg, &st, &log);
     int go = prep == GANHPO_SUCCESS;
     GH_CHECK_GOTO(ganhpo_coord_bcast(&go, (int)sizeof go, MPI_COMM_WORLD), s, done);
     if (!go) {
