@@ -34,8 +34,7 @@ inline float gh_philox_u01(uint x)
 inline float4 gh_philox_uniform4(uint4 c, uint2 k)
 {
     const uint4 x = gh_philox(c, k);
-    return (float4)(gh_philox_u01(x.x), gh_philox_u01(x.y), gh_philox_u01(x.z),
-                    gh_philox_u01(x.w));
+    return (float4)(gh_philox_u01(x.x), gh_philox_u01(x.y), gh_philox_u01(x.z), gh_philox_u01(x.w));
 }
 
 /* Box-Muller on (u0, u1) and (u2, u3). */

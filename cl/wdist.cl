@@ -5,7 +5,7 @@
  * keys end in the buffer they started in), SCAN_WG (work-group size of the scan),
  * TERM_ITEMS (elements per work-item in the integral), TERM_WG (work-group size there,
  * a power of two). */
-#define RADIX (1u << RADIX_BITS)
+#define RADIX      (1u << RADIX_BITS)
 #define RADIX_MASK (RADIX - 1u)
 
 #ifdef cl_khr_fp64
@@ -125,9 +125,9 @@ inline uint gh_rank(__global const uint *a, const uint len, const uint x, const 
  * the merged order, where b (sorted, m) is the other sample. In the merged order an `a`
  * element precedes equal `b` elements when a_is_u, follows them otherwise, so each merged
  * position is counted exactly once over the two calls' elements. */
-inline acc_t gh_side(__global const uint *a, const uint n, __global const uint *b,
-                     const uint m, const uint lo, const uint hi, const int a_is_u,
-                     const acc_t inv_n, const acc_t inv_m)
+inline acc_t gh_side(__global const uint *a, const uint n, __global const uint *b, const uint m,
+                     const uint lo, const uint hi, const int a_is_u, const acc_t inv_n,
+                     const acc_t inv_m)
 {
     acc_t s = 0;
     uint r = gh_rank(b, m, a[lo], a_is_u);
@@ -163,8 +163,8 @@ __kernel void wdist_terms(__global const uint *u, const uint n, __global const u
     if (g < gu)
         s = gh_side(u, n, v, m, g * TERM_ITEMS, min(n, (g + 1) * TERM_ITEMS), 1, inv_n, inv_m);
     else if (g < gu + gv)
-        s = gh_side(v, m, u, n, (g - gu) * TERM_ITEMS, min(m, (g - gu + 1) * TERM_ITEMS), 0,
-                    inv_m, inv_n);
+        s = gh_side(v, m, u, n, (g - gu) * TERM_ITEMS, min(m, (g - gu + 1) * TERM_ITEMS), 0, inv_m,
+                    inv_n);
     red[l] = s;
     barrier(CLK_LOCAL_MEM_FENCE);
     for (uint w = TERM_WG / 2; w > 0; w /= 2) {

@@ -23,15 +23,15 @@ enum { GANHPO_DATASET_MAX_COLUMNS = 32 };
 
 /* The study file's `data` section. */
 typedef struct {
-    ganhpo_dataset_source source;              /* data.source */
-    long long events;                          /* data.events: generated events (generators) */
-    char file[1024];                           /* data.file (columns, herwig) */
+    ganhpo_dataset_source source; /* data.source */
+    long long events;             /* data.events: generated events (generators) */
+    char file[1024];              /* data.file (columns, herwig) */
     int condition_columns[GANHPO_DATASET_MAX_COLUMNS]; /* data.condition_columns (columns) */
     int n_condition_columns;
-    int target_columns[GANHPO_DATASET_MAX_COLUMNS];    /* data.target_columns (columns) */
+    int target_columns[GANHPO_DATASET_MAX_COLUMNS]; /* data.target_columns (columns) */
     int n_target_columns;
-    long long max_events;                      /* data.max_events: 0 = every event of a file */
-    long long validation;                      /* data.validation: validation events */
+    long long max_events; /* data.max_events: 0 = every event of a file */
+    long long validation; /* data.validation: validation events */
 } ganhpo_dataset_options;
 
 /* Fills the defaults: hadronization, 100000 events, validation 5000. */
