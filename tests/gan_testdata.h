@@ -1,11 +1,13 @@
 /* Helpers shared by the GAN tests: options filled by hand, small random data sets uploaded
- * straight to the device, and reading one trial's slice of a flat buffer. */
+ * straight to the device, a generated data set prepared and uploaded, and reading one
+ * trial's slice of a flat buffer. */
 #ifndef GANHPO_TESTS_GAN_TESTDATA_H
 #define GANHPO_TESTS_GAN_TESTDATA_H
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "ganhpo/gan.h"
 #include "ganhpo/rng.h"
 
@@ -99,6 +101,39 @@ static inline void test_read(ganhpo_device *dev, cl_mem buf, size_t k, size_t st
 {
     clEnqueueReadBuffer(ganhpo_device_queue(dev), buf, CL_TRUE, k * stride * sizeof(float),
                         n * sizeof(float), out, 0, NULL, NULL);
+}
+
+/* A data set on the host and its splits uploaded to the device. */
+typedef struct {
+    ganhpo_dataset *ds;
+    ganhpo_dataset_device dd;
+} test_data_set;
+
+/* Creates `events` events of src (seed 17), holds out `validation` of them (seed 18) and
+ * uploads the splits to dev, counting any failure as a failed check; returns whether the
+ * training targets are on the device. Release with test_free_data. */
+static inline int test_load_data(ganhpo_device *dev, ganhpo_dataset_source src, long long events,
+                                 long long validation, test_data_set *d)
+{
+    ganhpo_dataset_options o;
+    ganhpo_dataset_options_default(&o);
+    o.source = src;
+    o.events = events;
+    o.validation = validation;
+    memset(d, 0, sizeof *d);
+    CHECK_OK(ganhpo_dataset_create(&o, 17, &d->ds));
+    if (!d->ds)
+        return 0;
+    CHECK_OK(ganhpo_dataset_prepare(d->ds, validation, 18));
+    CHECK_OK(ganhpo_dataset_upload(d->ds, dev, &d->dd));
+    return d->dd.train_target != NULL;
+}
+
+/* Releases what test_load_data made (also after a partial failure). */
+static inline void test_free_data(test_data_set *d)
+{
+    ganhpo_dataset_device_release(&d->dd);
+    ganhpo_dataset_destroy(&d->ds);
 }
 
 #endif

@@ -2,6 +2,7 @@
  * spread, the ratio, each model's W1 and their mean, PNG sizes and the page's links. */
 #include "analysis_csv.h"
 #include "check.h"
+#include "testutil.h"
 #include "ganhpo/analysis.h"
 
 #include <math.h>
@@ -108,13 +109,9 @@ static void check_files(const char *dir)
 
 int main(void)
 {
-    const char *tmp = getenv("TMPDIR");
     char dir[512];
-    snprintf(dir, sizeof dir, "%s/ganhpo_ensemble_XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(dir)) {
-        perror("mkdtemp");
+    if (!tu_temp_dir(dir, sizeof dir, "ganhpo_ensemble_"))
         return 1;
-    }
     static double truth[N_TRUTH * 2], gen[K * N_GEN * 2];
     fill(truth, gen);
     const char *names[2] = {"theta", "phi (deg)"};
@@ -137,9 +134,7 @@ int main(void)
     s.k = 0;
     CHECK_FAILS(ganhpo_analysis_plot_ensemble(&s, dir), GANHPO_ERR_ARGUMENT);
     ganhpo_error_clear();
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (check_failures == 0)
-        CHECK(system(cmd) == 0);
+        CHECK(tu_remove_dir(dir));
     return check_finish("test_analysis_ensemble");
 }

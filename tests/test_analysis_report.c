@@ -5,6 +5,7 @@
  * command line's misuse are reported. */
 #include "analysis_csv.h"
 #include "check.h"
+#include "testutil.h"
 #include "ganhpo/analysis.h"
 
 #include <math.h>
@@ -364,17 +365,6 @@ static void check_gnuplot_failures(void)
     ganhpo_analysis_results_destroy(&r);
 }
 
-static int run(const char *fmt, const char *a, const char *b)
-{
-    char cmd[2048];
-    const char *cli = getenv("GANHPO_CLI");
-    char line[1800];
-    snprintf(line, sizeof line, fmt, a, b);
-    snprintf(cmd, sizeof cmd, "'%s' %s >/dev/null 2>&1", cli, line);
-    int st = system(cmd);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 static void check_cli(void)
 {
     if (!getenv("GANHPO_CLI"))
@@ -387,7 +377,7 @@ static void check_cli(void)
              run_dir, run_dir, run_dir);
     CHECK(system(p) == 0);
     /* the design size comes from the study file beside results.csv */
-    CHECK(run("report %s%s --threshold 0.2", run_dir, "") == 0);
+    CHECK(tu_cli(NULL, 0, "report %s --threshold 0.2", run_dir) == 0);
     path_in(p, sizeof p, run_dir, "report");
     check_links(p, 40);
     path_in(p, sizeof p, run_dir, "report/index.html");
@@ -404,30 +394,24 @@ static void check_cli(void)
     if (f)
         fclose(f);
     CHECK(strstr(gp, "set arrow 1 from 4.5, graph 0") != NULL);
-    CHECK(run("report --help%s%s", "", "") == 0);
-    CHECK(run("report%s%s", "", "") == 2);
-    CHECK(run("report %s%s --threshold 1.5", run_dir, "") == 2);
-    CHECK(run("report %s%s --initial 2.5", run_dir, "") == 2);
-    CHECK(run("report %s --bogus%s", run_dir, "") == 2);
-    CHECK(run("report %s/missing%s", run_dir, "") == 1);
+    CHECK(tu_cli(NULL, 0, "report --help") == 0);
+    CHECK(tu_cli(NULL, 0, "report") == 2);
+    CHECK(tu_cli(NULL, 0, "report %s --threshold 1.5", run_dir) == 2);
+    CHECK(tu_cli(NULL, 0, "report %s --initial 2.5", run_dir) == 2);
+    CHECK(tu_cli(NULL, 0, "report %s --bogus", run_dir) == 2);
+    CHECK(tu_cli(NULL, 0, "report %s/missing", run_dir) == 1);
 }
 
 int main(void)
 {
-    const char *t = getenv("TMPDIR");
-    snprintf(tmpdir, sizeof tmpdir, "%s/ganhpo_report_XXXXXX", t && *t ? t : "/tmp");
-    if (!mkdtemp(tmpdir)) {
-        perror("mkdtemp");
+    if (!tu_temp_dir(tmpdir, sizeof tmpdir, "ganhpo_report_"))
         return 1;
-    }
     CHECK_OK(ganhpo_analysis_check_gnuplot());
     check_small();
     check_scan();
     check_gnuplot_failures();
     check_cli();
-    char cmd[700];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
     if (check_failures == 0)
-        CHECK(system(cmd) == 0);
+        CHECK(tu_remove_dir(tmpdir));
     return check_finish("test_analysis_report");
 }

@@ -1,6 +1,7 @@
 /* The results.csv reader: a study still writing (unfinished last line), failed rows,
  * columns by header name, and clear errors naming line and column for bad files. */
 #include "check.h"
+#include "testutil.h"
 #include "ganhpo/analysis.h"
 
 #include <stdlib.h>
@@ -18,9 +19,7 @@ static const char *write_file(const char *name, const char *text)
 {
     static char path[600];
     snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-    FILE *f = fopen(path, "w");
-    fputs(text, f);
-    fclose(f);
+    tu_write_file(path, "%s", text);
     return path;
 }
 
@@ -120,17 +119,11 @@ static void check_errors(void)
 
 int main(void)
 {
-    const char *t = getenv("TMPDIR");
-    snprintf(tmpdir, sizeof tmpdir, "%s/ganhpo_results_XXXXXX", t && *t ? t : "/tmp");
-    if (!mkdtemp(tmpdir)) {
-        perror("mkdtemp");
+    if (!tu_temp_dir(tmpdir, sizeof tmpdir, "ganhpo_results_"))
         return 1;
-    }
     check_small();
     check_columns_by_name();
     check_errors();
-    char cmd[700];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    CHECK(system(cmd) == 0);
+    CHECK(tu_remove_dir(tmpdir));
     return check_finish("test_analysis_results");
 }

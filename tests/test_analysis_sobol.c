@@ -3,6 +3,7 @@
  * only; the Pareto front of a small set with ties. */
 #include "analysis_csv.h"
 #include "check.h"
+#include "testutil.h"
 #include "ganhpo/analysis.h"
 
 #include <math.h>
@@ -91,16 +92,10 @@ int main(void)
 {
     check_ishigami();
     check_pareto();
-    const char *t = getenv("TMPDIR");
     char tmpdir[512];
-    snprintf(tmpdir, sizeof tmpdir, "%s/ganhpo_sobol_XXXXXX", t && *t ? t : "/tmp");
-    if (!mkdtemp(tmpdir)) {
-        perror("mkdtemp");
+    if (!tu_temp_dir(tmpdir, sizeof tmpdir, "ganhpo_sobol_"))
         return 1;
-    }
     check_surrogate(tmpdir);
-    char cmd[700];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    CHECK(system(cmd) == 0);
+    CHECK(tu_remove_dir(tmpdir));
     return check_finish("test_analysis_sobol");
 }

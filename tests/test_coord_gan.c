@@ -4,35 +4,21 @@
  * is the same whether one process trained the 4 trials as a batch or two ranks trained 2
  * each. Usage: test_coord_gan MPIEXEC. Needs GANHPO_CLI and an OpenCL device. */
 #include "check.h"
+#include "testutil.h"
 
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 enum { BUDGET = 4, LINE = 2048 };
 
 static const char *mpiexec;
-static char dir[] = "/tmp/ganhpo_coord_ganXXXXXX";
+static char dir[256];
 
+/* Runs `mpiexec -n ranks ganhpo study cfg --output out` (ranks 0: without mpiexec) with
+ * output to log; returns the exit status. */
 static int study(int ranks, const char *cfg, const char *out, const char *log)
 {
-    char n[16];
-    snprintf(n, sizeof n, "%d", ranks);
-    const char *exe = getenv("GANHPO_CLI");
-    fflush(stdout); /* the child would write our buffered output again */
-    pid_t pid = fork();
-    if (pid == 0) {
-        if (!freopen(log, "w", stdout) || !freopen(log, "a", stderr))
-            _exit(127);
-        if (ranks > 0)
-            execl(mpiexec, mpiexec, "-n", n, exe, "study", cfg, "--output", out, (char *)NULL);
-        else
-            execl(exe, exe, "study", cfg, "--output", out, (char *)NULL);
-        _exit(127);
-    }
-    int status = 0;
-    waitpid(pid, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return tu_wait(tu_study_start(ranks > 0 ? mpiexec : NULL, ranks, cfg, out, 0, log));
 }
 
 typedef struct {
@@ -69,21 +55,19 @@ int main(int argc, char **argv)
         return 1;
     }
     mpiexec = argv[1];
-    CHECK(mkdtemp(dir) != NULL);
+    CHECK(tu_temp_dir(dir, sizeof dir, "ganhpo_coord_gan"));
     char cfg[300], out[300], results[320], log[300];
     snprintf(cfg, sizeof cfg, "%s/gan.cfg", dir);
     snprintf(log, sizeof log, "%s/log.txt", dir);
-    FILE *f = fopen(cfg, "w");
-    fprintf(f,
-            "study = { name = \"gan\"; seed = 3; trials = 4; };\n"
-            "data = { source = \"gauss\"; events = 3000; validation = 500; };\n"
-            "gan = { noise_dim = 4; batch_size = 128; disc_layersize = 16; epochs = 2; };\n"
-            "space = ( { name = \"lr_gen\"; lower = 1; upper = 20; scaling = 5e-5; },\n"
-            "          { name = \"gen_layersize\"; lower = 1; upper = 4; scaling = 8; } );\n"
-            "search = { strategies = [\"rbf\"]; budget = %d; initial = 3; };\n"
-            "parallel = { group_size = 2; };\n",
-            BUDGET);
-    fclose(f);
+    tu_write_file(cfg,
+                  "study = { name = \"gan\"; seed = 3; trials = 4; };\n"
+                  "data = { source = \"gauss\"; events = 3000; validation = 500; };\n"
+                  "gan = { noise_dim = 4; batch_size = 128; disc_layersize = 16; epochs = 2; };\n"
+                  "space = ( { name = \"lr_gen\"; lower = 1; upper = 20; scaling = 5e-5; },\n"
+                  "          { name = \"gen_layersize\"; lower = 1; upper = 4; scaling = 8; } );\n"
+                  "search = { strategies = [\"rbf\"]; budget = %d; initial = 3; };\n"
+                  "parallel = { group_size = 2; };\n",
+                  BUDGET);
 
     static row alone[BUDGET + 2], group[BUDGET + 2];
     snprintf(out, sizeof out, "%s/alone", dir);
@@ -96,12 +80,8 @@ int main(int argc, char **argv)
     int n3 = read_rows(results, group, BUDGET + 2);
     CHECK(n1 == BUDGET && n3 == BUDGET);
 
-    f = fopen(log, "r");
-    char text[8192] = {0};
-    if (f) {
-        CHECK(fread(text, 1, sizeof text - 1, f) > 0);
-        fclose(f);
-    }
+    char text[8192];
+    CHECK(tu_read_text(log, text, sizeof text) > 0);
     CHECK(strstr(text, "rank 1 (node-local 1, group 1): device ") != NULL);
     CHECK(strstr(text, "rank 2 (node-local 2, group 1): device ") != NULL);
 
@@ -118,8 +98,6 @@ int main(int argc, char **argv)
             }
     }
     CHECK(common >= 3); /* at least the initial design is common */
-    char rm[128];
-    snprintf(rm, sizeof rm, "rm -rf '%s'", dir);
-    CHECK(system(rm) == 0);
+    CHECK(tu_remove_dir(dir));
     return check_finish("test_coord_gan");
 }

@@ -8,62 +8,22 @@
  * earlier row unchanged, nothing evaluated twice, the budget of every search exactly.
  * Usage: test_coord_resume MPIEXEC. Needs GANHPO_CLI. */
 #include "check.h"
+#include "testutil.h"
 
 #include <signal.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-enum { BUDGET = 12, SEARCHES = 2, ROWS = SEARCHES * BUDGET, LINE = 1024 };
+enum { BUDGET = 12, SEARCHES = 2, ROWS = SEARCHES * BUDGET, LINE = TU_LINE };
 
 static const char *mpiexec;
-static char dir[] = "/tmp/ganhpo_coord_resumeXXXXXX";
+static char dir[256];
 static char lines[ROWS + 8][LINE];
-
-/* Starts `mpiexec -n ranks ganhpo study cfg --output out --resume?`; returns its pid. */
-static pid_t start(int ranks, const char *cfg, const char *out, int resume, const char *log)
-{
-    char n[16];
-    snprintf(n, sizeof n, "%d", ranks);
-    const char *exe = getenv("GANHPO_CLI");
-    fflush(stdout); /* the child would write our buffered output again */
-    pid_t pid = fork();
-    if (pid == 0) {
-        if (!freopen(log, "w", stdout) || !freopen(log, "a", stderr))
-            _exit(127);
-        execl(mpiexec, mpiexec, "-n", n, exe, "study", cfg, "--output", out,
-              resume ? "--resume" : (char *)NULL, (char *)NULL);
-        _exit(127);
-    }
-    return pid;
-}
-
-static int finish(pid_t pid)
-{
-    int status = 0;
-    waitpid(pid, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
 
 /* Complete lines of the log (header included). */
 static int read_lines(const char *path)
 {
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return 0;
-    int n = 0;
-    while (n < ROWS + 8 && fgets(lines[n], LINE, f))
-        if (strchr(lines[n], '\n'))
-            n++;
-    fclose(f);
-    return n;
-}
-
-static void pause_ms(long ms)
-{
-    struct timespec t = {ms / 1000, (ms % 1000) * 1000000L};
-    nanosleep(&t, NULL);
+    return tu_read_lines(path, lines, ROWS + 8);
 }
 
 /* Waits until the log has at least `rows` rows, then sends SIGTERM to mpiexec; returns the
@@ -72,37 +32,23 @@ static int interrupt_after(pid_t pid, const char *results, int rows)
 {
     int n = 0;
     for (int waited = 0; waited < 120000 && (n = read_lines(results) - 1) < rows; waited += 20)
-        pause_ms(20);
+        tu_pause_ms(20);
     kill(pid, SIGTERM);
     return n;
 }
 
-static int log_contains(const char *path, const char *text)
-{
-    char buf[16384] = {0};
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return 0;
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    buf[n] = '\0';
-    fclose(f);
-    return strstr(buf, text) != NULL;
-}
-
 static void write_cfg(const char *path, double grace)
 {
-    FILE *f = fopen(path, "w");
-    fprintf(f,
-            "study = { name = \"resume\"; seed = 21; trials = 2; };\n"
-            "space = ( { name = \"a\"; lower = 0; upper = 40; scaling = 1; },\n"
-            "          { name = \"b\"; lower = 0; upper = 40; scaling = 1; },\n"
-            "          { name = \"c\"; lower = 0; upper = 40; scaling = 1; } );\n"
-            "search = { strategies = [\"rbf\", \"random\"]; budget = %d; initial = 5; };\n"
-            "objective = { function = \"ackley\"; duration = 0.4; duration_sigma = 0.3;\n"
-            "              fail_every = 11; };\n"
-            "parallel = { grace = %g; };\n",
-            BUDGET, grace);
-    fclose(f);
+    tu_write_file(path,
+                  "study = { name = \"resume\"; seed = 21; trials = 2; };\n"
+                  "space = ( { name = \"a\"; lower = 0; upper = 40; scaling = 1; },\n"
+                  "          { name = \"b\"; lower = 0; upper = 40; scaling = 1; },\n"
+                  "          { name = \"c\"; lower = 0; upper = 40; scaling = 1; } );\n"
+                  "search = { strategies = [\"rbf\", \"random\"]; budget = %d; initial = 5; };\n"
+                  "objective = { function = \"ackley\"; duration = 0.4; duration_sigma = 0.3;\n"
+                  "              fail_every = 11; };\n"
+                  "parallel = { grace = %g; };\n",
+                  BUDGET, grace);
 }
 
 /* The final log: every earlier line unchanged, budget per search, no point twice. */
@@ -135,7 +81,7 @@ int main(int argc, char **argv)
         return 1;
     }
     mpiexec = argv[1];
-    CHECK(mkdtemp(dir) != NULL);
+    CHECK(tu_temp_dir(dir, sizeof dir, "ganhpo_coord_resume"));
     char cfg[300], cfg0[300], out[300], results[320], log[300];
     snprintf(cfg, sizeof cfg, "%s/grace.cfg", dir);
     snprintf(cfg0, sizeof cfg0, "%s/nograce.cfg", dir);
@@ -146,26 +92,26 @@ int main(int argc, char **argv)
     write_cfg(cfg0, 0);
 
     /* 1: three workers, interrupted; running evaluations finish within the grace */
-    pid_t pid = start(4, cfg, out, 0, log);
+    pid_t pid = tu_study_start(mpiexec, 4, cfg, out, 0, log);
     int at_signal = interrupt_after(pid, results, 4);
-    int rc1 = finish(pid);
+    int rc1 = tu_wait(pid);
     CHECK(rc1 == 1);
     if (rc1 != 1)
         fprintf(stderr, "first run: exit %d\n", rc1);
     int n1 = read_lines(results);
     CHECK(n1 - 1 >= at_signal && n1 - 1 < ROWS);
-    CHECK(log_contains(log, "SIGTERM received"));
-    CHECK(log_contains(log, "--resume"));
-    CHECK(!log_contains(log, "abandoned"));
+    CHECK(tu_file_contains(log, "SIGTERM received"));
+    CHECK(tu_file_contains(log, "--resume"));
+    CHECK(!tu_file_contains(log, "abandoned"));
     static char before[ROWS + 8][LINE];
     memcpy(before, lines, sizeof before);
 
     /* 2: resumed with two workers and no grace, interrupted: running evaluations abandoned */
-    pid = start(3, cfg0, out, 1, log);
+    pid = tu_study_start(mpiexec, 3, cfg0, out, 1, log);
     interrupt_after(pid, results, n1 + 1);
-    CHECK(finish(pid) != 0);
-    CHECK(log_contains(log, "resuming from"));
-    CHECK(log_contains(log, "abandoned"));
+    CHECK(tu_wait(pid) != 0);
+    CHECK(tu_file_contains(log, "resuming from"));
+    CHECK(tu_file_contains(log, "abandoned"));
     int n2 = read_lines(results);
     CHECK(n2 > n1 && n2 - 1 < ROWS);
     for (int i = 0; i < n1; i++)
@@ -174,12 +120,12 @@ int main(int argc, char **argv)
 
     /* 3: resumed with four workers and a long grace, cut short by a second SIGTERM (which
      * rank 0 takes as "abandon now", unless mpiexec ends the job itself first) */
-    pid = start(5, cfg, out, 1, log);
+    pid = tu_study_start(mpiexec, 5, cfg, out, 1, log);
     interrupt_after(pid, results, n2 + 1);
-    pause_ms(100);
+    tu_pause_ms(100);
     kill(pid, SIGTERM);
-    CHECK(finish(pid) != 0);
-    CHECK(log_contains(log, "SIGTERM received"));
+    CHECK(tu_wait(pid) != 0);
+    CHECK(tu_file_contains(log, "SIGTERM received"));
     int n3 = read_lines(results);
     CHECK(n3 > n2 && n3 - 1 < ROWS);
     for (int i = 0; i < n2; i++)
@@ -187,11 +133,9 @@ int main(int argc, char **argv)
     memcpy(before, lines, sizeof before);
 
     /* 4: resumed with one worker to the end */
-    pid = start(2, cfg, out, 1, log);
-    CHECK(finish(pid) == 0);
+    pid = tu_study_start(mpiexec, 2, cfg, out, 1, log);
+    CHECK(tu_wait(pid) == 0);
     check_final(read_lines(results), before, n3);
-    char rm[128];
-    snprintf(rm, sizeof rm, "rm -rf '%s'", dir);
-    CHECK(system(rm) == 0);
+    CHECK(tu_remove_dir(dir));
     return check_finish("test_coord_resume");
 }

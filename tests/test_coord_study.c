@@ -7,16 +7,16 @@
  * refused before any work, and so is a GAN study whose device selector matches nothing on
  * the workers. Usage: test_coord_study MPIEXEC. Needs GANHPO_CLI. */
 #include "check.h"
+#include "testutil.h"
 
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 enum { BUDGET = 9, SEARCHES = 4, ROWS = SEARCHES * BUDGET, LINE = 1024, FAIL_EVERY = 7 };
 
 static const char *mpiexec;
-static char dir[] = "/tmp/ganhpo_coord_studyXXXXXX";
+static char dir[256];
 
 typedef struct {
     char strategy[16];
@@ -28,23 +28,7 @@ typedef struct {
  * output to log; returns the exit status. */
 static int study(int ranks, const char *cfg, const char *out, const char *log)
 {
-    char n[16];
-    snprintf(n, sizeof n, "%d", ranks);
-    const char *exe = getenv("GANHPO_CLI");
-    fflush(stdout); /* the child would write our buffered output again */
-    pid_t pid = fork();
-    if (pid == 0) {
-        if (!freopen(log, "w", stdout) || !freopen(log, "a", stderr))
-            _exit(127);
-        if (ranks > 0)
-            execl(mpiexec, mpiexec, "-n", n, exe, "study", cfg, "--output", out, (char *)NULL);
-        else
-            execl(exe, exe, "study", cfg, "--output", out, (char *)NULL);
-        _exit(127);
-    }
-    int status = 0;
-    waitpid(pid, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return tu_wait(tu_study_start(ranks > 0 ? mpiexec : NULL, ranks, cfg, out, 0, log));
 }
 
 static int read_rows(const char *path, row *rows, int cap)
@@ -110,17 +94,15 @@ static int compare_values(const row *ref, int nref, const row *rows, int n)
 
 static void write_cfg(const char *path, int group_size)
 {
-    FILE *f = fopen(path, "w");
-    fprintf(f,
-            "study = { name = \"coord\"; seed = 5; repeats = 2; trials = 4; };\n"
-            "space = ( { name = \"a\"; lower = 0; upper = 30; scaling = 0.5; },\n"
-            "          { name = \"b\"; lower = 0; upper = 30; scaling = 0.5; } );\n"
-            "search = { strategies = [\"random\", \"rbf\"]; budget = %d; initial = 4; };\n"
-            "objective = { function = \"branin\"; noise = 0.5; duration = 0.02;\n"
-            "              duration_sigma = 1.0; fail_every = %d; };\n"
-            "parallel = { group_size = %d; };\n",
-            BUDGET, FAIL_EVERY, group_size);
-    fclose(f);
+    tu_write_file(path,
+                  "study = { name = \"coord\"; seed = 5; repeats = 2; trials = 4; };\n"
+                  "space = ( { name = \"a\"; lower = 0; upper = 30; scaling = 0.5; },\n"
+                  "          { name = \"b\"; lower = 0; upper = 30; scaling = 0.5; } );\n"
+                  "search = { strategies = [\"random\", \"rbf\"]; budget = %d; initial = 4; };\n"
+                  "objective = { function = \"branin\"; noise = 0.5; duration = 0.02;\n"
+                  "              duration_sigma = 1.0; fail_every = %d; };\n"
+                  "parallel = { group_size = %d; };\n",
+                  BUDGET, FAIL_EVERY, group_size);
 }
 
 int main(int argc, char **argv)
@@ -130,7 +112,7 @@ int main(int argc, char **argv)
         return 1;
     }
     mpiexec = argv[1];
-    CHECK(mkdtemp(dir) != NULL);
+    CHECK(tu_temp_dir(dir, sizeof dir, "ganhpo_coord_study"));
     char cfg1[300], cfg2[300], log[300];
     snprintf(cfg1, sizeof cfg1, "%s/g1.cfg", dir);
     snprintf(cfg2, sizeof cfg2, "%s/g2.cfg", dir);
@@ -171,12 +153,8 @@ int main(int argc, char **argv)
     CHECK(study(4, cfg2, out, log) == 1);
     struct stat sb;
     CHECK(stat(out, &sb) != 0);
-    FILE *f = fopen(log, "r");
-    char text[4096] = {0};
-    if (f) {
-        CHECK(fread(text, 1, sizeof text - 1, f) > 0);
-        fclose(f);
-    }
+    char text[4096];
+    CHECK(tu_read_text(log, text, sizeof text) > 0);
     CHECK(strstr(text, "group_size = 2") != NULL);
     const char *first = strstr(text, "error:");
     CHECK(first != NULL && strstr(first + 1, "error:") == NULL); /* rank 0 alone reports */
@@ -185,23 +163,17 @@ int main(int argc, char **argv)
      * rank 0 reports it once, and no evaluation is logged */
     char gan[300];
     snprintf(gan, sizeof gan, "%s/nodevice.cfg", dir);
-    f = fopen(gan, "w");
-    fprintf(f, "study = { name = \"nodevice\"; trials = 2; };\n"
-               "data = { source = \"gauss\"; events = 2000; validation = 500; };\n"
-               "gan = { epochs = 1; batch_size = 64; };\n"
-               "space = ( { name = \"lr_gen\"; lower = 1; upper = 20; scaling = 5e-5; } );\n"
-               "search = { budget = 4; initial = 2; };\n"
-               "device = { selector = \"no-such-device-anywhere\"; };\n");
-    fclose(f);
+    tu_write_file(gan,
+                  "study = { name = \"nodevice\"; trials = 2; };\n"
+                  "data = { source = \"gauss\"; events = 2000; validation = 500; };\n"
+                  "gan = { epochs = 1; batch_size = 64; };\n"
+                  "space = ( { name = \"lr_gen\"; lower = 1; upper = 20; scaling = 5e-5; } );\n"
+                  "search = { budget = 4; initial = 2; };\n"
+                  "device = { selector = \"no-such-device-anywhere\"; };\n");
     snprintf(out, sizeof out, "%s/nodevice", dir);
     snprintf(results, sizeof results, "%s/results.csv", out);
     CHECK(study(3, gan, out, log) == 1);
-    memset(text, 0, sizeof text);
-    f = fopen(log, "r");
-    if (f) {
-        CHECK(fread(text, 1, sizeof text - 1, f) > 0);
-        fclose(f);
-    }
+    CHECK(tu_read_text(log, text, sizeof text) > 0);
     CHECK(strstr(text, "rank 1 (node-local 1, group 1): cannot start") != NULL);
     CHECK(strstr(text, "rank 2 (node-local 2, group 2): cannot start") != NULL);
     CHECK(strstr(text, "no-such-device-anywhere") != NULL);
@@ -209,8 +181,6 @@ int main(int argc, char **argv)
     first = strstr(text, "error:");
     CHECK(first != NULL && strstr(first + 1, "error:") == NULL);
     CHECK(read_rows(results, rows, ROWS + 8) <= 0);
-    char rm[128];
-    snprintf(rm, sizeof rm, "rm -rf '%s'", dir);
-    CHECK(system(rm) == 0);
+    CHECK(tu_remove_dir(dir));
     return check_finish("test_coord_study");
 }

@@ -2,23 +2,10 @@
  * W1 of a file with itself 0 and with another seed's file positive, misuse exits 2, a bad
  * file exits 1. */
 #include "check.h"
+#include "testutil.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-
-static int run(const char *args, char *out, size_t cap)
-{
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd, "\"%s\" %s 2>&1", getenv("GANHPO_CLI"), args);
-    FILE *p = popen(cmd, "r");
-    if (!p)
-        return -1;
-    size_t n = fread(out, 1, cap - 1, p);
-    out[n] = '\0';
-    int st = pclose(p);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 static int same_file(const char *a, const char *b)
 {
@@ -44,26 +31,26 @@ int main(void)
         CHECK(!"GANHPO_CLI is set");
         return check_finish("test_dataset_cli");
     }
-    CHECK(run("data --source mixture --events 3000 --seed 4 --out cli_a.tmp", out, sizeof out) ==
+    CHECK(tu_cli(out, sizeof out, "data --source mixture --events 3000 --seed 4 --out cli_a.tmp") ==
           0);
-    CHECK(run("data --source mixture --events 3000 --seed 4 --out cli_b.tmp", out, sizeof out) ==
+    CHECK(tu_cli(out, sizeof out, "data --source mixture --events 3000 --seed 4 --out cli_b.tmp") ==
           0);
-    CHECK(run("data --source mixture --events 3000 --seed 5 --out cli_c.tmp", out, sizeof out) ==
+    CHECK(tu_cli(out, sizeof out, "data --source mixture --events 3000 --seed 5 --out cli_c.tmp") ==
           0);
     CHECK(same_file("cli_a.tmp", "cli_b.tmp"));
     CHECK(!same_file("cli_a.tmp", "cli_c.tmp"));
-    CHECK(run("wdist cli_a.tmp cli_b.tmp", out, sizeof out) == 0);
+    CHECK(tu_cli(out, sizeof out, "wdist cli_a.tmp cli_b.tmp") == 0);
     double w = -1;
     char *m = strstr(out, "mean");
     CHECK(m && sscanf(m, "mean %lf", &w) == 1 && w == 0.0);
-    CHECK(run("wdist cli_a.tmp cli_c.tmp --columns 1", out, sizeof out) == 0);
+    CHECK(tu_cli(out, sizeof out, "wdist cli_a.tmp cli_c.tmp --columns 1") == 0);
     m = strstr(out, "mean");
     CHECK(m && sscanf(m, "mean %lf", &w) == 1 && w > 0.0 && w < 0.2);
-    CHECK(run("data --source nope --out x.tmp", out, sizeof out) == 2);
+    CHECK(tu_cli(out, sizeof out, "data --source nope --out x.tmp") == 2);
     CHECK(strstr(out, "nope") != NULL);
-    CHECK(run("data --source gauss --events 0 --out x.tmp", out, sizeof out) == 2);
-    CHECK(run("wdist cli_a.tmp", out, sizeof out) == 2);
-    CHECK(run("wdist cli_a.tmp data/bad/columns_nan.txt", out, sizeof out) == 1);
+    CHECK(tu_cli(out, sizeof out, "data --source gauss --events 0 --out x.tmp") == 2);
+    CHECK(tu_cli(out, sizeof out, "wdist cli_a.tmp") == 2);
+    CHECK(tu_cli(out, sizeof out, "wdist cli_a.tmp data/bad/columns_nan.txt") == 1);
     CHECK(strstr(out, "columns_nan.txt:2:3:") != NULL);
     remove("cli_a.tmp");
     remove("cli_b.tmp");

@@ -3,35 +3,18 @@
  * generated for held-out conditions (file shape, reproducible for a seed, W1 against the
  * truth close to the training's validation W1), and misuse (exit 2) and bad files (exit 1). */
 #include "check.h"
+#include "testutil.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 static char dir[256];
 static char out[65536];
 
-static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int run(const char *fmt, ...)
-{
-    char args[2048], cmd[2400];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
-    va_end(ap);
-    snprintf(cmd, sizeof cmd, "\"%s\" %s 2>&1", getenv("GANHPO_CLI"), args);
-    FILE *p = popen(cmd, "r");
-    if (!p)
-        return -1;
-    size_t n = fread(out, 1, sizeof out - 1, p);
-    out[n] = '\0';
-    int st = pclose(p);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
+/* Runs the CLI with the formatted arguments, its output in out. */
+#define run(...) tu_cli(out, sizeof out, __VA_ARGS__)
 
 static int count(const char *text, const char *needle)
 {
@@ -45,17 +28,15 @@ static void write_study(void)
 {
     char path[512];
     snprintf(path, sizeof path, "%s/tiny.cfg", dir);
-    FILE *f = fopen(path, "w");
-    fprintf(f,
-            "study = { name = \"tiny\"; seed = 3; trials = 2; };\n"
-            "data = { source = \"hadronization\"; events = 3000; validation = 500; };\n"
-            "gan = { noise_dim = 3; batch_size = 128; gen_layersize = 16;\n"
-            "        disc_layersize = 16; epochs = 2; };\n"
-            "space = ( { name = \"lr_gen\"; lower = 1; upper = 10; scaling = 1e-4; } );\n"
-            "search = { budget = 3; initial = 2; };\n"
-            "output = { directory = \"%s/run\"; };\n",
-            dir);
-    fclose(f);
+    tu_write_file(path,
+                  "study = { name = \"tiny\"; seed = 3; trials = 2; };\n"
+                  "data = { source = \"hadronization\"; events = 3000; validation = 500; };\n"
+                  "gan = { noise_dim = 3; batch_size = 128; gen_layersize = 16;\n"
+                  "        disc_layersize = 16; epochs = 2; };\n"
+                  "space = ( { name = \"lr_gen\"; lower = 1; upper = 10; scaling = 1e-4; } );\n"
+                  "search = { budget = 3; initial = 2; };\n"
+                  "output = { directory = \"%s/run\"; };\n",
+                  dir);
 }
 
 /* Lines and fields per line of a columns file (header excluded); -1 fields if uneven. */
@@ -157,14 +138,11 @@ int main(void)
         CHECK(!"GANHPO_CLI is set");
         return check_finish("test_gan_cli");
     }
-    snprintf(dir, sizeof dir, "/tmp/ganhpo-gan-cli-XXXXXX");
-    CHECK(mkdtemp(dir) != NULL);
+    CHECK(tu_temp_dir(dir, sizeof dir, "ganhpo-gan-cli-"));
     write_study();
     double w1 = train();
     generate(w1);
     misuse();
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    CHECK(system(cmd) == 0);
+    CHECK(tu_remove_dir(dir));
     return check_finish("test_gan_cli");
 }

@@ -15,34 +15,6 @@
 
 #include "ganhpo/wdist.h"
 
-typedef struct {
-    ganhpo_dataset *ds;
-    ganhpo_dataset_device dd;
-} data_set;
-
-static int load_data(ganhpo_device *dev, ganhpo_dataset_source src, long long events,
-                     long long validation, data_set *d)
-{
-    ganhpo_dataset_options o;
-    ganhpo_dataset_options_default(&o);
-    o.source = src;
-    o.events = events;
-    o.validation = validation;
-    memset(d, 0, sizeof *d);
-    CHECK_OK(ganhpo_dataset_create(&o, 17, &d->ds));
-    if (!d->ds)
-        return 0;
-    CHECK_OK(ganhpo_dataset_prepare(d->ds, validation, 18));
-    CHECK_OK(ganhpo_dataset_upload(d->ds, dev, &d->dd));
-    return d->dd.train_target != NULL;
-}
-
-static void free_data(data_set *d)
-{
-    ganhpo_dataset_device_release(&d->dd);
-    ganhpo_dataset_destroy(&d->ds);
-}
-
 /* Mean over columns of W1(validation column, its median). */
 static double constant_baseline(const ganhpo_dataset_split *s)
 {
@@ -87,8 +59,8 @@ static ganhpo_status print_epoch(const ganhpo_gan_epoch_report *r, void *user)
 
 static void gauss(ganhpo_device *dev)
 {
-    data_set d;
-    if (!load_data(dev, GANHPO_DATASET_GAUSS, 4000, 1000, &d))
+    test_data_set d;
+    if (!test_load_data(dev, GANHPO_DATASET_GAUSS, 4000, 1000, &d))
         return;
     const ganhpo_dataset_split *s = ganhpo_dataset_get_split(d.ds);
     const double base = constant_baseline(s);
@@ -115,13 +87,13 @@ static void gauss(ganhpo_device *dev)
         CHECK(last < base / 2);
     }
     ganhpo_gan_destroy(&g);
-    free_data(&d);
+    test_free_data(&d);
 }
 
 static void dimuon(ganhpo_device *dev)
 {
-    data_set d;
-    if (!load_data(dev, GANHPO_DATASET_DIMUON, 5000, 1000, &d))
+    test_data_set d;
+    if (!test_load_data(dev, GANHPO_DATASET_DIMUON, 5000, 1000, &d))
         return;
     ganhpo_gan_options o = test_gan_options(8, 64, 64, 64, 1), def;
     ganhpo_gan_options_default(&def);
@@ -142,7 +114,7 @@ static void dimuon(ganhpo_device *dev)
         CHECK(!r->failed && first >= 3 * r->best_w1);
     }
     ganhpo_gan_destroy(&g);
-    free_data(&d);
+    test_free_data(&d);
 }
 
 int main(void)

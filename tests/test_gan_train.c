@@ -12,34 +12,6 @@
 
 #include "ganhpo/wdist.h"
 
-typedef struct {
-    ganhpo_dataset *ds;
-    ganhpo_dataset_device dd;
-} data_set;
-
-static int load_data(ganhpo_device *dev, ganhpo_dataset_source src, long long events,
-                     long long validation, data_set *d)
-{
-    ganhpo_dataset_options o;
-    ganhpo_dataset_options_default(&o);
-    o.source = src;
-    o.events = events;
-    o.validation = validation;
-    memset(d, 0, sizeof *d);
-    CHECK_OK(ganhpo_dataset_create(&o, 17, &d->ds));
-    if (!d->ds)
-        return 0;
-    CHECK_OK(ganhpo_dataset_prepare(d->ds, validation, 18));
-    CHECK_OK(ganhpo_dataset_upload(d->ds, dev, &d->dd));
-    return d->dd.train_target != NULL;
-}
-
-static void free_data(data_set *d)
-{
-    ganhpo_dataset_device_release(&d->dd);
-    ganhpo_dataset_destroy(&d->ds);
-}
-
 static void set_lr(ganhpo_gan *g, int k, float lr)
 {
     cl_command_queue q = ganhpo_device_queue(g->dev);
@@ -119,8 +91,8 @@ static void weights(ganhpo_device *dev, ganhpo_gan *g, unsigned long long seed,
 /* Trial 1 of three gets lr 1e25: it fails, trials 0 and 2 match training them alone. */
 static void absurd_lr(ganhpo_device *dev)
 {
-    data_set d;
-    if (!load_data(dev, GANHPO_DATASET_GAUSS, 2000, 500, &d))
+    test_data_set d;
+    if (!test_load_data(dev, GANHPO_DATASET_GAUSS, 2000, 500, &d))
         return;
     const ganhpo_dataset_split *s = ganhpo_dataset_get_split(d.ds);
     ganhpo_gan_options o = test_gan_options(4, 50, 16, 16, 1);
@@ -148,7 +120,7 @@ static void absurd_lr(ganhpo_device *dev)
         ganhpo_gan_destroy(&alone);
     }
     ganhpo_gan_destroy(&g);
-    free_data(&d);
+    test_free_data(&d);
 }
 
 int main(void)

@@ -2,6 +2,7 @@
  * the bad corpus (tests/data/bad) fails with the file:line, key and reason its "# expect:"
  * lines name; `ganhpo check` exits 0, 1 and 2 as documented. Runs with cwd = tests/. */
 #include "check.h"
+#include "testutil.h"
 #include "ganhpo/config.h"
 #include "ganhpo/study.h"
 
@@ -227,18 +228,6 @@ static int run_cli(const char *args, const char *out, const char *err)
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-static int file_contains(const char *path, const char *text)
-{
-    char buf[16384] = {0};
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return 0;
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    buf[n] = '\0';
-    fclose(f);
-    return strstr(buf, text) != NULL;
-}
-
 static void cli(void)
 {
     if (!getenv("GANHPO_CLI")) {
@@ -254,20 +243,20 @@ static void cli(void)
     close(fo);
     close(fe);
     CHECK(run_cli("check ../configs/quick.cfg", out, err) == 0);
-    CHECK(file_contains(out, "directory = \"runs/quick\";"));
+    CHECK(tu_file_contains(out, "directory = \"runs/quick\";"));
     CHECK_OK(ganhpo_study_load(out, &cfg_b));
     CHECK_OK(ganhpo_study_load("../configs/quick.cfg", &cfg_a));
     CHECK(sections_equal(&cfg_a, &cfg_b));
     CHECK(run_cli("check data/bad/bad_typo_key.cfg", out, err) == 1);
-    CHECK(file_contains(err, "bad_typo_key.cfg:7: key 'gan.epohcs'"));
+    CHECK(tu_file_contains(err, "bad_typo_key.cfg:7: key 'gan.epohcs'"));
     CHECK(run_cli("check data/bad/bad_syntax_brace.cfg", out, err) == 1);
-    CHECK(file_contains(err, "bad_syntax_brace.cfg:5: syntax error"));
+    CHECK(tu_file_contains(err, "bad_syntax_brace.cfg:5: syntax error"));
     CHECK(run_cli("check", out, err) == 2);
-    CHECK(file_contains(err, "missing the study file"));
+    CHECK(tu_file_contains(err, "missing the study file"));
     CHECK(run_cli("check --bogus ../configs/quick.cfg", out, err) == 2);
     CHECK(run_cli("check ../configs/quick.cfg ../configs/dimuon-broad.cfg", out, err) == 2);
     CHECK(run_cli("check --help", out, err) == 0);
-    CHECK(file_contains(out, "usage: ganhpo check STUDY.cfg"));
+    CHECK(tu_file_contains(out, "usage: ganhpo check STUDY.cfg"));
     unlink(out);
     unlink(err);
 }

@@ -7,69 +7,39 @@
  * - ganhpo ensemble on the search's run directory: k models, figures, ensemble_w1.csv;
  *   misuse exits 2, a run directory without a study exits 1. */
 #include "check.h"
+#include "testutil.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 static char dir[256];
 static char out[65536];
 
-static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int run(const char *fmt, ...)
-{
-    char args[2048], cmd[2400];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
-    va_end(ap);
-    snprintf(cmd, sizeof cmd, "\"%s\" %s 2>&1", getenv("GANHPO_CLI"), args);
-    FILE *p = popen(cmd, "r");
-    if (!p)
-        return -1;
-    size_t n = fread(out, 1, sizeof out - 1, p);
-    out[n] = '\0';
-    int st = pclose(p);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
+/* Runs the CLI with the formatted arguments, its output in out. */
+#define run(...) tu_cli(out, sizeof out, __VA_ARGS__)
 
 static const char *common =
     "data = { source = \"hadronization\"; events = 3000; validation = 500; };\n"
     "gan = { noise_dim = 3; gen_layersize = 16; disc_layersize = 16; epochs = 2;\n"
     "        condition_discriminator = true; };\n";
 
-static void write_file(const char *name, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void write_file(const char *name, const char *fmt, ...)
+/* dir/name, in a buffer that the next call overwrites. */
+static const char *path_in(const char *name)
 {
-    char path[512];
+    static char path[512];
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    va_list ap;
-    va_start(ap, fmt);
-    vfprintf(f, fmt, ap);
-    va_end(ap);
-    fclose(f);
+    return path;
 }
 
 /* Reads a run's results.csv lines (header included) into lines[]; returns their number. */
-static int read_lines(const char *run_dir, char lines[][1024], int max)
+static int read_lines(const char *run_dir, char (*lines)[TU_LINE], int max)
 {
     char path[512];
     snprintf(path, sizeof path, "%s/%s/results.csv", dir, run_dir);
-    FILE *f = fopen(path, "r");
-    int n = 0;
-    while (f && n < max && fgets(lines[n], 1024, f))
-        n++;
-    if (f)
-        fclose(f);
-    return n;
+    return tu_read_lines(path, lines, max);
 }
 
 static int exists(const char *fmt, const char *a)
@@ -82,16 +52,16 @@ static int exists(const char *fmt, const char *a)
 
 static void search(void)
 {
-    write_file("search.cfg",
-               "study = { name = \"s\"; seed = 5; trials = 2; };\n%s"
-               "space = ( { name = \"batch_size\"; lower = 1; upper = 2; scaling = 1000; },\n"
-               "          { name = \"lr_gen\"; lower = 1; upper = 9; scaling = 1e-4; } );\n"
-               "search = { strategies = [\"random\"]; budget = 4; initial = 3; };\n"
-               "output = { directory = \"%s/search\"; };\n",
-               common, dir);
+    tu_write_file(path_in("search.cfg"),
+                  "study = { name = \"s\"; seed = 5; trials = 2; };\n%s"
+                  "space = ( { name = \"batch_size\"; lower = 1; upper = 2; scaling = 1000; },\n"
+                  "          { name = \"lr_gen\"; lower = 1; upper = 9; scaling = 1e-4; } );\n"
+                  "search = { strategies = [\"random\"]; budget = 4; initial = 3; };\n"
+                  "output = { directory = \"%s/search\"; };\n",
+                  common, dir);
     CHECK(run("study %s/search.cfg --device cpu", dir) == 0);
     printf("%s", out);
-    static char lines[16][1024];
+    static char lines[16][TU_LINE];
     int n = read_lines("search", lines, 16);
     CHECK(n == 5);
     for (int i = 1; i < n; i++) {
@@ -126,7 +96,7 @@ static void device_option(void)
 {
     CHECK(run("study %s/search.cfg --device no-such-device-xyz --output %s/nodev", dir, dir) == 1);
     CHECK(strstr(out, "no-such-device-xyz") != NULL);
-    static char lines[16][1024];
+    static char lines[16][TU_LINE];
     CHECK(read_lines("nodev", lines, 16) <= 1);
     CHECK(run("study %s/search.cfg --device", dir) == 2);
     CHECK(strstr(out, "--device needs a value") != NULL);
@@ -134,14 +104,14 @@ static void device_option(void)
 
 static void scan(void)
 {
-    write_file("scan.cfg",
-               "study = { name = \"sc\"; kind = \"scan\"; seed = 5; trials = 2; };\n%s"
-               "space = ( { name = \"lr_gen\"; lower = 1; upper = 100; scaling = 1e-5; } );\n"
-               "scan = { points = 3; log = true; epochs = [1, 2]; };\n"
-               "output = { directory = \"%s/scan\"; };\n",
-               common, dir);
+    tu_write_file(path_in("scan.cfg"),
+                  "study = { name = \"sc\"; kind = \"scan\"; seed = 5; trials = 2; };\n%s"
+                  "space = ( { name = \"lr_gen\"; lower = 1; upper = 100; scaling = 1e-5; } );\n"
+                  "scan = { points = 3; log = true; epochs = [1, 2]; };\n"
+                  "output = { directory = \"%s/scan\"; };\n",
+                  common, dir);
     CHECK(run("study %s/scan.cfg", dir) == 0);
-    static char lines[16][1024], again[16][1024];
+    static char lines[16][TU_LINE], again[16][TU_LINE];
     int n = read_lines("scan", lines, 16);
     CHECK(n == 7);
     const char *want[6] = {",scan,0,1,0,ok,1,1,", ",scan,0,2,0,ok,1,10,", ",scan,0,3,0,ok,1,100,",
@@ -208,14 +178,11 @@ int main(void)
         CHECK(!"GANHPO_CLI is set");
         return check_finish("test_study_gan");
     }
-    snprintf(dir, sizeof dir, "/tmp/ganhpo-study-gan-XXXXXX");
-    CHECK(mkdtemp(dir) != NULL);
+    CHECK(tu_temp_dir(dir, sizeof dir, "ganhpo-study-gan-"));
     search();
     device_option();
     scan();
     ensemble();
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    CHECK(system(cmd) == 0);
+    CHECK(tu_remove_dir(dir));
     return check_finish("test_study_gan");
 }

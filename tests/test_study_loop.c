@@ -2,26 +2,26 @@
  * format, failures logged without stopping the study, refusal to overwrite results, resume
  * with nothing re-evaluated, and a changed space rejected. */
 #include "check.h"
+#include "testutil.h"
 #include "ganhpo/study.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-static char dir[] = "/tmp/ganhpo_study_loopXXXXXX";
+static char dir[200];
 
 static void write_study(const char *path, int budget, long long upper_b)
 {
-    FILE *f = fopen(path, "w");
-    fprintf(f,
-            "study = { name = \"loop\"; seed = 5; repeats = 2; trials = 2; };\n"
-            "space = ( { name = \"a\"; lower = 0; upper = 30; scaling = 0.5; },\n"
-            "          { name = \"b\"; lower = -4; upper = %lld; scaling = 2; } );\n"
-            "search = { strategies = [\"rbf\", \"random\", \"gp\"]; budget = %d; initial = 4; "
-            "kappa = 1.0; };\n"
-            "objective = { function = \"branin\"; noise = 0.2; fail_every = 5; };\n",
-            upper_b, budget);
-    fclose(f);
+    tu_write_file(
+        path,
+        "study = { name = \"loop\"; seed = 5; repeats = 2; trials = 2; };\n"
+        "space = ( { name = \"a\"; lower = 0; upper = 30; scaling = 0.5; },\n"
+        "          { name = \"b\"; lower = -4; upper = %lld; scaling = 2; } );\n"
+        "search = { strategies = [\"rbf\", \"random\", \"gp\"]; budget = %d; initial = 4; "
+        "kappa = 1.0; };\n"
+        "objective = { function = \"branin\"; noise = 0.2; fail_every = 5; };\n",
+        upper_b, budget);
 }
 
 static int count_lines(const char *path, char *last, size_t size)
@@ -89,7 +89,7 @@ static void check_log(const char *path, int budget)
 
 int main(void)
 {
-    CHECK(mkdtemp(dir) != NULL);
+    CHECK(tu_temp_dir(dir, sizeof dir, "ganhpo_study_loop"));
     char cfg[256], out[256], results[300], last[4096], saved[300];
     snprintf(cfg, sizeof cfg, "%s/loop.cfg", dir);
     snprintf(out, sizeof out, "%s/out", dir);
@@ -127,8 +127,6 @@ int main(void)
     CHECK_FAILS(run(cfg, out, 1), GANHPO_ERR_RESULTS);
     CHECK(strstr(ganhpo_error_message(), "results.csv:92") != NULL);
 
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    CHECK(system(cmd) == 0);
+    CHECK(tu_remove_dir(dir));
     return check_finish("test_study_loop");
 }

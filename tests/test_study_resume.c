@@ -2,70 +2,30 @@
  * write, and resumes: earlier rows unchanged, the cut row dropped with a warning, nothing
  * evaluated twice, and the final count equal to the budget. Needs GANHPO_CLI. */
 #include "check.h"
+#include "testutil.h"
 
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-enum { BUDGET = 14, SEARCHES = 2, MAX_ROWS = 64, LINE = 1024 };
+enum { BUDGET = 14, SEARCHES = 2, MAX_ROWS = 64, LINE = TU_LINE };
 
-static char dir[] = "/tmp/ganhpo_study_resumeXXXXXX";
+static char dir[200];
 static char rows[MAX_ROWS + 2][LINE];
 
 /* Complete lines of the file into rows[]; returns their number. */
 static int read_lines(const char *path)
 {
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return 0;
-    int n = 0;
-    while (n < MAX_ROWS + 2 && fgets(rows[n], LINE, f))
-        if (strchr(rows[n], '\n'))
-            n++;
-    fclose(f);
-    return n;
+    return tu_read_lines(path, rows, MAX_ROWS + 2);
 }
 
 /* Runs the CLI; returns its pid (wait = 0) or its exit status. */
 static int cli(const char *cfg, const char *out, int resume, const char *log, int wait)
 {
-    const char *exe = getenv("GANHPO_CLI");
-    pid_t pid = fork();
-    if (pid == 0) {
-        if (!freopen(log, "w", stdout) || !freopen(log, "a", stderr))
-            _exit(127);
-        if (resume)
-            execl(exe, "ganhpo", "study", cfg, "--output", out, "--resume", (char *)NULL);
-        else
-            execl(exe, "ganhpo", "study", cfg, "--output", out, (char *)NULL);
-        _exit(127);
-    }
-    if (!wait)
-        return (int)pid;
-    int status = 0;
-    waitpid(pid, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-static void pause_ms(long ms)
-{
-    struct timespec t = {ms / 1000, (ms % 1000) * 1000000L};
-    nanosleep(&t, NULL);
-}
-
-static int file_contains(const char *path, const char *text)
-{
-    char buf[8192] = {0};
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return 0;
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    buf[n] = '\0';
-    fclose(f);
-    return strstr(buf, text) != NULL;
+    pid_t pid = tu_study_start(NULL, 0, cfg, out, resume, log);
+    return wait ? tu_wait(pid) : (int)pid;
 }
 
 /* Final log: per search indices 1..BUDGET, consecutive ids, no point twice in a search. */
@@ -95,30 +55,28 @@ int main(void)
         fprintf(stderr, "test_study_resume: GANHPO_CLI is not set\n");
         return 1;
     }
-    CHECK(mkdtemp(dir) != NULL);
+    CHECK(tu_temp_dir(dir, sizeof dir, "ganhpo_study_resume"));
     char cfg[256], out[256], results[300], log[300];
     snprintf(cfg, sizeof cfg, "%s/kill.cfg", dir);
     snprintf(out, sizeof out, "%s/out", dir);
     snprintf(results, sizeof results, "%s/results.csv", out);
     snprintf(log, sizeof log, "%s/log.txt", dir);
-    FILE *f = fopen(cfg, "w");
-    fprintf(f,
-            "study = { name = \"kill\"; seed = 8; trials = 2; };\n"
-            "space = ( { name = \"a\"; lower = 0; upper = 40; scaling = 1; },\n"
-            "          { name = \"b\"; lower = 0; upper = 40; scaling = 1; },\n"
-            "          { name = \"c\"; lower = 0; upper = 40; scaling = 1; } );\n"
-            "search = { strategies = [\"rbf\", \"gp\"]; budget = %d; initial = 5; };\n"
-            "objective = { function = \"ackley\"; duration = 0.05; duration_sigma = 0.3;\n"
-            "              fail_every = 9; };\n",
-            BUDGET);
-    fclose(f);
+    tu_write_file(cfg,
+                  "study = { name = \"kill\"; seed = 8; trials = 2; };\n"
+                  "space = ( { name = \"a\"; lower = 0; upper = 40; scaling = 1; },\n"
+                  "          { name = \"b\"; lower = 0; upper = 40; scaling = 1; },\n"
+                  "          { name = \"c\"; lower = 0; upper = 40; scaling = 1; } );\n"
+                  "search = { strategies = [\"rbf\", \"gp\"]; budget = %d; initial = 5; };\n"
+                  "objective = { function = \"ackley\"; duration = 0.05; duration_sigma = 0.3;\n"
+                  "              fail_every = 9; };\n",
+                  BUDGET);
 
     CHECK(cli(cfg, NULL, 0, log, 1) == 2); /* usage: --output needs a value */
 
     pid_t pid = (pid_t)cli(cfg, out, 0, log, 0);
     int n = 0;
     for (int waited = 0; waited < 60000 && (n = read_lines(results)) < 7; waited += 10)
-        pause_ms(10);
+        tu_pause_ms(10);
     kill(pid, SIGKILL);
     waitpid(pid, NULL, 0);
     n = read_lines(results);
@@ -128,23 +86,21 @@ int main(void)
         memcpy(before[i], rows[i], LINE);
 
     /* a row cut off mid-write */
-    f = fopen(results, "a");
+    FILE *f = fopen(results, "a");
     fprintf(f, "%d,rbf,0,%d,0,ok,0,12,3", n - 1, n);
     fclose(f);
 
     CHECK(cli(cfg, out, 0, log, 1) == 1); /* refuses to overwrite results */
-    CHECK(file_contains(log, "--resume"));
+    CHECK(tu_file_contains(log, "--resume"));
     CHECK(cli(cfg, out, 1, log, 1) == 0);
-    CHECK(file_contains(log, "warning"));
-    CHECK(file_contains(log, "partial last line"));
+    CHECK(tu_file_contains(log, "warning"));
+    CHECK(tu_file_contains(log, "partial last line"));
 
     int m = read_lines(results);
     for (int i = 0; i < n; i++)
         CHECK(strcmp(before[i], rows[i]) == 0); /* earlier rows unchanged */
     check_final(m);
 
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    CHECK(system(cmd) == 0);
+    CHECK(tu_remove_dir(dir));
     return check_finish("test_study_resume");
 }

@@ -2,6 +2,7 @@
  * levels (linear and log), the checks that span sections, and a written scan study that
  * loads back to the same options. */
 #include "check.h"
+#include "testutil.h"
 #include "ganhpo/study.h"
 
 #include <stdlib.h>
@@ -21,9 +22,7 @@ static const char *write_study(const char *name, const char *kind, const char *s
 {
     static char path[700];
     snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-    FILE *f = fopen(path, "w");
-    fprintf(f, base, kind, space2, scan);
-    fclose(f);
+    tu_write_file(path, base, kind, space2, scan);
     return path;
 }
 
@@ -101,17 +100,11 @@ static void check_errors(void)
 
 int main(void)
 {
-    const char *t = getenv("TMPDIR");
-    snprintf(tmpdir, sizeof tmpdir, "%s/ganhpo_scan_XXXXXX", t && *t ? t : "/tmp");
-    if (!mkdtemp(tmpdir)) {
-        perror("mkdtemp");
+    if (!tu_temp_dir(tmpdir, sizeof tmpdir, "ganhpo_scan_"))
         return 1;
-    }
     check_defaults();
     check_log();
     check_errors();
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    CHECK(system(cmd) == 0);
+    CHECK(tu_remove_dir(tmpdir));
     return check_finish("test_study_scan");
 }
