@@ -51,7 +51,8 @@ static ganhpo_status run(const char *cfg_path, const char *out, int resume)
     return st;
 }
 
-/* Rows per (strategy, repeat) with indices 1..n in order; failed rows; the header. */
+/* Rows per (strategy, repeat) with indices 1..n in order, the searches advancing together;
+ * failed rows; the header. */
 static void check_log(const char *path, int budget)
 {
     FILE *f = fopen(path, "r");
@@ -71,6 +72,14 @@ static void check_log(const char *path, int budget)
         int k = strcmp(strat, "rbf") == 0 ? 0 : strcmp(strat, "random") == 0 ? 1 : 2;
         CHECK(strcmp(strat, names[k]) == 0 && rep >= 0 && rep < 2);
         CHECK(idx == ++index[k][rep]);
+        /* the least advanced search proposes next: all six stay within one row */
+        int lo = index[0][0], hi = index[0][0];
+        for (int j = 0; j < 6; j++) {
+            int n = index[j / 2][j % 2];
+            lo = n < lo ? n : lo;
+            hi = n > hi ? n : hi;
+        }
+        CHECK(hi - lo <= 1);
         CHECK(worker == 0 && epochs == 0);
         if (strncmp(status, "failed: ", 8) == 0) {
             failed++;

@@ -11,6 +11,7 @@ struct ganhpo_study_state {
     const ganhpo_study_config *cfg;
     int n_search;
     ganhpo_search **search;
+    unsigned char *tried; /* scratch of ganhpo_study_state_next, one flag per search */
     double t0;
     long long rows; /* observed, replayed or new */
     double best;    /* lowest objective of the rows replayed or whose weights were kept */
@@ -31,9 +32,13 @@ ganhpo_status ganhpo_study_state_create(const ganhpo_study_config *cfg, ganhpo_s
     *out = NULL;
     ganhpo_study_state *st = calloc(1, sizeof *st);
     int n = cfg->search.n_strategies * cfg->study.repeats;
-    if (st)
+    if (st) {
         st->search = calloc((size_t)n, sizeof *st->search);
-    if (!st || !st->search) {
+        st->tried = calloc((size_t)n, 1);
+    }
+    if (!st || !st->search || !st->tried) {
+        if (st)
+            free(st->search), free(st->tried);
         free(st);
         GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for %d searches", n);
     }
@@ -61,6 +66,7 @@ void ganhpo_study_state_destroy(ganhpo_study_state **st)
     for (int k = 0; k < (*st)->n_search; k++)
         ganhpo_search_destroy(&(*st)->search[k]);
     free((*st)->search);
+    free((*st)->tried);
     free(*st);
     *st = NULL;
 }
@@ -118,12 +124,27 @@ static unsigned long long point_seed(const ganhpo_study_config *cfg, int repeat,
     return s;
 }
 
+static int search_load(const ganhpo_search *s)
+{
+    return ganhpo_search_observed(s) + ganhpo_search_pending(s);
+}
+
 ganhpo_status ganhpo_study_state_next(ganhpo_study_state *st, ganhpo_study_task *task, int *have)
 {
     *have = 0;
     if (ganhpo_study_state_timed_out(st))
         return GANHPO_SUCCESS;
-    for (int k = 0; k < st->n_search && !*have; k++) {
+    /* The least advanced search (observed + pending) proposes first, so every strategy and
+     * repeat progresses at the same pace: groups are shared fairly under MPI, and a study
+     * stopped by its time limit has compared its strategies on equal budgets. */
+    unsigned char *tried = st->tried;
+    memset(tried, 0, (size_t)st->n_search);
+    for (int attempt = 0; attempt < st->n_search && !*have; attempt++) {
+        int k = -1;
+        for (int i = 0; i < st->n_search; i++)
+            if (!tried[i] && (k < 0 || search_load(st->search[i]) < search_load(st->search[k])))
+                k = i;
+        tried[k] = 1;
         GH_CHECK(ganhpo_search_propose(st->search[k], task->levels, have));
         if (*have) {
             task->search = k;
