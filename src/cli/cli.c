@@ -30,25 +30,30 @@ int ganhpo_cli_fail(void)
     return GANHPO_EXIT_FAILURE;
 }
 
-int ganhpo_cli_option(const char *cmd, int argc, char **argv, int *i, const char *name,
-                      const char **value)
+int ganhpo_cli_value(int argc, char **argv, int *i, const char *name, const char **value)
 {
     const char *arg = argv[*i];
     size_t n = strlen(name);
     if (strncmp(arg, "--", 2) != 0 || strncmp(arg + 2, name, n) != 0)
         return 0;
-    if (arg[2 + n] == '=') {
+    if (arg[2 + n] == '=')
         *value = arg + 3 + n;
-        return 1;
-    }
-    if (arg[2 + n] != '\0')
+    else if (arg[2 + n] != '\0')
         return 0;
-    if (*i + 1 >= argc) {
-        ganhpo_cli_usage_error(cmd, "option --%s needs a value", name);
+    else if (*i + 1 < argc)
+        *value = argv[++*i];
+    else
         return -1;
-    }
-    *value = argv[++*i];
-    return 1;
+    return (*value)[0] ? 1 : -1;
+}
+
+int ganhpo_cli_option(const char *cmd, int argc, char **argv, int *i, const char *name,
+                      const char **value)
+{
+    int r = ganhpo_cli_value(argc, argv, i, name, value);
+    if (r < 0)
+        ganhpo_cli_usage_error(cmd, "option --%s needs a value", name);
+    return r;
 }
 
 int ganhpo_cli_make_directory(const char *cmd, const char *dir)

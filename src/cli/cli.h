@@ -34,7 +34,12 @@ int ganhpo_cli_usage_error(const char *cmd, const char *fmt, ...)
 int ganhpo_cli_fail(void);
 
 /* If argv[*i] is `--name VALUE` or `--name=VALUE`, stores VALUE, advances *i and returns 1;
- * a missing VALUE is reported as a usage error and returns -1; otherwise returns 0. */
+ * a missing or empty VALUE returns -1 without printing (under MPI only rank 0 may speak);
+ * otherwise returns 0. */
+int ganhpo_cli_value(int argc, char **argv, int *i, const char *name, const char **value);
+
+/* If argv[*i] is `--name VALUE` or `--name=VALUE`, stores VALUE, advances *i and returns 1;
+ * a missing or empty VALUE is reported as a usage error and returns -1; otherwise 0. */
 int ganhpo_cli_option(const char *cmd, int argc, char **argv, int *i, const char *name,
                       const char **value);
 

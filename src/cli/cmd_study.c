@@ -33,26 +33,6 @@ static void help(void)
            "configs/README.md documents the study keys and the columns of results.csv.\n");
 }
 
-/* If argv[*i] is --NAME VALUE or --NAME=VALUE: 1 with *value set (a missing or empty value
- * is -1 with the reason in why); otherwise 0. Quiet, since only rank 0 may speak. */
-static int value_option(int argc, char **argv, int *i, const char *name, const char **value,
-                        char *why, size_t cap)
-{
-    const char *a = argv[*i];
-    size_t n = strlen(name);
-    if (strncmp(a, "--", 2) != 0 || strncmp(a + 2, name, n) != 0 || (a[2 + n] && a[2 + n] != '='))
-        return 0;
-    if (a[2 + n] == '=')
-        *value = a + 3 + n;
-    else if (*i + 1 < argc)
-        *value = argv[++*i];
-    else
-        *value = "";
-    if ((*value)[0] == '\0')
-        return snprintf(why, cap, "--%s needs a value", name), -1;
-    return 1;
-}
-
 /* Reads the command line; returns 0, 1 for --help, or -1 with the reason in why. */
 static int parse(int argc, char **argv, ganhpo_coord_run *run, char *why, size_t cap)
 {
@@ -63,10 +43,10 @@ static int parse(int argc, char **argv, ganhpo_coord_run *run, char *why, size_t
             return 1;
         if (strcmp(a, "--resume") == 0)
             run->resume = 1;
-        else if ((r = value_option(argc, argv, &i, "output", &run->output, why, cap)) ||
-                 (r = value_option(argc, argv, &i, "device", &run->device, why, cap))) {
+        else if ((r = ganhpo_cli_value(argc, argv, &i, "output", &run->output)) ||
+                 (r = ganhpo_cli_value(argc, argv, &i, "device", &run->device))) {
             if (r < 0)
-                return -1;
+                return snprintf(why, cap, "%s needs a value", a), -1;
         } else if (a[0] == '-' && a[1] != '\0')
             return snprintf(why, cap, "unknown option '%s'", a), -1;
         else if (run->path)
