@@ -150,26 +150,33 @@ ganhpo_status ganhpo_generator_generate(ganhpo_generator *gen, size_t n, const f
 
 /* ---- Benchmark (ganhpo bench gan) ------------------------------------------------------ */
 
-/* Device time of one kind of launch (kernel or GEMM) summed over the profiled steps. */
+/* One kind of operation (a kernel, or a GEMM with its CLBlast helpers) summed over the
+ * profiled steps: wall_ms from its enqueue to the end of clFinish (launch cost and CLBlast's
+ * pad/transpose kernels included), kernel_ms the device time of its own (last) kernel,
+ * and for GEMMs the floating-point operations. */
 typedef struct {
     char name[48];
-    double ms;
+    int gemm;
+    double wall_ms, kernel_ms, gflop;
     long calls;
 } ganhpo_gan_profile_row;
 
 typedef struct {
-    double seconds;           /* wall time of the timed steps (no profiling events) */
+    double seconds;           /* wall time of the timed steps (no profiling) */
     double events_per_second; /* batch_size * steps * trials / seconds, as torch_gan.py */
     int n_rows;               /* profile rows (0 unless profiling was asked for) */
     ganhpo_gan_profile_row rows[32];
-    double profiled_ms; /* sum of rows[].ms */
+    double profiled_ms;     /* sum of rows[].wall_ms */
+    double profile_wall_ms; /* wall time of the profiled steps (rows + host between ops) */
+    int ops_per_step;       /* enqueued operations (kernels and GEMM calls) per step */
+    int gemms_per_step;     /* of which CLBlast GEMM calls */
 } ganhpo_gan_bench_result;
 
 /* Times `steps` training steps (after 3 untimed warm-up steps) of `trials` trials on random
  * data (16 batches in a pool), waiting for the device only at the end. With profile (dev
  * must have been created with GANHPO_DEVICE_PROFILING) the same number of steps is run
- * again with an event per launch and the device time per launch kind is tabulated,
- * largest first. */
+ * again with every operation alone on the queue, and its wall and kernel time per kind is
+ * tabulated, largest first. */
 ganhpo_status ganhpo_gan_bench(ganhpo_device *dev, const ganhpo_gan_options *o, int n_condition,
                                int n_target, int trials, int steps, int profile,
                                ganhpo_gan_bench_result *out);

@@ -172,6 +172,13 @@ static ganhpo_status forward(ganhpo_gan *g, gan_op_list *l, const pass *p, int t
                 A->z3, 0, n_out, A->out_stride);
 }
 
+static const char *const g_back_names[8] = {"gemm G dW3", "gemm G dA2", "G bn_lrelu_bwd",
+                                            "gemm G dW2", "gemm G dA1", "G bn_lrelu_bwd",
+                                            "gemm G dW1", "gemm G dX"};
+static const char *const d_back_names[8] = {"gemm D dW3", "gemm D dA2", "D bn_lrelu_bwd",
+                                            "gemm D dW2", "gemm D dA1", "D bn_lrelu_bwd",
+                                            "gemm D dW1", "gemm D dX"};
+
 /* Backward from dL/dz3 (dz3, row stride n_out) through the two hidden layers. With
  * param_grads the weight gradients overwrite grad; with dx non-NULL dL/dinput of the rows
  * from dx_first on is written there (row stride n_in). */
@@ -184,23 +191,23 @@ static ganhpo_status backward(ganhpo_gan *g, gan_op_list *l, const pass *p, cl_m
     const size_t R = p->rows * (size_t)p->groups, h = (size_t)L->width, P = L->stride;
     const size_t n_in = (size_t)L->n_in, n_out = (size_t)L->n_out, S = A->hid_stride;
     cl_mem W = p->net->params, G = p->net->grad;
+    const char *const *n = p->name[0] == 'G' ? g_back_names : d_back_names;
     if (param_grads)
-        GH_CHECK(gemm(l, "gemm dW3", 1, 0, h, n_out, R, A->a2, 0, h, S, dz3, 0, n_out, dz3_stride,
-                      G, L->w3, n_out, P));
-    GH_CHECK(gemm(l, "gemm dA2", 0, 1, R, h, n_out, dz3, 0, n_out, dz3_stride, W, L->w3, n_out, P,
-                  A->d2, 0, h, S));
-    GH_CHECK(bn_backward(g, l, p, 2, param_grads, "bn_lrelu_bwd"));
+        GH_CHECK(gemm(l, n[0], 1, 0, h, n_out, R, A->a2, 0, h, S, dz3, 0, n_out, dz3_stride, G,
+                      L->w3, n_out, P));
+    GH_CHECK(gemm(l, n[1], 0, 1, R, h, n_out, dz3, 0, n_out, dz3_stride, W, L->w3, n_out, P, A->d2,
+                  0, h, S));
+    GH_CHECK(bn_backward(g, l, p, 2, param_grads, n[2]));
     if (param_grads)
-        GH_CHECK(
-            gemm(l, "gemm dW2", 1, 0, h, h, R, A->a1, 0, h, S, A->d2, 0, h, S, G, L->w2, h, P));
-    GH_CHECK(gemm(l, "gemm dA1", 0, 1, R, h, h, A->d2, 0, h, S, W, L->w2, h, P, A->d1, 0, h, S));
-    GH_CHECK(bn_backward(g, l, p, 1, param_grads, "bn_lrelu_bwd"));
+        GH_CHECK(gemm(l, n[3], 1, 0, h, h, R, A->a1, 0, h, S, A->d2, 0, h, S, G, L->w2, h, P));
+    GH_CHECK(gemm(l, n[4], 0, 1, R, h, h, A->d2, 0, h, S, W, L->w2, h, P, A->d1, 0, h, S));
+    GH_CHECK(bn_backward(g, l, p, 1, param_grads, n[5]));
     if (param_grads)
-        GH_CHECK(gemm(l, "gemm dW1", 1, 0, n_in, h, R, p->in, p->in_off, n_in, p->in_stride, A->d1,
-                      0, h, S, G, L->w1, h, P));
+        GH_CHECK(gemm(l, n[6], 1, 0, n_in, h, R, p->in, p->in_off, n_in, p->in_stride, A->d1, 0, h,
+                      S, G, L->w1, h, P));
     if (dx)
-        GH_CHECK(gemm(l, "gemm dX", 0, 1, R - dx_first, n_in, h, A->d1, dx_first * h, h, S, W,
-                      L->w1, h, P, dx, 0, n_in, dx_stride));
+        GH_CHECK(gemm(l, n[7], 0, 1, R - dx_first, n_in, h, A->d1, dx_first * h, h, S, W, L->w1, h,
+                      P, dx, 0, n_in, dx_stride));
     return GANHPO_SUCCESS;
 }
 
@@ -282,10 +289,10 @@ static ganhpo_status tanh_backward(ganhpo_gan *g, gan_op_list *l)
     return gan_ops_kernel(l, "tanh_bwd", k, (size_t)g->trials * t, 16);
 }
 
-static const char *const g_names[5] = {"gemm G fc1", "bn_lrelu_fwd", "gemm G fc2", "bn_lrelu_fwd",
-                                       "gemm G fc3"};
-static const char *const d_names[5] = {"gemm D fc1", "bn_lrelu_fwd", "gemm D fc2", "bn_lrelu_fwd",
-                                       "gemm D fc3"};
+static const char *const g_names[5] = {"gemm G fc1", "G bn_lrelu_fwd", "gemm G fc2",
+                                       "G bn_lrelu_fwd", "gemm G fc3"};
+static const char *const d_names[5] = {"gemm D fc1", "D bn_lrelu_fwd", "gemm D fc2",
+                                       "D bn_lrelu_fwd", "gemm D fc3"};
 
 /* The discriminator's passes of a step (gan.disc_batchnorm): dstep over the real and the
  * fake batch for D's update, dgen for G's update, which scores the fake rows from row
@@ -324,7 +331,7 @@ ganhpo_status gan_build_step(ganhpo_gan *g)
     GH_CHECK(bce(g, l, 2, 0, 1.0, 0.0, 1, 0));
     GH_CHECK(backward(g, l, &dstep, g->d_dlogit, 2 * B, 1, NULL, 0, 0));
     GH_CHECK(adam(g, &g->D, g->lr_d, &g->k_adam_d));
-    GH_CHECK(gan_ops_kernel(l, "adam", g->k_adam_d, (size_t)g->trials * g->D.lay.n_train, 64));
+    GH_CHECK(gan_ops_kernel(l, "adam D", g->k_adam_d, (size_t)g->trials * g->D.lay.n_train, 64));
     /* G step on the same fake batch (as torch_gan.py), through the updated D. */
     GH_CHECK(forward(g, l, &dgen, 1, d_names));
     GH_CHECK(bce(g, l, first_fake ? 2 : 1, first_fake ? 1 : 0, 1.0, 1.0, 0, 1));
@@ -332,7 +339,7 @@ ganhpo_status gan_build_step(ganhpo_gan *g)
     GH_CHECK(tanh_backward(g, l));
     GH_CHECK(backward(g, l, &gp, g->g_dz3, B * t, 1, NULL, 0, 0));
     GH_CHECK(adam(g, &g->G, g->lr_g, &g->k_adam_g));
-    return gan_ops_kernel(l, "adam", g->k_adam_g, (size_t)g->trials * g->G.lay.n_train, 64);
+    return gan_ops_kernel(l, "adam G", g->k_adam_g, (size_t)g->trials * g->G.lay.n_train, 64);
 }
 
 ganhpo_status gan_eval_input(ganhpo_gan *g, cl_mem condition, unsigned step)

@@ -67,10 +67,13 @@ typedef struct {
     size_t n, cap;
 } gan_op_list;
 
-/* Per-name accumulated device time from profiling events (ganhpo bench gan --profile). */
+/* Per-name accumulated time of profiled ops (ganhpo bench gan --profile): wall time from
+ * enqueue to the end of clFinish, the device time of the op's own kernel event, and the
+ * floating-point operations of GEMMs. */
 typedef struct {
     const char *name;
-    double ms;
+    int gemm;
+    double wall_ms, kernel_ms, flops;
     long calls;
 } gan_profile_entry;
 
@@ -114,9 +117,6 @@ struct ganhpo_gan {
     int *alive;
     /* profiling (device created with GANHPO_DEVICE_PROFILING and profile set) */
     int profile;
-    cl_event *events;
-    const char **event_names;
-    size_t n_events, cap_events;
     gan_profile_entry *prof;
     size_t n_prof;
 };
@@ -149,10 +149,12 @@ ganhpo_status gan_kernel(ganhpo_gan *g, const char *name, cl_kernel *out);
 /* Sets kernel argument i to the `size` bytes at `value`, naming the kernel on failure. */
 ganhpo_status gan_arg(cl_kernel k, cl_uint i, size_t size, const void *value);
 
-/* Turns profiling of g's launches on (needs a device created with GANHPO_DEVICE_PROFILING)
- * and adds the device time of finished launches to the per-name table. */
+/* Turns profiling of g's ops on (needs a device created with GANHPO_DEVICE_PROFILING):
+ * each op then runs alone (enqueue, clFinish) and its times go into the per-name table. */
 void gan_profile_enable(ganhpo_gan *g, int on);
-ganhpo_status gan_profile_collect(ganhpo_gan *g);
+
+/* Monotonic clock in seconds. */
+double gan_now(void);
 
 /* ---- gan_tune.c ---- */
 

@@ -6,6 +6,7 @@
 #include <clblast_c.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static ganhpo_status push(gan_op_list *l, const gan_op *op)
 {
@@ -42,30 +43,6 @@ void gan_ops_free(gan_op_list *l)
     memset(l, 0, sizeof *l);
 }
 
-static ganhpo_status event_slot(ganhpo_gan *g, const char *name, cl_event **ev)
-{
-    *ev = NULL;
-    if (!g->profile)
-        return GANHPO_SUCCESS;
-    if (g->n_events == g->cap_events)
-        GH_CHECK(gan_profile_collect(g));
-    if (g->n_events == g->cap_events) {
-        size_t cap = g->cap_events ? 2 * g->cap_events : 1024;
-        cl_event *e = realloc(g->events, cap * sizeof *e);
-        if (e)
-            g->events = e;
-        const char **n = realloc(g->event_names, cap * sizeof *n);
-        if (n)
-            g->event_names = n;
-        if (!e || !n)
-            GH_RAISE(GANHPO_ERR_ALLOC, "out of host memory for %zu profiling events", cap);
-        g->cap_events = cap;
-    }
-    g->event_names[g->n_events] = name;
-    *ev = &g->events[g->n_events++];
-    return GANHPO_SUCCESS;
-}
-
 static ganhpo_status run_gemm(ganhpo_gan *g, const gan_op *o, cl_event *ev)
 {
     const CLBlastTranspose ta = o->ta ? CLBlastTransposeYes : CLBlastTransposeNo;
@@ -86,22 +63,52 @@ static ganhpo_status run_gemm(ganhpo_gan *g, const gan_op *o, cl_event *ev)
     return GANHPO_SUCCESS;
 }
 
+static ganhpo_status enqueue(ganhpo_gan *g, const gan_op *o, cl_event *ev)
+{
+    if (!o->kernel)
+        return run_gemm(g, o, ev);
+    cl_int err =
+        clEnqueueNDRangeKernel(g->queue, o->kernel, 1, NULL, &o->global, &o->local, 0, NULL, ev);
+    if (err != CL_SUCCESS)
+        GH_RAISE(err, "enqueueing GAN kernel '%s' (global %zu, local %zu) failed", o->name,
+                 o->global, o->local);
+    return GANHPO_SUCCESS;
+}
+
+/* Floating-point operations of a GEMM op over all trials (0 for a kernel). */
+static double op_flops(const ganhpo_gan *g, const gan_op *o)
+{
+    return o->kernel ? 0.0 : 2.0 * (double)o->m * (double)o->n * (double)o->k * g->trials;
+}
+
+static void profile_add(ganhpo_gan *g, const gan_op *o, double wall_ms, double kernel_ms);
+
+/* Profiling: the op alone on the queue, timed from before its enqueue to the end of
+ * clFinish, so CLBlast's helper kernels and the launch cost count; the event gives the
+ * time of the op's own (last) kernel. */
+static ganhpo_status run_profiled(ganhpo_gan *g, const gan_op *o)
+{
+    cl_event ev = NULL;
+    const double t0 = gan_now();
+    GH_CHECK(enqueue(g, o, &ev));
+    cl_int err = clFinish(g->queue);
+    const double t1 = gan_now();
+    cl_ulong e0 = 0, e1 = 0;
+    if (err == CL_SUCCESS && ev) {
+        clGetEventProfilingInfo(ev, CL_PROFILING_COMMAND_START, sizeof e0, &e0, NULL);
+        clGetEventProfilingInfo(ev, CL_PROFILING_COMMAND_END, sizeof e1, &e1, NULL);
+    }
+    if (ev)
+        clReleaseEvent(ev);
+    GH_CHECK_CL(err);
+    profile_add(g, o, 1e3 * (t1 - t0), (double)(e1 - e0) * 1e-6);
+    return GANHPO_SUCCESS;
+}
+
 ganhpo_status gan_ops_run(ganhpo_gan *g, const gan_op_list *l)
 {
-    for (size_t i = 0; i < l->n; i++) {
-        const gan_op *o = &l->ops[i];
-        cl_event *ev;
-        GH_CHECK(event_slot(g, o->name, &ev));
-        if (!o->kernel) {
-            GH_CHECK(run_gemm(g, o, ev));
-            continue;
-        }
-        cl_int err = clEnqueueNDRangeKernel(g->queue, o->kernel, 1, NULL, &o->global, &o->local, 0,
-                                            NULL, ev);
-        if (err != CL_SUCCESS)
-            GH_RAISE(err, "enqueueing GAN kernel '%s' (global %zu, local %zu) failed", o->name,
-                     o->global, o->local);
-    }
+    for (size_t i = 0; i < l->n; i++)
+        GH_CHECK(g->profile ? run_profiled(g, &l->ops[i]) : enqueue(g, &l->ops[i], NULL));
     return GANHPO_SUCCESS;
 }
 
@@ -136,33 +143,29 @@ void gan_profile_enable(ganhpo_gan *g, int on)
     g->profile = on;
 }
 
-static void profile_add(ganhpo_gan *g, const char *name, double ms)
+double gan_now(void)
 {
-    for (size_t i = 0; i < g->n_prof; i++)
-        if (strcmp(g->prof[i].name, name) == 0) {
-            g->prof[i].ms += ms;
-            g->prof[i].calls++;
-            return;
-        }
-    gan_profile_entry *p = realloc(g->prof, (g->n_prof + 1) * sizeof *p);
-    if (!p)
-        return; /* profiling is best effort: a lost entry only shortens the table */
-    g->prof = p;
-    g->prof[g->n_prof++] = (gan_profile_entry){name, ms, 1};
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-ganhpo_status gan_profile_collect(ganhpo_gan *g)
+static void profile_add(ganhpo_gan *g, const gan_op *o, double wall_ms, double kernel_ms)
 {
-    if (g->n_events == 0)
-        return GANHPO_SUCCESS;
-    GH_CHECK_CL(clWaitForEvents((cl_uint)g->n_events, g->events));
-    for (size_t i = 0; i < g->n_events; i++) {
-        cl_ulong t0 = 0, t1 = 0;
-        clGetEventProfilingInfo(g->events[i], CL_PROFILING_COMMAND_START, sizeof t0, &t0, NULL);
-        clGetEventProfilingInfo(g->events[i], CL_PROFILING_COMMAND_END, sizeof t1, &t1, NULL);
-        profile_add(g, g->event_names[i], (double)(t1 - t0) * 1e-6);
-        clReleaseEvent(g->events[i]);
+    gan_profile_entry *e = NULL;
+    for (size_t i = 0; i < g->n_prof && !e; i++)
+        if (strcmp(g->prof[i].name, o->name) == 0)
+            e = &g->prof[i];
+    if (!e) {
+        gan_profile_entry *p = realloc(g->prof, (g->n_prof + 1) * sizeof *p);
+        if (!p)
+            return; /* profiling is best effort: a lost entry only shortens the table */
+        g->prof = p;
+        e = &g->prof[g->n_prof++];
+        *e = (gan_profile_entry){.name = o->name, .gemm = !o->kernel};
     }
-    g->n_events = 0;
-    return GANHPO_SUCCESS;
+    e->wall_ms += wall_ms;
+    e->kernel_ms += kernel_ms;
+    e->flops += op_flops(g, o);
+    e->calls++;
 }

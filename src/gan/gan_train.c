@@ -196,7 +196,6 @@ void ganhpo_gan_destroy(ganhpo_gan **gp)
     ganhpo_gan *g = *gp;
     if (g->queue)
         clFinish(g->queue); /* pending non-blocking writes read perm_host */
-    gan_profile_collect(g);
     for (size_t i = 0; i < g->n_owned; i++)
         clReleaseKernel(g->owned[i]);
     free(g->owned);
@@ -216,8 +215,6 @@ void ganhpo_gan_destroy(ganhpo_gan **gp)
     free(g->seeds);
     free(g->results);
     free(g->alive);
-    free(g->events);
-    free(g->event_names);
     free(g->prof);
     free(g);
     *gp = NULL;
