@@ -5,8 +5,8 @@
  * Layouts: activations are row-major [rows x width]; a network's parameters are one flat
  * buffer per trial (src/gan/gan_impl.h lists the offsets); per-trial small arrays (learning
  * rates, masks, flags, losses) are indexed by k. Work-item (k, j) of the per-column kernels
- * loops over the batch so that neighbouring work-items read neighbouring columns (PoCL
- * vectorises across work-items) and every reduction has a fixed order (reproducible). */
+ * loops over the batch so that neighbouring work-items read neighbouring columns and every
+ * reduction has a fixed order (reproducible); the BatchNorm kernels take 8 columns each. */
 #include "philox.h"
 
 /* Bits of a trial's failure flag (src/gan/gan_impl.h has the same values). */
@@ -24,52 +24,98 @@ inline float gh_lrelu(float y, float slope)
     return y > 0.0f ? y : slope * y;
 }
 
+/* The BatchNorm kernels give each work-item GH_LANES neighbouring columns as one vector,
+ * so the loops over the batch rows run on whole SIMD registers and read rows contiguously
+ * (PoCL does not vectorise across work-items around an inner loop). The last block of a
+ * row may hold fewer columns: gh_load/gh_store move only the first n lanes. */
+#define GH_LANES 8
+
+inline float8 gh_load(__global const float *p, uint n)
+{
+    if (n == GH_LANES)
+        return vload8(0, p);
+    float t[GH_LANES] = {0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f};
+    for (uint c = 0; c < n; c++)
+        t[c] = p[c];
+    return vload8(0, t);
+}
+
+inline void gh_store(float8 v, __global float *p, uint n)
+{
+    if (n == GH_LANES) {
+        vstore8(v, 0, p);
+        return;
+    }
+    float t[GH_LANES];
+    vstore8(v, 0, t);
+    for (uint c = 0; c < n; c++)
+        p[c] = t[c];
+}
+
+inline float8 gh_lrelu8(float8 y, float slope)
+{
+    return select(slope * y, y, y > 0.0f);
+}
+
+/* Batch mean and biased variance of columns [j, j + n) of one group (rows x width at z),
+ * with the bias added; summed row after row (fixed order, reproducible). */
+inline void gh_batch_stats(__global const float *z, uint width, uint rows, float8 bias, uint n,
+                           float8 *mean, float8 *var)
+{
+    float8 s = 0.0f;
+    for (uint i = 0; i < rows; i++)
+        s += gh_load(z + i * width, n) + bias;
+    *mean = s / (float)rows;
+    float8 q = 0.0f;
+    for (uint i = 0; i < rows; i++) {
+        const float8 d = gh_load(z + i * width, n) + bias - *mean;
+        q += d * d;
+    }
+    *var = q / (float)rows;
+}
+
 /* z = X W + bias (X W from the GEMM in z) -> BatchNorm -> LeakyReLU -> a.
  * `groups` consecutive blocks of `rows` rows get their own batch statistics (real and fake
  * batches share one GEMM). Training: z is overwritten with x-hat, inv_std[k][g][j] keeps
  * 1/sqrt(var + eps) for the backward pass, and the running statistics move towards the
  * batch's (Keras: running = momentum * running + (1 - momentum) * batch, biased variance),
- * one group after the other. Evaluation (train == 0): running statistics, z untouched. */
+ * one group after the other. Evaluation (train == 0): running statistics, z untouched.
+ * Work-item (k, b) handles columns [8 b, 8 b + 8) of trial k. */
 __kernel void bn_lrelu_fwd(__global float *z, __global float *a, const uint width, const uint rows,
                            const uint groups, const uint act_stride, __global float *params,
                            const uint param_stride, const gh_bn_offsets off,
                            __global float *inv_std, const float momentum, const float eps,
                            const float slope, const uint train, const uint n_trials)
 {
-    const uint gid = get_global_id(0);
-    if (gid >= n_trials * width)
+    const uint blocks = GH_DIV_UP(width, GH_LANES), gid = get_global_id(0);
+    if (gid >= n_trials * blocks)
         return;
-    const uint k = gid / width, j = gid % width;
+    const uint k = gid / blocks, j = gid % blocks * GH_LANES, n = min(width - j, (uint)GH_LANES);
     __global float *p = params + k * param_stride;
-    const float bias = p[off.bias + j], gamma = p[off.gamma + j], beta = p[off.beta + j];
+    const float8 bias = gh_load(p + off.bias + j, n), gamma = gh_load(p + off.gamma + j, n);
+    const float8 beta = gh_load(p + off.beta + j, n);
     for (uint g = 0; g < groups; g++) {
         __global float *zg = z + k * act_stride + g * rows * width + j;
         __global float *ag = a + k * act_stride + g * rows * width + j;
-        float mean, istd;
+        float8 mean, istd;
         if (train) {
-            float s = 0.0f;
-            for (uint i = 0; i < rows; i++)
-                s += zg[i * width] + bias;
-            mean = s / rows;
-            float q = 0.0f;
-            for (uint i = 0; i < rows; i++) {
-                const float d = zg[i * width] + bias - mean;
-                q += d * d;
-            }
-            const float var = q / rows;
+            float8 var;
+            gh_batch_stats(zg, width, rows, bias, n, &mean, &var);
             istd = 1.0f / sqrt(var + eps);
-            inv_std[(k * groups + g) * width + j] = istd;
-            p[off.run_mean + j] = momentum * p[off.run_mean + j] + (1.0f - momentum) * mean;
-            p[off.run_var + j] = momentum * p[off.run_var + j] + (1.0f - momentum) * var;
+            gh_store(istd, inv_std + (k * groups + g) * width + j, n);
+            const float8 rm = gh_load(p + off.run_mean + j, n);
+            const float8 rv = gh_load(p + off.run_var + j, n);
+            gh_store(momentum * rm + (1.0f - momentum) * mean, p + off.run_mean + j, n);
+            gh_store(momentum * rv + (1.0f - momentum) * var, p + off.run_var + j, n);
         } else {
-            mean = p[off.run_mean + j];
-            istd = 1.0f / sqrt(p[off.run_var + j] + eps);
+            mean = gh_load(p + off.run_mean + j, n);
+            istd = 1.0f / sqrt(gh_load(p + off.run_var + j, n) + eps);
         }
         for (uint i = 0; i < rows; i++) {
-            const float xh = (zg[i * width] + bias - mean) * istd;
+            const float8 xh = (gh_load(zg + i * width, n) + bias - mean) * istd;
             if (train)
-                zg[i * width] = xh;
-            ag[i * width] = gh_lrelu(gamma * xh + beta, slope);
+                gh_store(xh, zg + i * width, n);
+            gh_store(gh_lrelu8(gamma * xh + beta, slope), ag + i * width, n);
         }
     }
 }
@@ -77,7 +123,8 @@ __kernel void bn_lrelu_fwd(__global float *z, __global float *a, const uint widt
 /* Backward of bn_lrelu_fwd in training mode. d holds dL/da on entry and dL/dz on exit;
  * xhat and inv_std come from the forward pass. With param_grads, dL/dgamma and dL/dbeta
  * (summed over groups) overwrite their slots in grad. dL/dbias is identically zero under
- * batch statistics (the bias cancels in z - mean) and is left as it is (zero). */
+ * batch statistics (the bias cancels in z - mean) and is left as it is (zero). Work-items
+ * as in bn_lrelu_fwd. */
 __kernel void bn_lrelu_bwd(__global float *d, __global const float *xhat, const uint width,
                            const uint rows, const uint groups, const uint act_stride,
                            __global const float *params, const uint param_stride,
@@ -85,35 +132,35 @@ __kernel void bn_lrelu_bwd(__global float *d, __global const float *xhat, const 
                            const float slope, __global float *grad, const uint param_grads,
                            const uint n_trials)
 {
-    const uint gid = get_global_id(0);
-    if (gid >= n_trials * width)
+    const uint blocks = GH_DIV_UP(width, GH_LANES), gid = get_global_id(0);
+    if (gid >= n_trials * blocks)
         return;
-    const uint k = gid / width, j = gid % width;
+    const uint k = gid / blocks, j = gid % blocks * GH_LANES, n = min(width - j, (uint)GH_LANES);
     __global const float *p = params + k * param_stride;
-    const float gamma = p[off.gamma + j], beta = p[off.beta + j];
-    float dgamma = 0.0f, dbeta = 0.0f;
+    const float8 gamma = gh_load(p + off.gamma + j, n), beta = gh_load(p + off.beta + j, n);
+    float8 dgamma = 0.0f, dbeta = 0.0f;
     for (uint g = 0; g < groups; g++) {
         __global float *dg = d + k * act_stride + g * rows * width + j;
         __global const float *xg = xhat + k * act_stride + g * rows * width + j;
-        float sdy = 0.0f, sdyx = 0.0f;
+        float8 sdy = 0.0f, sdyx = 0.0f;
         for (uint i = 0; i < rows; i++) {
-            const float xh = xg[i * width];
-            const float dy = gamma * xh + beta > 0.0f ? dg[i * width] : slope * dg[i * width];
+            const float8 xh = gh_load(xg + i * width, n), da = gh_load(dg + i * width, n);
+            const float8 dy = select(slope * da, da, gamma * xh + beta > 0.0f);
             sdy += dy;
             sdyx += dy * xh;
         }
-        const float scale = gamma * inv_std[(k * groups + g) * width + j] / rows;
+        const float8 scale = gamma * gh_load(inv_std + (k * groups + g) * width + j, n) / rows;
         for (uint i = 0; i < rows; i++) {
-            const float xh = xg[i * width];
-            const float dy = gamma * xh + beta > 0.0f ? dg[i * width] : slope * dg[i * width];
-            dg[i * width] = scale * (rows * dy - sdy - xh * sdyx);
+            const float8 xh = gh_load(xg + i * width, n), da = gh_load(dg + i * width, n);
+            const float8 dy = select(slope * da, da, gamma * xh + beta > 0.0f);
+            gh_store(scale * ((float)rows * dy - sdy - xh * sdyx), dg + i * width, n);
         }
         dgamma += sdyx;
         dbeta += sdy;
     }
     if (param_grads) {
-        grad[k * param_stride + off.gamma + j] = dgamma;
-        grad[k * param_stride + off.beta + j] = dbeta;
+        gh_store(dgamma, grad + k * param_stride + off.gamma + j, n);
+        gh_store(dbeta, grad + k * param_stride + off.beta + j, n);
     }
 }
 

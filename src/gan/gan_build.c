@@ -119,6 +119,15 @@ static ganhpo_status plain_layer(ganhpo_gan *g, gan_op_list *l, const pass *p, i
     return gan_ops_kernel(l, "bias_lrelu_bwd", k, K * w, 16);
 }
 
+/* The BatchNorm kernels: a work-item per 8 columns of a trial (cl/gan.cl GH_LANES), in
+ * small work-groups so that even one narrow layer spreads over the CPU's cores. */
+enum { BN_LANES = 8, BN_LOCAL = 4 };
+
+static size_t bn_items(const ganhpo_gan *g, const gan_layout *L)
+{
+    return (size_t)g->trials * (((size_t)L->width + BN_LANES - 1) / BN_LANES);
+}
+
 static ganhpo_status bn_forward(ganhpo_gan *g, gan_op_list *l, const pass *p, int layer, int train,
                                 const char *name)
 {
@@ -133,7 +142,7 @@ static ganhpo_status bn_forward(ganhpo_gan *g, gan_op_list *l, const pass *p, in
                   (unsigned)L->stride, layer == 1 ? &L->bn1 : &L->bn2,
                   layer == 1 ? p->acts->istd1 : p->acts->istd2, g->opt.bn_momentum,
                   g->opt.bn_epsilon, g->opt.leaky_slope, (unsigned)train, (unsigned)g->trials));
-    return gan_ops_kernel(l, name, k, (size_t)g->trials * (size_t)L->width, 16);
+    return gan_ops_kernel(l, name, k, bn_items(g, L), BN_LOCAL);
 }
 
 static ganhpo_status bn_backward(ganhpo_gan *g, gan_op_list *l, const pass *p, int layer,
@@ -150,7 +159,7 @@ static ganhpo_status bn_backward(ganhpo_gan *g, gan_op_list *l, const pass *p, i
                   (unsigned)L->stride, layer == 1 ? &L->bn1 : &L->bn2,
                   layer == 1 ? p->acts->istd1 : p->acts->istd2, g->opt.leaky_slope, p->net->grad,
                   (unsigned)param_grads, (unsigned)g->trials));
-    return gan_ops_kernel(l, name, k, (size_t)g->trials * (size_t)L->width, 16);
+    return gan_ops_kernel(l, name, k, bn_items(g, L), BN_LOCAL);
 }
 
 /* Dense -> BN -> LeakyReLU twice, then the output GEMM into acts->z3 (bias added later). */

@@ -65,6 +65,7 @@ typedef struct {
 typedef struct {
     gan_op *ops;
     size_t n, cap;
+    int ran; /* replayed at least once: its kernels and CLBlast's are compiled */
 } gan_op_list;
 
 /* Per-name accumulated time of profiled ops (ganhpo bench gan --profile): wall time from
@@ -140,8 +141,9 @@ ganhpo_status gan_ops_kernel(gan_op_list *l, const char *name, cl_kernel k, size
                              size_t local);
 void gan_ops_free(gan_op_list *l);
 
-/* Enqueues every op of the list on g's queue (no waiting). */
-ganhpo_status gan_ops_run(ganhpo_gan *g, const gan_op_list *l);
+/* Enqueues every op of the list on g's queue (no waiting). The first run compiles (CLBlast
+ * programs, PoCL's kernel code): it waits for the queue, under the device's build notice. */
+ganhpo_status gan_ops_run(ganhpo_gan *g, gan_op_list *l);
 
 /* Creates a kernel of cl/gan.cl owned by g (released at destroy). */
 ganhpo_status gan_kernel(ganhpo_gan *g, const char *name, cl_kernel *out);

@@ -105,10 +105,24 @@ static ganhpo_status run_profiled(ganhpo_gan *g, const gan_op *o)
     return GANHPO_SUCCESS;
 }
 
-ganhpo_status gan_ops_run(ganhpo_gan *g, const gan_op_list *l)
+static ganhpo_status run_all(ganhpo_gan *g, const gan_op_list *l)
 {
     for (size_t i = 0; i < l->n; i++)
         GH_CHECK(g->profile ? run_profiled(g, &l->ops[i]) : enqueue(g, &l->ops[i], NULL));
+    return GANHPO_SUCCESS;
+}
+
+ganhpo_status gan_ops_run(ganhpo_gan *g, gan_op_list *l)
+{
+    if (l->ran)
+        return run_all(g, l);
+    ganhpo_device_start_build_notice(g->dev);
+    ganhpo_status st = run_all(g, l);
+    if (st == GANHPO_SUCCESS)
+        st = clFinish(g->queue);
+    ganhpo_device_stop_build_notice(g->dev);
+    GH_CHECK(st);
+    l->ran = 1;
     return GANHPO_SUCCESS;
 }
 
