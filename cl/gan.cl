@@ -27,30 +27,34 @@ inline float gh_lrelu(float y, float slope)
 /* The BatchNorm kernels give each work-item GH_LANES neighbouring columns as one vector,
  * so the loops over the batch rows run on whole SIMD registers and read rows contiguously
  * (PoCL does not vectorise across work-items around an inner loop). The last block of a
- * row may hold fewer columns: gh_load/gh_store move only the first n lanes. */
+ * row may hold fewer columns: gh_load8/gh_store8 move only the first n lanes. */
 #define GH_LANES 8
 
-inline float8 gh_load(__global const float *p, uint n)
-{
-    if (n == GH_LANES)
-        return vload8(0, p);
-    float t[GH_LANES] = {0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f};
-    for (uint c = 0; c < n; c++)
-        t[c] = p[c];
-    return vload8(0, t);
-}
-
-inline void gh_store(float8 v, __global float *p, uint n)
-{
-    if (n == GH_LANES) {
-        vstore8(v, 0, p);
-        return;
+/* gh_loadN(p, n) / gh_storeN(v, p, n): the first n <= N lanes of a floatN from or to p
+ * (whole vectors when n == N; the others are zero on load and left alone on store). */
+#define GH_PARTIAL(N)                                                                              \
+    inline float##N gh_load##N(__global const float *p, uint n)                                    \
+    {                                                                                              \
+        if (n == N)                                                                                \
+            return vload##N(0, p);                                                                 \
+        float t[N];                                                                                \
+        for (uint c = 0; c < N; c++)                                                               \
+            t[c] = c < n ? p[c] : 0.0f;                                                            \
+        return vload##N(0, t);                                                                     \
+    }                                                                                              \
+    inline void gh_store##N(float##N v, __global float *p, uint n)                                 \
+    {                                                                                              \
+        if (n == N) {                                                                              \
+            vstore##N(v, 0, p);                                                                    \
+            return;                                                                                \
+        }                                                                                          \
+        float t[N];                                                                                \
+        vstore##N(v, 0, t);                                                                        \
+        for (uint c = 0; c < n; c++)                                                               \
+            p[c] = t[c];                                                                           \
     }
-    float t[GH_LANES];
-    vstore8(v, 0, t);
-    for (uint c = 0; c < n; c++)
-        p[c] = t[c];
-}
+GH_PARTIAL(8)
+GH_PARTIAL(16)
 
 inline float8 gh_lrelu8(float8 y, float slope)
 {
@@ -64,11 +68,11 @@ inline void gh_batch_stats(__global const float *z, uint width, uint rows, float
 {
     float8 s = 0.0f;
     for (uint i = 0; i < rows; i++)
-        s += gh_load(z + i * width, n) + bias;
+        s += gh_load8(z + i * width, n) + bias;
     *mean = s / (float)rows;
     float8 q = 0.0f;
     for (uint i = 0; i < rows; i++) {
-        const float8 d = gh_load(z + i * width, n) + bias - *mean;
+        const float8 d = gh_load8(z + i * width, n) + bias - *mean;
         q += d * d;
     }
     *var = q / (float)rows;
@@ -92,8 +96,8 @@ __kernel void bn_lrelu_fwd(__global float *z, __global float *a, const uint widt
         return;
     const uint k = gid / blocks, j = gid % blocks * GH_LANES, n = min(width - j, (uint)GH_LANES);
     __global float *p = params + k * param_stride;
-    const float8 bias = gh_load(p + off.bias + j, n), gamma = gh_load(p + off.gamma + j, n);
-    const float8 beta = gh_load(p + off.beta + j, n);
+    const float8 bias = gh_load8(p + off.bias + j, n), gamma = gh_load8(p + off.gamma + j, n);
+    const float8 beta = gh_load8(p + off.beta + j, n);
     for (uint g = 0; g < groups; g++) {
         __global float *zg = z + k * act_stride + g * rows * width + j;
         __global float *ag = a + k * act_stride + g * rows * width + j;
@@ -102,20 +106,20 @@ __kernel void bn_lrelu_fwd(__global float *z, __global float *a, const uint widt
             float8 var;
             gh_batch_stats(zg, width, rows, bias, n, &mean, &var);
             istd = 1.0f / sqrt(var + eps);
-            gh_store(istd, inv_std + (k * groups + g) * width + j, n);
-            const float8 rm = gh_load(p + off.run_mean + j, n);
-            const float8 rv = gh_load(p + off.run_var + j, n);
-            gh_store(momentum * rm + (1.0f - momentum) * mean, p + off.run_mean + j, n);
-            gh_store(momentum * rv + (1.0f - momentum) * var, p + off.run_var + j, n);
+            gh_store8(istd, inv_std + (k * groups + g) * width + j, n);
+            const float8 rm = gh_load8(p + off.run_mean + j, n);
+            const float8 rv = gh_load8(p + off.run_var + j, n);
+            gh_store8(momentum * rm + (1.0f - momentum) * mean, p + off.run_mean + j, n);
+            gh_store8(momentum * rv + (1.0f - momentum) * var, p + off.run_var + j, n);
         } else {
-            mean = gh_load(p + off.run_mean + j, n);
-            istd = 1.0f / sqrt(gh_load(p + off.run_var + j, n) + eps);
+            mean = gh_load8(p + off.run_mean + j, n);
+            istd = 1.0f / sqrt(gh_load8(p + off.run_var + j, n) + eps);
         }
         for (uint i = 0; i < rows; i++) {
-            const float8 xh = (gh_load(zg + i * width, n) + bias - mean) * istd;
+            const float8 xh = (gh_load8(zg + i * width, n) + bias - mean) * istd;
             if (train)
-                gh_store(xh, zg + i * width, n);
-            gh_store(gh_lrelu8(gamma * xh + beta, slope), ag + i * width, n);
+                gh_store8(xh, zg + i * width, n);
+            gh_store8(gh_lrelu8(gamma * xh + beta, slope), ag + i * width, n);
         }
     }
 }
@@ -137,30 +141,30 @@ __kernel void bn_lrelu_bwd(__global float *d, __global const float *xhat, const 
         return;
     const uint k = gid / blocks, j = gid % blocks * GH_LANES, n = min(width - j, (uint)GH_LANES);
     __global const float *p = params + k * param_stride;
-    const float8 gamma = gh_load(p + off.gamma + j, n), beta = gh_load(p + off.beta + j, n);
+    const float8 gamma = gh_load8(p + off.gamma + j, n), beta = gh_load8(p + off.beta + j, n);
     float8 dgamma = 0.0f, dbeta = 0.0f;
     for (uint g = 0; g < groups; g++) {
         __global float *dg = d + k * act_stride + g * rows * width + j;
         __global const float *xg = xhat + k * act_stride + g * rows * width + j;
         float8 sdy = 0.0f, sdyx = 0.0f;
         for (uint i = 0; i < rows; i++) {
-            const float8 xh = gh_load(xg + i * width, n), da = gh_load(dg + i * width, n);
+            const float8 xh = gh_load8(xg + i * width, n), da = gh_load8(dg + i * width, n);
             const float8 dy = select(slope * da, da, gamma * xh + beta > 0.0f);
             sdy += dy;
             sdyx += dy * xh;
         }
-        const float8 scale = gamma * gh_load(inv_std + (k * groups + g) * width + j, n) / rows;
+        const float8 scale = gamma * gh_load8(inv_std + (k * groups + g) * width + j, n) / rows;
         for (uint i = 0; i < rows; i++) {
-            const float8 xh = gh_load(xg + i * width, n), da = gh_load(dg + i * width, n);
+            const float8 xh = gh_load8(xg + i * width, n), da = gh_load8(dg + i * width, n);
             const float8 dy = select(slope * da, da, gamma * xh + beta > 0.0f);
-            gh_store(scale * ((float)rows * dy - sdy - xh * sdyx), dg + i * width, n);
+            gh_store8(scale * ((float)rows * dy - sdy - xh * sdyx), dg + i * width, n);
         }
         dgamma += sdyx;
         dbeta += sdy;
     }
     if (param_grads) {
-        gh_store(dgamma, grad + k * param_stride + off.gamma + j, n);
-        gh_store(dbeta, grad + k * param_stride + off.beta + j, n);
+        gh_store8(dgamma, grad + k * param_stride + off.gamma + j, n);
+        gh_store8(dbeta, grad + k * param_stride + off.beta + j, n);
     }
 }
 
@@ -371,4 +375,133 @@ __kernel void gather_batch(__global const float *target, __global const float *c
         }
         g_in[k * g_stride + i * g_ld + noise_dim + j] = c;
     }
+}
+
+/* Matrix products for CPU devices (GPUs use CLBlast): C = op(A) op(B) per trial, row-major,
+ * op(A) m x kdim, op(B) kdim x n, trial k's operands at offset + k * stride. One kernel per
+ * product, no padding or transposing helpers, any size (edge tiles repeat the last row of
+ * A and store only what lies inside C). gemm_nn and gemm_tn: a work-item computes an
+ * 8 x 16 tile of C in eight float16 accumulators; per step of the inner dimension it
+ * loads one 16-wide row of B and multiplies it by eight scalars of op(A). */
+#define GH_TILE   8
+#define GH_TILE_W 16
+
+inline float gh_gemm_a(__global const float *a, uint lda, uint ta, uint r, uint kk)
+{
+    return ta ? a[kk * lda + r] : a[r * lda + kk];
+}
+
+/* ta: whether A is stored transposed (a constant in each kernel below). */
+inline void gh_gemm(__global const float *a, uint lda, uint a_stride, uint ta,
+                    __global const float *b, uint ldb, uint b_stride, __global float *c, uint ldc,
+                    uint c_stride, uint m, uint n, uint kdim, uint n_trials)
+{
+    const uint cols = GH_DIV_UP(n, GH_TILE_W), tiles = GH_DIV_UP(m, GH_TILE) * cols;
+    const uint gid = get_global_id(0);
+    if (gid >= n_trials * tiles)
+        return;
+    const uint k = gid / tiles, t = gid % tiles;
+    const uint r0 = t / cols * GH_TILE, j = t % cols * GH_TILE_W, nc = min(n - j, (uint)GH_TILE_W);
+    a += k * a_stride;
+    b += k * b_stride;
+    c += k * c_stride;
+    uint r[GH_TILE];
+    float16 acc[GH_TILE];
+#pragma unroll
+    for (uint i = 0; i < GH_TILE; i++) {
+        r[i] = min(r0 + i, m - 1);
+        acc[i] = 0.0f;
+    }
+    if (nc == GH_TILE_W) {
+        /* the common case, with plain 16-wide loads of B */
+        for (uint kk = 0; kk < kdim; kk++) {
+            const float16 bv = vload16(0, b + kk * ldb + j);
+#pragma unroll
+            for (uint i = 0; i < GH_TILE; i++)
+                acc[i] = fma((float16)gh_gemm_a(a, lda, ta, r[i], kk), bv, acc[i]);
+        }
+    } else {
+        for (uint kk = 0; kk < kdim; kk++) {
+            const float16 bv = gh_load16(b + kk * ldb + j, nc);
+#pragma unroll
+            for (uint i = 0; i < GH_TILE; i++)
+                acc[i] = fma((float16)gh_gemm_a(a, lda, ta, r[i], kk), bv, acc[i]);
+        }
+    }
+    for (uint i = 0; i < GH_TILE && r0 + i < m; i++)
+        gh_store16(acc[i], c + (r0 + i) * ldc + j, nc);
+}
+
+/* C = A B^T (gemm_nt: dL/dinput = dL/dz W^T): both operands are read along the inner
+ * dimension, 8 at a time, so a work-item keeps a 4 x 4 tile of C as 16 float8 partial
+ * dot products and adds their lanes at the end. */
+#define GH_TILE_NT 4
+
+inline void gh_gemm_nt(__global const float *a, uint lda, uint a_stride, __global const float *b,
+                       uint ldb, uint b_stride, __global float *c, uint ldc, uint c_stride, uint m,
+                       uint n, uint kdim, uint n_trials)
+{
+    const uint cols = GH_DIV_UP(n, GH_TILE_NT), tiles = GH_DIV_UP(m, GH_TILE_NT) * cols;
+    const uint gid = get_global_id(0);
+    if (gid >= n_trials * tiles)
+        return;
+    const uint k = gid / tiles, t = gid % tiles;
+    const uint r0 = t / cols * GH_TILE_NT, j0 = t % cols * GH_TILE_NT;
+    a += k * a_stride;
+    b += k * b_stride;
+    c += k * c_stride;
+    float8 acc[GH_TILE_NT][GH_TILE_NT];
+    __global const float *ar[GH_TILE_NT], *br[GH_TILE_NT];
+#pragma unroll
+    for (uint i = 0; i < GH_TILE_NT; i++) {
+        ar[i] = a + min(r0 + i, m - 1) * lda;
+        br[i] = b + min(j0 + i, n - 1) * ldb;
+#pragma unroll
+        for (uint q = 0; q < GH_TILE_NT; q++)
+            acc[i][q] = 0.0f;
+    }
+    for (uint kk = 0; kk < kdim; kk += GH_LANES) {
+        const uint w = min(kdim - kk, (uint)GH_LANES);
+        float8 av[GH_TILE_NT], bv[GH_TILE_NT];
+#pragma unroll
+        for (uint i = 0; i < GH_TILE_NT; i++) {
+            av[i] = gh_load8(ar[i] + kk, w);
+            bv[i] = gh_load8(br[i] + kk, w);
+        }
+#pragma unroll
+        for (uint i = 0; i < GH_TILE_NT; i++)
+#pragma unroll
+            for (uint q = 0; q < GH_TILE_NT; q++)
+                acc[i][q] = fma(av[i], bv[q], acc[i][q]);
+    }
+    for (uint i = 0; i < GH_TILE_NT && r0 + i < m; i++)
+        for (uint q = 0; q < GH_TILE_NT && j0 + q < n; q++) {
+            const float8 v = acc[i][q];
+            const float4 h = v.lo + v.hi;
+            c[(r0 + i) * ldc + j0 + q] = (h.x + h.y) + (h.z + h.w);
+        }
+}
+
+#define GH_GEMM_ARGS                                                                               \
+    __global const float *a, const uint a_off, const uint lda, const uint a_stride,                \
+        __global const float *b, const uint b_off, const uint ldb, const uint b_stride,            \
+        __global float *c, const uint c_off, const uint ldc, const uint c_stride, const uint m,    \
+        const uint n, const uint kdim, const uint n_trials
+
+__kernel void gemm_nn(GH_GEMM_ARGS)
+{
+    gh_gemm(a + a_off, lda, a_stride, 0, b + b_off, ldb, b_stride, c + c_off, ldc, c_stride, m, n,
+            kdim, n_trials);
+}
+
+__kernel void gemm_tn(GH_GEMM_ARGS)
+{
+    gh_gemm(a + a_off, lda, a_stride, 1, b + b_off, ldb, b_stride, c + c_off, ldc, c_stride, m, n,
+            kdim, n_trials);
+}
+
+__kernel void gemm_nt(GH_GEMM_ARGS)
+{
+    gh_gemm_nt(a + a_off, lda, a_stride, b + b_off, ldb, b_stride, c + c_off, ldc, c_stride, m, n,
+               kdim, n_trials);
 }

@@ -28,9 +28,7 @@ static void *watch(void *arg)
     pthread_mutex_lock(&lock);
     if (!stop && !printed) {
         printed = 1;
-        fprintf(stderr,
-                "building OpenCL kernels for %s (ganhpo's and CLBlast's), once per machine ...\n",
-                n->device);
+        fprintf(stderr, "building OpenCL kernels for %s ..., once per machine\n", n->device);
         fflush(stderr);
     }
     pthread_mutex_unlock(&lock);

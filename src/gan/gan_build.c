@@ -68,10 +68,10 @@ typedef struct {
     int norm; /* 1: BatchNorm in the hidden layers; 0: bias + LeakyReLU only */
 } pass;
 
-static ganhpo_status gemm(gan_op_list *l, const char *name, int ta, int tb, size_t m, size_t n,
-                          size_t k, cl_mem a, size_t a_off, size_t a_ld, size_t a_stride, cl_mem b,
-                          size_t b_off, size_t b_ld, size_t b_stride, cl_mem c, size_t c_off,
-                          size_t c_ld, size_t c_stride)
+static ganhpo_status gemm(ganhpo_gan *g, gan_op_list *l, const char *name, int ta, int tb, size_t m,
+                          size_t n, size_t k, cl_mem a, size_t a_off, size_t a_ld, size_t a_stride,
+                          cl_mem b, size_t b_off, size_t b_ld, size_t b_stride, cl_mem c,
+                          size_t c_off, size_t c_ld, size_t c_stride)
 {
     gan_op o = {.name = name,
                 .ta = ta,
@@ -92,7 +92,7 @@ static ganhpo_status gemm(gan_op_list *l, const char *name, int ta, int tb, size
                 .c_ld = c_ld,
                 .c_stride = c_stride,
                 .beta = 0.0f};
-    return gan_ops_gemm(l, &o);
+    return gan_ops_gemm(g, l, &o);
 }
 
 /* A hidden layer without BatchNorm: bias + LeakyReLU, forward or backward. */
@@ -171,13 +171,13 @@ static ganhpo_status forward(ganhpo_gan *g, gan_op_list *l, const pass *p, int t
     const size_t R = p->rows * (size_t)p->groups, h = (size_t)L->width, P = L->stride;
     const size_t n_in = (size_t)L->n_in, n_out = (size_t)L->n_out;
     cl_mem W = p->net->params;
-    GH_CHECK(gemm(l, names[0], 0, 0, R, h, n_in, p->in, p->in_off, n_in, p->in_stride, W, L->w1, h,
-                  P, A->z1, 0, h, A->hid_stride));
+    GH_CHECK(gemm(g, l, names[0], 0, 0, R, h, n_in, p->in, p->in_off, n_in, p->in_stride, W, L->w1,
+                  h, P, A->z1, 0, h, A->hid_stride));
     GH_CHECK(bn_forward(g, l, p, 1, train, names[1]));
-    GH_CHECK(gemm(l, names[2], 0, 0, R, h, h, A->a1, 0, h, A->hid_stride, W, L->w2, h, P, A->z2, 0,
-                  h, A->hid_stride));
+    GH_CHECK(gemm(g, l, names[2], 0, 0, R, h, h, A->a1, 0, h, A->hid_stride, W, L->w2, h, P, A->z2,
+                  0, h, A->hid_stride));
     GH_CHECK(bn_forward(g, l, p, 2, train, names[3]));
-    return gemm(l, names[4], 0, 0, R, n_out, h, A->a2, 0, h, A->hid_stride, W, L->w3, n_out, P,
+    return gemm(g, l, names[4], 0, 0, R, n_out, h, A->a2, 0, h, A->hid_stride, W, L->w3, n_out, P,
                 A->z3, 0, n_out, A->out_stride);
 }
 
@@ -202,21 +202,21 @@ static ganhpo_status backward(ganhpo_gan *g, gan_op_list *l, const pass *p, cl_m
     cl_mem W = p->net->params, G = p->net->grad;
     const char *const *n = p->name[0] == 'G' ? g_back_names : d_back_names;
     if (param_grads)
-        GH_CHECK(gemm(l, n[0], 1, 0, h, n_out, R, A->a2, 0, h, S, dz3, 0, n_out, dz3_stride, G,
+        GH_CHECK(gemm(g, l, n[0], 1, 0, h, n_out, R, A->a2, 0, h, S, dz3, 0, n_out, dz3_stride, G,
                       L->w3, n_out, P));
-    GH_CHECK(gemm(l, n[1], 0, 1, R, h, n_out, dz3, 0, n_out, dz3_stride, W, L->w3, n_out, P, A->d2,
-                  0, h, S));
+    GH_CHECK(gemm(g, l, n[1], 0, 1, R, h, n_out, dz3, 0, n_out, dz3_stride, W, L->w3, n_out, P,
+                  A->d2, 0, h, S));
     GH_CHECK(bn_backward(g, l, p, 2, param_grads, n[2]));
     if (param_grads)
-        GH_CHECK(gemm(l, n[3], 1, 0, h, h, R, A->a1, 0, h, S, A->d2, 0, h, S, G, L->w2, h, P));
-    GH_CHECK(gemm(l, n[4], 0, 1, R, h, h, A->d2, 0, h, S, W, L->w2, h, P, A->d1, 0, h, S));
+        GH_CHECK(gemm(g, l, n[3], 1, 0, h, h, R, A->a1, 0, h, S, A->d2, 0, h, S, G, L->w2, h, P));
+    GH_CHECK(gemm(g, l, n[4], 0, 1, R, h, h, A->d2, 0, h, S, W, L->w2, h, P, A->d1, 0, h, S));
     GH_CHECK(bn_backward(g, l, p, 1, param_grads, n[5]));
     if (param_grads)
-        GH_CHECK(gemm(l, n[6], 1, 0, n_in, h, R, p->in, p->in_off, n_in, p->in_stride, A->d1, 0, h,
-                      S, G, L->w1, h, P));
+        GH_CHECK(gemm(g, l, n[6], 1, 0, n_in, h, R, p->in, p->in_off, n_in, p->in_stride, A->d1, 0,
+                      h, S, G, L->w1, h, P));
     if (dx)
-        GH_CHECK(gemm(l, n[7], 0, 1, R - dx_first, n_in, h, A->d1, dx_first * h, h, S, W, L->w1, h,
-                      P, dx, 0, n_in, dx_stride));
+        GH_CHECK(gemm(g, l, n[7], 0, 1, R - dx_first, n_in, h, A->d1, dx_first * h, h, S, W, L->w1,
+                      h, P, dx, 0, n_in, dx_stride));
     return GANHPO_SUCCESS;
 }
 

@@ -50,10 +50,12 @@ typedef struct {
 } gan_net;
 
 /* One enqueued operation of a precomputed step: a kernel with its arguments set once, or a
- * GEMM (row-major; per trial, operands start at offset + k * stride). */
+ * GEMM (row-major; per trial, operands start at offset + k * stride), which is a kernel of
+ * cl/gan.cl on CPU devices and a CLBlast call (kernel NULL) on others. */
 typedef struct {
     const char *name;
-    cl_kernel kernel; /* NULL for a GEMM */
+    cl_kernel kernel; /* NULL for a CLBlast GEMM */
+    int gemm;         /* a matrix product: m, n, k count its operations */
     size_t global, local;
     int ta, tb;
     size_t m, n, k;
@@ -135,8 +137,11 @@ void gan_layout_init_params(const gan_layout *l, unsigned long long seed, unsign
 
 /* ---- gan_ops.c ---- */
 
-/* Appends a GEMM or kernel op (kernel: the list takes no ownership). */
-ganhpo_status gan_ops_gemm(gan_op_list *l, const gan_op *op);
+/* Appends a GEMM op: on a CPU device a gemm_nn/nt/tn kernel of cl/gan.cl with the op's
+ * operands, elsewhere a CLBlast call. */
+ganhpo_status gan_ops_gemm(ganhpo_gan *g, gan_op_list *l, const gan_op *op);
+
+/* Appends a kernel op (the list takes no ownership). */
 ganhpo_status gan_ops_kernel(gan_op_list *l, const char *name, cl_kernel k, size_t global,
                              size_t local);
 void gan_ops_free(gan_op_list *l);
@@ -157,11 +162,6 @@ void gan_profile_enable(ganhpo_gan *g, int on);
 
 /* Monotonic clock in seconds. */
 double gan_now(void);
-
-/* ---- gan_tune.c ---- */
-
-/* Gives CLBlast measured GEMM parameters for CPU devices (once per device and process). */
-ganhpo_status gan_tune_clblast(ganhpo_device *dev);
 
 /* ---- gan_build.c ---- */
 

@@ -22,10 +22,51 @@ static ganhpo_status push(gan_op_list *l, const gan_op *op)
     return GANHPO_SUCCESS;
 }
 
-ganhpo_status gan_ops_gemm(gan_op_list *l, const gan_op *op)
+/* Threads of a GEMM kernel: one per tile of C per trial, 8 x 16 (cl/gan.cl GH_TILE x
+ * GH_TILE_W) or 4 x 4 for gemm_nt (GH_TILE_NT); single work-item groups, as the kernels
+ * vectorise themselves. */
+enum { GEMM_ROWS = 8, GEMM_COLS = 16, GEMM_TILE_NT = 4, GEMM_LOCAL = 1 };
+
+static ganhpo_status gemm_kernel(ganhpo_gan *g, gan_op_list *l, const gan_op *op)
 {
+    static const char *const names[2][2] = {{"gemm_nn", "gemm_nt"}, {"gemm_tn", NULL}};
+    const char *name = names[op->ta != 0][op->tb != 0];
+    if (!name)
+        GH_RAISE(GANHPO_ERR_ARGUMENT, "GEMM '%s': no kernel for both operands transposed",
+                 op->name);
+    cl_kernel k;
+    GH_CHECK(gan_kernel(g, name, &k));
+    const cl_mem mems[3] = {op->a, op->b, op->c};
+    const size_t u[3][3] = {{op->a_off, op->a_ld, op->a_stride},
+                            {op->b_off, op->b_ld, op->b_stride},
+                            {op->c_off, op->c_ld, op->c_stride}};
+    for (cl_uint i = 0; i < 3; i++) {
+        GH_CHECK(gan_arg(k, 4 * i, sizeof(cl_mem), &mems[i]));
+        for (cl_uint j = 0; j < 3; j++) {
+            const cl_uint v = (cl_uint)u[i][j];
+            GH_CHECK(gan_arg(k, 4 * i + 1 + j, sizeof v, &v));
+        }
+    }
+    const cl_uint dims[4] = {(cl_uint)op->m, (cl_uint)op->n, (cl_uint)op->k, (cl_uint)g->trials};
+    for (cl_uint i = 0; i < 4; i++)
+        GH_CHECK(gan_arg(k, 12 + i, sizeof dims[i], &dims[i]));
+    const size_t tr = op->tb ? GEMM_TILE_NT : GEMM_ROWS, tc = op->tb ? GEMM_TILE_NT : GEMM_COLS;
+    const size_t tiles = (op->m + tr - 1) / tr * ((op->n + tc - 1) / tc);
+    gan_op o = *op;
+    o.kernel = k;
+    o.gemm = 1;
+    o.local = GEMM_LOCAL;
+    o.global = ganhpo_device_round_up(tiles * (size_t)g->trials, GEMM_LOCAL);
+    return push(l, &o);
+}
+
+ganhpo_status gan_ops_gemm(ganhpo_gan *g, gan_op_list *l, const gan_op *op)
+{
+    if (ganhpo_device_get_info(g->dev)->type == GANHPO_DEVICE_TYPE_CPU)
+        return gemm_kernel(g, l, op);
     gan_op o = *op;
     o.kernel = NULL;
+    o.gemm = 1;
     return push(l, &o);
 }
 
@@ -65,7 +106,7 @@ static ganhpo_status run_gemm(ganhpo_gan *g, const gan_op *o, cl_event *ev)
 
 static ganhpo_status enqueue(ganhpo_gan *g, const gan_op *o, cl_event *ev)
 {
-    if (!o->kernel)
+    if (o->gemm && !o->kernel)
         return run_gemm(g, o, ev);
     cl_int err =
         clEnqueueNDRangeKernel(g->queue, o->kernel, 1, NULL, &o->global, &o->local, 0, NULL, ev);
@@ -78,7 +119,7 @@ static ganhpo_status enqueue(ganhpo_gan *g, const gan_op *o, cl_event *ev)
 /* Floating-point operations of a GEMM op over all trials (0 for a kernel). */
 static double op_flops(const ganhpo_gan *g, const gan_op *o)
 {
-    return o->kernel ? 0.0 : 2.0 * (double)o->m * (double)o->n * (double)o->k * g->trials;
+    return !o->gemm ? 0.0 : 2.0 * (double)o->m * (double)o->n * (double)o->k * g->trials;
 }
 
 static void profile_add(ganhpo_gan *g, const gan_op *o, double wall_ms, double kernel_ms);
@@ -176,7 +217,7 @@ static void profile_add(ganhpo_gan *g, const gan_op *o, double wall_ms, double k
             return; /* profiling is best effort: a lost entry only shortens the table */
         g->prof = p;
         e = &g->prof[g->n_prof++];
-        *e = (gan_profile_entry){.name = o->name, .gemm = !o->kernel};
+        *e = (gan_profile_entry){.name = o->name, .gemm = o->gemm};
     }
     e->wall_ms += wall_ms;
     e->kernel_ms += kernel_ms;

@@ -137,7 +137,6 @@ ganhpo_status ganhpo_gan_create(ganhpo_device *dev, const ganhpo_gan_options *o,
 {
     *out = NULL;
     GH_CHECK(check_args(o, n_condition, n_target, trials));
-    GH_CHECK(gan_tune_clblast(dev));
     ganhpo_gan *g = calloc(1, sizeof *g);
     unsigned long long *sd = malloc((size_t)trials * sizeof *sd);
     if (!g || !sd) {
