@@ -379,32 +379,53 @@ __kernel void gather_batch(__global const float *target, __global const float *c
 
 /* Matrix products for CPU devices (GPUs use CLBlast): C = op(A) op(B) per trial, row-major,
  * op(A) m x kdim, op(B) kdim x n, trial k's operands at offset + k * stride. One kernel per
- * product, no padding or transposing helpers, any size (edge tiles repeat the last row of
- * A and store only what lies inside C). gemm_nn and gemm_tn: a work-item computes an
- * 8 x 16 tile of C in eight float16 accumulators; per step of the inner dimension it
- * loads one 16-wide row of B and multiplies it by eight scalars of op(A). */
-#define GH_TILE   8
-#define GH_TILE_W 16
+ * product, no padding or transposing helpers, any size (edge tiles repeat the last row or
+ * column and store only what lies inside C). Two forms, chosen by the host per shape:
+ * outer products (a work-item keeps an 8 x 16 tile of C in eight float16 accumulators and
+ * per step of the inner dimension multiplies one 16-wide row of op(B) by eight scalars of
+ * op(A)), and dot products (a 4 x 4 tile as 16 float8 partial sums along the inner
+ * dimension, read 8 at a time, lanes added at the end). ta, tb: the operand is stored
+ * transposed; tc: the tile is of C^T (stored transposed into C). All are constants of each
+ * kernel. */
+#define GH_TILE    8
+#define GH_TILE_W  16
+#define GH_TILE_NT 4
 
-inline float gh_gemm_a(__global const float *a, uint lda, uint ta, uint r, uint kk)
+/* Trial k and the first row and column of this work-item's tile of an m x n product, or 0
+ * when the work-item has none. */
+inline int gh_gemm_tile(uint m, uint n, uint rows, uint cols, uint n_trials, uint *k, uint *r0,
+                        uint *j0)
 {
-    return ta ? a[kk * lda + r] : a[r * lda + kk];
+    const uint nc = GH_DIV_UP(n, cols), tiles = GH_DIV_UP(m, rows) * nc, gid = get_global_id(0);
+    if (gid >= n_trials * tiles)
+        return 0;
+    *k = gid / tiles;
+    *r0 = gid % tiles / nc * rows;
+    *j0 = gid % tiles % nc * cols;
+    return 1;
 }
 
-/* ta: whether A is stored transposed (a constant in each kernel below). */
-inline void gh_gemm(__global const float *a, uint lda, uint a_stride, uint ta,
-                    __global const float *b, uint ldb, uint b_stride, __global float *c, uint ldc,
-                    uint c_stride, uint m, uint n, uint kdim, uint n_trials)
+inline float gh_at(__global const float *x, uint ld, uint t, uint r, uint c)
 {
-    const uint cols = GH_DIV_UP(n, GH_TILE_W), tiles = GH_DIV_UP(m, GH_TILE) * cols;
-    const uint gid = get_global_id(0);
-    if (gid >= n_trials * tiles)
-        return;
-    const uint k = gid / tiles, t = gid % tiles;
-    const uint r0 = t / cols * GH_TILE, j = t % cols * GH_TILE_W, nc = min(n - j, (uint)GH_TILE_W);
-    a += k * a_stride;
-    b += k * b_stride;
-    c += k * c_stride;
+    return t ? x[c * ld + r] : x[r * ld + c];
+}
+
+/* Row kk of op(B), columns [j, j + nc) (nc <= 16), zero beyond. */
+inline float16 gh_gemm_brow(__global const float *b, uint ldb, uint tb, uint kk, uint j, uint nc)
+{
+    if (!tb)
+        return gh_load16(b + kk * ldb + j, nc);
+    float t[GH_TILE_W];
+    for (uint c = 0; c < GH_TILE_W; c++)
+        t[c] = c < nc ? b[(j + c) * ldb + kk] : 0.0f;
+    return vload16(0, t);
+}
+
+inline void gh_gemm_outer(__global const float *a, uint lda, uint ta, __global const float *b,
+                          uint ldb, uint tb, __global float *c, uint ldc, uint tc, uint m, uint n,
+                          uint kdim, uint r0, uint j)
+{
+    const uint nc = min(n - j, (uint)GH_TILE_W);
     uint r[GH_TILE];
     float16 acc[GH_TILE];
 #pragma unroll
@@ -412,50 +433,55 @@ inline void gh_gemm(__global const float *a, uint lda, uint a_stride, uint ta,
         r[i] = min(r0 + i, m - 1);
         acc[i] = 0.0f;
     }
-    if (nc == GH_TILE_W) {
+    if (nc == GH_TILE_W && !tb) {
         /* the common case, with plain 16-wide loads of B */
         for (uint kk = 0; kk < kdim; kk++) {
             const float16 bv = vload16(0, b + kk * ldb + j);
 #pragma unroll
             for (uint i = 0; i < GH_TILE; i++)
-                acc[i] = fma((float16)gh_gemm_a(a, lda, ta, r[i], kk), bv, acc[i]);
+                acc[i] = fma((float16)gh_at(a, lda, ta, r[i], kk), bv, acc[i]);
         }
     } else {
         for (uint kk = 0; kk < kdim; kk++) {
-            const float16 bv = gh_load16(b + kk * ldb + j, nc);
+            const float16 bv = gh_gemm_brow(b, ldb, tb, kk, j, nc);
 #pragma unroll
             for (uint i = 0; i < GH_TILE; i++)
-                acc[i] = fma((float16)gh_gemm_a(a, lda, ta, r[i], kk), bv, acc[i]);
+                acc[i] = fma((float16)gh_at(a, lda, ta, r[i], kk), bv, acc[i]);
         }
     }
-    for (uint i = 0; i < GH_TILE && r0 + i < m; i++)
-        gh_store16(acc[i], c + (r0 + i) * ldc + j, nc);
+    for (uint i = 0; i < GH_TILE && r0 + i < m; i++) {
+        if (!tc) {
+            gh_store16(acc[i], c + (r0 + i) * ldc + j, nc);
+            continue;
+        }
+        float t[GH_TILE_W];
+        vstore16(acc[i], 0, t);
+        for (uint q = 0; q < nc; q++)
+            c[(j + q) * ldc + r0 + i] = t[q];
+    }
 }
 
-/* C = A B^T (gemm_nt: dL/dinput = dL/dz W^T): both operands are read along the inner
- * dimension, 8 at a time, so a work-item keeps a 4 x 4 tile of C as 16 float8 partial
- * dot products and adds their lanes at the end. */
-#define GH_TILE_NT 4
-
-inline void gh_gemm_nt(__global const float *a, uint lda, uint a_stride, __global const float *b,
-                       uint ldb, uint b_stride, __global float *c, uint ldc, uint c_stride, uint m,
-                       uint n, uint kdim, uint n_trials)
+/* Columns kk.. kk + w of row j of B^T (tb) or of column j of B (!tb). */
+inline float8 gh_gemm_bcol(__global const float *b, uint ldb, uint tb, uint j, uint kk, uint w)
 {
-    const uint cols = GH_DIV_UP(n, GH_TILE_NT), tiles = GH_DIV_UP(m, GH_TILE_NT) * cols;
-    const uint gid = get_global_id(0);
-    if (gid >= n_trials * tiles)
-        return;
-    const uint k = gid / tiles, t = gid % tiles;
-    const uint r0 = t / cols * GH_TILE_NT, j0 = t % cols * GH_TILE_NT;
-    a += k * a_stride;
-    b += k * b_stride;
-    c += k * c_stride;
+    if (tb)
+        return gh_load8(b + j * ldb + kk, w);
+    float t[GH_LANES];
+    for (uint c = 0; c < GH_LANES; c++)
+        t[c] = c < w ? b[(kk + c) * ldb + j] : 0.0f;
+    return vload8(0, t);
+}
+
+inline void gh_gemm_dot(__global const float *a, uint lda, __global const float *b, uint ldb,
+                        uint tb, __global float *c, uint ldc, uint m, uint n, uint kdim, uint r0,
+                        uint j0)
+{
     float8 acc[GH_TILE_NT][GH_TILE_NT];
-    __global const float *ar[GH_TILE_NT], *br[GH_TILE_NT];
+    uint ar[GH_TILE_NT], bc[GH_TILE_NT];
 #pragma unroll
     for (uint i = 0; i < GH_TILE_NT; i++) {
-        ar[i] = a + min(r0 + i, m - 1) * lda;
-        br[i] = b + min(j0 + i, n - 1) * ldb;
+        ar[i] = min(r0 + i, m - 1) * lda;
+        bc[i] = min(j0 + i, n - 1);
 #pragma unroll
         for (uint q = 0; q < GH_TILE_NT; q++)
             acc[i][q] = 0.0f;
@@ -465,8 +491,8 @@ inline void gh_gemm_nt(__global const float *a, uint lda, uint a_stride, __globa
         float8 av[GH_TILE_NT], bv[GH_TILE_NT];
 #pragma unroll
         for (uint i = 0; i < GH_TILE_NT; i++) {
-            av[i] = gh_load8(ar[i] + kk, w);
-            bv[i] = gh_load8(br[i] + kk, w);
+            av[i] = gh_load8(a + ar[i] + kk, w);
+            bv[i] = gh_gemm_bcol(b, ldb, tb, bc[i], kk, w);
         }
 #pragma unroll
         for (uint i = 0; i < GH_TILE_NT; i++)
@@ -488,20 +514,38 @@ inline void gh_gemm_nt(__global const float *a, uint lda, uint a_stride, __globa
         __global float *c, const uint c_off, const uint ldc, const uint c_stride, const uint m,    \
         const uint n, const uint kdim, const uint n_trials
 
-__kernel void gemm_nn(GH_GEMM_ARGS)
+/* Outer-product kernels: C = op(A) op(B) with tiles of C (gemm_nn, gemm_tn, gemm_nt_outer
+ * for a thin inner dimension), or of C^T = B^T A for C = A^T B with few columns
+ * (gemm_tn_ct, the weight gradient of a thin output layer). */
+#define GH_GEMM_OUTER(name, ta, tb)                                                                \
+    __kernel void name(GH_GEMM_ARGS)                                                               \
+    {                                                                                              \
+        uint k, r0, j0;                                                                            \
+        if (gh_gemm_tile(m, n, GH_TILE, GH_TILE_W, n_trials, &k, &r0, &j0))                        \
+            gh_gemm_outer(a + a_off + k * a_stride, lda, ta, b + b_off + k * b_stride, ldb, tb,    \
+                          c + c_off + k * c_stride, ldc, 0, m, n, kdim, r0, j0);                   \
+    }
+GH_GEMM_OUTER(gemm_nn, 0, 0)
+GH_GEMM_OUTER(gemm_tn, 1, 0)
+GH_GEMM_OUTER(gemm_nt_outer, 0, 1)
+
+__kernel void gemm_tn_ct(GH_GEMM_ARGS)
 {
-    gh_gemm(a + a_off, lda, a_stride, 0, b + b_off, ldb, b_stride, c + c_off, ldc, c_stride, m, n,
-            kdim, n_trials);
+    uint k, r0, j0;
+    if (gh_gemm_tile(n, m, GH_TILE, GH_TILE_W, n_trials, &k, &r0, &j0))
+        gh_gemm_outer(b + b_off + k * b_stride, ldb, 1, a + a_off + k * a_stride, lda, 0,
+                      c + c_off + k * c_stride, ldc, 1, n, m, kdim, r0, j0);
 }
 
-__kernel void gemm_tn(GH_GEMM_ARGS)
-{
-    gh_gemm(a + a_off, lda, a_stride, 1, b + b_off, ldb, b_stride, c + c_off, ldc, c_stride, m, n,
-            kdim, n_trials);
-}
-
-__kernel void gemm_nt(GH_GEMM_ARGS)
-{
-    gh_gemm_nt(a + a_off, lda, a_stride, b + b_off, ldb, b_stride, c + c_off, ldc, c_stride, m, n,
-               kdim, n_trials);
-}
+/* Dot-product kernels: C = A B^T (gemm_nt: dL/dinput = dL/dz W^T), and C = A B with few
+ * columns (gemm_nn_dot: a thin output layer). */
+#define GH_GEMM_DOT(name, tb)                                                                      \
+    __kernel void name(GH_GEMM_ARGS)                                                               \
+    {                                                                                              \
+        uint k, r0, j0;                                                                            \
+        if (gh_gemm_tile(m, n, GH_TILE_NT, GH_TILE_NT, n_trials, &k, &r0, &j0))                    \
+            gh_gemm_dot(a + a_off + k * a_stride, lda, b + b_off + k * b_stride, ldb, tb,          \
+                        c + c_off + k * c_stride, ldc, m, n, kdim, r0, j0);                        \
+    }
+GH_GEMM_DOT(gemm_nt, 1)
+GH_GEMM_DOT(gemm_nn_dot, 0)

@@ -137,8 +137,8 @@ void gan_layout_init_params(const gan_layout *l, unsigned long long seed, unsign
 
 /* ---- gan_ops.c ---- */
 
-/* Appends a GEMM op: on a CPU device a gemm_nn/nt/tn kernel of cl/gan.cl with the op's
- * operands, elsewhere a CLBlast call. */
+/* Appends a GEMM op (not both operands transposed): on a CPU device a GEMM kernel of
+ * cl/gan.cl with the op's operands, elsewhere a CLBlast call. */
 ganhpo_status gan_ops_gemm(ganhpo_gan *g, gan_op_list *l, const gan_op *op);
 
 /* Appends a kernel op (the list takes no ownership). */

@@ -22,20 +22,35 @@ static ganhpo_status push(gan_op_list *l, const gan_op *op)
     return GANHPO_SUCCESS;
 }
 
-/* Threads of a GEMM kernel: one per tile of C per trial, 8 x 16 (cl/gan.cl GH_TILE x
- * GH_TILE_W) or 4 x 4 for gemm_nt (GH_TILE_NT); single work-item groups, as the kernels
- * vectorise themselves. */
-enum { GEMM_ROWS = 8, GEMM_COLS = 16, GEMM_TILE_NT = 4, GEMM_LOCAL = 1 };
+/* The GEMM kernels of cl/gan.cl: outer-product tiles of 8 x 16 (GH_TILE x GH_TILE_W) and
+ * dot-product tiles of 4 x 4 (GH_TILE_NT), in single work-item groups (the kernels vectorise
+ * themselves). Below THIN columns or inner dimension a product switches form: the measured
+ * faster one for the 1-logit and few-target layers. */
+enum { OUTER_ROWS = 8, OUTER_COLS = 16, DOT_TILE = 4, THIN = 8 };
+
+typedef struct {
+    const char *name;
+    size_t rows, cols; /* tile of C, or of C^T (transposed) */
+    int transposed;
+} gemm_form;
+
+static gemm_form gemm_choose(const gan_op *op)
+{
+    if (op->ta)
+        return op->n < THIN ? (gemm_form){"gemm_tn_ct", OUTER_ROWS, OUTER_COLS, 1}
+                            : (gemm_form){"gemm_tn", OUTER_ROWS, OUTER_COLS, 0};
+    if (op->tb)
+        return op->k < THIN ? (gemm_form){"gemm_nt_outer", OUTER_ROWS, OUTER_COLS, 0}
+                            : (gemm_form){"gemm_nt", DOT_TILE, DOT_TILE, 0};
+    return op->n < THIN ? (gemm_form){"gemm_nn_dot", DOT_TILE, DOT_TILE, 0}
+                        : (gemm_form){"gemm_nn", OUTER_ROWS, OUTER_COLS, 0};
+}
 
 static ganhpo_status gemm_kernel(ganhpo_gan *g, gan_op_list *l, const gan_op *op)
 {
-    static const char *const names[2][2] = {{"gemm_nn", "gemm_nt"}, {"gemm_tn", NULL}};
-    const char *name = names[op->ta != 0][op->tb != 0];
-    if (!name)
-        GH_RAISE(GANHPO_ERR_ARGUMENT, "GEMM '%s': no kernel for both operands transposed",
-                 op->name);
+    const gemm_form f = gemm_choose(op);
     cl_kernel k;
-    GH_CHECK(gan_kernel(g, name, &k));
+    GH_CHECK(gan_kernel(g, f.name, &k));
     const cl_mem mems[3] = {op->a, op->b, op->c};
     const size_t u[3][3] = {{op->a_off, op->a_ld, op->a_stride},
                             {op->b_off, op->b_ld, op->b_stride},
@@ -50,18 +65,20 @@ static ganhpo_status gemm_kernel(ganhpo_gan *g, gan_op_list *l, const gan_op *op
     const cl_uint dims[4] = {(cl_uint)op->m, (cl_uint)op->n, (cl_uint)op->k, (cl_uint)g->trials};
     for (cl_uint i = 0; i < 4; i++)
         GH_CHECK(gan_arg(k, 12 + i, sizeof dims[i], &dims[i]));
-    const size_t tr = op->tb ? GEMM_TILE_NT : GEMM_ROWS, tc = op->tb ? GEMM_TILE_NT : GEMM_COLS;
-    const size_t tiles = (op->m + tr - 1) / tr * ((op->n + tc - 1) / tc);
+    const size_t m = f.transposed ? op->n : op->m, n = f.transposed ? op->m : op->n;
     gan_op o = *op;
     o.kernel = k;
     o.gemm = 1;
-    o.local = GEMM_LOCAL;
-    o.global = ganhpo_device_round_up(tiles * (size_t)g->trials, GEMM_LOCAL);
+    o.local = 1;
+    o.global = (m + f.rows - 1) / f.rows * ((n + f.cols - 1) / f.cols) * (size_t)g->trials;
     return push(l, &o);
 }
 
 ganhpo_status gan_ops_gemm(ganhpo_gan *g, gan_op_list *l, const gan_op *op)
 {
+    if (op->ta && op->tb)
+        GH_RAISE(GANHPO_ERR_ARGUMENT, "GEMM '%s': both operands transposed is not supported",
+                 op->name);
     if (ganhpo_device_get_info(g->dev)->type == GANHPO_DEVICE_TYPE_CPU)
         return gemm_kernel(g, l, op);
     gan_op o = *op;
