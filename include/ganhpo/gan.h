@@ -162,9 +162,10 @@ typedef struct {
 } ganhpo_gan_profile_row;
 
 typedef struct {
-    double seconds;           /* wall time of the timed steps (no profiling) */
-    double events_per_second; /* batch_size * steps * trials / seconds, as torch_gan.py */
-    int n_rows;               /* profile rows (0 unless profiling was asked for) */
+    double seconds;            /* wall time of the timed steps (no profiling) */
+    double events_per_second;  /* batch_size * steps * trials / seconds, as torch_gan.py */
+    double gemm_flop_per_step; /* floating-point operations of a step's matrix products */
+    int n_rows;                /* profile rows (0 unless profiling was asked for) */
     ganhpo_gan_profile_row rows[32];
     double profiled_ms;     /* sum of rows[].wall_ms */
     double profile_wall_ms; /* wall time of the profiled steps (rows + host between ops) */

@@ -58,8 +58,11 @@ static void print_result(const ganhpo_gan_options *o, int c, int t, int k, int s
            "steps %d disc_batchnorm %s\n",
            c, o->noise_dim, t, o->gen_layersize, o->disc_layersize, o->batch_size, k, steps,
            ganhpo_gan_disc_batchnorm_name(o->disc_batchnorm));
-    printf("events=%lld seconds=%.3f events_per_s=%.0f\n", (long long)o->batch_size * steps * k,
-           r->seconds, r->events_per_second);
+    const double steps_per_s = (double)steps / r->seconds;
+    printf(
+        "events=%lld seconds=%.3f events_per_s=%.0f gemm_gflop_per_step=%.4f gemm_gflop_s=%.1f\n",
+        (long long)o->batch_size * steps * k, r->seconds, r->events_per_second,
+        1e-9 * r->gemm_flop_per_step, 1e-9 * r->gemm_flop_per_step * steps_per_s);
     if (r->n_rows == 0)
         return;
     const double wall = r->profile_wall_ms, host = wall - r->profiled_ms;
