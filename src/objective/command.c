@@ -432,7 +432,9 @@ static ganhpo_status run_trials(const command *c, const double *values, int firs
         if (stop_signal) {
             stop_children(c, run, active);
             out->interrupted = 1;
-            GH_RAISE(GANHPO_ERR_INTERRUPTED, "interrupted by %s while trials ran",
+            GH_RAISE(GANHPO_ERR_INTERRUPTED,
+                     "interrupted by %s: the running trials were stopped and their point is not "
+                     "logged; run the same command with --resume to continue",
                      stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
         }
         while (active < c->o.concurrency && next < count) {
@@ -457,7 +459,8 @@ static ganhpo_status evaluate(void *ctx, const long long *levels, const double *
     const command *c = ctx;
     if (stop_signal) {
         out->interrupted = 1;
-        GH_RAISE(GANHPO_ERR_INTERRUPTED, "interrupted by %s",
+        GH_RAISE(GANHPO_ERR_INTERRUPTED,
+                 "interrupted by %s; run the same command with --resume to continue",
                  stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
     }
     out->n_metrics = c->o.n_metrics;
