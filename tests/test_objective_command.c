@@ -61,9 +61,10 @@ static void evaluate(ganhpo_objective *obj, int trials)
 
 static void check_values_reach_program(void)
 {
-    script("echo.sh", "echo \"$@\" > args\n"
-                      "env | grep -E '^GANHPO_(PARAM_|TRIAL|SEED|WORKDIR|RANK|LOCAL_RANK)' | sort > env\n"
-                      "echo \"$GANHPO_PARAM_lr\"\n");
+    script("echo.sh",
+           "echo \"$@\" > args\n"
+           "env | grep -E '^GANHPO_(PARAM_|TRIAL|SEED|WORKDIR|RANK|LOCAL_RANK)' | sort > env\n"
+           "echo \"$GANHPO_PARAM_lr\"\n");
     const char *argv[] = {"echo.sh",   "--lr={lr}",     "{my_width}", "t{trial}", "{seed}",
                           "{workdir}", "{not_a_param}", "{",          NULL};
     char prog[400];
@@ -216,8 +217,8 @@ int main(void)
     CHECK(tu_temp_dir(dir, sizeof dir, "ganhpo_command_"));
     ganhpo_space_options_default(&space);
     space.n_params = 2;
-    space.params[0] = (ganhpo_space_param){"lr", 1, 10, 0.0005};
-    space.params[1] = (ganhpo_space_param){"my_width", 1, 10, 1};
+    space.params[0] = (ganhpo_space_param){"lr", 1, 10, 0.0005, 0};
+    space.params[1] = (ganhpo_space_param){"my_width", 1, 10, 1, 0};
     check_values_reach_program();
     check_json_and_concurrency();
     check_failed_trials();
