@@ -192,7 +192,7 @@ double ganhpo_objective_analytic_value(ganhpo_objective_function f, int dims, co
 
 typedef struct ganhpo_objective_trainer ganhpo_objective_trainer;
 
-enum { GANHPO_OBJECTIVE_BATCH = 64 }; /* trials trained together at most (ganhpo_gan_create) */
+enum { GANHPO_OBJECTIVE_BATCH = GANHPO_GAN_MAX_TRIALS }; /* trials trained together at most */
 
 /* Opens the device (`device`: a selector, NULL or "" = GANHPO_DEVICE or the default rule;
  * nth_device: which of the matching devices, 0 in one process, an MPI rank's node-local

@@ -1,6 +1,7 @@
 /* ganhpo ensemble: a study's point trained k times, the k generators against the truth
  * (paper Fig. 7, 11). */
 #include "cli/cli.h"
+#include "ganhpo/rng.h"
 #include "ganhpo/analysis.h"
 #include "ganhpo/study.h"
 
@@ -10,7 +11,6 @@
 #include <string.h>
 
 /* Separates the ensemble's trials from the study's evaluations. */
-static const unsigned long long ENSEMBLE_TAG = 0x656e73656dULL;
 
 static void help(void)
 {
@@ -197,7 +197,8 @@ static int run(const ganhpo_study_config *cfg, const ganhpo_gan_options *o, cons
         return rc;
     if (ganhpo_objective_trainer_create(&cfg->data, cfg->study.seed, cfg->study.device, 0, 0, &t) !=
             GANHPO_SUCCESS ||
-        ganhpo_objective_trainer_train(t, o, 0, k, ganhpo_space_seed(cfg->study.seed, ENSEMBLE_TAG),
+        ganhpo_objective_trainer_train(t, o, 0, k,
+                                       ganhpo_rng_derive(cfg->study.seed, GANHPO_RNG_TAG_ENSEMBLE),
                                        NULL, NULL, &g) != GANHPO_SUCCESS)
         rc = ganhpo_cli_fail();
     if (rc == 0)

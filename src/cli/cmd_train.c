@@ -1,5 +1,6 @@
 /* ganhpo train: one point of a study trained study.trials times, W1 printed per epoch. */
 #include "cli/cli.h"
+#include "ganhpo/rng.h"
 #include "ganhpo/study.h"
 
 #include <ctype.h>
@@ -9,7 +10,6 @@
 #include <string.h>
 
 /* Separates the trials of `ganhpo train` from the study's evaluations. */
-static const unsigned long long TRAIN_TAG = 0x747261696eULL;
 
 enum { MAX_SETS = 64 };
 
@@ -123,7 +123,7 @@ static int train(const ganhpo_study_config *cfg, const char *out)
         GANHPO_SUCCESS)
         return ganhpo_cli_fail();
     print_point(&cfg->gan, cfg->study.trials, ganhpo_objective_trainer_device(t));
-    unsigned long long seed = ganhpo_space_seed(cfg->study.seed, TRAIN_TAG);
+    unsigned long long seed = ganhpo_rng_derive(cfg->study.seed, GANHPO_RNG_TAG_TRAIN);
     if (ganhpo_objective_trainer_train(t, &cfg->gan, 0, cfg->study.trials, seed, print_epoch, NULL,
                                        &g) != GANHPO_SUCCESS) {
         rc = ganhpo_cli_fail();

@@ -7,17 +7,7 @@
 #include <stdint.h>
 
 #include "ganhpo/gan.h"
-
-/* Philox streams of a trial's seed. The device noise uses counters {block, step, s, 0}
- * with s = GAN_STREAM_NOISE (training batches) or GAN_STREAM_VALIDATION (the fixed
- * validation noise); host streams (counter word 2 = stream) start above them. */
-enum {
-    GAN_STREAM_NOISE = 0,
-    GAN_STREAM_VALIDATION = 1,
-    GAN_STREAM_INIT_G = 16,
-    GAN_STREAM_INIT_D = 17,
-    GAN_STREAM_SHUFFLE = 32 /* + epoch */
-};
+#include "ganhpo/rng.h"
 
 /* Failure flag bits (cl/gan.cl has the same values). */
 enum { GAN_FLAG_PARAM = 1, GAN_FLAG_LOSS = 2, GAN_FLAG_OUTPUT = 4 };

@@ -1,6 +1,7 @@
 /* The GAN objective: a point's hyperparameters trained `trials` times on a device, scored by
  * each trial's best validation W1 (shared/SPEC.md sections 2 and 4.2). */
 #include "ganhpo/objective.h"
+#include "ganhpo/rng.h"
 
 #include <errno.h>
 #include <math.h>
@@ -13,9 +14,6 @@ struct ganhpo_objective_trainer {
     ganhpo_dataset *ds;
     ganhpo_dataset_device data;
 };
-
-/* Separates the trial streams from everything else derived from an evaluation seed. */
-static const unsigned long long TRIAL_TAG = 0x747269616cULL;
 
 ganhpo_status ganhpo_objective_trainer_create(const ganhpo_dataset_options *data,
                                               unsigned long long seed, const char *device,
@@ -66,7 +64,8 @@ const ganhpo_dataset_split *ganhpo_objective_trainer_split(const ganhpo_objectiv
 
 unsigned long long ganhpo_objective_trial_seed(unsigned long long seed, int trial)
 {
-    return ganhpo_space_seed(ganhpo_space_seed(seed, TRIAL_TAG), (unsigned long long)trial);
+    return ganhpo_rng_derive(ganhpo_rng_derive(seed, GANHPO_RNG_TAG_TRIAL),
+                             (unsigned long long)trial);
 }
 
 ganhpo_status ganhpo_objective_trainer_train(ganhpo_objective_trainer *t,
