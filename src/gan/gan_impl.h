@@ -9,6 +9,15 @@
 #include "ganhpo/gan.h"
 #include "ganhpo/rng.h"
 
+/* The weights file format (docs/weights-format.md): written by gan_io.c, read by
+ * gan_load.c. */
+enum { GAN_WEIGHTS_VERSION = 1 };
+#define GAN_WEIGHTS_MAGIC  "GANHPOW" /* 8 bytes with its terminator */
+#define GAN_WEIGHTS_ENDIAN 0x01020304u
+
+/* FNV-1a 64-bit hash of n bytes: the weights file's trailing checksum. */
+uint64_t gan_weights_hash(const unsigned char *p, size_t n);
+
 /* Failure flag bits (cl/gan.cl has the same values). */
 enum { GAN_FLAG_PARAM = 1, GAN_FLAG_LOSS = 2, GAN_FLAG_OUTPUT = 4 };
 

@@ -157,10 +157,7 @@ ganhpo_status gan_profile_collect(ganhpo_gan *g)
         return GANHPO_SUCCESS;
     GH_CHECK_CL(clWaitForEvents((cl_uint)g->n_events, g->events));
     for (size_t i = 0; i < g->n_events; i++) {
-        cl_ulong t0 = 0, t1 = 0;
-        clGetEventProfilingInfo(g->events[i], CL_PROFILING_COMMAND_START, sizeof t0, &t0, NULL);
-        clGetEventProfilingInfo(g->events[i], CL_PROFILING_COMMAND_END, sizeof t1, &t1, NULL);
-        profile_add(g, g->event_names[i], (double)(t1 - t0) * 1e-6);
+        profile_add(g, g->event_names[i], ganhpo_device_event_ms(g->events[i]));
         clReleaseEvent(g->events[i]);
     }
     g->n_events = 0;
