@@ -1,6 +1,6 @@
 /* Analytic test objectives: known functions on the lattice, with optional noise and an
  * artificial duration, so the search can be tested and benchmarked without training. */
-#include "ganhpo/objective.h"
+#include "objective/objective_impl.h"
 #include "ganhpo/rng.h"
 
 #include <gsl/gsl_math.h>
@@ -163,4 +163,12 @@ ganhpo_status ganhpo_objective_create_analytic(const ganhpo_space_options *space
     a->space = *space;
     a->opts = *o;
     return ganhpo_objective_create(space, analytic_evaluate, analytic_destroy, a, out);
+}
+
+ganhpo_status objective_create_analytic(const ganhpo_space_options *space,
+                                        const ganhpo_objective_options *o,
+                                        const ganhpo_objective_setup *setup, ganhpo_objective **out)
+{
+    (void)setup;
+    return ganhpo_objective_create_analytic(space, o, out);
 }

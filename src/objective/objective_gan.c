@@ -1,6 +1,6 @@
 /* The GAN objective: a point's hyperparameters trained `trials` times on a device, scored by
  * each trial's best validation W1 (shared/SPEC.md sections 2 and 4.2). */
-#include "ganhpo/objective.h"
+#include "objective/objective_impl.h"
 #include "ganhpo/rng.h"
 
 #include <errno.h>
@@ -242,4 +242,16 @@ ganhpo_status ganhpo_objective_create_gan(const ganhpo_space_options *space,
         snprintf(g->weights_dir, sizeof g->weights_dir, "%s", weights_dir);
     }
     return ganhpo_objective_create(space, gan_evaluate, gan_destroy, g, out);
+}
+
+ganhpo_status objective_create_gan(const ganhpo_space_options *space,
+                                   const ganhpo_objective_options *o,
+                                   const ganhpo_objective_setup *setup, ganhpo_objective **out)
+{
+    (void)o;
+    *out = NULL;
+    ganhpo_objective_trainer *t = NULL;
+    GH_CHECK(ganhpo_objective_trainer_create(setup->data, setup->seed, setup->device,
+                                             (size_t)setup->local_rank, setup->device_flags, &t));
+    return ganhpo_objective_create_gan(space, setup->gan, t, setup->weights_dir, out);
 }
