@@ -99,7 +99,8 @@ typedef struct {
 } ganhpo_objective_result;
 
 /* An objective implementation: fills value[i]/epoch[i] of trial first + i for i < trials,
- * ok/reason, epochs and parameters of `out` (which arrives zeroed with trials set) for the
+ * ok/reason, epochs and parameters of `out` (which arrives zeroed with trials set, and with
+ * epochs set to the override of ganhpo_objective_set_epochs, 0 for none) for the
  * point `levels` (values[i] = levels[i] * scaling). Trial t must draw its randomness from
  * (seed, t) only, so a result depends on neither the worker, the order of evaluations nor
  * how the ranks of a group split the trials (first > 0 for all but the first share). */
@@ -175,6 +176,11 @@ ganhpo_status ganhpo_objective_create_command(const ganhpo_space_options *space,
 
 /* Frees the objective; accepts NULL and nulls the pointer. */
 void ganhpo_objective_destroy(ganhpo_objective **obj);
+
+/* From now on, evaluations train `epochs` epochs instead of the objective's own (0 = its
+ * own again): how a scan sweeps training lengths (paper Fig. 5). Objectives without epochs
+ * ignore it. */
+void ganhpo_objective_set_epochs(ganhpo_objective *obj, int epochs);
 
 /* Evaluates `trials` trials (1..GANHPO_OBJECTIVE_MAX_TRIALS) of the point `levels` into
  * *out and measures its wall time. A trial with a non-finite value is marked failed; an

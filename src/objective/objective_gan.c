@@ -209,6 +209,8 @@ static ganhpo_status gan_evaluate(void *ctx, const long long *levels, const doub
     (void)worker; /* trials depend on (seed, trial) only */
     gan_objective *g = ctx;
     ganhpo_gan_options o = g->gan;
+    if (out->epochs > 0) /* ganhpo_objective_set_epochs */
+        o.epochs = out->epochs;
     for (int i = 0; i < g->space.n_params; i++)
         GH_CHECK(ganhpo_gan_options_set(&o, g->space.params[i].name, values[i]));
     return ganhpo_objective_trainer_evaluate(g->trainer, &o, first, trials, seed,
