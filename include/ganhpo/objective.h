@@ -67,6 +67,22 @@ ganhpo_status ganhpo_objective_check_space(const ganhpo_objective_options *o,
                                            const ganhpo_space_options *space, char *why,
                                            size_t size);
 
+/* A study file as an objective checks it: the file, its root setting (for the lines of
+ * messages) and the sections an objective may depend on. */
+typedef struct {
+    const char *path;
+    const config_setting_t *root;
+    const ganhpo_space_options *space;
+    const ganhpo_gan_options *gan;
+    const ganhpo_dataset_options *data;
+} ganhpo_objective_study;
+
+/* The objective's checks across the sections of a study file (the GAN: a space of its
+ * hyperparameters at values the gan section accepts, a batch of training events); errors
+ * name file, line and key. */
+ganhpo_status ganhpo_objective_check_study(const ganhpo_objective_options *o,
+                                           const ganhpo_objective_study *s);
+
 /* 1 when the objective reads the study file's `data` and `gan` sections (the GAN). */
 int ganhpo_objective_uses_gan(const ganhpo_objective_options *o);
 
