@@ -229,40 +229,41 @@ inline float gh_joint(__global const float *cond, const uint nc, __global const 
  * dimension 0, directions in dimension 1); bad[slot] = smallest row with NaN or Inf. */
 __kernel void metrics_project(__global const float *cond, const uint nc,
                               __global const float *target, const uint nt, const uint n,
-                              __global const float *mean, __global const float *inv_std,
+                              __global const acc_t *mean, __global const acc_t *inv_std,
                               __global const float *dirs, __global uint *keys, __global uint *bad,
                               const uint slot)
 {
     const uint i = get_global_id(0), p = get_global_id(1), d = nc + nt;
     if (i >= n)
         return;
-    float s = 0.0f;
+    acc_t s = 0;
     for (uint j = 0; j < d; j++)
-        s += dirs[p * d + j] * ((gh_joint(cond, nc, target, nt, i, j) - mean[j]) * inv_std[j]);
+        s += (acc_t)dirs[p * d + j] *
+             (((acc_t)gh_joint(cond, nc, target, nt, i, j) - mean[j]) * inv_std[j]);
     if (!isfinite(s))
         atomic_min(bad + slot, i);
-    keys[(size_t)p * n + i] = gh_key(s);
+    keys[(size_t)p * n + i] = gh_key((float)s);
 }
 
 /* mu[j] = mean over the n rows of standardised column j (one work-item per column). */
 __kernel void metrics_mean(__global const float *cond, const uint nc, __global const float *target,
-                           const uint nt, const uint n, __global const float *mean,
-                           __global const float *inv_std, __global acc_t *mu)
+                           const uint nt, const uint n, __global const acc_t *mean,
+                           __global const acc_t *inv_std, __global acc_t *mu)
 {
     const uint j = get_global_id(0);
     if (j >= nc + nt)
         return;
     acc_t s = 0;
     for (uint i = 0; i < n; i++)
-        s += (acc_t)((gh_joint(cond, nc, target, nt, i, j) - mean[j]) * inv_std[j]);
+        s += ((acc_t)gh_joint(cond, nc, target, nt, i, j) - mean[j]) * inv_std[j];
     mu[j] = s / (acc_t)n;
 }
 
 /* cov[a * d + b] = sample covariance (divisor n - 1, or 1 when n = 1) of standardised
  * columns a and b, about the means mu (work-items (a, b)). */
 __kernel void metrics_cov(__global const float *cond, const uint nc, __global const float *target,
-                          const uint nt, const uint n, __global const float *mean,
-                          __global const float *inv_std, __global const acc_t *mu,
+                          const uint nt, const uint n, __global const acc_t *mean,
+                          __global const acc_t *inv_std, __global const acc_t *mu,
                           __global acc_t *cov)
 {
     const uint a = get_global_id(0), b = get_global_id(1), d = nc + nt;
@@ -270,8 +271,8 @@ __kernel void metrics_cov(__global const float *cond, const uint nc, __global co
         return;
     acc_t s = 0;
     for (uint i = 0; i < n; i++) {
-        const acc_t xa = (gh_joint(cond, nc, target, nt, i, a) - mean[a]) * inv_std[a];
-        const acc_t xb = (gh_joint(cond, nc, target, nt, i, b) - mean[b]) * inv_std[b];
+        const acc_t xa = ((acc_t)gh_joint(cond, nc, target, nt, i, a) - mean[a]) * inv_std[a];
+        const acc_t xb = ((acc_t)gh_joint(cond, nc, target, nt, i, b) - mean[b]) * inv_std[b];
         s += (xa - mu[a]) * (xb - mu[b]);
     }
     cov[a * d + b] = s / (acc_t)(n > 1 ? n - 1 : 1);

@@ -9,13 +9,18 @@
 
 #include "wdist/wdist_impl.h"
 
-static ganhpo_status make_kernels(ganhpo_wdist *w)
+void wdist_defines(char *defs, size_t size)
 {
-    char defs[256];
-    snprintf(defs, sizeof defs,
+    snprintf(defs, size,
              "#define RADIX_BITS %d\n#define TERM_ITEMS %d\n#define TERM_WG %d\n"
              "#define SCAN_WG %d\n",
              RADIX_BITS, TERM_ITEMS, TERM_WG, SCAN_WG);
+}
+
+static ganhpo_status make_kernels(ganhpo_wdist *w)
+{
+    char defs[256];
+    wdist_defines(defs, sizeof defs);
     GH_CHECK(ganhpo_device_kernel(w->dev, "wdist", defs, "wdist_keys", &w->k_keys));
     GH_CHECK(ganhpo_device_kernel(w->dev, "wdist", defs, "radix_hist", &w->k_hist));
     GH_CHECK(ganhpo_device_kernel(w->dev, "wdist", defs, "radix_scan", &w->k_scan));

@@ -26,6 +26,9 @@ struct ganhpo_wdist {
     double sort_ms, integrate_ms;
 };
 
+/* The #define prelude of the "wdist" program (every kernel of cl/wdist.cl). */
+void wdist_defines(char *defs, size_t size);
+
 /* Keys per sort work-item for a sample of n keys. */
 size_t ganhpo_wdist_chunk(const ganhpo_wdist *w, size_t n);
 
