@@ -166,9 +166,9 @@ static void derived_by_hand(void)
     CHECK_CLOSE(out[0], 0.3, 1e-6);
     CHECK_CLOSE(out[1], PI / 2, 1e-6);
     /* The names and shapes that go with them. */
-    CHECK(ganhpo_observables_count(GANHPO_OBSERVABLES_DIMUON) == 4);
-    CHECK(strcmp(ganhpo_observables_column(GANHPO_OBSERVABLES_DIMUON, 0), "mass") == 0);
-    CHECK_FAILS(ganhpo_observables_check(GANHPO_OBSERVABLES_HADRONIZATION, 0, 6),
+    CHECK(ganhpo_dataset_observables_count(GANHPO_OBSERVABLES_DIMUON) == 4);
+    CHECK(strcmp(ganhpo_dataset_observables_column(GANHPO_OBSERVABLES_DIMUON, 0), "mass") == 0);
+    CHECK_FAILS(ganhpo_dataset_observables_check(GANHPO_OBSERVABLES_HADRONIZATION, 0, 6),
                 GANHPO_ERR_CONFIG_VALUE);
     ganhpo_metric mt;
     CHECK_OK(ganhpo_metric_parse("sliced_w1", &mt));

@@ -31,29 +31,6 @@ const char *ganhpo_metric_name(ganhpo_metric m);
 /* Name -> metric; GANHPO_ERR_CONFIG_VALUE naming the accepted names when unknown. */
 ganhpo_status ganhpo_metric_parse(const char *name, ganhpo_metric *out);
 
-/* Derived observables of a data source (see ganhpo_metrics_derived_host for the
- * formulas). The numbers are shared with cl/wdist.cl. */
-typedef enum {
-    GANHPO_OBSERVABLES_NONE = 0,
-    GANHPO_OBSERVABLES_DIMUON = 1,       /* targets pt1 eta1 phi1 pt2 eta2 phi2 */
-    GANHPO_OBSERVABLES_HADRONIZATION = 2 /* condition E px py pz, targets theta phi */
-} ganhpo_observables;
-
-/* "none", "dimuon", "hadronization". */
-const char *ganhpo_observables_name(ganhpo_observables o);
-
-/* Name -> observables; GANHPO_ERR_CONFIG_VALUE naming the accepted names when unknown. */
-ganhpo_status ganhpo_observables_parse(const char *name, ganhpo_observables *out);
-
-/* Number of derived observables (dimuon 4: mass, pT, rapidity, |dphi|; hadronization 1:
- * the angle; none 0) and their names (index < count). */
-int ganhpo_observables_count(ganhpo_observables o);
-const char *ganhpo_observables_column(ganhpo_observables o, int index);
-
-/* Checks that a table of n_condition + n_target columns has the columns `o` needs
- * (GANHPO_ERR_CONFIG_VALUE naming both otherwise). */
-ganhpo_status ganhpo_observables_check(ganhpo_observables o, int n_condition, int n_target);
-
 enum {
     GANHPO_METRICS_MAX_DIM = 2 * GANHPO_DATASET_MAX_COLUMNS,
     GANHPO_METRICS_MAX_PROJECTIONS = 4096

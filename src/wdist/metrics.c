@@ -27,7 +27,7 @@ static ganhpo_status check_options(const ganhpo_metrics_options *o)
             GH_RAISE(GANHPO_ERR_ARGUMENT,
                      "metrics column %d: mean %g, std %g (need finite, std > 0)", j, o->mean[j],
                      o->std[j]);
-    GH_CHECK(ganhpo_observables_check(o->observables, o->n_condition, o->n_target));
+    GH_CHECK(ganhpo_dataset_observables_check(o->observables, o->n_condition, o->n_target));
     return GANHPO_SUCCESS;
 }
 
@@ -98,7 +98,7 @@ ganhpo_status ganhpo_metrics_create(ganhpo_device *dev, const ganhpo_metrics_opt
     ms->dev = dev;
     ms->o = *o;
     ms->d = o->n_condition + o->n_target;
-    ms->k_obs = ganhpo_observables_count(o->observables);
+    ms->k_obs = ganhpo_dataset_observables_count(o->observables);
     ganhpo_status st;
     GH_CHECK_GOTO(ganhpo_wdist_create(dev, max_n, &ms->w), st, fail);
     if (ms->k_obs > 0)

@@ -229,7 +229,7 @@ static ganhpo_status derived_host(const ganhpo_metrics_options *o, const float *
                                   const float *target_a, size_t n, const float *cond_b,
                                   const float *target_b, size_t m, double *out)
 {
-    const int k = ganhpo_observables_count(o->observables);
+    const int k = ganhpo_dataset_observables_count(o->observables);
     *out = NAN;
     if (k == 0)
         return GANHPO_SUCCESS;

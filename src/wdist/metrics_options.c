@@ -8,9 +8,6 @@
 
 static const char *const metric_names[GANHPO_METRIC_COUNT] = {"w1", "sliced_w1", "fpd",
                                                               "derived_w1"};
-static const char *const observables_names[3] = {"none", "dimuon", "hadronization"};
-static const char *const dimuon_columns[4] = {"mass", "pt", "rapidity", "dphi"};
-static const char *const hadronization_columns[1] = {"angle"};
 
 const char *ganhpo_metric_name(ganhpo_metric m)
 {
@@ -27,50 +24,6 @@ ganhpo_status ganhpo_metric_parse(const char *name, ganhpo_metric *out)
     GH_RAISE(GANHPO_ERR_CONFIG_VALUE,
              "unknown metric \"%s\" (expected \"w1\", \"sliced_w1\", \"fpd\" or \"derived_w1\")",
              name);
-}
-
-const char *ganhpo_observables_name(ganhpo_observables o)
-{
-    return (unsigned)o < 3 ? observables_names[o] : NULL;
-}
-
-ganhpo_status ganhpo_observables_parse(const char *name, ganhpo_observables *out)
-{
-    for (int i = 0; i < 3; i++)
-        if (strcmp(name, observables_names[i]) == 0) {
-            *out = (ganhpo_observables)i;
-            return GANHPO_SUCCESS;
-        }
-    GH_RAISE(GANHPO_ERR_CONFIG_VALUE,
-             "unknown observables \"%s\" (expected \"none\", \"dimuon\" or \"hadronization\")",
-             name);
-}
-
-int ganhpo_observables_count(ganhpo_observables o)
-{
-    return o == GANHPO_OBSERVABLES_DIMUON ? 4 : o == GANHPO_OBSERVABLES_HADRONIZATION ? 1 : 0;
-}
-
-const char *ganhpo_observables_column(ganhpo_observables o, int index)
-{
-    if (index < 0 || index >= ganhpo_observables_count(o))
-        return NULL;
-    return o == GANHPO_OBSERVABLES_DIMUON ? dimuon_columns[index] : hadronization_columns[index];
-}
-
-ganhpo_status ganhpo_observables_check(ganhpo_observables o, int n_condition, int n_target)
-{
-    if (o == GANHPO_OBSERVABLES_DIMUON && n_target != 6)
-        GH_RAISE(GANHPO_ERR_CONFIG_VALUE,
-                 "observables \"dimuon\" need 6 target columns (pt1 eta1 phi1 pt2 eta2 phi2), "
-                 "the data have %d",
-                 n_target);
-    if (o == GANHPO_OBSERVABLES_HADRONIZATION && (n_condition != 4 || n_target != 2))
-        GH_RAISE(GANHPO_ERR_CONFIG_VALUE,
-                 "observables \"hadronization\" need 4 condition columns (E px py pz) and 2 "
-                 "targets (theta phi), the data have %d and %d",
-                 n_condition, n_target);
-    return GANHPO_SUCCESS;
 }
 
 void ganhpo_metrics_options_default(ganhpo_metrics_options *o, int n_condition, int n_target)
