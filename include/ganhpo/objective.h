@@ -28,9 +28,12 @@ typedef struct {
     double duration_sigma; /* objective.duration_sigma: log-normal spread of that duration */
     long long fail_every;  /* objective.fail_every: points whose level sum is a multiple of it
                               fail (analytic; 0 = none), to exercise failure handling */
+    ganhpo_metric metric;  /* objective.metric (GAN): the score the search minimises */
+    int projections;       /* objective.projections (GAN): directions of the sliced W1 */
 } ganhpo_objective_options;
 
-/* Defaults: the GAN objective, no noise, no duration, no failures. */
+/* Defaults: the GAN objective scored by sliced_w1 with 64 projections (docs/metrics.md
+ * says why), no noise, no duration, no failures. */
 void ganhpo_objective_options_default(ganhpo_objective_options *o);
 
 /* Reads the `objective` section (NULL = absent) and validates it. */
@@ -56,11 +59,13 @@ typedef struct {
     int ok;                                    /* 1 evaluated, 0 failed (see reason) */
     char reason[GANHPO_OBJECTIVE_REASON_SIZE]; /* why it failed ("" when ok) */
     int trials;                                /* trials run */
-    double value[GANHPO_OBJECTIVE_MAX_TRIALS]; /* each trial's best W1 (NAN: trial failed) */
+    double value[GANHPO_OBJECTIVE_MAX_TRIALS]; /* each trial's best score (NAN: trial failed) */
     int epoch[GANHPO_OBJECTIVE_MAX_TRIALS];    /* each trial's best epoch (-1: failed) */
-    int epochs;                                /* epochs trained per trial (0 analytic) */
-    long long parameters;                      /* trainable parameters of G + D (0 analytic) */
-    double seconds;                            /* wall time of the evaluation */
+    /* every metric of each trial at its best epoch (NAN: failed, or an analytic objective) */
+    double metrics[GANHPO_OBJECTIVE_MAX_TRIALS][GANHPO_METRIC_COUNT];
+    int epochs;           /* epochs trained per trial (0 analytic) */
+    long long parameters; /* trainable parameters of G + D (0 analytic) */
+    double seconds;       /* wall time of the evaluation */
 } ganhpo_objective_result;
 
 /* An objective implementation: fills value[i]/epoch[i] of trial first + i for i < trials,
@@ -141,6 +146,13 @@ ganhpo_status ganhpo_objective_trainer_create(const ganhpo_dataset_options *data
                                               unsigned long long seed, const char *device,
                                               size_t nth_device, unsigned flags,
                                               ganhpo_objective_trainer **out);
+
+/* Chooses how the trainer's GANs are scored: o->metric picks each trial's best epoch and is
+ * the trial's value, o->projections directions (from the trainer's seed) for the sliced W1,
+ * and the data's observables for derived_w1. Without this call: w1. GANHPO_ERR_ARGUMENT
+ * for derived_w1 on data without observables. */
+ganhpo_status ganhpo_objective_trainer_set_metric(ganhpo_objective_trainer *t,
+                                                  const ganhpo_objective_options *o);
 
 /* Frees the trainer, its dataset and device; accepts NULL and nulls the pointer. */
 void ganhpo_objective_trainer_destroy(ganhpo_objective_trainer **t);

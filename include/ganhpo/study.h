@@ -106,15 +106,16 @@ typedef ganhpo_status (*ganhpo_study_row_fn)(void *ctx, const ganhpo_study_row *
 typedef struct ganhpo_study_log ganhpo_study_log;
 
 /* Opens the results log at `path` for appending. A missing file, or one without a complete
- * row, is (re)written with the header of `space`. An existing file with rows fails with
- * GANHPO_ERR_STATE unless `resume`; with `resume` its header must match `space`
- * (GANHPO_ERR_RESULTS otherwise) and every row is parsed, checked (consecutive ids, levels
- * on the lattice, values = level * scaling) and passed to `replay` (may be NULL). A last line
- * cut off by a crash is removed from the file and *repaired set to 1 (else 0). Only the
- * coordinating process calls this; not collective over MPI. */
-ganhpo_status ganhpo_study_log_open(const char *path, const ganhpo_space_options *space, int resume,
-                                    ganhpo_study_row_fn replay, void *ctx, ganhpo_study_log **out,
-                                    int *repaired);
+ * row, is (re)written with the header of `space`, plus the metric_* columns when `metrics`
+ * (GAN objectives). An existing file with rows fails with GANHPO_ERR_STATE unless `resume`;
+ * with `resume` its header must match `space` (GANHPO_ERR_RESULTS otherwise; a GAN study's
+ * log from before the metric_* columns matches too, and rows go on without them) and every row is
+ * parsed, checked (consecutive ids, levels on the lattice, values = level * scaling) and passed to
+ * `replay` (may be NULL). A last line cut off by a crash is removed from the file and *repaired set
+ * to 1 (else 0). Only the coordinating process calls this; not collective over MPI. */
+ganhpo_status ganhpo_study_log_open(const char *path, const ganhpo_space_options *space,
+                                    int metrics, int resume, ganhpo_study_row_fn replay, void *ctx,
+                                    ganhpo_study_log **out, int *repaired);
 
 /* Rows in the log. */
 long long ganhpo_study_log_rows(const ganhpo_study_log *log);

@@ -122,6 +122,7 @@ size_t ganhpo_coord_pack_part(const ganhpo_coord_part *p, unsigned char *buf)
     put(&c, &r->seconds, sizeof r->seconds);
     put(&c, r->value, (size_t)r->trials * sizeof r->value[0]);
     put(&c, r->epoch, (size_t)r->trials * sizeof r->epoch[0]);
+    put(&c, r->metrics, (size_t)r->trials * sizeof r->metrics[0]);
     put(&c, r->reason, (size_t)len);
     return c.pos;
 }
@@ -147,6 +148,7 @@ ganhpo_status ganhpo_coord_unpack_part(const unsigned char *buf, size_t n, ganhp
     if (sane) {
         get(&c, r->value, (size_t)r->trials * sizeof r->value[0]);
         get(&c, r->epoch, (size_t)r->trials * sizeof r->epoch[0]);
+        get(&c, r->metrics, (size_t)r->trials * sizeof r->metrics[0]);
         get(&c, r->reason, (size_t)len);
     }
     if (!sane || c.bad || c.pos != n)
@@ -162,6 +164,8 @@ void ganhpo_coord_combine_start(ganhpo_objective_result *total, int trials)
     for (int t = 0; t < trials; t++) {
         total->value[t] = NAN;
         total->epoch[t] = -1;
+        for (int m = 0; m < GANHPO_METRIC_COUNT; m++)
+            total->metrics[t][m] = NAN;
     }
 }
 
@@ -171,6 +175,7 @@ void ganhpo_coord_combine_add(ganhpo_objective_result *total, const ganhpo_coord
     for (int i = 0; i < r->trials && part->first + i < total->trials; i++) {
         total->value[part->first + i] = r->value[i];
         total->epoch[part->first + i] = r->epoch[i];
+        memcpy(total->metrics[part->first + i], r->metrics[i], sizeof r->metrics[i]);
     }
     if (r->epochs > total->epochs)
         total->epochs = r->epochs;
@@ -200,5 +205,7 @@ void ganhpo_coord_combine_finish(ganhpo_objective_result *total)
     for (int t = 0; t < total->trials; t++) {
         total->value[t] = NAN;
         total->epoch[t] = -1;
+        for (int m = 0; m < GANHPO_METRIC_COUNT; m++)
+            total->metrics[t][m] = NAN;
     }
 }

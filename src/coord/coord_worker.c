@@ -32,6 +32,8 @@ static void evaluate_share(ganhpo_objective *obj, const ganhpo_coord_layout *l,
     for (int t = 0; t < w->count; t++) {
         r->value[t] = NAN;
         r->epoch[t] = -1;
+        for (int m = 0; m < GANHPO_METRIC_COUNT; m++)
+            r->metrics[t][m] = NAN;
     }
     snprintf(r->reason, sizeof r->reason, "rank %d: %s", l->rank, ganhpo_error_message());
     ganhpo_error_clear();

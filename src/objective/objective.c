@@ -102,6 +102,8 @@ static ganhpo_status run(ganhpo_objective *obj, const long long *levels, int fir
     for (int t = 0; t < count; t++) {
         out->value[t] = NAN;
         out->epoch[t] = -1;
+        for (int m = 0; m < GANHPO_METRIC_COUNT; m++)
+            out->metrics[t][m] = NAN;
     }
     double t0 = now();
     GH_CHECK(obj->evaluate(obj->ctx, levels, values, first, count, seed, worker, out));

@@ -13,6 +13,7 @@ struct ganhpo_study_log {
     ganhpo_space_options space;
     FILE *f;
     long long rows;
+    int metrics; /* the file has the metric_* columns (written before them: 0) */
 };
 
 /* A growing string. */
@@ -51,7 +52,8 @@ static ganhpo_status put_number(text *t, const char *sep, double v)
     return isnan(v) ? put(t, "%snan", sep) : put(t, "%s%.9g", sep, v);
 }
 
-static ganhpo_status header(const ganhpo_space_options *s, text *t)
+/* The header; `metrics` adds the metric_* columns (a log from before them has none). */
+static ganhpo_status header(const ganhpo_space_options *s, int metrics, text *t)
 {
     t->n = 0;
     GH_CHECK(put(t, "id,strategy,repeat,index,worker,status,epochs"));
@@ -59,7 +61,10 @@ static ganhpo_status header(const ganhpo_space_options *s, text *t)
         GH_CHECK(put(t, ",level_%s", s->params[i].name));
     for (int i = 0; i < s->n_params; i++)
         GH_CHECK(put(t, ",value_%s", s->params[i].name));
-    return put(t, ",trial_w1,trial_epoch,mean,std,objective,parameters,seconds\n");
+    GH_CHECK(put(t, ",trial_w1,trial_epoch,mean,std,objective,parameters,seconds"));
+    for (int m = 0; metrics && m < GANHPO_METRIC_COUNT; m++)
+        GH_CHECK(put(t, ",metric_%s", ganhpo_metric_name((ganhpo_metric)m)));
+    return put(t, "\n");
 }
 
 static ganhpo_status put_status(text *t, const ganhpo_objective_result *r)
@@ -74,7 +79,8 @@ static ganhpo_status put_status(text *t, const ganhpo_objective_result *r)
     return GANHPO_SUCCESS;
 }
 
-static ganhpo_status format_row(const ganhpo_space_options *s, const ganhpo_study_row *row, text *t)
+static ganhpo_status format_row(const ganhpo_space_options *s, int metrics,
+                                const ganhpo_study_row *row, text *t)
 {
     const ganhpo_objective_result *r = &row->result;
     t->n = 0;
@@ -94,7 +100,11 @@ static ganhpo_status format_row(const ganhpo_space_options *s, const ganhpo_stud
     GH_CHECK(put_number(t, ",", row->std));
     GH_CHECK(put_number(t, ",", row->objective));
     GH_CHECK(put(t, ",%lld", r->parameters));
-    return put_number(t, ",", r->seconds);
+    GH_CHECK(put_number(t, ",", r->seconds));
+    for (int m = 0; metrics && m < GANHPO_METRIC_COUNT; m++)
+        for (int k = 0; k < r->trials; k++)
+            GH_CHECK(put_number(t, k ? ";" : ",", r->metrics[k][m]));
+    return GANHPO_SUCCESS;
 }
 
 /* ---- reading ---- */
@@ -103,6 +113,7 @@ typedef struct {
     const char *path;
     int line;
     const ganhpo_space_options *space;
+    int metrics; /* the rows have the metric_* columns */
 } where;
 
 static ganhpo_status bad(const where *w, const char *column, const char *value, const char *what)
@@ -164,6 +175,22 @@ static ganhpo_status read_trials(const where *w, const char *col, char *s, doubl
     return GANHPO_SUCCESS;
 }
 
+/* One metric_* column: a ';'-joined value per trial into r->metrics[.][m]. */
+static ganhpo_status read_metric(const where *w, char *s, int m, ganhpo_objective_result *r)
+{
+    char col[64];
+    snprintf(col, sizeof col, "metric_%s", ganhpo_metric_name((ganhpo_metric)m));
+    int k = 0;
+    for (char *save = NULL, *p = strtok_r(s, ";", &save); p; p = strtok_r(NULL, ";", &save)) {
+        if (k == r->trials)
+            return bad(w, col, p, "has more entries than trials");
+        GH_CHECK(read_num(w, col, p, &r->metrics[k++][m]));
+    }
+    if (k != r->trials)
+        return bad(w, col, "", "does not list one entry per trial");
+    return GANHPO_SUCCESS;
+}
+
 static ganhpo_status read_status(const where *w, const char *s, ganhpo_objective_result *r)
 {
     if (strcmp(s, "ok") == 0) {
@@ -194,8 +221,8 @@ static ganhpo_status read_point(const where *w, char **f, ganhpo_study_row *row)
 
 static ganhpo_status parse_row(const where *w, char *line, ganhpo_study_row *row)
 {
-    int d = w->space->n_params, want = 14 + 2 * d, n = 0;
-    char *f[14 + 2 * GANHPO_SPACE_MAX_DIMS];
+    int d = w->space->n_params, want = 14 + 2 * d + (w->metrics ? GANHPO_METRIC_COUNT : 0), n = 0;
+    char *f[14 + 2 * GANHPO_SPACE_MAX_DIMS + GANHPO_METRIC_COUNT];
     for (char *p = line; n < want; n++) {
         f[n] = p;
         p = strchr(p, ',');
@@ -233,6 +260,11 @@ static ganhpo_status parse_row(const where *w, char *line, ganhpo_study_row *row
     GH_CHECK(read_num(w, "objective", t[4], &row->objective));
     GH_CHECK(read_int(w, "parameters", t[5], 0, 1LL << 62, &row->result.parameters));
     GH_CHECK(read_num(w, "seconds", t[6], &row->result.seconds));
+    for (int m = 0; m < GANHPO_METRIC_COUNT; m++)
+        for (int k = 0; k < row->result.trials; k++)
+            row->result.metrics[k][m] = NAN;
+    for (int m = 0; w->metrics && m < GANHPO_METRIC_COUNT; m++)
+        GH_CHECK(read_metric(w, t[7 + m], m, &row->result));
     if (row->result.ok && !isfinite(row->objective))
         return bad(w, "objective", t[4], "is not finite in an ok row");
     return GANHPO_SUCCESS;
@@ -246,15 +278,16 @@ typedef struct {
     int resume;
     ganhpo_study_row_fn replay;
     void *ctx;
-    const char *header; /* without its newline */
+    const char *header;     /* without its newline */
+    const char *old_header; /* the same without the metric_* columns */
     long long rows;
     long good_end; /* offset after the last complete line */
-    int header_ok, partial;
+    int header_ok, partial, metrics;
 } scan_state;
 
 static ganhpo_status replay_row(scan_state *sc, char *line, int lineno)
 {
-    where w = {sc->path, lineno, sc->space};
+    where w = {sc->path, lineno, sc->space, sc->metrics};
     if (!sc->resume)
         GH_RAISE(GANHPO_ERR_STATE,
                  "%s already holds results; pass --resume to continue the study, or choose "
@@ -298,9 +331,11 @@ static ganhpo_status scan(scan_state *sc, FILE *f)
         }
         offset += (long)len;
         line[len - 1] = '\0';
-        if (lineno == 1)
-            sc->header_ok = strcmp(line, sc->header) == 0;
-        else
+        if (lineno == 1) {
+            int full = strcmp(line, sc->header) == 0, old = strcmp(line, sc->old_header) == 0;
+            sc->header_ok = full || old;
+            sc->metrics = full && !old; /* equal when the study has no metric columns */
+        } else
             st = replay_row(sc, line, lineno);
         if (st == GANHPO_SUCCESS)
             sc->good_end = offset;
@@ -335,21 +370,22 @@ static ganhpo_status continue_file(ganhpo_study_log *log, const scan_state *sc)
     if (!log->f)
         GH_RAISE(GANHPO_ERR_IO, "cannot open %s for appending: %s", log->path, strerror(errno));
     log->rows = sc->rows;
+    log->metrics = sc->metrics;
     return GANHPO_SUCCESS;
 }
 
 static ganhpo_status open_log(ganhpo_study_log *log, int resume, ganhpo_study_row_fn replay,
-                              void *ctx, const text *hdr, int *repaired)
+                              void *ctx, const text *hdr, const text *old, int *repaired)
 {
     FILE *f = fopen(log->path, "r");
     if (!f && errno != ENOENT)
         GH_RAISE(GANHPO_ERR_IO, "cannot read %s: %s", log->path, strerror(errno));
     if (!f)
         return start_file(log, hdr);
-    scan_state sc = {log->path, &log->space, resume, replay, ctx, hdr->p, 0, 0, 0, 0};
-    hdr->p[hdr->n - 1] = '\0';
+    scan_state sc = {log->path, &log->space, resume, replay, ctx, hdr->p, old->p, 0, 0, 0, 0, 0};
+    hdr->p[hdr->n - 1] = old->p[old->n - 1] = '\0';
     ganhpo_status st = scan(&sc, f);
-    hdr->p[hdr->n - 1] = '\n';
+    hdr->p[hdr->n - 1] = old->p[old->n - 1] = '\n';
     fclose(f);
     GH_CHECK(st);
     if (sc.rows == 0)
@@ -358,9 +394,9 @@ static ganhpo_status open_log(ganhpo_study_log *log, int resume, ganhpo_study_ro
     return continue_file(log, &sc);
 }
 
-ganhpo_status ganhpo_study_log_open(const char *path, const ganhpo_space_options *space, int resume,
-                                    ganhpo_study_row_fn replay, void *ctx, ganhpo_study_log **out,
-                                    int *repaired)
+ganhpo_status ganhpo_study_log_open(const char *path, const ganhpo_space_options *space,
+                                    int metrics, int resume, ganhpo_study_row_fn replay, void *ctx,
+                                    ganhpo_study_log **out, int *repaired)
 {
     *out = NULL;
     *repaired = 0;
@@ -371,11 +407,15 @@ ganhpo_status ganhpo_study_log_open(const char *path, const ganhpo_space_options
         GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for a results log");
     snprintf(log->path, sizeof log->path, "%s", path);
     log->space = *space;
-    text hdr = {0};
-    ganhpo_status st = header(space, &hdr);
+    log->metrics = metrics;
+    text hdr = {0}, old = {0};
+    ganhpo_status st = header(space, metrics, &hdr);
     if (st == GANHPO_SUCCESS)
-        st = open_log(log, resume, replay, ctx, &hdr, repaired);
+        st = header(space, 0, &old);
+    if (st == GANHPO_SUCCESS)
+        st = open_log(log, resume, replay, ctx, &hdr, &old, repaired);
     free(hdr.p);
+    free(old.p);
     if (st != GANHPO_SUCCESS) {
         ganhpo_study_log_close(&log);
         return ganhpo_error_trace(st, __FILE__, __LINE__, __func__, "open_log");
@@ -393,7 +433,7 @@ ganhpo_status ganhpo_study_log_append(ganhpo_study_log *log, ganhpo_study_row *r
 {
     row->id = log->rows;
     text t = {0};
-    ganhpo_status st = format_row(&log->space, row, &t);
+    ganhpo_status st = format_row(&log->space, log->metrics, row, &t);
     if (st == GANHPO_SUCCESS)
         st = put(&t, "\n");
     /* one write of the whole line, so a crash leaves at most one partial last line */

@@ -18,6 +18,11 @@ ganhpo_status ganhpo_study_objective_create(const ganhpo_study_config *cfg, size
     GH_CHECK(
         ganhpo_objective_trainer_create(&cfg->data, cfg->study.seed, cfg->study.device, nth_device,
                                         cfg->study.profiling ? GANHPO_DEVICE_PROFILING : 0, &t));
+    ganhpo_status st = ganhpo_objective_trainer_set_metric(t, &cfg->objective);
+    if (st != GANHPO_SUCCESS) {
+        ganhpo_objective_trainer_destroy(&t);
+        return ganhpo_error_trace(st, __FILE__, __LINE__, __func__, "set_metric");
+    }
     char dir[1100];
     ganhpo_study_weights_dir(cfg->study.output, dir, sizeof dir);
     return ganhpo_objective_create_gan(&cfg->space, &cfg->gan, t,
@@ -162,7 +167,9 @@ ganhpo_status study_open_log(const ganhpo_study_config *cfg, const char *dir, in
     if (resume)
         GH_CHECK(study_check_saved_space(cfg, saved));
     int repaired = 0;
-    GH_CHECK(ganhpo_study_log_open(results, &cfg->space, resume, fn, ctx, log, &repaired));
+    GH_CHECK(ganhpo_study_log_open(results, &cfg->space,
+                                   cfg->objective.function == GANHPO_OBJECTIVE_GAN, resume, fn, ctx,
+                                   log, &repaired));
     if (repaired)
         fprintf(progress,
                 "warning: %s: dropped a partial last line (the previous run stopped "
