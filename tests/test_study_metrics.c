@@ -4,6 +4,7 @@
  *   metric is finite, and the two runs log the same metrics for the same point;
  * - a results.csv from before the metric columns resumes (rows go on without them) and
  *   ganhpo report reads it;
+ * - ganhpo wdist prints every metric of two event files, or the one --metric names;
  * - bad objective keys fail with the key named.
  * Usage: test_study_metrics MPIEXEC. Needs GANHPO_CLI and an OpenCL device. */
 #include "check.h"
@@ -162,6 +163,32 @@ static void bad_keys(void)
     CHECK(strstr(out, "observables") != NULL && strstr(out, "6 target columns") != NULL);
 }
 
+static void wdist_cli(void)
+{
+    char cfg[300];
+    double w1 = -1, sliced = -1, fpd = -1, derived = -1, only = -1;
+    snprintf(cfg, sizeof cfg, "%s/m.cfg", dir);
+    CHECK(run("data %s --seed 1 --events 3000 --out %s/a.txt", cfg, dir) == 0);
+    CHECK(run("data %s --seed 2 --events 2000 --out %s/b.txt", cfg, dir) == 0);
+    CHECK(run("wdist %s/a.txt %s/b.txt --columns 4,5 --condition-columns 0,1,2,3 --observables "
+              "hadronization --projections 32 --seed 7",
+              dir, dir) == 0);
+    const char *p = strstr(out, "\nw1 ");
+    CHECK(p && sscanf(p, "\nw1 %lf\nsliced_w1 %lf\nfpd %lf\nderived_w1 %lf", &w1, &sliced, &fpd,
+                      &derived) == 4);
+    CHECK(w1 > 0 && sliced > 0 && fpd > 0 && derived > 0 && w1 < 1 && sliced < 1 && derived < 1);
+    CHECK(run("wdist %s/a.txt %s/b.txt --columns 4,5 --condition-columns 0,1,2,3 --projections 32 "
+              "--seed 7 --metric sliced_w1",
+              dir, dir) == 0);
+    CHECK(sscanf(out, "sliced_w1 %lf", &only) == 1 && only == sliced);
+    CHECK(strstr(out, "fpd") == NULL && strstr(out, "mean") == NULL);
+    CHECK(run("wdist %s/a.txt %s/b.txt --metric derived_w1", dir, dir) == 2);
+    CHECK(run("wdist %s/a.txt %s/b.txt --metric w3", dir, dir) == 2);
+    CHECK(run("wdist %s/a.txt %s/b.txt --condition-columns 0", dir, dir) == 2);
+    CHECK(run("wdist %s/a.txt %s/b.txt --columns 4,5 --observables dimuon", dir, dir) == 1);
+    CHECK(strstr(out, "6 target columns") != NULL);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2 || !getenv("GANHPO_CLI")) {
@@ -172,6 +199,7 @@ int main(int argc, char **argv)
     CHECK(tu_temp_dir(dir, sizeof dir, "ganhpo_study_metrics"));
     end_to_end();
     old_log_resumes();
+    wdist_cli();
     bad_keys();
     CHECK(tu_remove_dir(dir));
     return check_finish("test_study_metrics");
