@@ -2,6 +2,8 @@
  * - objective.metric = "sliced_w1" runs end to end in one process and under mpiexec -n 3;
  *   both logs have the metric_* columns, every trial's value is its metric_sliced_w1, every
  *   metric is finite, and the two runs log the same metrics for the same point;
+ * - ganhpo report shows the best model: histograms of every target and derived observable,
+ *   the correlation matrices, and every metric in the best-points table;
  * - a results.csv from before the metric columns resumes (rows go on without them) and
  *   ganhpo report reads it;
  * - ganhpo wdist prints every metric of two event files, or the one --metric names;
@@ -88,6 +90,23 @@ static void end_to_end(void)
             common++;
         }
     CHECK(common >= 2);
+}
+
+static void report(void)
+{
+    char index[400];
+    CHECK(run("report %s/mpi", dir) == 0);
+    const char *files[] = {"best_theta.png", "best_phi.png", "best_angle.png",
+                           "best_correlations.png", "best_correlations.csv"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char path[400];
+        snprintf(path, sizeof path, "%s/mpi/report/%s", dir, files[i]);
+        CHECK(access(path, R_OK) == 0);
+        snprintf(index, sizeof index, "%s/mpi/report/index.html", dir);
+        CHECK(i == sizeof files / sizeof files[0] - 1 || tu_file_contains(index, files[i]));
+    }
+    CHECK(tu_file_contains(index, "<th>sliced_w1<br>(trial mean)</th>"));
+    CHECK(tu_file_contains(index, "<th>derived_w1<br>(trial mean)</th>"));
 }
 
 /* The one-process log without its metric columns and cut to two rows, as a study written
@@ -198,6 +217,7 @@ int main(int argc, char **argv)
     mpiexec = argv[1];
     CHECK(tu_temp_dir(dir, sizeof dir, "ganhpo_study_metrics"));
     end_to_end();
+    report();
     old_log_resumes();
     wdist_cli();
     bad_keys();

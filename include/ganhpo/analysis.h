@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 
+#include "ganhpo/metrics.h"
 #include "ganhpo/space.h"
 #include "ganhpo/status.h"
 
@@ -32,6 +33,8 @@ typedef struct {
     long long parameters;        /* trainable parameters of G + D (0 analytic) */
     double seconds;
     int line; /* line of results.csv it came from */
+    /* mean over the finite trials of each metric_* column (NaN: none, or no such column) */
+    double metrics[GANHPO_METRIC_COUNT];
 } ganhpo_result_row;
 
 /* A results.csv as read: every complete row, failed ones included. */
@@ -42,7 +45,8 @@ typedef struct {
     ganhpo_result_row *rows;
     size_t n_rows;
     size_t n_failed;
-    int truncated; /* 1 when an unfinished last line (a study still writing) was ignored */
+    int truncated;   /* 1 when an unfinished last line (a study still writing) was ignored */
+    int has_metrics; /* 1 when the file has the metric_* columns (GAN studies) */
 } ganhpo_results;
 
 /* Reads results.csv. Columns are found by their header names; level_NAME and value_NAME
@@ -57,6 +61,17 @@ void ganhpo_analysis_results_destroy(ganhpo_results **r);
 /* Index of parameter `name` in r->names, or -1. */
 int ganhpo_analysis_results_param(const ganhpo_results *r, const char *name);
 
+/* A GAN study's best model against the truth, for the report: the validation events'
+ * joint columns (conditions, then targets) and derived observables in physical units. */
+typedef struct {
+    int n_condition, n_target, n_derived;
+    const char *const *names; /* n_condition + n_target + n_derived column names */
+    const double *truth;      /* n x (n_condition + n_target + n_derived), row-major */
+    const double *generated;  /* the same conditions with the model's targets */
+    size_t n;
+    int bins; /* histogram bins */
+} ganhpo_report_model;
+
 /* What the report knows besides results.csv, usually from the study file beside it. */
 typedef struct {
     char name[128];             /* study name ("" = the run directory's name) */
@@ -70,8 +85,9 @@ typedef struct {
     char objective[32];         /* objective function name ("" = unknown) */
     int scan_log;               /* 1 if a scan swept its parameter logarithmically */
     char scan_param[GANHPO_SPACE_NAME_SIZE]; /* the scanned parameter ("" = infer) */
-    double threshold;  /* quantile of mean W1 marking the "best" points, (0, 1] */
-    int sobol_samples; /* quasi-random base samples for the Sobol indices */
+    double threshold;                 /* quantile of mean W1 marking the "best" points, (0, 1] */
+    int sobol_samples;                /* quasi-random base samples for the Sobol indices */
+    const ganhpo_report_model *model; /* the best model's events (NULL: none) */
 } ganhpo_report_options;
 
 /* Defaults: nothing known, threshold 0.1 (the best decile), 4096 Sobol samples. */

@@ -111,8 +111,11 @@ static void write_best_row(FILE *f, const ganhpo_results *r, const ganhpo_result
     fprintf(f, "</td><td>%d</td>", row->repeat);
     for (int k = 0; k < r->n_params; k++)
         fprintf(f, "<td>%lld (%.6g)</td>", row->levels[k], row->values[k]);
-    fprintf(f, "<td>%.6g &plusmn; %.3g</td><td>%.6g</td><td>%lld</td></tr>\n", row->mean, row->std,
+    fprintf(f, "<td>%.6g &plusmn; %.3g</td><td>%.6g</td><td>%lld</td>", row->mean, row->std,
             row->objective, row->parameters);
+    for (int m = 0; r->has_metrics && m < GANHPO_METRIC_COUNT; m++)
+        fprintf(f, "<td>%.6g</td>", row->metrics[m]);
+    fputs("</tr>\n", f);
 }
 
 static void table_head(FILE *f, const ganhpo_results *r)
@@ -123,7 +126,10 @@ static void table_head(FILE *f, const ganhpo_results *r)
         analysis_html_text(f, r->names[k]);
         fputs("<br>level (value)</th>", f);
     }
-    fputs("<th>mean W1 &plusmn; std</th><th>objective</th><th>parameters</th></tr>\n", f);
+    fputs("<th>mean score &plusmn; std</th><th>objective</th><th>parameters</th>", f);
+    for (int m = 0; r->has_metrics && m < GANHPO_METRIC_COUNT; m++)
+        fprintf(f, "<th>%s<br>(trial mean)</th>", ganhpo_metric_name((ganhpo_metric)m));
+    fputs("</tr>\n", f);
 }
 
 /* The best points by objective, then the Pareto front. */

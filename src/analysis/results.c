@@ -35,6 +35,7 @@ typedef struct {
     int fixed[N_FIXED];               /* column of each fixed field */
     int level[GANHPO_SPACE_MAX_DIMS]; /* column of level_NAME */
     int value[GANHPO_SPACE_MAX_DIMS]; /* column of value_NAME */
+    int metric[GANHPO_METRIC_COUNT];  /* column of metric_NAME, or -1 */
     int n_columns;
     char **header; /* the header's fields */
     const char *path;
@@ -132,7 +133,15 @@ static ganhpo_status map_header(ganhpo_results *r, layout *l, char **f, int n)
 {
     for (int i = 0; i < N_FIXED; i++)
         l->fixed[i] = -1;
+    for (int m = 0; m < GANHPO_METRIC_COUNT; m++)
+        l->metric[m] = -1;
     for (int c = 0; c < n; c++) {
+        for (int m = 0; m < GANHPO_METRIC_COUNT; m++)
+            if (strncmp(f[c], "metric_", 7) == 0 &&
+                strcmp(f[c] + 7, ganhpo_metric_name((ganhpo_metric)m)) == 0) {
+                l->metric[m] = c;
+                r->has_metrics = 1;
+            }
         int k = fixed_index(f[c]);
         if (k >= 0) {
             if (l->fixed[k] >= 0)
@@ -231,6 +240,26 @@ static ganhpo_status parse_params(const ganhpo_results *r, const layout *l, char
     return GANHPO_SUCCESS;
 }
 
+/* Mean over the ';'-joined finite values of each metric_* column (NaN when none). */
+static ganhpo_status parse_metrics(const layout *l, char **f, ganhpo_result_row *row)
+{
+    for (int m = 0; m < GANHPO_METRIC_COUNT; m++) {
+        double sum = 0.0, v;
+        int n = 0;
+        for (char *p = l->metric[m] >= 0 ? f[l->metric[m]] : NULL; p;) {
+            char *next = strchr(p, ';');
+            if (next)
+                *next = '\0';
+            GH_CHECK(parse_num(l, p, l->metric[m], 1, &v));
+            if (isfinite(v))
+                sum += v, n++;
+            p = next ? next + 1 : NULL;
+        }
+        row->metrics[m] = n ? sum / n : NAN;
+    }
+    return GANHPO_SUCCESS;
+}
+
 static ganhpo_status parse_row(const ganhpo_results *r, const layout *l, char **f,
                                ganhpo_result_row *row)
 {
@@ -253,6 +282,7 @@ static ganhpo_status parse_row(const ganhpo_results *r, const layout *l, char **
     GH_CHECK(parse_num(l, f[c[COL_OBJECTIVE]], c[COL_OBJECTIVE], !row->ok, &row->objective));
     GH_CHECK(parse_ll(l, f, c[COL_PARAMETERS], 0, &row->parameters));
     GH_CHECK(parse_num(l, f[c[COL_SECONDS]], c[COL_SECONDS], 0, &row->seconds));
+    GH_CHECK(parse_metrics(l, f, row));
     if (!row->ok)
         row->mean = row->std = row->objective = NAN;
     return GANHPO_SUCCESS;
