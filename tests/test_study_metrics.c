@@ -153,7 +153,7 @@ static void bad_keys(void)
     const char *bad[][2] = {
         {"objective = { metric = \"w2\"; };", "sliced_w1"},
         {"objective = { projections = 0; };", "projections"},
-        {"objective = { function = \"branin\"; metric = \"w1\"; };", "function = \"gan\" only"},
+        {"objective = { function = \"branin\"; metric = \"w1\"; };", "applies to the GAN only"},
     };
     char cfg[300];
     snprintf(cfg, sizeof cfg, "%s/bad.cfg", dir);

@@ -2,6 +2,7 @@
  * validation events against the truth, and the correlation matrices of the two joint
  * samples [condition, target] with their difference. */
 #include "analysis_impl.h"
+#include "ganhpo/metrics.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -75,7 +75,7 @@ typedef struct {
 /* Largest packed message. */
 enum {
     COORD_MSG_MAX = 64 + GANHPO_OBJECTIVE_REASON_SIZE +
-                    (12 + 8 * GANHPO_METRIC_COUNT) * GANHPO_OBJECTIVE_MAX_TRIALS
+                    (12 + 8 * GANHPO_RESULTS_MAX_METRICS) * GANHPO_OBJECTIVE_MAX_TRIALS
 };
 
 /* Packs into buf (COORD_MSG_MAX bytes); returns the bytes used. */

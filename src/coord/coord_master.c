@@ -36,7 +36,8 @@ typedef struct {
     usage use;
     unsigned char buf[COORD_MSG_MAX];
     ganhpo_coord_part part;
-    ganhpo_study_row row;
+    ganhpo_results_row row;
+    int interrupted; /* a worker's evaluation was stopped by a signal */
 } master;
 
 static double now(void)
@@ -160,6 +161,10 @@ static ganhpo_status collect(master *m, int *got)
                  m->part.ticket, mst.MPI_SOURCE);
     s->busy = 0;
     m->busy--;
+    if (m->part.result.interrupted) { /* stopped by a signal: not a result, never logged */
+        m->interrupted = 1;
+        return GANHPO_SUCCESS;
+    }
     GH_CHECK(record_usage(&m->use, m->part.result.seconds));
     GH_CHECK(ganhpo_study_state_complete(m->st, &s->task, &m->part.result, g + 1, &m->row));
     GH_CHECK(ganhpo_study_state_keep_weights(m->st, &s->task, &m->row));
@@ -177,7 +182,7 @@ static ganhpo_status run(master *m, int *abandoned)
     double deadline = 0.0;
     int stopping = 0;
     for (;;) {
-        if (!stopping && ganhpo_coord_signal()) {
+        if (!stopping && (ganhpo_coord_signal() || m->interrupted)) {
             stopping = 1;
             deadline = now() + m->cfg->parallel.grace;
             fprintf(m->progress,
@@ -219,7 +224,7 @@ static ganhpo_status stop_idle(master *m)
 static ganhpo_status ending(master *m, int abandoned)
 {
     long long rows = ganhpo_study_log_rows(m->log);
-    int sig = ganhpo_coord_signal();
+    int sig = ganhpo_coord_signal() ? ganhpo_coord_signal() : m->interrupted ? SIGTERM : 0;
     if (sig)
         GH_RAISE(GANHPO_ERR_INTERRUPTED,
                  "interrupted by %s: %lld evaluations of this run written (%lld rows in "
@@ -262,6 +267,7 @@ ganhpo_status ganhpo_coord_master(ganhpo_coord *c, const ganhpo_study_config *cf
     free(m->use.start);
     free(m->use.end);
     free(m->slots);
+    ganhpo_results_row_clear(&m->row);
     free(m);
     return s;
 }

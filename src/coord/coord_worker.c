@@ -17,23 +17,23 @@ static double now(void)
 }
 
 /* Trains one share; an error (device, data) becomes a failed share naming the rank, so the
- * point is logged as failed and the study goes on. */
+ * point is logged as failed and the study goes on; an interrupted one is marked so. */
 static void evaluate_share(ganhpo_objective *obj, const ganhpo_coord_layout *l,
                            const ganhpo_coord_work *w, ganhpo_coord_part *part)
 {
     part->ticket = w->ticket;
     part->first = w->first;
     ganhpo_objective_result *r = &part->result;
-    if (ganhpo_objective_evaluate_trials(obj, w->levels, w->first, w->count, w->seed, l->group + 1,
-                                         r) == GANHPO_SUCCESS)
+    ganhpo_status s = ganhpo_objective_evaluate_trials(obj, w->levels, w->first, w->count, w->seed,
+                                                       l->group + 1, r);
+    if (s == GANHPO_SUCCESS)
         return;
     memset(r, 0, sizeof *r);
+    r->interrupted = s == GANHPO_ERR_INTERRUPTED;
     r->trials = w->count;
     for (int t = 0; t < w->count; t++) {
         r->value[t] = NAN;
         r->epoch[t] = -1;
-        for (int m = 0; m < GANHPO_METRIC_COUNT; m++)
-            r->metrics[t][m] = NAN;
     }
     snprintf(r->reason, sizeof r->reason, "rank %d: %s", l->rank, ganhpo_error_message());
     ganhpo_error_clear();

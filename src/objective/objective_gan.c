@@ -152,7 +152,7 @@ static void collect(const ganhpo_gan *g, int at, ganhpo_objective_result *out, i
         out->value[at + k] = ok ? r[k].best_score : NAN;
         out->epoch[at + k] = ok ? r[k].best_epoch : -1;
         for (int m = 0; m < GANHPO_METRIC_COUNT; m++)
-            out->metrics[at + k][m] = ok ? r[k].best_metrics[m] : NAN;
+            out->metric[m][at + k] = ok ? r[k].best_metrics[m] : NAN;
         if (!ok && out->reason[0] == '\0')
             snprintf(out->reason, sizeof out->reason, "trial %d: %s", at + k,
                      r[k].reason[0] ? r[k].reason : "no finite score");
@@ -200,9 +200,12 @@ ganhpo_status ganhpo_objective_trainer_evaluate(ganhpo_objective_trainer *t,
     out->epochs = o->epochs;
     const ganhpo_dataset_split *split = ganhpo_dataset_get_split(t->ds);
     out->parameters = ganhpo_gan_parameter_count(o, split->n_condition, split->n_target);
+    out->n_metrics = GANHPO_METRIC_COUNT;
     for (int k = 0; k < count; k++) {
         out->value[k] = NAN;
         out->epoch[k] = -1;
+        for (int m = 0; m < GANHPO_METRIC_COUNT; m++)
+            out->metric[m][k] = NAN;
     }
     double best = INFINITY;
     for (int at = 0; at < count && out->ok; at += GANHPO_OBJECTIVE_BATCH) {
