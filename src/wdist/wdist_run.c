@@ -184,26 +184,27 @@ ganhpo_status ganhpo_wdist_1d(ganhpo_wdist *w, cl_mem u, size_t n, cl_mem v, siz
     return GANHPO_SUCCESS;
 }
 
+/* Uploads n floats into the sort scratch (no buffer to allocate: the keys are made from it
+ * before the sort needs it again; the in-order queue keeps that order), then keys and sorts
+ * them into dst. */
+static ganhpo_status sorted_host(ganhpo_wdist *w, const float *x, size_t n, cl_uint slot,
+                                 cl_mem dst)
+{
+    GH_CHECK_CL(clEnqueueWriteBuffer(ganhpo_device_queue(w->dev), w->tmp, CL_FALSE, 0,
+                                     n * sizeof(float), x, 0, NULL, NULL));
+    GH_CHECK(sorted_keys(w, w->tmp, n, 1, 0, slot, dst));
+    return GANHPO_SUCCESS;
+}
+
 ganhpo_status ganhpo_wdist_1d_host(ganhpo_wdist *w, const float *u, size_t n, const float *v,
                                    size_t m, double *out)
 {
     GH_CHECK(check_sizes(w, n, m, "two host arrays"));
-    cl_mem bu = NULL, bv = NULL;
-    ganhpo_status st;
-    cl_command_queue q = ganhpo_device_queue(w->dev);
-    GH_CHECK_GOTO(ganhpo_device_alloc(w->dev, "W1 sample u", n * sizeof(float), &bu), st, done);
-    GH_CHECK_GOTO(ganhpo_device_alloc(w->dev, "W1 sample v", m * sizeof(float), &bv), st, done);
-    GH_CHECK_CL_GOTO(clEnqueueWriteBuffer(q, bu, CL_FALSE, 0, n * sizeof(float), u, 0, NULL, NULL),
-                     st, done);
-    GH_CHECK_CL_GOTO(clEnqueueWriteBuffer(q, bv, CL_FALSE, 0, m * sizeof(float), v, 0, NULL, NULL),
-                     st, done);
-    GH_CHECK_GOTO(ganhpo_wdist_1d(w, bu, n, bv, m, out), st, done);
-done:
-    if (bu)
-        clReleaseMemObject(bu);
-    if (bv)
-        clReleaseMemObject(bv);
-    return st;
+    GH_CHECK(wdist_begin(w));
+    GH_CHECK(sorted_host(w, u, n, 0, w->su));
+    GH_CHECK(sorted_host(w, v, m, 1, w->sv));
+    GH_CHECK(integrate(w, n, m, "two host arrays", out));
+    return GANHPO_SUCCESS;
 }
 
 /* Per-column W1 of table a against either table b (b != NULL) or the cached reference. */
