@@ -115,6 +115,11 @@ struct ganhpo_gan {
     gan_op_list eval;
     cl_kernel k_eval_noise;
     ganhpo_scaler cond_scaler, target_scaler; /* of the data last trained on */
+    /* scoring (ganhpo_gan_set_metrics; zeroed = w1, no observables) */
+    ganhpo_metric metric;
+    int projections; /* 0 = the default */
+    unsigned long long metric_seed;
+    ganhpo_observables observables;
     /* results */
     ganhpo_gan_trial_result *results;
     int *alive;

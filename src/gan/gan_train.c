@@ -122,7 +122,9 @@ static ganhpo_status create_body(ganhpo_gan *g)
         GH_RAISE(GANHPO_ERR_ALLOC, "out of host memory for %d trial results", K);
     for (int k = 0; k < K; k++) {
         g->alive[k] = 1;
-        g->results[k].best_w1 = NAN;
+        g->results[k].best_w1 = g->results[k].best_score = NAN;
+        for (int m = 0; m < GANHPO_METRIC_COUNT; m++)
+            g->results[k].best_metrics[m] = NAN;
         g->results[k].best_epoch = -1;
     }
     GH_CHECK(create_net(g, &g->G, "generator", GAN_STREAM_INIT_G));
