@@ -74,7 +74,11 @@ typedef struct ganhpo_gan ganhpo_gan;
  * gamma and beta; not the running statistics): the paper's model complexity. */
 long long ganhpo_gan_parameter_count(const ganhpo_gan_options *o, int n_condition, int n_target);
 
-/* Creates `trials` trials (1..64) of the GAN that `o` describes for data with n_condition
+/* Trials one ganhpo_gan trains together at most (its per-trial arrays are this long). */
+enum { GANHPO_GAN_MAX_TRIALS = 64 };
+
+/* Creates `trials` trials (1..GANHPO_GAN_MAX_TRIALS) of the GAN that `o` describes for data with
+ * n_condition
  * (>= 0) condition and n_target (>= 1) target columns. seeds[trials] seeds each trial
  * (Glorot-uniform initialisation, noise, shuffles). Buffers for batches of o->batch_size
  * are allocated on dev (borrowed: it must outlive the GAN); an allocation failure names the

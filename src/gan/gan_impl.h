@@ -7,17 +7,16 @@
 #include <stdint.h>
 
 #include "ganhpo/gan.h"
+#include "ganhpo/rng.h"
 
-/* Philox streams of a trial's seed. The device noise uses counters {block, step, s, 0}
- * with s = GAN_STREAM_NOISE (training batches) or GAN_STREAM_VALIDATION (the fixed
- * validation noise); host streams (counter word 2 = stream) start above them. */
-enum {
-    GAN_STREAM_NOISE = 0,
-    GAN_STREAM_VALIDATION = 1,
-    GAN_STREAM_INIT_G = 16,
-    GAN_STREAM_INIT_D = 17,
-    GAN_STREAM_SHUFFLE = 32 /* + epoch */
-};
+/* The weights file format (docs/weights-format.md): written by gan_io.c, read by
+ * gan_load.c. */
+enum { GAN_WEIGHTS_VERSION = 1 };
+#define GAN_WEIGHTS_MAGIC  "GANHPOW" /* 8 bytes with its terminator */
+#define GAN_WEIGHTS_ENDIAN 0x01020304u
+
+/* FNV-1a 64-bit hash of n bytes: the weights file's trailing checksum. */
+uint64_t gan_weights_hash(const unsigned char *p, size_t n);
 
 /* Failure flag bits (cl/gan.cl has the same values). */
 enum { GAN_FLAG_PARAM = 1, GAN_FLAG_LOSS = 2, GAN_FLAG_OUTPUT = 4 };
@@ -164,9 +163,6 @@ ganhpo_status gan_arg(cl_kernel k, cl_uint i, size_t size, const void *value);
 /* Turns profiling of g's ops on (needs a device created with GANHPO_DEVICE_PROFILING):
  * each op then runs alone (enqueue, clFinish) and its times go into the per-name table. */
 void gan_profile_enable(ganhpo_gan *g, int on);
-
-/* Monotonic clock in seconds. */
-double gan_now(void);
 
 /* ---- gan_build.c ---- */
 
