@@ -58,10 +58,17 @@ static double largest_batch(const ganhpo_objective_study *s)
 ganhpo_status objective_check_gan_study(const ganhpo_objective_options *o,
                                         const ganhpo_objective_study *s)
 {
-    (void)o;
     for (int i = 0; i < s->space->n_params; i++)
         GH_CHECK(check_gan_param(s, i));
     const ganhpo_dataset_options *d = s->data;
+    if (o->metric == GANHPO_METRIC_DERIVED_W1 && d->observables == GANHPO_OBSERVABLES_NONE)
+        return ganhpo_config_raise_at(s->path, "objective.metric",
+                                      ganhpo_config_find(s->root, "objective", "metric"),
+                                      ganhpo_config_find(s->root, "data", "source"),
+                                      "\"derived_w1\" needs derived observables, and data.source = "
+                                      "\"%s\" has none (set data.observables, or choose another "
+                                      "metric)",
+                                      ganhpo_dataset_source_name(d->source));
     if (d->source == GANHPO_DATASET_COLUMNS || d->source == GANHPO_DATASET_HERWIG)
         return GANHPO_SUCCESS;
     double batch = largest_batch(s);
