@@ -74,7 +74,11 @@ typedef struct ganhpo_gan ganhpo_gan;
  * gamma and beta; not the running statistics): the paper's model complexity. */
 long long ganhpo_gan_parameter_count(const ganhpo_gan_options *o, int n_condition, int n_target);
 
-/* Creates `trials` trials (1..64) of the GAN that `o` describes for data with n_condition
+/* Trials one ganhpo_gan trains together at most (its per-trial arrays are this long). */
+enum { GANHPO_GAN_MAX_TRIALS = 64 };
+
+/* Creates `trials` trials (1..GANHPO_GAN_MAX_TRIALS) of the GAN that `o` describes for data with
+ * n_condition
  * (>= 0) condition and n_target (>= 1) target columns. seeds[trials] seeds each trial
  * (Glorot-uniform initialisation, noise, shuffles). Buffers for batches of o->batch_size
  * are allocated on dev (borrowed: it must outlive the GAN); an allocation failure names the
@@ -164,26 +168,34 @@ ganhpo_status ganhpo_generator_generate(ganhpo_generator *gen, size_t n, const f
 
 /* ---- Benchmark (ganhpo bench gan) ------------------------------------------------------ */
 
-/* Device time of one kind of launch (kernel or GEMM) summed over the profiled steps. */
+/* One kind of operation (a kernel, or a GEMM with its CLBlast helpers) summed over the
+ * profiled steps: wall_ms from its enqueue to the end of clFinish (launch cost and CLBlast's
+ * pad/transpose kernels included), kernel_ms the device time of its own (last) kernel,
+ * and for GEMMs the floating-point operations. */
 typedef struct {
     char name[48];
-    double ms;
+    int gemm;
+    double wall_ms, kernel_ms, gflop;
     long calls;
 } ganhpo_gan_profile_row;
 
 typedef struct {
-    double seconds;           /* wall time of the timed steps (no profiling events) */
-    double events_per_second; /* batch_size * steps * trials / seconds, as torch_gan.py */
-    int n_rows;               /* profile rows (0 unless profiling was asked for) */
+    double seconds;            /* wall time of the timed steps (no profiling) */
+    double events_per_second;  /* batch_size * steps * trials / seconds, as torch_gan.py */
+    double gemm_flop_per_step; /* floating-point operations of a step's matrix products */
+    int n_rows;                /* profile rows (0 unless profiling was asked for) */
     ganhpo_gan_profile_row rows[32];
-    double profiled_ms; /* sum of rows[].ms */
+    double profiled_ms;     /* sum of rows[].wall_ms */
+    double profile_wall_ms; /* wall time of the profiled steps (rows + host between ops) */
+    int ops_per_step;       /* enqueued operations (kernels and GEMM calls) per step */
+    int gemms_per_step;     /* of which CLBlast GEMM calls */
 } ganhpo_gan_bench_result;
 
 /* Times `steps` training steps (after 3 untimed warm-up steps) of `trials` trials on random
  * data (16 batches in a pool), waiting for the device only at the end. With profile (dev
  * must have been created with GANHPO_DEVICE_PROFILING) the same number of steps is run
- * again with an event per launch and the device time per launch kind is tabulated,
- * largest first. */
+ * again with every operation alone on the queue, and its wall and kernel time per kind is
+ * tabulated, largest first. */
 ganhpo_status ganhpo_gan_bench(ganhpo_device *dev, const ganhpo_gan_options *o, int n_condition,
                                int n_target, int trials, int steps, int profile,
                                ganhpo_gan_bench_result *out);

@@ -135,13 +135,29 @@ ganhpo_status ganhpo_objective_create_analytic(const ganhpo_space_options *space
                                                const ganhpo_objective_options *o,
                                                ganhpo_objective **out);
 
-/* Where a command objective runs and what it tells its programs. */
+/* What an objective may need besides its own section, filled in by whoever runs it (the
+ * study, an MPI worker). Each objective reads the fields it uses. */
 typedef struct {
-    const char *trials_dir; /* DIR/trials: each trial runs in its own directory below */
-    double grace;           /* seconds running programs get after SIGINT/SIGTERM before SIGKILL */
-    int rank;               /* GANHPO_RANK: the MPI rank (0 in one process) */
-    int local_rank;         /* GANHPO_LOCAL_RANK: the node-local rank, to pick a GPU */
-} ganhpo_objective_command_setup;
+    const ganhpo_dataset_options *data; /* GAN: the events */
+    const ganhpo_gan_options *gan;      /* GAN: the hyperparameters the space does not vary */
+    unsigned long long seed;            /* GAN: study.seed, for the events and the split */
+    const char *device;                 /* GAN: selector (NULL = GANHPO_DEVICE or the rule) */
+    unsigned device_flags;              /* GAN: ganhpo_device_create flags */
+    const char *weights_dir; /* GAN: where evaluations leave their weights (NULL = keep none) */
+    const char *trials_dir;  /* command: DIR/trials, each trial runs in a directory below */
+    double grace;            /* command: seconds programs get after SIGINT/SIGTERM before SIGKILL */
+    int rank;                /* command: GANHPO_RANK, the MPI rank (0 in one process) */
+    int local_rank;          /* node-local rank: the GAN's device among the matches; command:
+                                GANHPO_LOCAL_RANK, to pick a GPU */
+} ganhpo_objective_setup;
+
+/* The objective o->function names, over `space`, from its registered implementation
+ * (the table in src/objective/objective_config.c). Not collective: every worker rank
+ * creates its own. */
+ganhpo_status ganhpo_objective_create_from_options(const ganhpo_space_options *space,
+                                                   const ganhpo_objective_options *o,
+                                                   const ganhpo_objective_setup *setup,
+                                                   ganhpo_objective **out);
 
 /* The command objective (o->function is GANHPO_OBJECTIVE_COMMAND): trial t of a point runs
  * o->command (no shell) in TRIALS_DIR/<seed in hex>-<t>/ (a ".N" suffix when that exists),
@@ -159,7 +175,7 @@ typedef struct {
  * GANHPO_ERR_INTERRUPTED). No program outlives its trial. */
 ganhpo_status ganhpo_objective_create_command(const ganhpo_space_options *space,
                                               const ganhpo_objective_options *o,
-                                              const ganhpo_objective_command_setup *setup,
+                                              const ganhpo_objective_setup *setup,
                                               ganhpo_objective **out);
 
 /* Frees the objective; accepts NULL and nulls the pointer. */
@@ -197,7 +213,7 @@ double ganhpo_objective_analytic_value(ganhpo_objective_function f, int dims, co
 
 typedef struct ganhpo_objective_trainer ganhpo_objective_trainer;
 
-enum { GANHPO_OBJECTIVE_BATCH = 64 }; /* trials trained together at most (ganhpo_gan_create) */
+enum { GANHPO_OBJECTIVE_BATCH = GANHPO_GAN_MAX_TRIALS }; /* trials trained together at most */
 
 /* Opens the device (`device`: a selector, NULL or "" = GANHPO_DEVICE or the default rule;
  * nth_device: which of the matching devices, 0 in one process, an MPI rank's node-local

@@ -129,7 +129,4 @@ void analysis_html_begin(FILE *f, const char *title);
 /* A figure: its PNG at the declared size, caption and links to SVG, script and CSV. */
 void analysis_html_figure(FILE *f, const analysis_figure *g);
 
-/* Creates directory `dir` if missing (not its parents). */
-ganhpo_status analysis_make_dir(const char *dir);
-
 #endif

@@ -1,6 +1,7 @@
 /* Ensemble figures (paper Fig. 7, 11): per target, the truth histogram against the mean of
  * k generators' histograms with their spread as a band, and the ratio panel below. */
 #include "analysis_impl.h"
+#include "ganhpo/system.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -183,7 +184,7 @@ ganhpo_status analysis_draw_histograms(analysis_report *rep, const ganhpo_ensemb
 ganhpo_status ganhpo_analysis_plot_ensemble(const ganhpo_ensemble_samples *s, const char *dir)
 {
     GH_CHECK(analysis_check_samples(s));
-    GH_CHECK(analysis_make_dir(dir));
+    GH_CHECK(ganhpo_system_make_directory(dir));
     GH_CHECK(ganhpo_analysis_check_gnuplot());
     analysis_report *rep = calloc(1, sizeof *rep);
     double *truth = malloc(sizeof *truth * (size_t)s->bins);

@@ -57,6 +57,27 @@ int ganhpo_cli_option(const char *cmd, int argc, char **argv, int *i, const char
     return r;
 }
 
+int ganhpo_cli_parse(const char *cmd, int argc, char **argv, const ganhpo_cli_spec *specs, int n,
+                     const char *what, const char **positional)
+{
+    for (int i = 1; i < argc; i++) {
+        int r = 0;
+        for (int k = 0; k < n && r == 0; k++)
+            r = ganhpo_cli_option(cmd, argc, argv, &i, specs[k].name, specs[k].value);
+        if (r < 0)
+            return GANHPO_EXIT_USAGE;
+        if (r > 0)
+            continue;
+        if (argv[i][0] == '-' && argv[i][1] != '\0')
+            return ganhpo_cli_usage_error(cmd, "unknown option '%s'", argv[i]);
+        if (*positional)
+            return ganhpo_cli_usage_error(cmd, "takes one %s, got '%s' and '%s'", what, *positional,
+                                          argv[i]);
+        *positional = argv[i];
+    }
+    return 0;
+}
+
 int ganhpo_cli_make_directory(const char *cmd, const char *dir)
 {
     if (ganhpo_system_make_directory(dir) == GANHPO_SUCCESS)

@@ -1,6 +1,7 @@
 /* ganhpo train: one point of a study trained study.trials times, every metric printed per
  * epoch. */
 #include "cli/cli.h"
+#include "ganhpo/rng.h"
 #include "ganhpo/study.h"
 
 #include <ctype.h>
@@ -10,7 +11,6 @@
 #include <string.h>
 
 /* Separates the trials of `ganhpo train` from the study's evaluations. */
-static const unsigned long long TRAIN_TAG = 0x747261696eULL;
 
 enum { MAX_SETS = 64 };
 
@@ -150,7 +150,7 @@ static int train(const ganhpo_study_config *cfg, const char *out)
     }
     print_point(&cfg->gan, cfg->study.trials, ganhpo_objective_trainer_device(t));
     printf("best epoch by objective.metric = %s\n", ganhpo_metric_name(cfg->objective.metric));
-    unsigned long long seed = ganhpo_space_seed(cfg->study.seed, TRAIN_TAG);
+    unsigned long long seed = ganhpo_rng_derive(cfg->study.seed, GANHPO_RNG_TAG_TRAIN);
     if (ganhpo_objective_trainer_train(t, &cfg->gan, 0, cfg->study.trials, seed, print_epoch, NULL,
                                        &g) != GANHPO_SUCCESS) {
         rc = ganhpo_cli_fail();

@@ -87,7 +87,7 @@ ganhpo_status ganhpo_dataset_prepare(ganhpo_dataset *ds, long long validation,
     if (!perm)
         GH_RAISE(GANHPO_ERR_ALLOC, "out of host memory shuffling %zu events", n);
     ganhpo_rng r;
-    ganhpo_rng_init(&r, seed, 0);
+    ganhpo_rng_init(&r, ganhpo_rng_derive(seed, GANHPO_RNG_TAG_SPLIT), 0);
     for (size_t i = 0; i < n; i++)
         perm[i] = i;
     for (size_t i = n - 1; i > 0; i--) { /* Fisher-Yates */

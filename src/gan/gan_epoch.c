@@ -4,16 +4,9 @@
 
 #include <math.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "ganhpo/metrics.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
+#include "ganhpo/system.h"
 
 static void describe(char *out, size_t size, int flags, int epoch)
 {
@@ -80,8 +73,8 @@ static ganhpo_status end_epoch(ganhpo_gan *g, ganhpo_metrics *ms, cl_mem cond, i
                                size_t steps, double *m, double *loss_d, double *loss_g)
 {
     const int K = g->trials;
-    cl_int flags[64];
-    cl_float loss[128];
+    cl_int flags[GANHPO_GAN_MAX_TRIALS];
+    cl_float loss[2 * GANHPO_GAN_MAX_TRIALS];
     GH_CHECK(gan_ops_run(g, &g->eval));
     GH_CHECK_CL(clEnqueueReadBuffer(g->queue, g->loss, CL_FALSE, 0, 2 * (size_t)K * sizeof(float),
                                     loss, 0, NULL, NULL));
@@ -125,16 +118,18 @@ static ganhpo_status run_epochs(ganhpo_gan *g, const ganhpo_dataset_device *data
                                 ganhpo_metrics *ms, ganhpo_gan_epoch_fn fn, void *user)
 {
     const size_t steps = data->n_train / (size_t)g->batch;
-    double m[64 * GANHPO_METRIC_COUNT], w1[64], ld[64], lg[64];
+    double m[GANHPO_GAN_MAX_TRIALS * GANHPO_METRIC_COUNT], w1[GANHPO_GAN_MAX_TRIALS];
+    double ld[GANHPO_GAN_MAX_TRIALS], lg[GANHPO_GAN_MAX_TRIALS];
     for (int e = 1; e <= epochs; e++) {
-        const double t0 = now();
+        const double t0 = ganhpo_system_seconds();
         GH_CHECK(gan_begin_epoch(g, data, e));
         for (size_t b = 0; b < steps; b++)
             GH_CHECK(gan_step(g, b));
         GH_CHECK(end_epoch(g, ms, data->val_condition_physical, e, steps, m, ld, lg));
         for (int k = 0; k < g->trials; k++)
             w1[k] = m[(size_t)k * GANHPO_METRIC_COUNT + GANHPO_METRIC_W1];
-        ganhpo_gan_epoch_report r = {e, g->trials, w1, m, g->metric, ld, lg, now() - t0};
+        ganhpo_gan_epoch_report r = {e,         g->trials, w1, m,
+                                     g->metric, ld,        lg, ganhpo_system_seconds() - t0};
         if (fn)
             GH_CHECK(fn(&r, user));
     }

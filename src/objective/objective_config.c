@@ -2,7 +2,7 @@
  * below: its name, the keys of the section it reads (and how), the space it needs and
  * whether it uses the `data` and `gan` sections; the loader knows nothing else about it. */
 #include "ganhpo/config.h"
-#include "ganhpo/objective.h"
+#include "objective/objective_impl.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -10,6 +10,9 @@
 
 typedef ganhpo_status (*read_fn)(ganhpo_objective_options *o, const config_setting_t *section);
 typedef ganhpo_status (*write_fn)(const ganhpo_objective_options *o, config_setting_t *section);
+typedef ganhpo_status (*create_fn)(const ganhpo_space_options *space,
+                                   const ganhpo_objective_options *o,
+                                   const ganhpo_objective_setup *setup, ganhpo_objective **out);
 
 typedef struct {
     const char *name;        /* objective.function */
@@ -17,6 +20,7 @@ typedef struct {
     const char *const *keys; /* keys besides "function" */
     read_fn read;
     write_fn write;
+    create_fn create;
     int dims, exact; /* space parameters needed: at least dims, or exactly with exact */
     int uses_gan;    /* reads the data and gan sections */
 } objective_kind;
@@ -149,12 +153,17 @@ static ganhpo_status write_gan(const ganhpo_objective_options *o, config_setting
 
 /* In the order of ganhpo_objective_function. */
 static const objective_kind kinds[] = {
-    {"gan", "the GAN", gan_keys, read_gan, write_gan, 1, 0, 1},
-    {"branin", "analytic functions", analytic_keys, read_analytic, write_analytic, 2, 1, 0},
-    {"hartmann6", "analytic functions", analytic_keys, read_analytic, write_analytic, 6, 1, 0},
-    {"ackley", "analytic functions", analytic_keys, read_analytic, write_analytic, 1, 0, 0},
-    {"rosenbrock", "analytic functions", analytic_keys, read_analytic, write_analytic, 2, 0, 0},
-    {"command", "function = \"command\"", command_keys, read_command, write_command, 1, 0, 0},
+    {"gan", "the GAN", gan_keys, read_gan, write_gan, objective_create_gan, 1, 0, 1},
+    {"branin", "analytic functions", analytic_keys, read_analytic, write_analytic,
+     objective_create_analytic, 2, 1, 0},
+    {"hartmann6", "analytic functions", analytic_keys, read_analytic, write_analytic,
+     objective_create_analytic, 6, 1, 0},
+    {"ackley", "analytic functions", analytic_keys, read_analytic, write_analytic,
+     objective_create_analytic, 1, 0, 0},
+    {"rosenbrock", "analytic functions", analytic_keys, read_analytic, write_analytic,
+     objective_create_analytic, 2, 0, 0},
+    {"command", "function = \"command\"", command_keys, read_command, write_command,
+     ganhpo_objective_create_command, 1, 0, 0},
 };
 
 enum { N_KINDS = sizeof kinds / sizeof kinds[0] };
@@ -270,6 +279,17 @@ ganhpo_status ganhpo_objective_check_space(const ganhpo_objective_options *o,
         return GANHPO_ERR_CONFIG_VALUE;
     }
     return check_placeholders(o, space, why, size);
+}
+
+ganhpo_status ganhpo_objective_create_from_options(const ganhpo_space_options *space,
+                                                   const ganhpo_objective_options *o,
+                                                   const ganhpo_objective_setup *setup,
+                                                   ganhpo_objective **out)
+{
+    *out = NULL;
+    if ((int)o->function < 0 || (int)o->function >= N_KINDS)
+        GH_RAISE(GANHPO_ERR_ARGUMENT, "objective function %d is not registered", (int)o->function);
+    return kinds[o->function].create(space, o, setup, out);
 }
 
 void ganhpo_objective_columns(const ganhpo_objective_options *o, ganhpo_results_columns *columns)

@@ -1,6 +1,7 @@
 /* The GAN objective: a point's hyperparameters trained `trials` times on a device, scored by
  * each trial's best validation W1 (shared/SPEC.md sections 2 and 4.2). */
-#include "ganhpo/objective.h"
+#include "objective/objective_impl.h"
+#include "ganhpo/rng.h"
 
 #include <errno.h>
 #include <math.h>
@@ -18,9 +19,6 @@ struct ganhpo_objective_trainer {
     ganhpo_metric metric;
     int projections;
 };
-
-/* Separates the trial streams from everything else derived from an evaluation seed. */
-static const unsigned long long TRIAL_TAG = 0x747269616cULL;
 
 ganhpo_status ganhpo_objective_trainer_create(const ganhpo_dataset_options *data,
                                               unsigned long long seed, const char *device,
@@ -89,7 +87,8 @@ const ganhpo_dataset_split *ganhpo_objective_trainer_split(const ganhpo_objectiv
 
 unsigned long long ganhpo_objective_trial_seed(unsigned long long seed, int trial)
 {
-    return ganhpo_space_seed(ganhpo_space_seed(seed, TRIAL_TAG), (unsigned long long)trial);
+    return ganhpo_rng_derive(ganhpo_rng_derive(seed, GANHPO_RNG_TAG_TRIAL),
+                             (unsigned long long)trial);
 }
 
 ganhpo_status ganhpo_objective_trainer_train(ganhpo_objective_trainer *t,
@@ -273,4 +272,20 @@ ganhpo_status ganhpo_objective_create_gan(const ganhpo_space_options *space,
         snprintf(g->weights_dir, sizeof g->weights_dir, "%s", weights_dir);
     }
     return ganhpo_objective_create(space, gan_evaluate, gan_destroy, g, out);
+}
+
+ganhpo_status objective_create_gan(const ganhpo_space_options *space,
+                                   const ganhpo_objective_options *o,
+                                   const ganhpo_objective_setup *setup, ganhpo_objective **out)
+{
+    *out = NULL;
+    ganhpo_objective_trainer *t = NULL;
+    GH_CHECK(ganhpo_objective_trainer_create(setup->data, setup->seed, setup->device,
+                                             (size_t)setup->local_rank, setup->device_flags, &t));
+    ganhpo_status s = ganhpo_objective_trainer_set_metric(t, o);
+    if (s != GANHPO_SUCCESS) {
+        ganhpo_objective_trainer_destroy(&t);
+        return ganhpo_error_trace(s, __FILE__, __LINE__, __func__, "set_metric");
+    }
+    return ganhpo_objective_create_gan(space, setup->gan, t, setup->weights_dir, out);
 }

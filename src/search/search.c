@@ -1,6 +1,7 @@
 /* A search's bookkeeping: the points proposed and observed, the budget, the initial design,
  * random proposals and the exact bookkeeping that keeps a point from being proposed twice. */
 #include "search/search_impl.h"
+#include "ganhpo/rng.h"
 
 #include <gsl/gsl_errno.h>
 #include <math.h>
@@ -8,7 +9,6 @@
 #include <string.h>
 
 /* Separates a strategy's stream from the design's and the other strategies'. */
-static const unsigned long long STRATEGY_TAG = 0x737472617465ULL;
 /* Random draws before a proposal walks the lattice for an unvisited point. */
 enum { RANDOM_DRAWS = 64 };
 /* DYCORS step: initial (and largest) perturbation std in the unit box. */
@@ -18,7 +18,7 @@ static unsigned long long hash_levels(const long long *lv, int d)
 {
     unsigned long long h = 0x243f6a8885a308d3ULL;
     for (int i = 0; i < d; i++)
-        h = ganhpo_space_seed(h, (unsigned long long)lv[i]);
+        h = ganhpo_rng_derive(h, (unsigned long long)lv[i]);
     return h;
 }
 
@@ -133,8 +133,9 @@ static ganhpo_status init(ganhpo_search *s, unsigned long long seed, int repeat)
     s->design = malloc(sizeof(long long) * (size_t)s->d * (size_t)s->opts.initial);
     if (!s->rng || !s->design)
         GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for a search");
-    unsigned long long k = ganhpo_space_seed(ganhpo_space_seed(seed, (unsigned long long)repeat),
-                                             STRATEGY_TAG + (unsigned long long)s->strategy);
+    unsigned long long k =
+        ganhpo_rng_derive(ganhpo_rng_derive(seed, (unsigned long long)repeat),
+                          GANHPO_RNG_TAG_STRATEGY + (unsigned long long)s->strategy);
     gsl_rng_set(s->rng, (unsigned long)(k ^ (k >> 32)));
     GH_CHECK(ganhpo_space_design(&s->space, s->opts.design == GANHPO_SEARCH_DESIGN_LHS,
                                  s->opts.initial, seed, repeat, s->design, &s->n_design));

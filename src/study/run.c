@@ -12,28 +12,22 @@
 ganhpo_status ganhpo_study_objective_create(const ganhpo_study_config *cfg, int rank,
                                             size_t nth_device, ganhpo_objective **out)
 {
-    *out = NULL;
-    if (cfg->objective.function == GANHPO_OBJECTIVE_COMMAND) {
-        char dir[1100];
-        snprintf(dir, sizeof dir, "%s/trials", cfg->study.output);
-        ganhpo_objective_command_setup setup = {dir, cfg->parallel.grace, rank, (int)nth_device};
-        return ganhpo_objective_create_command(&cfg->space, &cfg->objective, &setup, out);
-    }
-    if (!ganhpo_objective_uses_gan(&cfg->objective))
-        return ganhpo_objective_create_analytic(&cfg->space, &cfg->objective, out);
-    ganhpo_objective_trainer *t = NULL;
-    GH_CHECK(
-        ganhpo_objective_trainer_create(&cfg->data, cfg->study.seed, cfg->study.device, nth_device,
-                                        cfg->study.profiling ? GANHPO_DEVICE_PROFILING : 0, &t));
-    ganhpo_status st = ganhpo_objective_trainer_set_metric(t, &cfg->objective);
-    if (st != GANHPO_SUCCESS) {
-        ganhpo_objective_trainer_destroy(&t);
-        return ganhpo_error_trace(st, __FILE__, __LINE__, __func__, "set_metric");
-    }
-    char dir[1100];
-    ganhpo_study_weights_dir(cfg->study.output, dir, sizeof dir);
-    return ganhpo_objective_create_gan(&cfg->space, &cfg->gan, t,
-                                       cfg->study.save_weights ? dir : NULL, out);
+    char weights[1100], trials[1100];
+    ganhpo_study_weights_dir(cfg->study.output, weights, sizeof weights);
+    snprintf(trials, sizeof trials, "%s/trials", cfg->study.output);
+    ganhpo_objective_setup setup = {
+        .data = &cfg->data,
+        .gan = &cfg->gan,
+        .seed = cfg->study.seed,
+        .device = cfg->study.device,
+        .device_flags = cfg->study.profiling ? GANHPO_DEVICE_PROFILING : 0,
+        .weights_dir = cfg->study.save_weights ? weights : NULL,
+        .trials_dir = trials,
+        .grace = cfg->parallel.grace,
+        .rank = rank,
+        .local_rank = (int)nth_device,
+    };
+    return ganhpo_objective_create_from_options(&cfg->space, &cfg->objective, &setup, out);
 }
 
 static int same_param(const ganhpo_space_param *a, const ganhpo_space_param *b)

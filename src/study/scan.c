@@ -1,14 +1,12 @@
 /* A scan study (paper Fig. 5): the space's one parameter swept over the scan's levels, every
  * level trained for every epoch count, one results.csv row per (epochs, level). */
 #include "study/study_impl.h"
+#include "ganhpo/rng.h"
+#include "ganhpo/system.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-/* Separates scan seeds from the search's evaluation seeds. */
-static const unsigned long long SCAN_TAG = 0x7363616eULL;
 
 typedef struct {
     const ganhpo_study_config *cfg;
@@ -61,15 +59,8 @@ static ganhpo_status replay(void *ctx, const ganhpo_results_row *row, int line)
 
 static unsigned long long scan_seed(const ganhpo_study_config *cfg, long long level)
 {
-    return ganhpo_space_seed(ganhpo_space_seed(cfg->study.seed, SCAN_TAG),
+    return ganhpo_rng_derive(ganhpo_rng_derive(cfg->study.seed, GANHPO_RNG_TAG_SCAN),
                              (unsigned long long)level);
-}
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
 /* Trains one (level, epochs) point of a GAN scan; errors become a failed result. */
@@ -81,7 +72,7 @@ static void evaluate_gan(ganhpo_objective_trainer *t, const scan_plan *p, long l
     o.epochs = epochs;
     char dir[1100];
     ganhpo_study_weights_dir(cfg->study.output, dir, sizeof dir);
-    double t0 = now();
+    double t0 = ganhpo_system_seconds();
     if (ganhpo_gan_options_set(&o, cfg->space.params[0].name,
                                (double)level * cfg->space.params[0].scaling) != GANHPO_SUCCESS ||
         ganhpo_objective_trainer_evaluate(t, &o, 0, cfg->study.trials, scan_seed(cfg, level),
@@ -96,7 +87,7 @@ static void evaluate_gan(ganhpo_objective_trainer *t, const scan_plan *p, long l
     if (!r->ok || finite == 0)
         study_fail_result(r, cfg->study.trials, r->reason[0] ? r->reason : "no finite W1");
     r->epochs = epochs;
-    r->seconds = now() - t0;
+    r->seconds = ganhpo_system_seconds() - t0;
 }
 
 static void report(const scan_plan *p, const ganhpo_results_row *row, long long total,
@@ -150,7 +141,7 @@ static ganhpo_status loop(scan_plan *p, ganhpo_objective *obj, ganhpo_objective_
         GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for a result");
     ganhpo_results_row row = {0};
     long long total = (long long)p->n_epochs * p->n_levels, evaluated = 0;
-    double t0 = now();
+    double t0 = ganhpo_system_seconds();
     ganhpo_status s = GANHPO_SUCCESS;
     for (int e = 0; e < p->n_epochs && s == GANHPO_SUCCESS; e++)
         for (int l = 0; l < p->n_levels && s == GANHPO_SUCCESS; l++) {
@@ -158,7 +149,7 @@ static ganhpo_status loop(scan_plan *p, ganhpo_objective *obj, ganhpo_objective_
                 continue;
             s = run_point(p, obj, t, e, l, log, r, &row);
             if (s == GANHPO_SUCCESS)
-                report(p, &row, total, ++evaluated, now() - t0, progress);
+                report(p, &row, total, ++evaluated, ganhpo_system_seconds() - t0, progress);
         }
     free(r);
     ganhpo_results_row_clear(&row);

@@ -1,11 +1,12 @@
 /* The study's state machine: one search per (strategy, repeat), rebuilt from the log on
  * resume, handing out points and turning results into log rows. */
 #include "study/study_impl.h"
+#include "ganhpo/rng.h"
+#include "ganhpo/system.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 struct ganhpo_study_state {
     const ganhpo_study_config *cfg;
@@ -16,16 +17,6 @@ struct ganhpo_study_state {
     long long rows; /* observed, replayed or new */
     double best;    /* lowest objective of the rows replayed or whose weights were kept */
 };
-
-/* Separates evaluation seeds from the design and strategy streams of a repeat. */
-static const unsigned long long EVALUATION_TAG = 0x6576616cULL;
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
 
 ganhpo_status ganhpo_study_state_create(const ganhpo_study_config *cfg, ganhpo_study_state **out)
 {
@@ -45,7 +36,7 @@ ganhpo_status ganhpo_study_state_create(const ganhpo_study_config *cfg, ganhpo_s
     st->cfg = cfg;
     st->n_search = n;
     st->best = INFINITY;
-    st->t0 = now();
+    st->t0 = ganhpo_system_seconds();
     for (int k = 0; k < n; k++) {
         ganhpo_status s = ganhpo_search_create(
             &cfg->space, &cfg->search, cfg->search.strategies[k / cfg->study.repeats],
@@ -115,16 +106,17 @@ ganhpo_status ganhpo_study_state_keep_weights(ganhpo_study_state *st, const ganh
 
 int ganhpo_study_state_timed_out(const ganhpo_study_state *st)
 {
-    return st->cfg->search.time_limit > 0 && now() - st->t0 >= st->cfg->search.time_limit;
+    return st->cfg->search.time_limit > 0 &&
+           ganhpo_system_seconds() - st->t0 >= st->cfg->search.time_limit;
 }
 
 static unsigned long long point_seed(const ganhpo_study_config *cfg, int repeat,
                                      const long long *levels)
 {
-    unsigned long long s = ganhpo_space_seed(cfg->study.seed, (unsigned long long)repeat);
-    s = ganhpo_space_seed(s, EVALUATION_TAG);
+    unsigned long long s = ganhpo_rng_derive(cfg->study.seed, (unsigned long long)repeat);
+    s = ganhpo_rng_derive(s, GANHPO_RNG_TAG_EVALUATION);
     for (int i = 0; i < cfg->space.n_params; i++)
-        s = ganhpo_space_seed(s, (unsigned long long)levels[i]);
+        s = ganhpo_rng_derive(s, (unsigned long long)levels[i]);
     return s;
 }
 
@@ -199,7 +191,7 @@ void ganhpo_study_state_report(const ganhpo_study_state *st, const ganhpo_result
         fprintf(f, "%.6g +- %.3g", row->mean, row->std);
     else
         fprintf(f, "failed: %s", row->reason);
-    double best, elapsed = now() - st->t0;
+    double best, elapsed = ganhpo_system_seconds() - st->t0;
     if (ganhpo_search_best(s, NULL, &best))
         fprintf(f, "  best %.6g", best);
     fprintf(f, "  %.1f s", elapsed);

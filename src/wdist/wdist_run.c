@@ -9,11 +9,9 @@
 static void account(ganhpo_wdist *w)
 {
     for (int i = 0; i < w->n_events; i++) {
-        cl_ulong t0 = 0, t1 = 0;
         clWaitForEvents(1, &w->events[i]);
-        clGetEventProfilingInfo(w->events[i], CL_PROFILING_COMMAND_START, sizeof t0, &t0, NULL);
-        clGetEventProfilingInfo(w->events[i], CL_PROFILING_COMMAND_END, sizeof t1, &t1, NULL);
-        *(w->event_sort[i] ? &w->sort_ms : &w->integrate_ms) += (double)(t1 - t0) * 1e-6;
+        *(w->event_sort[i] ? &w->sort_ms : &w->integrate_ms) +=
+            ganhpo_device_event_ms(w->events[i]);
         clReleaseEvent(w->events[i]);
     }
     w->n_events = 0;
