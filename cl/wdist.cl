@@ -123,6 +123,38 @@ __kernel void radix_scatter(__global const uint *in, __global uint *out, const u
     }
 }
 
+/* Many short runs (the sliced W1's projections): one work-item sorts a whole run of
+ * seg_len keys through every pass, ping-ponging with its own part of tmp, so the run stays
+ * in the core's cache instead of every pass sweeping all runs through memory. */
+__kernel void radix_sort_runs(__global uint *keys, __global uint *tmp, const uint seg_len,
+                              const uint segments)
+{
+    const uint s = get_global_id(0);
+    if (s >= segments)
+        return;
+    __global uint *in = keys + (size_t)s * seg_len, *out = tmp + (size_t)s * seg_len;
+    uint off[RADIX];
+    for (uint shift = 0; shift < 32; shift += RADIX_BITS) {
+        for (uint d = 0; d < RADIX; d++)
+            off[d] = 0;
+        for (uint i = 0; i < seg_len; i++)
+            off[(in[i] >> shift) & RADIX_MASK]++;
+        uint run = 0;
+        for (uint d = 0; d < RADIX; d++) {
+            const uint c = off[d];
+            off[d] = run;
+            run += c;
+        }
+        for (uint i = 0; i < seg_len; i++) {
+            const uint k = in[i];
+            out[off[(k >> shift) & RADIX_MASK]++] = k;
+        }
+        __global uint *t = in;
+        in = out;
+        out = t;
+    }
+}
+
 /* Number of keys in a[0 .. len) that are < x (strict) or <= x (!strict). */
 inline uint gh_rank(__global const uint *a, const uint len, const uint x, const int strict)
 {

@@ -25,6 +25,7 @@ static ganhpo_status make_kernels(ganhpo_wdist *w)
     GH_CHECK(ganhpo_device_kernel(w->dev, "wdist", defs, "radix_hist", &w->k_hist));
     GH_CHECK(ganhpo_device_kernel(w->dev, "wdist", defs, "radix_scan", &w->k_scan));
     GH_CHECK(ganhpo_device_kernel(w->dev, "wdist", defs, "radix_scatter", &w->k_scatter));
+    GH_CHECK(ganhpo_device_kernel(w->dev, "wdist", defs, "radix_sort_runs", &w->k_runs));
     GH_CHECK(ganhpo_device_kernel(w->dev, "wdist", defs, "wdist_terms", &w->k_terms));
     GH_CHECK(ganhpo_device_kernel(w->dev, "wdist", defs, "wdist_equal_terms", &w->k_equal));
     return GANHPO_SUCCESS;
@@ -125,8 +126,9 @@ void ganhpo_wdist_destroy(ganhpo_wdist **wp)
     if (!wp || !*wp)
         return;
     ganhpo_wdist *w = *wp;
-    cl_kernel ks[6] = {w->k_keys, w->k_hist, w->k_scan, w->k_scatter, w->k_terms, w->k_equal};
-    for (int i = 0; i < 6; i++)
+    cl_kernel ks[7] = {w->k_keys,  w->k_hist,  w->k_scan, w->k_scatter,
+                       w->k_terms, w->k_equal, w->k_runs};
+    for (int i = 0; i < 7; i++)
         if (ks[i])
             clReleaseKernel(ks[i]);
     cl_mem ms[7] = {w->su, w->sv, w->tmp, w->hist, w->partial, w->bad, w->ref};

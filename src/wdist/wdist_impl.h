@@ -9,9 +9,13 @@
  * bench/bench_wdist.c on PoCL. */
 enum { RADIX_BITS = 8, TERM_ITEMS = 256, TERM_WG = 64, SCAN_WG = 256, MAX_EVENTS = 64 };
 
+/* Longest run sorted whole by one work-item on a CPU device: 2^17 keys and their scratch
+ * are 1 MiB, a core's L2 cache on current server CPUs. */
+enum { RUN_IN_CACHE = 1 << 17 };
+
 struct ganhpo_wdist {
     ganhpo_device *dev;
-    cl_kernel k_keys, k_hist, k_scan, k_scatter, k_terms, k_equal;
+    cl_kernel k_keys, k_hist, k_scan, k_scatter, k_terms, k_equal, k_runs;
     size_t cap;         /* capacity of su, sv, tmp in keys */
     cl_mem su, sv, tmp; /* sorted keys of the two samples, sort scratch */
     size_t hist_cap, partial_cap;

@@ -39,8 +39,24 @@ static ganhpo_status launch(ganhpo_wdist *w, cl_kernel k, size_t global, size_t 
 
 #define ARG(k, i, v) GH_CHECK_CL(clSetKernelArg((k), (i), sizeof(v), &(v)))
 
+/* Runs short enough to stay in a CPU core's cache (keys and scratch), and enough of them
+ * to keep every core busy, are sorted whole by one work-item each. */
+static int sort_in_cache(const ganhpo_wdist *w, size_t n, size_t segments)
+{
+    return w->cpu && segments >= 2 * (size_t)w->compute_units && n <= RUN_IN_CACHE;
+}
+
 ganhpo_status wdist_sort_segments(ganhpo_wdist *w, cl_mem keys, size_t n, size_t segments)
 {
+    if (sort_in_cache(w, n, segments)) {
+        cl_uint un = (cl_uint)n, us = (cl_uint)segments;
+        ARG(w->k_runs, 0, keys);
+        ARG(w->k_runs, 1, w->tmp);
+        ARG(w->k_runs, 2, un);
+        ARG(w->k_runs, 3, us);
+        GH_CHECK(launch(w, w->k_runs, segments, 1, 1));
+        return GANHPO_SUCCESS;
+    }
     cl_uint un = (cl_uint)n, chunk = (cl_uint)ganhpo_wdist_chunk(w, n * segments);
     if (chunk > un)
         chunk = un;
