@@ -3,9 +3,9 @@
 #ifndef GANHPO_STUDY_H
 #define GANHPO_STUDY_H
 
+#include <stddef.h>
 #include <stdio.h>
 
-#include "ganhpo/coord.h"
 #include "ganhpo/dataset.h"
 #include "ganhpo/gan.h"
 #include "ganhpo/objective.h"
@@ -59,8 +59,28 @@ ganhpo_status ganhpo_scan_write_config(const ganhpo_scan_options *o, config_sett
  * neighbours on a log scale): levels[] holds at most o->points; *n gets their count. */
 void ganhpo_scan_levels(const ganhpo_scan_options *o, long long *levels, int *n);
 
-/* A whole study file, resolved. */
+typedef struct ganhpo_study_config ganhpo_study_config;
+
+/* A section of the study file that a module built on the study owns (the coordinator's
+ * `parallel`: ganhpo_coord_study_section). The study never looks inside its options: it keeps
+ * them as `size` bytes of ganhpo_study_config.owned_options, lets `set_default` fill them,
+ * reads the section with `read` once its own sections are resolved and checked (section NULL
+ * when the file has none; cfg and the file's root group for checks across sections), writes it
+ * back with `write` and lets `setup` (may be NULL) add to an objective's setup. */
 typedef struct {
+    const char *name;
+    size_t size;
+    void (*set_default)(void *options);
+    ganhpo_status (*read)(void *options, const config_setting_t *section,
+                          const ganhpo_study_config *cfg, const config_setting_t *root);
+    ganhpo_status (*write)(const void *options, config_setting_t *section);
+    void (*setup)(const void *options, ganhpo_objective_setup *setup);
+} ganhpo_study_section;
+
+enum { GANHPO_STUDY_OWNED_SIZE = 64 };
+
+/* A whole study file, resolved. */
+struct ganhpo_study_config {
     char path[1024]; /* the file it was read from */
     ganhpo_study_options study;
     ganhpo_dataset_options data;
@@ -68,21 +88,29 @@ typedef struct {
     ganhpo_space_options space;
     ganhpo_search_options search;
     ganhpo_objective_options objective;
-    ganhpo_coord_options parallel;
     ganhpo_scan_options scan; /* used when study.kind is scan */
-} ganhpo_study_config;
+    /* The section another module owns (ganhpo_study_load_owned): NULL = none; a pointer into
+     * this process only. */
+    const ganhpo_study_section *owned;
+    _Alignas(max_align_t) unsigned char owned_options[GANHPO_STUDY_OWNED_SIZE];
+};
 
 /* Defaults of the `study`, `device` and `output` sections: name "" (the loader uses the
  * study file's base name), kind search, seed 1, repeats 1, trials 5, the default device
  * rule, no profiling, output directory "" (the loader uses runs/<study.name>), weights saved. */
 void ganhpo_study_options_default(ganhpo_study_options *o);
 
-/* Every section's defaults (an empty space). */
+/* Every section's defaults (an empty space, no owned section). */
 void ganhpo_study_config_default(ganhpo_study_config *cfg);
 
 /* Reads and validates a study file: libconfig syntax, unknown sections and keys, types,
- * ranges and consistency between sections. Errors name file, line and key. */
+ * ranges and consistency between sections. Errors name file, line and key. A file with a
+ * section another module owns needs ganhpo_study_load_owned. */
 ganhpo_status ganhpo_study_load(const char *path, ganhpo_study_config *out);
+
+/* ganhpo_study_load that reads the section `owned` too (NULL: none) and sets out->owned. */
+ganhpo_status ganhpo_study_load_owned(const char *path, const ganhpo_study_section *owned,
+                                      ganhpo_study_config *out);
 
 /* Writes the resolved study, every default filled in, as a valid study file. */
 ganhpo_status ganhpo_study_write(const ganhpo_study_config *cfg, FILE *f);
@@ -181,7 +209,8 @@ void ganhpo_study_state_report(const ganhpo_study_state *st, const ganhpo_result
                                long long evaluated, FILE *f);
 
 /* The objective of a study: an analytic function, a command (trials in
- * output.directory/trials, parallel.grace after a signal, GANHPO_RANK = `rank` and
+ * output.directory/trials, the owned section's setup (the coordinator's parallel.grace after
+ * a signal), GANHPO_RANK = `rank` and
  * GANHPO_LOCAL_RANK = nth_device), or the GAN objective (device
  * device.selector, else GANHPO_DEVICE, else the default rule; the data section's events made
  * and split with study.seed; with output.save_weights each evaluation leaves its best

@@ -1,5 +1,6 @@
 /* ganhpo check: validate a study file and print it resolved. */
 #include "cli/cli.h"
+#include "ganhpo/coord.h"
 #include "ganhpo/study.h"
 
 #include <stdio.h>
@@ -37,7 +38,7 @@ int ganhpo_cmd_check(int argc, char **argv)
         return GANHPO_EXIT_FAILURE;
     }
     int rc = 0;
-    if (ganhpo_study_load(path, cfg) != GANHPO_SUCCESS ||
+    if (ganhpo_coord_study_load(path, cfg) != GANHPO_SUCCESS ||
         ganhpo_study_write(cfg, stdout) != GANHPO_SUCCESS)
         rc = ganhpo_cli_fail();
     free(cfg);

@@ -1,6 +1,7 @@
 /* ganhpo data: generated events written to a file in the `columns` format. */
 #include "cli/cli.h"
 #include "ganhpo/dataset.h"
+#include "ganhpo/coord.h"
 #include "ganhpo/study.h"
 
 #include <errno.h>
@@ -60,7 +61,7 @@ int ganhpo_cmd_data(int argc, char **argv)
         return ganhpo_cli_usage_error("data", "needs a study file or --source, and --out");
     ganhpo_study_config cfg;
     ganhpo_study_config_default(&cfg);
-    if (study && ganhpo_study_load(study, &cfg) != GANHPO_SUCCESS)
+    if (study && ganhpo_coord_study_load(study, &cfg) != GANHPO_SUCCESS)
         return ganhpo_cli_fail();
     ganhpo_dataset_options o = cfg.data;
     long long s = (long long)cfg.study.seed;

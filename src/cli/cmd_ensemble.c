@@ -3,6 +3,7 @@
 #include "cli/cli.h"
 #include "ganhpo/rng.h"
 #include "ganhpo/analysis.h"
+#include "ganhpo/coord.h"
 #include "ganhpo/study.h"
 
 #include <math.h>
@@ -221,7 +222,7 @@ int ganhpo_cmd_ensemble(int argc, char **argv)
     const ganhpo_results_row *row = NULL;
     ganhpo_gan_options o;
     snprintf(path, sizeof path, "%s/study.cfg", a.run_dir);
-    if (!cfg || ganhpo_study_load(path, cfg) != GANHPO_SUCCESS) {
+    if (!cfg || ganhpo_coord_study_load(path, cfg) != GANHPO_SUCCESS) {
         rc = ganhpo_cli_fail();
     } else if (cfg->objective.function != GANHPO_OBJECTIVE_GAN) {
         fprintf(stderr,

@@ -2,6 +2,7 @@
 #include "cli/cli.h"
 #include "cli/report_model.h"
 #include "ganhpo/analysis.h"
+#include "ganhpo/coord.h"
 #include "ganhpo/study.h"
 
 #include <dirent.h>
@@ -80,7 +81,7 @@ static ganhpo_status read_study(const char *run_dir, const char *file, ganhpo_re
     ganhpo_study_config *cfg = malloc(sizeof *cfg);
     if (!cfg)
         GH_RAISE(GANHPO_ERR_ALLOC, "out of memory reading %s", path);
-    ganhpo_status st = ganhpo_study_load(path, cfg);
+    ganhpo_status st = ganhpo_coord_study_load(path, cfg);
     if (st == GANHPO_SUCCESS) {
         snprintf(o->name, sizeof o->name, "%s", cfg->study.name);
         snprintf(o->study_file, sizeof o->study_file, "%s", file);

@@ -2,6 +2,7 @@
  * epoch. */
 #include "cli/cli.h"
 #include "ganhpo/rng.h"
+#include "ganhpo/coord.h"
 #include "ganhpo/study.h"
 
 #include <ctype.h>
@@ -220,7 +221,7 @@ int ganhpo_cmd_train(int argc, char **argv)
     if (rc)
         return rc;
     ganhpo_study_config *cfg = malloc(sizeof *cfg);
-    if (!cfg || ganhpo_study_load(a.path, cfg) != GANHPO_SUCCESS) {
+    if (!cfg || ganhpo_coord_study_load(a.path, cfg) != GANHPO_SUCCESS) {
         free(cfg);
         return ganhpo_cli_fail();
     }

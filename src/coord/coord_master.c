@@ -177,12 +177,12 @@ static ganhpo_status run(master *m, int *abandoned)
     for (;;) {
         if (!stopping && (ganhpo_coord_signal() || m->interrupted)) {
             stopping = 1;
-            deadline = ganhpo_system_seconds() + m->cfg->parallel.grace;
+            deadline = ganhpo_system_seconds() + ganhpo_coord_study_options(m->cfg)->grace;
             fprintf(m->progress,
                     "%s received: no new points; waiting up to %g s for %d running "
                     "evaluations (a second signal abandons them)\n",
-                    ganhpo_coord_signal() == SIGINT ? "SIGINT" : "SIGTERM", m->cfg->parallel.grace,
-                    m->busy);
+                    ganhpo_coord_signal() == SIGINT ? "SIGINT" : "SIGTERM",
+                    ganhpo_coord_study_options(m->cfg)->grace, m->busy);
             fflush(m->progress);
         }
         if (!stopping)

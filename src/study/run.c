@@ -23,10 +23,11 @@ ganhpo_status ganhpo_study_objective_create(const ganhpo_study_config *cfg, int 
         .device_flags = cfg->study.profiling ? GANHPO_DEVICE_PROFILING : 0,
         .weights_dir = cfg->study.save_weights ? weights : NULL,
         .trials_dir = trials,
-        .grace = cfg->parallel.grace,
         .rank = rank,
         .local_rank = (int)nth_device,
     };
+    if (cfg->owned && cfg->owned->setup)
+        cfg->owned->setup(cfg->owned_options, &setup);
     return ganhpo_objective_create_from_options(&cfg->space, &cfg->objective, &setup, out);
 }
 
@@ -45,7 +46,7 @@ ganhpo_status study_check_saved_space(const ganhpo_study_config *cfg, const char
     ganhpo_study_config *old = malloc(sizeof *old);
     if (!old)
         GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for a study");
-    ganhpo_status st = ganhpo_study_load(saved, old);
+    ganhpo_status st = ganhpo_study_load_owned(saved, cfg->owned, old);
     int same = st == GANHPO_SUCCESS && old->space.n_params == cfg->space.n_params;
     for (int i = 0; same && i < cfg->space.n_params; i++)
         same = same_param(&old->space.params[i], &cfg->space.params[i]);

@@ -10,9 +10,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static const char *const sections[] = {"study",  "data",      "gan",      "space",
-                                       "search", "objective", "parallel", "device",
-                                       "output", "scan",      NULL};
+static const char *const sections[] = {"study",     "data",   "gan",    "space", "search",
+                                       "objective", "device", "output", "scan",  NULL};
+enum { N_SECTIONS = sizeof sections / sizeof sections[0] - 1 };
 static const char *const study_keys[] = {"name", "kind", "seed", "repeats", "trials", NULL};
 static const char *const device_keys[] = {"selector", "profiling", NULL};
 static const char *const output_keys[] = {"directory", "save_weights", NULL};
@@ -37,7 +37,6 @@ void ganhpo_study_config_default(ganhpo_study_config *cfg)
     ganhpo_space_options_default(&cfg->space);
     ganhpo_search_options_default(&cfg->search);
     ganhpo_objective_options_default(&cfg->objective);
-    ganhpo_coord_options_default(&cfg->parallel);
     ganhpo_scan_options_default(&cfg->scan);
 }
 
@@ -168,7 +167,11 @@ static ganhpo_status check_unused_sections(const ganhpo_study_config *cfg,
 static ganhpo_status read_sections(ganhpo_study_config *cfg, const config_setting_t *root)
 {
     const config_setting_t *g;
-    GH_CHECK(ganhpo_config_check_keys(root, sections));
+    const char *known[N_SECTIONS + 2];
+    memcpy(known, sections, sizeof sections);
+    known[N_SECTIONS] = cfg->owned ? cfg->owned->name : NULL;
+    known[N_SECTIONS + 1] = NULL;
+    GH_CHECK(ganhpo_config_check_keys(root, known));
     GH_CHECK(read_study_options(&cfg->study, root));
     GH_CHECK(ganhpo_config_group(root, "objective", &g));
     GH_CHECK(ganhpo_objective_set_from_config(&cfg->objective, g));
@@ -180,8 +183,6 @@ static ganhpo_status read_sections(ganhpo_study_config *cfg, const config_settin
     GH_CHECK(ganhpo_space_set_from_config(&cfg->space, config_setting_get_member(root, "space")));
     GH_CHECK(ganhpo_config_group(root, "search", &g));
     GH_CHECK(ganhpo_search_set_from_config(&cfg->search, g));
-    GH_CHECK(ganhpo_config_group(root, "parallel", &g));
-    GH_CHECK(ganhpo_coord_set_from_config(&cfg->parallel, g));
     GH_CHECK(ganhpo_config_group(root, "scan", &g));
     GH_CHECK(ganhpo_scan_set_from_config(&cfg->scan, g));
     return GANHPO_SUCCESS;
@@ -214,13 +215,6 @@ static ganhpo_status check_budget(const ganhpo_study_config *cfg, const config_s
             "budget = %d exceeds the %.0f points of the space's lattice (no point is "
             "evaluated twice)",
             cfg->search.budget, points);
-    if (cfg->parallel.group_size > cfg->study.trials)
-        return ganhpo_config_raise_at(
-            cfg->path, "parallel.group_size", ganhpo_config_find(root, "parallel", "group_size"),
-            NULL,
-            "group_size = %d exceeds study.trials = %d: a group's ranks share one "
-            "point's trials, so some would idle",
-            cfg->parallel.group_size, cfg->study.trials);
     return GANHPO_SUCCESS;
 }
 
@@ -303,20 +297,42 @@ static ganhpo_status check_study(ganhpo_study_config *cfg, const config_setting_
     return GANHPO_SUCCESS;
 }
 
+/* The owned section (out->owned), read last: its checks may span the resolved study. */
+static ganhpo_status read_owned(ganhpo_study_config *cfg, const config_setting_t *root)
+{
+    const ganhpo_study_section *o = cfg->owned;
+    if (!o)
+        return GANHPO_SUCCESS;
+    const config_setting_t *g;
+    GH_CHECK(ganhpo_config_group(root, o->name, &g));
+    return o->read(cfg->owned_options, g, cfg, root);
+}
+
 ganhpo_status ganhpo_study_load(const char *path, ganhpo_study_config *out)
 {
+    return ganhpo_study_load_owned(path, NULL, out);
+}
+
+ganhpo_status ganhpo_study_load_owned(const char *path, const ganhpo_study_section *owned,
+                                      ganhpo_study_config *out)
+{
+    ganhpo_study_config_default(out);
+    if (owned && owned->size > sizeof out->owned_options)
+        GH_RAISE(GANHPO_ERR_ARGUMENT, "the options of section '%s' (%zu bytes) exceed %zu bytes",
+                 owned->name, owned->size, sizeof out->owned_options);
+    if (strlen(path) >= sizeof out->path)
+        GH_RAISE(GANHPO_ERR_ARGUMENT, "study file path is too long: '%s'", path);
+    memcpy(out->path, path, strlen(path) + 1);
+    out->owned = owned;
+    if (owned)
+        owned->set_default(out->owned_options);
     ganhpo_status st;
     config_t c;
     config_init(&c);
-    ganhpo_study_config_default(out);
-    if (strlen(path) >= sizeof out->path) {
-        config_destroy(&c);
-        GH_RAISE(GANHPO_ERR_ARGUMENT, "study file path is too long: '%s'", path);
-    }
-    memcpy(out->path, path, strlen(path) + 1);
     GH_CHECK_GOTO(read_file(&c, path), st, done);
     GH_CHECK_GOTO(read_sections(out, config_root_setting(&c)), st, done);
     GH_CHECK_GOTO(check_study(out, config_root_setting(&c)), st, done);
+    GH_CHECK_GOTO(read_owned(out, config_root_setting(&c)), st, done);
 done:
     config_destroy(&c);
     return st;
@@ -378,8 +394,10 @@ static ganhpo_status build(const ganhpo_study_config *cfg, config_setting_t *roo
     GH_CHECK(ganhpo_search_write_config(&cfg->search, g));
     GH_CHECK(add_group(root, "objective", CONFIG_TYPE_GROUP, &g));
     GH_CHECK(ganhpo_objective_write_config(&cfg->objective, g));
-    GH_CHECK(add_group(root, "parallel", CONFIG_TYPE_GROUP, &g));
-    GH_CHECK(ganhpo_coord_write_config(&cfg->parallel, g));
+    if (cfg->owned) {
+        GH_CHECK(add_group(root, cfg->owned->name, CONFIG_TYPE_GROUP, &g));
+        GH_CHECK(cfg->owned->write(cfg->owned_options, g));
+    }
     if (cfg->study.kind == GANHPO_STUDY_SCAN) {
         GH_CHECK(add_group(root, "scan", CONFIG_TYPE_GROUP, &g));
         GH_CHECK(ganhpo_scan_write_config(&cfg->scan, g));
