@@ -18,26 +18,19 @@ static void help(void)
 int ganhpo_cmd_check(int argc, char **argv)
 {
     const char *path = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (ganhpo_cli_is_help(argv[i])) {
-            help();
-            return 0;
-        }
-        if (argv[i][0] == '-' && argv[i][1] != '\0')
-            return ganhpo_cli_usage_error("check", "unknown option '%s'", argv[i]);
-        if (path)
-            return ganhpo_cli_usage_error("check", "takes one study file, got '%s' and '%s'", path,
-                                          argv[i]);
-        path = argv[i];
-    }
-    if (!path)
-        return ganhpo_cli_usage_error("check", "missing the study file");
+    ganhpo_cli_line line = {.first = 1,
+                            .what = "study file",
+                            .positional = &path,
+                            .min_positional = 1,
+                            .max_positional = 1};
+    int rc = 0;
+    if (ganhpo_cli_read("check", &line, argc, argv, help, &rc))
+        return rc;
     ganhpo_study_config *cfg = malloc(sizeof *cfg);
     if (!cfg) {
         fprintf(stderr, "ganhpo check: out of memory\n");
         return GANHPO_EXIT_FAILURE;
     }
-    int rc = 0;
     if (ganhpo_coord_study_load(path, cfg) != GANHPO_SUCCESS ||
         ganhpo_study_write(cfg, stdout) != GANHPO_SUCCESS)
         rc = ganhpo_cli_fail();

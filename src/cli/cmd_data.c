@@ -48,15 +48,17 @@ static int parse_source(const char *text, ganhpo_dataset_source *out)
 int ganhpo_cmd_data(int argc, char **argv)
 {
     const char *source = NULL, *events = NULL, *seed = NULL, *out = NULL, *study = NULL;
-    for (int i = 1; i < argc; i++)
-        if (ganhpo_cli_is_help(argv[i])) {
-            help();
-            return 0;
-        }
     const ganhpo_cli_spec specs[] = {
         {"source", &source}, {"events", &events}, {"seed", &seed}, {"out", &out}};
-    if (ganhpo_cli_parse("data", argc, argv, specs, 4, "study file", &study))
-        return GANHPO_EXIT_USAGE;
+    ganhpo_cli_line line = {.first = 1,
+                            .specs = specs,
+                            .n_specs = 4,
+                            .what = "study file",
+                            .positional = &study,
+                            .max_positional = 1};
+    int rc = 0;
+    if (ganhpo_cli_read("data", &line, argc, argv, help, &rc))
+        return rc;
     if ((!source && !study) || !out)
         return ganhpo_cli_usage_error("data", "needs a study file or --source, and --out");
     ganhpo_study_config cfg;

@@ -104,39 +104,27 @@ static ganhpo_status read_study(const char *run_dir, const char *file, ganhpo_re
     return GANHPO_SUCCESS;
 }
 
-static int parse(int argc, char **argv, report_args *a)
+/* Returns 0 to go on, else 1 with the exit status in *rc (0 after --help). */
+static int parse(int argc, char **argv, report_args *a, int *rc)
 {
-    for (int i = 1; i < argc; i++) {
-        int r = 0;
-        if (ganhpo_cli_is_help(argv[i])) {
-            help();
-            return 1;
-        }
-        if ((r = ganhpo_cli_option("report", argc, argv, &i, "threshold", &a->threshold)) ||
-            (r = ganhpo_cli_option("report", argc, argv, &i, "initial", &a->initial)) ||
-            (r = ganhpo_cli_option("report", argc, argv, &i, "output", &a->output))) {
-            if (r < 0)
-                return GANHPO_EXIT_USAGE;
-            continue;
-        }
-        if (argv[i][0] == '-')
-            return ganhpo_cli_usage_error("report", "unknown option '%s'", argv[i]);
-        if (a->run_dir)
-            return ganhpo_cli_usage_error("report", "one RUN_DIR expected, got '%s' and '%s'",
-                                          a->run_dir, argv[i]);
-        a->run_dir = argv[i];
-    }
-    if (!a->run_dir)
-        return ganhpo_cli_usage_error("report", "RUN_DIR is missing");
-    return 0;
+    const ganhpo_cli_spec specs[] = {
+        {"threshold", &a->threshold}, {"initial", &a->initial}, {"output", &a->output}};
+    ganhpo_cli_line line = {.first = 1,
+                            .specs = specs,
+                            .n_specs = 3,
+                            .what = "RUN_DIR",
+                            .positional = &a->run_dir,
+                            .min_positional = 1,
+                            .max_positional = 1};
+    return ganhpo_cli_read("report", &line, argc, argv, help, rc);
 }
 
 int ganhpo_cmd_report(int argc, char **argv)
 {
     report_args a = {0};
-    int rc = parse(argc, argv, &a);
-    if (rc)
-        return rc == 1 ? 0 : rc;
+    int rc = 0;
+    if (parse(argc, argv, &a, &rc))
+        return rc;
     ganhpo_report_options o;
     ganhpo_analysis_report_options_default(&o);
     double initial = 0;

@@ -178,47 +178,28 @@ typedef struct {
     int n_sets;
 } train_args;
 
-static int parse(int argc, char **argv, train_args *a)
+/* Returns 0 to go on, else 1 with the exit status in *rc (0 after --help). */
+static int parse(int argc, char **argv, train_args *a, int *rc)
 {
-    for (int i = 1; i < argc; i++) {
-        const char *v = NULL;
-        int r = ganhpo_cli_option("train", argc, argv, &i, "set", &v);
-        if (r > 0 && a->n_sets == MAX_SETS)
-            return ganhpo_cli_usage_error("train", "at most %d --set options", MAX_SETS);
-        if (r > 0)
-            a->sets[a->n_sets++] = v;
-        if (r == 0)
-            r = ganhpo_cli_option("train", argc, argv, &i, "device", &a->device);
-        if (r == 0)
-            r = ganhpo_cli_option("train", argc, argv, &i, "out", &a->out);
-        if (r < 0)
-            return GANHPO_EXIT_USAGE;
-        if (r > 0)
-            continue;
-        if (argv[i][0] == '-' && argv[i][1] != '\0')
-            return ganhpo_cli_usage_error("train", "unknown option '%s'", argv[i]);
-        if (a->path)
-            return ganhpo_cli_usage_error("train", "takes one study file, got '%s' and '%s'",
-                                          a->path, argv[i]);
-        a->path = argv[i];
-    }
-    if (!a->path)
-        return ganhpo_cli_usage_error("train", "missing the study file");
-    if (a->out && a->out[0] == '\0')
-        return ganhpo_cli_usage_error("train", "--out needs a file name");
-    return 0;
+    const ganhpo_cli_spec specs[] = {{"device", &a->device}, {"out", &a->out}};
+    const ganhpo_cli_list lists[] = {{"set", a->sets, &a->n_sets, MAX_SETS}};
+    ganhpo_cli_line line = {.first = 1,
+                            .specs = specs,
+                            .n_specs = 2,
+                            .lists = lists,
+                            .n_lists = 1,
+                            .what = "study file",
+                            .positional = &a->path,
+                            .min_positional = 1,
+                            .max_positional = 1};
+    return ganhpo_cli_read("train", &line, argc, argv, help, rc);
 }
 
 int ganhpo_cmd_train(int argc, char **argv)
 {
-    for (int i = 1; i < argc; i++)
-        if (ganhpo_cli_is_help(argv[i])) {
-            help();
-            return 0;
-        }
     train_args a = {0};
-    int rc = parse(argc, argv, &a);
-    if (rc)
+    int rc = 0;
+    if (parse(argc, argv, &a, &rc))
         return rc;
     ganhpo_study_config *cfg = malloc(sizeof *cfg);
     if (!cfg || ganhpo_coord_study_load(a.path, cfg) != GANHPO_SUCCESS) {

@@ -193,30 +193,20 @@ int ganhpo_cmd_wdist(int argc, char **argv)
 {
     const char *files[2] = {NULL, NULL}, *columns = NULL, *selector = NULL, *conds = NULL;
     const char *metric = NULL, *observables = NULL, *projections = NULL, *seed = NULL;
-    int nfiles = 0;
-    for (int i = 1; i < argc; i++) {
-        int r;
-        if (ganhpo_cli_is_help(argv[i])) {
-            help();
-            return 0;
-        }
-        if ((r = ganhpo_cli_option("wdist", argc, argv, &i, "columns", &columns)) != 0 ||
-            (r = ganhpo_cli_option("wdist", argc, argv, &i, "condition-columns", &conds)) != 0 ||
-            (r = ganhpo_cli_option("wdist", argc, argv, &i, "metric", &metric)) != 0 ||
-            (r = ganhpo_cli_option("wdist", argc, argv, &i, "observables", &observables)) != 0 ||
-            (r = ganhpo_cli_option("wdist", argc, argv, &i, "projections", &projections)) != 0 ||
-            (r = ganhpo_cli_option("wdist", argc, argv, &i, "seed", &seed)) != 0 ||
-            (r = ganhpo_cli_option("wdist", argc, argv, &i, "device", &selector)) != 0) {
-            if (r < 0)
-                return GANHPO_EXIT_USAGE;
-            continue;
-        }
-        if (argv[i][0] == '-' || nfiles == 2)
-            return ganhpo_cli_usage_error("wdist", "unexpected argument '%s'", argv[i]);
-        files[nfiles++] = argv[i];
-    }
-    if (nfiles != 2)
-        return ganhpo_cli_usage_error("wdist", "needs two event files A and B");
+    const ganhpo_cli_spec specs[] = {{"columns", &columns},         {"condition-columns", &conds},
+                                     {"metric", &metric},           {"observables", &observables},
+                                     {"projections", &projections}, {"seed", &seed},
+                                     {"device", &selector}};
+    ganhpo_cli_line line = {.first = 1,
+                            .specs = specs,
+                            .n_specs = 7,
+                            .what = "event files",
+                            .positional = files,
+                            .min_positional = 2,
+                            .max_positional = 2};
+    int rc = 0;
+    if (ganhpo_cli_read("wdist", &line, argc, argv, help, &rc))
+        return rc;
     if (conds && !columns)
         return ganhpo_cli_usage_error("wdist", "--condition-columns needs --columns (the targets)");
     metric_args m;
