@@ -1,5 +1,6 @@
-/* The GP posterior against a hand-computed two-point case, and maximum likelihood that
- * raises the likelihood and predicts a smooth function well. */
+/* The GP posterior against hand-computed two-point cases (one noise level, and a known
+ * noise per point on top of it), and maximum likelihood that raises the likelihood and
+ * predicts a smooth function well. */
 #include "check.h"
 #include "ganhpo/surrogate.h"
 
@@ -37,6 +38,42 @@ static void hand_computed(void)
     CHECK_FAILS(ganhpo_gp_set_hyper(g, &h), GANHPO_ERR_ARGUMENT);
     ganhpo_gp_destroy(&g);
     CHECK(g == NULL);
+}
+
+/* Per-point noise: point 1 has known variance 0.3, point 2 0.05, both on the floor 0.1. */
+static void hand_computed_heteroscedastic(void)
+{
+    const double s2 = 2.0, sn = 0.1, l = 0.4, m = 0.5, e1 = 0.3, e2 = 0.05;
+    double x[2] = {0.2, 0.7}, y[2] = {1.0, 3.0}, xs = 0.35, known[2] = {e1, e2};
+    double k11 = s2 + sn + e1, k22 = s2 + sn + e2, k12 = s2 * matern52(0.5 / l);
+    double det = k11 * k22 - k12 * k12;
+    double i11 = k22 / det, i22 = k11 / det, i12 = -k12 / det;
+    double r1 = y[0] - m, r2 = y[1] - m;
+    double a1 = i11 * r1 + i12 * r2, a2 = i12 * r1 + i22 * r2;
+    double ks1 = s2 * matern52(fabs(xs - x[0]) / l), ks2 = s2 * matern52(fabs(xs - x[1]) / l);
+    double mean = m + ks1 * a1 + ks2 * a2;
+    double var = s2 - (ks1 * (i11 * ks1 + i12 * ks2) + ks2 * (i12 * ks1 + i22 * ks2));
+
+    ganhpo_gp *g = NULL;
+    CHECK_OK(ganhpo_gp_create(1, &g));
+    ganhpo_gp_hyper h = {.mean = m, .signal = s2, .noise = sn, .lengthscale = {l}};
+    CHECK_OK(ganhpo_gp_set_hyper(g, &h));
+    CHECK_OK(ganhpo_gp_set_point_noise(g, 2, known));
+    CHECK_OK(ganhpo_gp_fit(g, 2, x, y));
+    double pm, pv;
+    CHECK_OK(ganhpo_gp_predict(g, 1, &xs, &pm, &pv));
+    CHECK_CLOSE(pm, mean, 1e-8);
+    CHECK_CLOSE(pv, var, 1e-7);
+    /* the noisier point pulls the posterior less: relative to its distance from the prior
+     * mean, the posterior at x1 stays further from y1 than at x2 from y2 */
+    double at1, at2;
+    CHECK_OK(ganhpo_gp_predict(g, 1, &x[0], &at1, NULL));
+    CHECK_OK(ganhpo_gp_predict(g, 1, &x[1], &at2, NULL));
+    CHECK(fabs(at1 - y[0]) / fabs(r1) > fabs(at2 - y[1]) / fabs(r2));
+    known[0] = -1.0;
+    CHECK_FAILS(ganhpo_gp_set_point_noise(g, 2, known), GANHPO_ERR_ARGUMENT);
+    CHECK_OK(ganhpo_gp_set_point_noise(g, 0, NULL));
+    ganhpo_gp_destroy(&g);
 }
 
 static double smooth(const double *x)
@@ -94,6 +131,7 @@ static void maximum_likelihood(void)
 int main(void)
 {
     hand_computed();
+    hand_computed_heteroscedastic();
     maximum_likelihood();
     return check_finish("test_surrogate_gp");
 }

@@ -1,8 +1,8 @@
-/* Surrogate models of the objective over the unit box (shared/SPEC.md section 4.3): a cubic
- * radial basis function interpolant with a linear tail, and a Gaussian process with a
- * Matern-5/2 ARD kernel and a noise term. Host numerics through GSL. Coordinates are in the
- * unit box of the search's non-fixed parameters. Nothing here is collective over MPI; the
- * objects are not thread-safe. */
+/* Surrogate models of the objective over the unit box (shared/SPEC.md sections 4.2, 4.3): a
+ * cubic radial basis function interpolant (or smoother) with a linear tail, and a Gaussian
+ * process with a Matern-5/2 ARD kernel and heteroscedastic noise. Host numerics through GSL.
+ * Coordinates are in the unit box of the search's non-fixed parameters. Nothing here is collective
+ * over MPI; the objects are not thread-safe. */
 #ifndef GANHPO_SURROGATE_H
 #define GANHPO_SURROGATE_H
 
@@ -37,12 +37,31 @@ int ganhpo_rbf_count(const ganhpo_rbf *rbf);
  * GANHPO_ERR_SINGULAR when the system cannot be solved (repeated points). */
 ganhpo_status ganhpo_rbf_fit(ganhpo_rbf *rbf, const double *y);
 
+/* Fits a smoothing RBF to y[count]: the kernel diagonal of point i is ridge + scale * var[i]
+ * (var[i] >= 0, its noise variance), so a point of variance 0 is interpolated and one of
+ * large variance is pulled towards the smooth trend (as var grows the fit tends to the linear
+ * tail's least squares). scale > 0 is used as given; scale = 0 chooses it by generalised
+ * cross-validation over a log grid (on an evenly spaced subset of at most 300 points), or
+ * interpolates when every variance is 0. Errors as ganhpo_rbf_fit, and GANHPO_ERR_ARGUMENT
+ * on a negative or non-finite variance or scale. */
+ganhpo_status ganhpo_rbf_fit_smooth(ganhpo_rbf *rbf, const double *y, const double *var,
+                                    double scale);
+
+/* The smoothing scale of the last fit (0 for ganhpo_rbf_fit or an interpolating fit). */
+double ganhpo_rbf_smoothing(const ganhpo_rbf *rbf);
+
+/* The fitted value at point i into *value and, when leverage is not NULL, the hat matrix's
+ * diagonal entry H_ii in [0, 1] (1: interpolated; the fitted value's variance is about
+ * H_ii times the point's noise variance). Needs a successful fit. */
+ganhpo_status ganhpo_rbf_fitted(const ganhpo_rbf *rbf, int i, double *value, double *leverage);
+
 /* Predictions at n points x[n * dims] into y[n]; needs a successful fit. */
 ganhpo_status ganhpo_rbf_predict(const ganhpo_rbf *rbf, int n, const double *x, double *y);
 
 /* ---- Gaussian process: y = mean + f(x) + noise, f ~ GP(0, k),
  * k(a, b) = signal * (1 + sqrt5 r + 5/3 r^2) exp(-sqrt5 r), r^2 = sum_j ((a_j - b_j) / l_j)^2,
- * noise ~ N(0, noise variance) ---- */
+ * noise of point a ~ N(0, noise + point_noise[a]): a fitted floor plus a known variance per
+ * point (heteroscedastic; e.g. the squared standard error of a mean of trials) ---- */
 
 enum { GANHPO_GP_MAX_DIMS = 32 };
 
@@ -68,6 +87,11 @@ ganhpo_status ganhpo_gp_set_hyper(ganhpo_gp *gp, const ganhpo_gp_hyper *h);
 
 /* The current hyperparameters. */
 void ganhpo_gp_get_hyper(const ganhpo_gp *gp, ganhpo_gp_hyper *h);
+
+/* Sets the known noise variances var[n] (copied, each >= 0) of the first n points of the
+ * next fits and optimisations; points beyond n have none (the floor `noise` alone). n = 0
+ * forgets them. GANHPO_ERR_ARGUMENT on a negative or non-finite variance. */
+ganhpo_status ganhpo_gp_set_point_noise(ganhpo_gp *gp, int n, const double *var);
 
 /* Conditions the GP on n points x[n * dims] with values y[n] (both copied) under the
  * current hyperparameters (a jitter of 1e-10 * signal on the diagonal keeps repeated points

@@ -1,5 +1,6 @@
-/* Gaussian process regression with a Matern-5/2 ARD kernel and a noise term; the
- * hyperparameters by maximum marginal likelihood (GSL BFGS on their logarithms). */
+/* Gaussian process regression with a Matern-5/2 ARD kernel and heteroscedastic noise (a
+ * known variance per point plus a fitted floor); the hyperparameters by maximum marginal
+ * likelihood (GSL BFGS on their logarithms). */
 #include "ganhpo/surrogate.h"
 
 #include <gsl/gsl_blas.h>
@@ -17,6 +18,8 @@ struct ganhpo_gp {
     ganhpo_gp_hyper h;
     int n;
     double *x, *y;
+    double *point_noise; /* known noise variance of the first n_point_noise points */
+    int n_point_noise;
     gsl_matrix *chol; /* lower Cholesky factor of the covariance of y */
     gsl_vector *alpha;
     double lml;
@@ -67,6 +70,7 @@ void ganhpo_gp_destroy(ganhpo_gp **gp)
     if (!gp || !*gp)
         return;
     release_fit(*gp);
+    free((*gp)->point_noise);
     free(*gp);
     *gp = NULL;
 }
@@ -89,6 +93,22 @@ void ganhpo_gp_get_hyper(const ganhpo_gp *g, ganhpo_gp_hyper *h)
     *h = g->h;
 }
 
+ganhpo_status ganhpo_gp_set_point_noise(ganhpo_gp *g, int n, const double *var)
+{
+    for (int a = 0; a < n; a++)
+        if (!(var[a] >= 0.0) || !isfinite(var[a]))
+            GH_RAISE(GANHPO_ERR_ARGUMENT, "GP point noise %d is %g; it must be finite and >= 0", a,
+                     var[a]);
+    double *p = n > 0 ? realloc(g->point_noise, sizeof(double) * (size_t)n) : g->point_noise;
+    if (!p)
+        GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for the noise of %d GP points", n);
+    if (n > 0)
+        memcpy(p, var, sizeof(double) * (size_t)n);
+    g->point_noise = p;
+    g->n_point_noise = n;
+    return GANHPO_SUCCESS;
+}
+
 /* Scaled distance r and the Matern-5/2 correlation at it. */
 static double matern(const ganhpo_gp_hyper *h, const double *a, const double *b, int d)
 {
@@ -104,7 +124,8 @@ static double matern(const ganhpo_gp_hyper *h, const double *a, const double *b,
 /* Covariance of n values (lower Cholesky factor in k on success) and alpha = K^-1 (y - m);
  * returns the log marginal likelihood, or NAN when K is not positive definite. */
 static double factor_covariance(const ganhpo_gp_hyper *h, int n, int d, const double *x,
-                                const double *y, gsl_matrix *k, gsl_vector *alpha)
+                                const double *y, const double *extra, int n_extra, gsl_matrix *k,
+                                gsl_vector *alpha)
 {
     for (int a = 0; a < n; a++) {
         for (int b = 0; b < a; b++) {
@@ -112,7 +133,8 @@ static double factor_covariance(const ganhpo_gp_hyper *h, int n, int d, const do
             gsl_matrix_set(k, (size_t)a, (size_t)b, v);
             gsl_matrix_set(k, (size_t)b, (size_t)a, v);
         }
-        gsl_matrix_set(k, (size_t)a, (size_t)a, h->signal * (1.0 + 1e-10) + h->noise);
+        double known = a < n_extra ? extra[a] : 0.0;
+        gsl_matrix_set(k, (size_t)a, (size_t)a, h->signal * (1.0 + 1e-10) + h->noise + known);
     }
     if (gsl_linalg_cholesky_decomp1(k) != GSL_SUCCESS)
         return NAN;
@@ -148,7 +170,8 @@ ganhpo_status ganhpo_gp_fit(ganhpo_gp *g, int n, const double *x, const double *
     memcpy(g->x, x, sizeof(double) * (size_t)n * d);
     memcpy(g->y, y, sizeof(double) * (size_t)n);
     g->n = n;
-    g->lml = factor_covariance(&g->h, n, g->dims, g->x, g->y, g->chol, g->alpha);
+    g->lml = factor_covariance(&g->h, n, g->dims, g->x, g->y, g->point_noise, g->n_point_noise,
+                               g->chol, g->alpha);
     if (isnan(g->lml)) {
         release_fit(g);
         GH_RAISE(GANHPO_ERR_SINGULAR, "the GP covariance of %d points is not positive definite", n);
@@ -194,7 +217,9 @@ ganhpo_status ganhpo_gp_predict(const ganhpo_gp *g, int n, const double *x, doub
 typedef struct {
     int n, d;
     const double *x;
-    double *y; /* standardised */
+    double *y;     /* standardised */
+    double *extra; /* known point noise, standardised */
+    int n_extra;
     gsl_matrix *k, *kinv;
     gsl_vector *alpha;
 } opt_ctx;
@@ -233,7 +258,7 @@ static double neg_lml(const gsl_vector *theta, void *p, gsl_vector *grad)
     ganhpo_gp_hyper h;
     double penalty, gpen[GANHPO_GP_MAX_DIMS + 2];
     unpack(theta, d, &h, &penalty, gpen);
-    double lml = factor_covariance(&h, n, d, c->x, c->y, c->k, c->alpha);
+    double lml = factor_covariance(&h, n, d, c->x, c->y, c->extra, c->n_extra, c->k, c->alpha);
     if (isnan(lml)) {
         if (grad)
             gsl_vector_set_zero(grad);
@@ -385,18 +410,23 @@ ganhpo_status ganhpo_gp_optimize(ganhpo_gp *g, int n, const double *x, const dou
     for (int a = 0; a < n; a++)
         var += (y[a] - mean) * (y[a] - mean) / (n - 1);
     double ys2 = var > 0 && isfinite(var) ? var : 1.0, ys = sqrt(ys2);
+    int n_extra = g->n_point_noise < n ? g->n_point_noise : n;
     opt_ctx c = {n,
                  g->dims,
                  x,
                  malloc(sizeof(double) * (size_t)n),
+                 malloc(sizeof(double) * (size_t)n),
+                 n_extra,
                  gsl_matrix_alloc((size_t)n, (size_t)n),
                  gsl_matrix_alloc((size_t)n, (size_t)n),
                  gsl_vector_alloc((size_t)n)};
     ganhpo_status st = GANHPO_SUCCESS;
-    if (!c.y || !c.k || !c.kinv || !c.alpha)
+    if (!c.y || !c.extra || !c.k || !c.kinv || !c.alpha)
         GH_RAISE_GOTO(st, done, GANHPO_ERR_ALLOC, "out of memory for a GP of %d points", n);
     for (int a = 0; a < n; a++)
         c.y[a] = (y[a] - mean) / ys;
+    for (int a = 0; a < n_extra; a++)
+        c.extra[a] = g->point_noise[a] / ys2;
     ganhpo_gp_hyper h = g->h;
     GH_CHECK_GOTO(run_starts(&c, &h, ys2, restarts, seed), st, done);
     h.mean = mean;
@@ -406,6 +436,7 @@ ganhpo_status ganhpo_gp_optimize(ganhpo_gp *g, int n, const double *x, const dou
     GH_CHECK_GOTO(ganhpo_gp_fit(g, n, x, y), st, done);
 done:
     free(c.y);
+    free(c.extra);
     gsl_matrix_free(c.k);
     gsl_matrix_free(c.kinv);
     gsl_vector_free(c.alpha);

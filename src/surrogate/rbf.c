@@ -1,9 +1,11 @@
-/* Cubic RBF interpolant with a linear tail. The saddle-point system
- *   [Phi + ridge I   P] [lambda]   [y]
- *   [P^T        -eps I] [c     ] = [0]
+/* Cubic RBF interpolant with a linear tail, or a smoothing one. The saddle-point system
+ *   [Phi + D   P] [lambda]   [y]
+ *   [P^T  -eps I] [c     ] = [0],   D = diag(ridge + scale * var_i),
  * is solved by LU. The kernel block Phi is kept and grown as points arrive, so a refit
  * computes only the new kernel row; eps is a tiny tail regularisation that only matters
- * when P = [1, X] is rank deficient (too few points, or points on a plane). */
+ * when P = [1, X] is rank deficient (too few points, or points on a plane). The smoothing
+ * fit's value at point i is y_i - D_i lambda_i; its hat matrix H = I - D (M^-1)_11 gives
+ * the generalised cross-validation score n |y - fit|^2 / tr(I - H)^2 that chooses scale. */
 #include "ganhpo/surrogate.h"
 
 #include <gsl/gsl_errno.h>
@@ -22,12 +24,19 @@ struct ganhpo_rbf {
     gsl_matrix *lu;
     gsl_permutation *perm;
     gsl_vector *coef; /* lambda (n) then c (dims + 1) */
-    int factored;     /* lu matches the current points */
+    double *diag;     /* D of the last factorisation (n) */
+    double scale;     /* smoothing scale of the last fit (0 interpolating) */
+    int factored;     /* lu matches the current points and D */
     int fitted;
 };
 
 /* Relative size of the tail regularisation: far below any ridge a caller would choose. */
 static const double TAIL_EPS = 1e-12;
+/* Generalised cross-validation: scales tried, relative to mean |Phi| / mean var, from
+ * nearly interpolating to nearly the tail's least squares; and the points it uses at most
+ * (an evenly spaced subset of larger models keeps the cost of a choice bounded). */
+static const double GCV_LOG10_LO = -6.0, GCV_LOG10_HI = 4.0, GCV_LOG10_STEP = 0.5;
+enum { GCV_MAX_POINTS = 300 };
 
 ganhpo_status ganhpo_rbf_create(int dims, double ridge, ganhpo_rbf **out)
 {
@@ -60,6 +69,7 @@ void ganhpo_rbf_destroy(ganhpo_rbf **rbf)
     if (!rbf || !*rbf)
         return;
     free_solver(*rbf);
+    free((*rbf)->diag);
     free((*rbf)->x);
     free((*rbf)->phi);
     free(*rbf);
@@ -80,8 +90,11 @@ static ganhpo_status grow(ganhpo_rbf *r)
     double *x = realloc(r->x, sizeof(double) * (size_t)cap * (size_t)r->dims);
     if (x)
         r->x = x;
+    double *diag = realloc(r->diag, sizeof(double) * (size_t)cap);
+    if (diag)
+        r->diag = diag;
     double *phi = malloc(sizeof(double) * (size_t)cap * (size_t)cap);
-    if (!x || !phi) {
+    if (!x || !diag || !phi) {
         free(phi);
         GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for %d RBF points", cap);
     }
@@ -102,6 +115,7 @@ ganhpo_status ganhpo_rbf_add_point(ganhpo_rbf *r, const double *x)
         GH_CHECK(grow(r));
     int n = r->n, cap = r->cap, d = r->dims;
     memcpy(r->x + (size_t)n * d, x, sizeof(double) * (size_t)d);
+    r->diag[n] = r->ridge;
     for (int i = 0; i <= n; i++) {
         double v = cubic(r->x + (size_t)i * d, x, d);
         r->phi[(size_t)i * cap + n] = v;
@@ -125,51 +139,80 @@ int ganhpo_rbf_count(const ganhpo_rbf *r)
     return r->n;
 }
 
+/* Assembles and LU-factorises the saddle-point matrix of the points idx[n] (all points when
+ * idx is NULL) with kernel diagonal diag[n] into lu/perm (sized n + dims + 1). */
+static ganhpo_status factor_system(const ganhpo_rbf *r, const int *idx, int n, const double *diag,
+                                   gsl_matrix *lu, gsl_permutation *perm)
+{
+    int d = r->dims, m = n + d + 1;
+    double scale = 0.0;
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < n; k++)
+            scale = fmax(scale, r->phi[(size_t)(idx ? idx[i] : i) * r->cap + (idx ? idx[k] : k)]);
+    gsl_matrix_set_zero(lu);
+    for (int i = 0; i < n; i++) {
+        int a = idx ? idx[i] : i;
+        for (int k = 0; k < n; k++)
+            gsl_matrix_set(lu, (size_t)i, (size_t)k,
+                           r->phi[(size_t)a * r->cap + (idx ? idx[k] : k)]);
+        gsl_matrix_set(lu, (size_t)i, (size_t)i, diag[i]);
+        for (int j = 0; j <= d; j++) {
+            double p = j == 0 ? 1.0 : r->x[(size_t)a * d + j - 1];
+            gsl_matrix_set(lu, (size_t)i, (size_t)(n + j), p);
+            gsl_matrix_set(lu, (size_t)(n + j), (size_t)i, p);
+        }
+    }
+    for (int j = 0; j <= d; j++)
+        gsl_matrix_set(lu, (size_t)(n + j), (size_t)(n + j), -TAIL_EPS * (1.0 + scale));
+    int sign = 0;
+    if (gsl_linalg_LU_decomp(lu, perm, &sign) != GSL_SUCCESS)
+        GH_RAISE(GANHPO_ERR_SINGULAR, "the RBF system of %d points could not be factorised", n);
+    for (int i = 0; i < m; i++)
+        if (gsl_matrix_get(lu, (size_t)i, (size_t)i) == 0.0)
+            GH_RAISE(GANHPO_ERR_SINGULAR,
+                     "the RBF system of %d points is singular (a point is repeated)", n);
+    return GANHPO_SUCCESS;
+}
+
 static ganhpo_status factor(ganhpo_rbf *r)
 {
-    int n = r->n, d = r->dims, m = n + d + 1;
+    int n = r->n, m = n + r->dims + 1;
     free_solver(r);
     r->lu = gsl_matrix_alloc((size_t)m, (size_t)m);
     r->perm = gsl_permutation_alloc((size_t)m);
     r->coef = gsl_vector_alloc((size_t)m);
     if (!r->lu || !r->perm || !r->coef)
         GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for an RBF system of %d points", n);
-    double scale = 0.0;
-    for (int i = 0; i < n; i++)
-        for (int k = 0; k < n; k++)
-            scale = fmax(scale, r->phi[(size_t)i * r->cap + k]);
-    gsl_matrix_set_zero(r->lu);
-    for (int i = 0; i < n; i++) {
-        for (int k = 0; k < n; k++)
-            gsl_matrix_set(r->lu, (size_t)i, (size_t)k, r->phi[(size_t)i * r->cap + k]);
-        gsl_matrix_set(r->lu, (size_t)i, (size_t)i, r->ridge);
-        for (int j = 0; j <= d; j++) {
-            double p = j == 0 ? 1.0 : r->x[(size_t)i * d + j - 1];
-            gsl_matrix_set(r->lu, (size_t)i, (size_t)(n + j), p);
-            gsl_matrix_set(r->lu, (size_t)(n + j), (size_t)i, p);
-        }
-    }
-    for (int j = 0; j <= d; j++)
-        gsl_matrix_set(r->lu, (size_t)(n + j), (size_t)(n + j), -TAIL_EPS * (1.0 + scale));
-    int sign = 0;
-    if (gsl_linalg_LU_decomp(r->lu, r->perm, &sign) != GSL_SUCCESS)
-        GH_RAISE(GANHPO_ERR_SINGULAR, "the RBF system of %d points could not be factorised", n);
-    for (int i = 0; i < m; i++)
-        if (gsl_matrix_get(r->lu, (size_t)i, (size_t)i) == 0.0)
-            GH_RAISE(GANHPO_ERR_SINGULAR,
-                     "the RBF system of %d points is singular (a point is repeated)", n);
+    GH_CHECK(factor_system(r, NULL, n, r->diag, r->lu, r->perm));
     r->factored = 1;
     return GANHPO_SUCCESS;
 }
 
-ganhpo_status ganhpo_rbf_fit(ganhpo_rbf *r, const double *y)
+static ganhpo_status check_values(const ganhpo_rbf *r, const double *y)
 {
-    r->fitted = 0;
     if (r->n < 1)
         GH_RAISE(GANHPO_ERR_STATE, "an RBF fit needs at least one point");
     for (int i = 0; i < r->n; i++)
         if (!isfinite(y[i]))
             GH_RAISE(GANHPO_ERR_NUMERIC, "RBF value %d is %g", i, y[i]);
+    return GANHPO_SUCCESS;
+}
+
+/* Sets the kernel diagonal ridge + scale * var[i] (var NULL: the ridge); a change of it
+ * needs a new factorisation. */
+static void set_diagonal(ganhpo_rbf *r, const double *var, double scale)
+{
+    for (int i = 0; i < r->n; i++) {
+        double v = r->ridge + (var ? scale * var[i] : 0.0);
+        if (v != r->diag[i])
+            r->factored = 0;
+        r->diag[i] = v;
+    }
+    r->scale = var ? scale : 0.0;
+}
+
+static ganhpo_status solve(ganhpo_rbf *r, const double *y)
+{
     if (!r->factored)
         GH_CHECK(factor(r));
     int m = r->n + r->dims + 1;
@@ -186,6 +229,134 @@ ganhpo_status ganhpo_rbf_fit(ganhpo_rbf *r, const double *y)
         if (!isfinite(gsl_vector_get(r->coef, (size_t)i)))
             GH_RAISE(GANHPO_ERR_SINGULAR, "the RBF solve gave non-finite coefficients");
     r->fitted = 1;
+    return GANHPO_SUCCESS;
+}
+
+ganhpo_status ganhpo_rbf_fit(ganhpo_rbf *r, const double *y)
+{
+    r->fitted = 0;
+    GH_CHECK(check_values(r, y));
+    set_diagonal(r, NULL, 0.0);
+    return solve(r, y);
+}
+
+/* The GCV score of the points idx[n] with diagonal diag[n] (INFINITY when the smoother
+ * interpolates, tr(I - H) ~ 0); ws holds lu, inverse, perm and vectors of size m. */
+static double gcv_score(const ganhpo_rbf *r, const int *idx, int n, const double *diag,
+                        const double *y, gsl_matrix *lu, gsl_matrix *inv, gsl_permutation *perm,
+                        gsl_vector *rhs, gsl_vector *coef)
+{
+    if (factor_system(r, idx, n, diag, lu, perm) != GANHPO_SUCCESS) {
+        ganhpo_error_clear();
+        return INFINITY;
+    }
+    gsl_vector_set_zero(rhs);
+    for (int i = 0; i < n; i++)
+        gsl_vector_set(rhs, (size_t)i, y[idx[i]]);
+    if (gsl_linalg_LU_solve(lu, perm, rhs, coef) != GSL_SUCCESS ||
+        gsl_linalg_LU_invert(lu, perm, inv) != GSL_SUCCESS)
+        return INFINITY;
+    double rss = 0.0, trace = 0.0;
+    for (int i = 0; i < n; i++) {
+        double res = diag[i] * gsl_vector_get(coef, (size_t)i);
+        rss += res * res;
+        trace += diag[i] * gsl_matrix_get(inv, (size_t)i, (size_t)i);
+    }
+    if (!(trace > 1e-3 * n) || !isfinite(rss))
+        return INFINITY;
+    return n * rss / (trace * trace);
+}
+
+/* The scale of least GCV score on an evenly spaced subset of at most GCV_MAX_POINTS points;
+ * 0 when every variance is 0 (nothing to smooth). */
+static ganhpo_status choose_scale(const ganhpo_rbf *r, const double *y, const double *var,
+                                  double *out)
+{
+    int n = r->n < GCV_MAX_POINTS ? r->n : GCV_MAX_POINTS, m = n + r->dims + 1;
+    double phi_mean = 0.0, var_mean = 0.0;
+    int idx[GCV_MAX_POINTS];
+    double diag[GCV_MAX_POINTS];
+    for (int i = 0; i < n; i++)
+        idx[i] = (int)((long long)i * r->n / n);
+    for (int i = 0; i < n; i++) {
+        var_mean += var[idx[i]] / n;
+        for (int k = 0; k < n; k++)
+            phi_mean += r->phi[(size_t)idx[i] * r->cap + idx[k]] / ((double)n * n);
+    }
+    *out = 0.0;
+    if (!(var_mean > 0.0))
+        return GANHPO_SUCCESS;
+    gsl_matrix *lu = gsl_matrix_alloc((size_t)m, (size_t)m);
+    gsl_matrix *inv = gsl_matrix_alloc((size_t)m, (size_t)m);
+    gsl_permutation *perm = gsl_permutation_alloc((size_t)m);
+    gsl_vector *rhs = gsl_vector_alloc((size_t)m), *coef = gsl_vector_alloc((size_t)m);
+    ganhpo_status st = GANHPO_SUCCESS;
+    if (!lu || !inv || !perm || !rhs || !coef)
+        GH_RAISE_GOTO(st, done, GANHPO_ERR_ALLOC, "out of memory for the RBF's cross-validation");
+    double base = (phi_mean > 0.0 ? phi_mean : 1.0) / var_mean, best = INFINITY;
+    for (double e = GCV_LOG10_LO; e <= GCV_LOG10_HI + 1e-9; e += GCV_LOG10_STEP) {
+        double scale = base * pow(10.0, e);
+        for (int i = 0; i < n; i++)
+            diag[i] = r->ridge + scale * var[idx[i]];
+        double v = gcv_score(r, idx, n, diag, y, lu, inv, perm, rhs, coef);
+        if (v < best) {
+            best = v;
+            *out = scale;
+        }
+    }
+done:
+    gsl_matrix_free(lu);
+    gsl_matrix_free(inv);
+    gsl_permutation_free(perm);
+    gsl_vector_free(rhs);
+    gsl_vector_free(coef);
+    return st;
+}
+
+ganhpo_status ganhpo_rbf_fit_smooth(ganhpo_rbf *r, const double *y, const double *var, double scale)
+{
+    r->fitted = 0;
+    GH_CHECK(check_values(r, y));
+    for (int i = 0; i < r->n; i++)
+        if (!(var[i] >= 0.0) || !isfinite(var[i]))
+            GH_RAISE(GANHPO_ERR_ARGUMENT, "RBF noise variance %d is %g; it must be finite and >= 0",
+                     i, var[i]);
+    if (!(scale >= 0.0) || !isfinite(scale))
+        GH_RAISE(GANHPO_ERR_ARGUMENT, "RBF smoothing scale %g must be finite and >= 0", scale);
+    if (scale == 0.0)
+        GH_CHECK(choose_scale(r, y, var, &scale));
+    set_diagonal(r, var, scale);
+    return solve(r, y);
+}
+
+double ganhpo_rbf_smoothing(const ganhpo_rbf *r)
+{
+    return r->scale;
+}
+
+ganhpo_status ganhpo_rbf_fitted(const ganhpo_rbf *r, int i, double *value, double *leverage)
+{
+    if (!r->fitted)
+        GH_RAISE(GANHPO_ERR_STATE, "RBF fitted values before a successful fit");
+    if (i < 0 || i >= r->n)
+        GH_RAISE(GANHPO_ERR_ARGUMENT, "RBF point %d of %d", i, r->n);
+    GH_CHECK(ganhpo_rbf_predict(r, 1, r->x + (size_t)i * r->dims, value));
+    if (!leverage)
+        return GANHPO_SUCCESS;
+    int m = r->n + r->dims + 1;
+    gsl_vector *e = gsl_vector_calloc((size_t)m), *z = gsl_vector_alloc((size_t)m);
+    if (!e || !z) {
+        gsl_vector_free(e);
+        gsl_vector_free(z);
+        GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for an RBF leverage");
+    }
+    gsl_vector_set(e, (size_t)i, 1.0);
+    int rc = gsl_linalg_LU_solve(r->lu, r->perm, e, z);
+    *leverage = fmin(fmax(1.0 - r->diag[i] * gsl_vector_get(z, (size_t)i), 0.0), 1.0);
+    gsl_vector_free(e);
+    gsl_vector_free(z);
+    if (rc != GSL_SUCCESS)
+        GH_RAISE(GANHPO_ERR_SINGULAR, "the RBF leverage solve failed (%s)", gsl_strerror(rc));
     return GANHPO_SUCCESS;
 }
 
