@@ -47,6 +47,13 @@ ganhpo_status ganhpo_rbf_fit(ganhpo_rbf *rbf, const double *y);
 ganhpo_status ganhpo_rbf_fit_smooth(ganhpo_rbf *rbf, const double *y, const double *var,
                                     double scale);
 
+/* The smoothing scale that generalised cross-validation chooses for the first `first` points
+ * (values y, noise variances var, as ganhpo_rbf_fit_smooth) into *scale: a function of those
+ * points alone, so a caller that refits on a schedule gets the same scale however the later
+ * points arrived. 0 when their variances are all 0. */
+ganhpo_status ganhpo_rbf_choose_smoothing(const ganhpo_rbf *rbf, int first, const double *y,
+                                          const double *var, double *scale);
+
 /* The smoothing scale of the last fit (0 for ganhpo_rbf_fit or an interpolating fit). */
 double ganhpo_rbf_smoothing(const ganhpo_rbf *rbf);
 

@@ -25,8 +25,11 @@ enum { UNIFORM_SHARE = 10 };
 static const double UNIFORM_WEIGHT = 0.8;
 /* The rbf merit weight cycle: from exploring (0.3) to exploiting (0.95). */
 static const double WEIGHTS[] = {0.3, 0.5, 0.8, 0.95};
-/* GP hyperparameters are re-chosen after this many new points (cheap refits between). */
-enum { GP_TUNE_EVERY = 5, GP_RESTARTS = 2 };
+/* GP maximum-likelihood restarts besides the default start. */
+enum { GP_RESTARTS = 2 };
+/* The RBF's noise floor: this share of the median squared standard error of the points,
+ * so a point whose trials agree by chance (or that has one trial) is not taken as exact. */
+static const double RBF_FLOOR_SHARE = 0.5;
 
 /* The merit weight of the next proposal; counting proposals and observations alike keeps it
  * a function of the log on resume. */
@@ -71,10 +74,11 @@ static double perturb_probability(const ganhpo_search *s)
     return fmax(p, 1.0 / s->na);
 }
 
-/* One perturbation of the best point's levels into lv (differs from the best point). */
+/* One perturbation of the centre's levels into lv (differs from the centre): the point of
+ * lowest fitted value, not the luckiest noisy one. */
 static void perturb(ganhpo_search *s, double p, long long *lv)
 {
-    const long long *best = s->levels + (size_t)s->best * s->d;
+    const long long *best = s->levels + (size_t)(s->center >= 0 ? s->center : s->best) * s->d;
     memcpy(lv, best, sizeof(long long) * (size_t)s->d);
     int moved = 0;
     for (int j = 0; j < s->na; j++) {
@@ -159,7 +163,7 @@ static double *model_values(ganhpo_search *s, double *y)
 {
     for (int k = 0; k < s->n_ok; k++)
         y[k] = s->value[s->ok[k]];
-    if (s->strategy != GANHPO_SEARCH_RBF)
+    if (s->strategy == GANHPO_SEARCH_GP)
         return y;
     double *sorted = y + s->n_ok;
     memcpy(sorted, y, sizeof(double) * (size_t)s->n_ok);
@@ -168,6 +172,167 @@ static double *model_values(ganhpo_search *s, double *y)
     for (int k = 0; k < s->n_ok; k++)
         y[k] = fmin(y[k], median);
     return y;
+}
+
+/* The RBF's noise variance of each successful point: its own plus the floor. All 0 when no
+ * point has a spread (noise-free objective, or one trial per point): then it interpolates. */
+static void rbf_noise(ganhpo_search *s, double *var, double *scratch)
+{
+    int m = 0;
+    for (int k = 0; k < s->n_ok; k++)
+        if (s->noise[s->ok[k]] > 0.0)
+            scratch[m++] = s->noise[s->ok[k]];
+    double floor = 0.0;
+    if (m > 0) {
+        qsort(scratch, (size_t)m, sizeof(double), compare_doubles);
+        floor = RBF_FLOOR_SHARE * scratch[m / 2];
+    }
+    for (int k = 0; k < s->n_ok; k++)
+        var[k] = m > 0 ? s->noise[s->ok[k]] + floor : 0.0;
+}
+
+/* The model is refitted for every proposal; its expensive choices (RBF smoothing scale, GP
+ * hyperparameters) only at these counts of successful points: every point up to 16, then
+ * every 1/8 to 1/16 of the count. A choice uses the first `schedule(n)` points alone, so it
+ * is a function of the log, whenever a resumed search makes it. */
+static int schedule(int n)
+{
+    int q = 1;
+    while (q * 16 <= n)
+        q *= 2;
+    return n - n % q;
+}
+
+static void center_of(ganhpo_search *s, const double *fit)
+{
+    s->center = -1;
+    for (int k = 0; k < s->n_ok; k++)
+        if (s->center < 0 || fit[k] < s->center_value) {
+            s->center = s->ok[k];
+            s->center_value = fit[k];
+        }
+}
+
+static ganhpo_status fit_rbf(ganhpo_search *s, double *y, int *fitted)
+{
+    int n = s->n_ok;
+    double *var = y + 2 * (size_t)n, *fit = var + n;
+    model_values(s, y);
+    rbf_noise(s, var, fit);
+    int m = schedule(n);
+    ganhpo_status st = GANHPO_SUCCESS;
+    if (s->rbf_scaled_at != m) {
+        st = ganhpo_rbf_choose_smoothing(s->rbf, m, y, var, &s->rbf_scale);
+        s->rbf_scaled_at = st == GANHPO_SUCCESS ? m : -1;
+    }
+    if (st == GANHPO_SUCCESS)
+        st = s->rbf_scale > 0.0 ? ganhpo_rbf_fit_smooth(s->rbf, y, var, s->rbf_scale)
+                                : ganhpo_rbf_fit(s->rbf, y);
+    for (int k = 0; st == GANHPO_SUCCESS && k < n; k++)
+        st = ganhpo_rbf_fitted(s->rbf, k, &fit[k], NULL);
+    *fitted = st == GANHPO_SUCCESS;
+    if (!*fitted)
+        ganhpo_error_clear();
+    else
+        center_of(s, fit);
+    return GANHPO_SUCCESS;
+}
+
+/* Hyperparameters by maximum likelihood on the first m successful points, from the default
+ * start and restarts seeded by (search, m): the same whenever they are chosen. */
+static ganhpo_status tune_gp(ganhpo_search *s, int m, const double *x, const double *y)
+{
+    ganhpo_gp *fresh = NULL;
+    GH_CHECK(ganhpo_gp_create(s->na, &fresh));
+    ganhpo_gp_hyper h;
+    ganhpo_gp_get_hyper(fresh, &h);
+    ganhpo_gp_destroy(&fresh);
+    GH_CHECK(ganhpo_gp_set_hyper(s->gp, &h));
+    unsigned long long seed = ganhpo_space_seed(s->key, 0x7475ULL + (unsigned long long)m);
+    return ganhpo_gp_optimize(s->gp, m, x, y, GP_RESTARTS, seed);
+}
+
+/* GP on the successful points with their noise, hyperparameters on the schedule. */
+static ganhpo_status fit_gp_ok(ganhpo_search *s, double *x, double *y, double *var)
+{
+    int n = s->n_ok, na = s->na;
+    for (int k = 0; k < n; k++) {
+        memcpy(x + (size_t)k * na, s->unit + (size_t)s->ok[k] * na, sizeof(double) * (size_t)na);
+        var[k] = s->noise[s->ok[k]];
+    }
+    model_values(s, y);
+    GH_CHECK(ganhpo_gp_set_point_noise(s->gp, n, var));
+    int m = schedule(n);
+    if (s->gp_tuned_at != m && m >= 2) {
+        s->gp_tuned_at = -1;
+        GH_CHECK(tune_gp(s, m, x, y));
+        s->gp_tuned_at = m;
+    }
+    return ganhpo_gp_fit(s->gp, n, x, y);
+}
+
+/* The GP's posterior means at the successful points give the centre; then the pending
+ * points join at their predicted means (kriging believer) so the candidates near them lose
+ * their uncertainty and thus their expected improvement. */
+static ganhpo_status fit_gp(ganhpo_search *s, double *x, double *y, int believe, int *fitted)
+{
+    int n = s->n_ok, na = s->na;
+    double *var = y + 2 * (size_t)s->n, *fit = var + s->n;
+    ganhpo_status st = fit_gp_ok(s, x, y, var);
+    if (st == GANHPO_SUCCESS)
+        st = ganhpo_gp_predict(s->gp, n, x, fit, NULL);
+    if (st == GANHPO_SUCCESS)
+        center_of(s, fit);
+    int m = n;
+    for (int i = 0; believe && st == GANHPO_SUCCESS && i < s->n; i++)
+        if (s->state[i] == POINT_PENDING)
+            memcpy(x + (size_t)m++ * na, s->unit + (size_t)i * na, sizeof(double) * (size_t)na);
+    if (st == GANHPO_SUCCESS && m > n) {
+        st = ganhpo_gp_predict(s->gp, m - n, x + (size_t)n * na, y + n, NULL);
+        if (st == GANHPO_SUCCESS)
+            st = ganhpo_gp_fit(s->gp, m, x, y);
+    }
+    *fitted = st == GANHPO_SUCCESS;
+    if (!*fitted)
+        ganhpo_error_clear();
+    return GANHPO_SUCCESS;
+}
+
+/* Scratch for a model fit: x (n x na), then y, its sort space, var and fit (n each). */
+static ganhpo_status fit_scratch(ganhpo_search *s, size_t offset, double **x, double **y)
+{
+    size_t n = (size_t)s->n, na = (size_t)s->na;
+    double *buf;
+    GH_CHECK(ganhpo_search_scratch(s, offset + n * (na + 4), &buf));
+    *x = buf + offset;
+    *y = *x + n * na;
+    return GANHPO_SUCCESS;
+}
+
+ganhpo_status ganhpo_search_model_fit(ganhpo_search *s, int *fitted)
+{
+    double *x = NULL, *y = NULL;
+    GH_CHECK(fit_scratch(s, 0, &x, &y));
+    if (s->strategy == GANHPO_SEARCH_GP)
+        return fit_gp(s, x, y, 0, fitted);
+    return fit_rbf(s, y, fitted);
+}
+
+ganhpo_status ganhpo_search_model_at(ganhpo_search *s, int i, double *mean, double *var)
+{
+    int k = 0;
+    while (k < s->n_ok && s->ok[k] != i)
+        k++;
+    if (k == s->n_ok)
+        GH_RAISE(GANHPO_ERR_ARGUMENT, "point %d is not a successful point of the search", i);
+    if (s->strategy == GANHPO_SEARCH_GP)
+        return ganhpo_gp_predict(s->gp, 1, s->unit + (size_t)i * s->na, mean, var);
+    double leverage = 1.0, *noise = NULL, *scratch = NULL;
+    GH_CHECK(fit_scratch(s, 0, &scratch, &noise));
+    GH_CHECK(ganhpo_rbf_fitted(s->rbf, k, mean, &leverage));
+    rbf_noise(s, noise, noise + s->n_ok);
+    *var = leverage * noise[k];
+    return GANHPO_SUCCESS;
 }
 
 static int pick_rbf(const ganhpo_search *s, const candidates *c)
@@ -194,52 +359,11 @@ static int pick_rbf(const ganhpo_search *s, const candidates *c)
     return best;
 }
 
-static ganhpo_status fit_rbf(ganhpo_search *s, const candidates *c, double *y, int *fitted)
-{
-    *fitted = ganhpo_rbf_fit(s->rbf, model_values(s, y)) == GANHPO_SUCCESS;
-    if (!*fitted) {
-        ganhpo_error_clear();
-        return GANHPO_SUCCESS;
-    }
-    return ganhpo_rbf_predict(s->rbf, c->n, c->unit, c->pred);
-}
-
-/* GP on the successful points, hyperparameters re-chosen every few points; then the pending
- * points join at their predicted means (kriging believer) so the candidates near them lose
- * their uncertainty and thus their expected improvement. */
-static ganhpo_status fit_gp(ganhpo_search *s, double *x, double *y, int *fitted)
-{
-    int n = s->n_ok, na = s->na;
-    for (int k = 0; k < n; k++)
-        memcpy(x + (size_t)k * na, s->unit + (size_t)s->ok[k] * na, sizeof(double) * (size_t)na);
-    model_values(s, y);
-    ganhpo_status st = GANHPO_ERR_STATE;
-    if (s->gp_tuned_at < 0 || n >= s->gp_tuned_at + GP_TUNE_EVERY) {
-        unsigned long long seed = gsl_rng_get(s->rng);
-        st = ganhpo_gp_optimize(s->gp, n, x, y, GP_RESTARTS, seed);
-        if (st == GANHPO_SUCCESS)
-            s->gp_tuned_at = n;
-    }
-    if (st != GANHPO_SUCCESS)
-        st = ganhpo_gp_fit(s->gp, n, x, y);
-    int m = n;
-    for (int i = 0; st == GANHPO_SUCCESS && i < s->n; i++)
-        if (s->state[i] == POINT_PENDING)
-            memcpy(x + (size_t)m++ * na, s->unit + (size_t)i * na, sizeof(double) * (size_t)na);
-    if (st == GANHPO_SUCCESS && m > n) {
-        st = ganhpo_gp_predict(s->gp, m - n, x + (size_t)n * na, y + n, NULL);
-        if (st == GANHPO_SUCCESS)
-            st = ganhpo_gp_fit(s->gp, m, x, y);
-    }
-    *fitted = st == GANHPO_SUCCESS;
-    if (!*fitted)
-        ganhpo_error_clear();
-    return GANHPO_SUCCESS;
-}
-
+/* Expected improvement over the lowest posterior mean among the evaluated points (not the
+ * lowest noisy value, which a lucky draw would set out of reach). */
 static int pick_gp(const ganhpo_search *s, const candidates *c)
 {
-    double fbest = s->value[s->best];
+    double fbest = s->center_value;
     int best = -1, best_mean = -1;
     double best_ei = 0.0;
     for (int k = 0; k < c->n; k++) {
@@ -258,41 +382,36 @@ static int pick_gp(const ganhpo_search *s, const candidates *c)
     return best >= 0 ? best : best_mean;
 }
 
-static ganhpo_status score(ganhpo_search *s, candidates *c, double *x, double *y, int *pick)
-{
-    int fitted = 0;
-    *pick = -1;
-    if (s->strategy == GANHPO_SEARCH_RBF) {
-        GH_CHECK(fit_rbf(s, c, y, &fitted));
-        if (fitted)
-            *pick = pick_rbf(s, c);
-    } else {
-        GH_CHECK(fit_gp(s, x, y, &fitted));
-        if (fitted)
-            GH_CHECK(ganhpo_gp_predict(s->gp, c->n, c->unit, c->pred, c->var));
-        if (fitted)
-            *pick = pick_gp(s, c);
-    }
-    return GANHPO_SUCCESS;
-}
-
 ganhpo_status ganhpo_search_model_point(ganhpo_search *s, long long *levels, int *found)
 {
     *found = 0;
     int want = CANDIDATES_PER_DIM * s->na;
     want = want < CANDIDATES_MIN ? CANDIDATES_MIN : want > CANDIDATES_MAX ? CANDIDATES_MAX : want;
-    size_t d = (size_t)s->d, na = (size_t)s->na, w = (size_t)want, n = (size_t)s->n;
-    double *buf;
-    GH_CHECK(ganhpo_search_scratch(s, w * (na + 3) + n * (na + 2), &buf));
+    size_t d = (size_t)s->d, na = (size_t)s->na, w = (size_t)want;
+    double *buf, *x = NULL, *y = NULL;
+    GH_CHECK(fit_scratch(s, w * (na + 3), &x, &y));
+    buf = s->work;
+    int fitted = 0;
+    if (s->strategy == GANHPO_SEARCH_GP)
+        GH_CHECK(fit_gp(s, x, y, 1, &fitted));
+    else
+        GH_CHECK(fit_rbf(s, y, &fitted));
+    if (!fitted)
+        return GANHPO_SUCCESS;
     long long *lv = malloc(sizeof(long long) * w * d);
     if (!lv)
         GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for %d candidates", want);
     candidates c = {0, lv, buf, buf + w * na, buf + w * (na + 1), buf + w * (na + 2)};
-    double *x = buf + w * (na + 3), *y = x + n * na;
     generate(s, want, &c);
-    int pick = -1;
-    ganhpo_status st = c.n > 0 ? score(s, &c, x, y, &pick) : GANHPO_SUCCESS;
-    if (st == GANHPO_SUCCESS && pick >= 0) {
+    ganhpo_status st = GANHPO_SUCCESS;
+    if (c.n > 0 && s->strategy == GANHPO_SEARCH_GP)
+        st = ganhpo_gp_predict(s->gp, c.n, c.unit, c.pred, c.var);
+    else if (c.n > 0)
+        st = ganhpo_rbf_predict(s->rbf, c.n, c.unit, c.pred);
+    int pick = st != GANHPO_SUCCESS || c.n == 0  ? -1
+               : s->strategy == GANHPO_SEARCH_GP ? pick_gp(s, &c)
+                                                 : pick_rbf(s, &c);
+    if (pick >= 0) {
         memcpy(levels, lv + (size_t)pick * d, sizeof(long long) * d);
         *found = 1;
     }

@@ -71,6 +71,24 @@ void ganhpo_study_state_destroy(ganhpo_study_state **st)
     *st = NULL;
 }
 
+/* v as results.csv holds it (9 significant digits, the codec's precision): the search of an
+ * unbroken run observes exactly the numbers a resumed run replays, so both propose alike. */
+static double as_logged(double v)
+{
+    char text[40];
+    snprintf(text, sizeof text, "%.9g", v);
+    return isfinite(v) ? strtod(text, NULL) : v;
+}
+
+/* The noise variance of a row's objective: the squared standard error std^2 / (ok trials). */
+static double row_noise(const ganhpo_study_row *row)
+{
+    int n = 0;
+    for (int t = 0; t < row->result.trials; t++)
+        n += isfinite(row->result.value[t]) != 0;
+    return row->result.ok && n > 0 && isfinite(row->std) ? row->std * row->std / n : 0.0;
+}
+
 ganhpo_status ganhpo_study_state_replay(void *state, const ganhpo_study_row *row, int line)
 {
     (void)line; /* the log names the line in its message */
@@ -91,7 +109,8 @@ ganhpo_status ganhpo_study_state_replay(void *state, const ganhpo_study_row *row
         GH_RAISE(GANHPO_ERR_RESULTS, "index %d is not the next evaluation (%d) of %s repeat %d",
                  row->index, ganhpo_search_observed(s) + 1,
                  ganhpo_search_strategy_name(row->strategy), row->repeat);
-    if (ganhpo_search_observe(s, row->levels, row->result.ok, row->objective) != GANHPO_SUCCESS) {
+    if (ganhpo_search_observe_noisy(s, row->levels, row->result.ok, row->objective,
+                                    row_noise(row)) != GANHPO_SUCCESS) {
         char msg[512];
         snprintf(msg, sizeof msg, "%s", ganhpo_error_message());
         GH_RAISE(GANHPO_ERR_RESULTS, "%s repeat %d: %s", ganhpo_search_strategy_name(row->strategy),
@@ -167,8 +186,12 @@ ganhpo_status ganhpo_study_state_complete(ganhpo_study_state *st, const ganhpo_s
     row->result = *result;
     ganhpo_objective_summarize(result, st->cfg->search.kappa, &row->mean, &row->std,
                                &row->objective);
+    row->mean = as_logged(row->mean);
+    row->std = as_logged(row->std);
+    row->objective = as_logged(row->objective);
     row->result.ok = result->ok && isfinite(row->objective);
-    GH_CHECK(ganhpo_search_observe(s, task->levels, row->result.ok, row->objective));
+    GH_CHECK(ganhpo_search_observe_noisy(s, task->levels, row->result.ok, row->objective,
+                                         row_noise(row)));
     row->strategy = task->strategy;
     row->repeat = task->repeat;
     row->index = ganhpo_search_observed(s);

@@ -25,6 +25,7 @@ struct ganhpo_rbf {
     gsl_permutation *perm;
     gsl_vector *coef; /* lambda (n) then c (dims + 1) */
     double *diag;     /* D of the last factorisation (n) */
+    double *y;        /* values of the last fit (n) */
     double scale;     /* smoothing scale of the last fit (0 interpolating) */
     int factored;     /* lu matches the current points and D */
     int fitted;
@@ -70,6 +71,7 @@ void ganhpo_rbf_destroy(ganhpo_rbf **rbf)
         return;
     free_solver(*rbf);
     free((*rbf)->diag);
+    free((*rbf)->y);
     free((*rbf)->x);
     free((*rbf)->phi);
     free(*rbf);
@@ -93,8 +95,11 @@ static ganhpo_status grow(ganhpo_rbf *r)
     double *diag = realloc(r->diag, sizeof(double) * (size_t)cap);
     if (diag)
         r->diag = diag;
+    double *yv = realloc(r->y, sizeof(double) * (size_t)cap);
+    if (yv)
+        r->y = yv;
     double *phi = malloc(sizeof(double) * (size_t)cap * (size_t)cap);
-    if (!x || !diag || !phi) {
+    if (!x || !diag || !yv || !phi) {
         free(phi);
         GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for %d RBF points", cap);
     }
@@ -221,6 +226,7 @@ static ganhpo_status solve(ganhpo_rbf *r, const double *y)
         GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for an RBF right-hand side");
     for (int i = 0; i < r->n; i++)
         gsl_vector_set(rhs, (size_t)i, y[i]);
+    memcpy(r->y, y, sizeof(double) * (size_t)r->n);
     int rc = gsl_linalg_LU_solve(r->lu, r->perm, rhs, r->coef);
     gsl_vector_free(rhs);
     if (rc != GSL_SUCCESS)
@@ -267,23 +273,23 @@ static double gcv_score(const ganhpo_rbf *r, const int *idx, int n, const double
     return n * rss / (trace * trace);
 }
 
-/* The scale of least GCV score on an evenly spaced subset of at most GCV_MAX_POINTS points;
- * 0 when every variance is 0 (nothing to smooth). */
-static ganhpo_status choose_scale(const ganhpo_rbf *r, const double *y, const double *var,
-                                  double *out)
+ganhpo_status ganhpo_rbf_choose_smoothing(const ganhpo_rbf *r, int first, const double *y,
+                                          const double *var, double *out)
 {
-    int n = r->n < GCV_MAX_POINTS ? r->n : GCV_MAX_POINTS, m = n + r->dims + 1;
+    *out = 0.0;
+    if (first < 1 || first > r->n)
+        GH_RAISE(GANHPO_ERR_ARGUMENT, "RBF smoothing from %d of its %d points", first, r->n);
+    int n = first < GCV_MAX_POINTS ? first : GCV_MAX_POINTS, m = n + r->dims + 1;
     double phi_mean = 0.0, var_mean = 0.0;
     int idx[GCV_MAX_POINTS];
     double diag[GCV_MAX_POINTS];
     for (int i = 0; i < n; i++)
-        idx[i] = (int)((long long)i * r->n / n);
+        idx[i] = (int)((long long)i * first / n);
     for (int i = 0; i < n; i++) {
         var_mean += var[idx[i]] / n;
         for (int k = 0; k < n; k++)
             phi_mean += r->phi[(size_t)idx[i] * r->cap + idx[k]] / ((double)n * n);
     }
-    *out = 0.0;
     if (!(var_mean > 0.0))
         return GANHPO_SUCCESS;
     gsl_matrix *lu = gsl_matrix_alloc((size_t)m, (size_t)m);
@@ -324,7 +330,7 @@ ganhpo_status ganhpo_rbf_fit_smooth(ganhpo_rbf *r, const double *y, const double
     if (!(scale >= 0.0) || !isfinite(scale))
         GH_RAISE(GANHPO_ERR_ARGUMENT, "RBF smoothing scale %g must be finite and >= 0", scale);
     if (scale == 0.0)
-        GH_CHECK(choose_scale(r, y, var, &scale));
+        GH_CHECK(ganhpo_rbf_choose_smoothing(r, r->n, y, var, &scale));
     set_diagonal(r, var, scale);
     return solve(r, y);
 }
@@ -340,7 +346,7 @@ ganhpo_status ganhpo_rbf_fitted(const ganhpo_rbf *r, int i, double *value, doubl
         GH_RAISE(GANHPO_ERR_STATE, "RBF fitted values before a successful fit");
     if (i < 0 || i >= r->n)
         GH_RAISE(GANHPO_ERR_ARGUMENT, "RBF point %d of %d", i, r->n);
-    GH_CHECK(ganhpo_rbf_predict(r, 1, r->x + (size_t)i * r->dims, value));
+    *value = r->y[i] - r->diag[i] * gsl_vector_get(r->coef, (size_t)i);
     if (!leverage)
         return GANHPO_SUCCESS;
     int m = r->n + r->dims + 1;
