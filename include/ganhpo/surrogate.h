@@ -67,29 +67,33 @@ ganhpo_status ganhpo_rbf_predict(const ganhpo_rbf *rbf, int n, const double *x, 
 
 /* ---- Gaussian process: y = mean + f(x) + noise, f ~ GP(0, k),
  * k(a, b) = signal * (1 + sqrt5 r + 5/3 r^2) exp(-sqrt5 r), r^2 = sum_j ((a_j - b_j) / l_j)^2,
- * noise of point a ~ N(0, noise + point_noise[a]): a fitted floor plus a known variance per
- * point (heteroscedastic; e.g. the squared standard error of a mean of trials) ---- */
+ * noise of point a ~ N(0, noise + exp(log_point_noise_scale) * point_noise[a]): a fitted
+ * floor plus a known variance per point (heteroscedastic; e.g. the squared standard error of
+ * a mean of a few trials, itself an estimate: maximum likelihood fits its factor in
+ * 0.01..1) ---- */
 
 enum { GANHPO_GP_MAX_DIMS = 32 };
 
 typedef struct {
     double mean;                            /* constant prior mean */
     double signal;                          /* signal variance */
-    double noise;                           /* noise variance */
+    double noise;                           /* noise variance (the floor) */
+    double log_point_noise_scale;           /* log of the factor on the known point noise, <= 0 */
     double lengthscale[GANHPO_GP_MAX_DIMS]; /* per coordinate, unit-box units */
 } ganhpo_gp_hyper;
 
 typedef struct ganhpo_gp ganhpo_gp;
 
 /* A GP over `dims` coordinates with default hyperparameters (mean 0, signal 1, noise 1e-6,
- * lengthscales 0.5). */
+ * point noise factor 1, lengthscales 0.5). */
 ganhpo_status ganhpo_gp_create(int dims, ganhpo_gp **out);
 
 /* Frees the model; accepts NULL and nulls the pointer. */
 void ganhpo_gp_destroy(ganhpo_gp **gp);
 
 /* Sets the hyperparameters (copied); GANHPO_ERR_ARGUMENT unless signal, noise and every
- * lengthscale are positive and finite. Takes effect at the next fit. */
+ * lengthscale are positive and finite and log_point_noise_scale is finite and <= 0. Takes effect at
+ * the next fit. */
 ganhpo_status ganhpo_gp_set_hyper(ganhpo_gp *gp, const ganhpo_gp_hyper *h);
 
 /* The current hyperparameters. */
@@ -106,10 +110,12 @@ ganhpo_status ganhpo_gp_set_point_noise(ganhpo_gp *gp, int n, const double *var)
  * GANHPO_ERR_NUMERIC on non-finite y; a failed fit leaves the GP unfitted. */
 ganhpo_status ganhpo_gp_fit(ganhpo_gp *gp, int n, const double *x, const double *y);
 
-/* Chooses the hyperparameters by maximum marginal likelihood (BFGS on their logarithms
- * within bounds: lengthscale 0.01..10, signal and noise relative to the sample variance of
- * y), starting from the current ones and from `restarts` random starts drawn from `seed`;
- * the prior mean is the sample mean of y. Then fits as ganhpo_gp_fit. Needs n >= 2. */
+/* Chooses the hyperparameters by maximum marginal likelihood times a log-normal prior on
+ * each lengthscale (median 0.5, log-sd 0.5), so a few noisy points do not declare a
+ * coordinate irrelevant (BFGS on their logarithms within bounds: lengthscale 0.01..10,
+ * signal and noise relative to the sample variance of y, the point noise factor 0.01..1),
+ * starting from the current ones and from `restarts` random starts drawn from `seed`; the
+ * prior mean is the sample mean of y. Then fits as ganhpo_gp_fit. Needs n >= 2. */
 ganhpo_status ganhpo_gp_optimize(ganhpo_gp *gp, int n, const double *x, const double *y,
                                  int restarts, unsigned long long seed);
 

@@ -132,6 +132,7 @@ static ganhpo_status init(ganhpo_search *s, unsigned long long seed, int repeat)
             s->active[s->na++] = i;
     s->size = ganhpo_space_size(&s->space);
     s->best = -1;
+    s->bound = INFINITY;
     s->center = -1;
     s->sigma = SIGMA_INIT;
     s->gp_tuned_at = -1;
@@ -282,8 +283,12 @@ static ganhpo_status record_success(ganhpo_search *s, int i, double v, double no
     double previous = s->best >= 0 ? s->value[s->best] : INFINITY;
     if (v < previous)
         s->best = i;
-    if (!is_design_point(s, s->levels + (size_t)i * s->d) && isfinite(previous))
-        ganhpo_search_adapt_step(s, v, previous);
+    /* The step control counts a success when the value beats every earlier point's value plus
+     * its standard error: a lucky noisy draw does not set a bar no honest point can pass. */
+    double bound = s->bound;
+    s->bound = fmin(s->bound, v + sqrt(noise));
+    if (!is_design_point(s, s->levels + (size_t)i * s->d) && isfinite(bound))
+        ganhpo_search_adapt_step(s, v, bound);
     return GANHPO_SUCCESS;
 }
 

@@ -38,7 +38,8 @@ struct ganhpo_search {
     /* successful points in order of observation, for the surrogates */
     int *ok;
     int n_ok;
-    int best; /* index of the best successful point, -1 none */
+    int best;     /* index of the best successful point, -1 none */
+    double bound; /* lowest value + standard error of the successful points (step control) */
 
     /* the model's view of the successful points (set by each model fit): the one of lowest
      * fitted value (-1 none: the best raw value) and that value */

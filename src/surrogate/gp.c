@@ -31,6 +31,13 @@ struct ganhpo_gp {
 static const double LOG_LEN_LO = -4.6, LOG_LEN_HI = 2.3;       /* 0.01 .. 10 */
 static const double LOG_SIGNAL_LO = -4.6, LOG_SIGNAL_HI = 4.6; /* 0.01 .. 100 */
 static const double LOG_NOISE_LO = -13.8, LOG_NOISE_HI = 0.0;  /* 1e-6 .. 1 */
+/* The known point noise is an estimate from a few trials: its scale is fitted too. */
+static const double LOG_SCALE_LO = -4.6, LOG_SCALE_HI = 0.0; /* 0.01 .. 1 */
+/* A log-normal prior on each lengthscale (the optimum is a posterior mode): from a few noisy
+ * points the likelihood alone readily declares a coordinate irrelevant (lengthscale at the
+ * bound), and the search then stops exploring it; in the noisy benchmarks that left whole
+ * searches stuck (docs/search-noise.md). */
+static const double LOG_LEN_PRIOR_MEAN = -0.6931471805599453, LOG_LEN_PRIOR_SD = 0.5;
 /* BFGS iterations per start: the likelihood surface is smooth; more rarely pays. */
 enum { OPT_ITERATIONS = 60 };
 static const double SQRT5 = 2.23606797749978969641;
@@ -78,7 +85,8 @@ void ganhpo_gp_destroy(ganhpo_gp **gp)
 ganhpo_status ganhpo_gp_set_hyper(ganhpo_gp *g, const ganhpo_gp_hyper *h)
 {
     int ok = isfinite(h->mean) && h->signal > 0 && isfinite(h->signal) && h->noise > 0 &&
-             isfinite(h->noise);
+             isfinite(h->noise) && h->log_point_noise_scale <= 0.0 &&
+             isfinite(h->log_point_noise_scale);
     for (int j = 0; j < g->dims; j++)
         ok = ok && h->lengthscale[j] > 0 && isfinite(h->lengthscale[j]);
     if (!ok)
@@ -133,7 +141,7 @@ static double factor_covariance(const ganhpo_gp_hyper *h, int n, int d, const do
             gsl_matrix_set(k, (size_t)a, (size_t)b, v);
             gsl_matrix_set(k, (size_t)b, (size_t)a, v);
         }
-        double known = a < n_extra ? extra[a] : 0.0;
+        double known = a < n_extra ? exp(h->log_point_noise_scale) * extra[a] : 0.0;
         gsl_matrix_set(k, (size_t)a, (size_t)a, h->signal * (1.0 + 1e-10) + h->noise + known);
     }
     if (gsl_linalg_cholesky_decomp1(k) != GSL_SUCCESS)
@@ -226,17 +234,17 @@ typedef struct {
 
 static void bounds(int j, int d, double *lo, double *hi)
 {
-    *lo = j < d ? LOG_LEN_LO : j == d ? LOG_SIGNAL_LO : LOG_NOISE_LO;
-    *hi = j < d ? LOG_LEN_HI : j == d ? LOG_SIGNAL_HI : LOG_NOISE_HI;
+    *lo = j < d ? LOG_LEN_LO : j == d ? LOG_SIGNAL_LO : j == d + 1 ? LOG_NOISE_LO : LOG_SCALE_LO;
+    *hi = j < d ? LOG_LEN_HI : j == d ? LOG_SIGNAL_HI : j == d + 1 ? LOG_NOISE_HI : LOG_SCALE_HI;
 }
 
 /* Hyperparameters of theta clamped into the box; *penalty grows quadratically outside. */
 static void unpack(const gsl_vector *theta, int d, ganhpo_gp_hyper *h, double *penalty,
                    double *gpen)
 {
-    double t[GANHPO_GP_MAX_DIMS + 2];
+    double t[GANHPO_GP_MAX_DIMS + 3];
     *penalty = 0.0;
-    for (int j = 0; j < d + 2; j++) {
+    for (int j = 0; j < d + 3; j++) {
         double lo, hi, v = gsl_vector_get(theta, (size_t)j);
         bounds(j, d, &lo, &hi);
         t[j] = v < lo ? lo : v > hi ? hi : v;
@@ -248,6 +256,7 @@ static void unpack(const gsl_vector *theta, int d, ganhpo_gp_hyper *h, double *p
         h->lengthscale[j] = exp(t[j]);
     h->signal = exp(t[d]);
     h->noise = exp(t[d + 1]);
+    h->log_point_noise_scale = t[d + 2];
 }
 
 /* Negative log marginal likelihood and its gradient in log-hyperparameters. */
@@ -256,7 +265,7 @@ static double neg_lml(const gsl_vector *theta, void *p, gsl_vector *grad)
     opt_ctx *c = p;
     int n = c->n, d = c->d;
     ganhpo_gp_hyper h;
-    double penalty, gpen[GANHPO_GP_MAX_DIMS + 2];
+    double penalty, gpen[GANHPO_GP_MAX_DIMS + 3];
     unpack(theta, d, &h, &penalty, gpen);
     double lml = factor_covariance(&h, n, d, c->x, c->y, c->extra, c->n_extra, c->k, c->alpha);
     if (isnan(lml)) {
@@ -264,12 +273,17 @@ static double neg_lml(const gsl_vector *theta, void *p, gsl_vector *grad)
             gsl_vector_set_zero(grad);
         return GSL_NAN;
     }
+    for (int j = 0; j < d; j++) {
+        double t = (log(h.lengthscale[j]) - LOG_LEN_PRIOR_MEAN) / LOG_LEN_PRIOR_SD;
+        penalty += 0.5 * t * t;
+        gpen[j] += t / LOG_LEN_PRIOR_SD;
+    }
     if (!grad)
         return -lml + penalty;
     /* W = alpha alpha^T - K^-1; d lml / d theta_j = 0.5 tr(W dK/dtheta_j) */
     gsl_matrix_memcpy(c->kinv, c->k);
     gsl_linalg_cholesky_invert(c->kinv);
-    double g[GANHPO_GP_MAX_DIMS + 2] = {0};
+    double g[GANHPO_GP_MAX_DIMS + 3] = {0};
     for (int a = 0; a < n; a++) {
         const double *xa = c->x + (size_t)a * d;
         for (int b = 0; b <= a; b++) {
@@ -289,11 +303,13 @@ static double neg_lml(const gsl_vector *theta, void *p, gsl_vector *grad)
             for (int j = 0; j < d; j++)
                 g[j] += f * dk * s2[j];
             g[d] += f * kf;
-            if (a == b)
+            if (a == b) {
                 g[d + 1] += f * h.noise;
+                g[d + 2] += f * exp(h.log_point_noise_scale) * (a < c->n_extra ? c->extra[a] : 0.0);
+            }
         }
     }
-    for (int j = 0; j < d + 2; j++) {
+    for (int j = 0; j < d + 3; j++) {
         double lo, hi, v = gsl_vector_get(theta, (size_t)j);
         bounds(j, d, &lo, &hi);
         double inside = v >= lo && v <= hi;
@@ -341,17 +357,20 @@ static double minimise(gsl_multimin_fdfminimizer *m, gsl_multimin_function_fdf *
 
 static void start_from(const ganhpo_gp_hyper *h, double ys2, int d, gsl_vector *theta)
 {
-    for (int j = 0; j < d + 2; j++) {
+    for (int j = 0; j < d + 3; j++) {
         double lo, hi, v;
         bounds(j, d, &lo, &hi);
-        v = j < d ? log(h->lengthscale[j]) : log((j == d ? h->signal : h->noise) / ys2);
+        v = j < d        ? log(h->lengthscale[j])
+            : j == d     ? log(h->signal / ys2)
+            : j == d + 1 ? log(h->noise / ys2)
+                         : h->log_point_noise_scale;
         gsl_vector_set(theta, (size_t)j, v < lo ? lo : v > hi ? hi : v);
     }
 }
 
 static void random_start(gsl_rng *r, int d, gsl_vector *theta)
 {
-    for (int j = 0; j < d + 2; j++) {
+    for (int j = 0; j < d + 3; j++) {
         double lo, hi;
         bounds(j, d, &lo, &hi);
         if (j == d + 1)
@@ -364,7 +383,7 @@ static ganhpo_status run_starts(opt_ctx *c, ganhpo_gp_hyper *h, double ys2, int 
                                 unsigned long long seed)
 {
     int d = c->d;
-    size_t np = (size_t)d + 2;
+    size_t np = (size_t)d + 3;
     gsl_multimin_fdfminimizer *m =
         gsl_multimin_fdfminimizer_alloc(gsl_multimin_fdfminimizer_vector_bfgs2, np);
     gsl_vector *theta = gsl_vector_alloc(np), *best = gsl_vector_alloc(np);
@@ -389,7 +408,7 @@ static ganhpo_status run_starts(opt_ctx *c, ganhpo_gp_hyper *h, double ys2, int 
     if (!isfinite(fbest))
         GH_RAISE_GOTO(st, done, GANHPO_ERR_SINGULAR,
                       "no GP hyperparameters give a positive definite covariance");
-    double penalty, gpen[GANHPO_GP_MAX_DIMS + 2];
+    double penalty, gpen[GANHPO_GP_MAX_DIMS + 3];
     unpack(best, d, h, &penalty, gpen);
 done:
     gsl_multimin_fdfminimizer_free(m);
