@@ -394,6 +394,11 @@ static void check_cli(void)
     if (f)
         fclose(f);
     CHECK(strstr(gp, "set arrow 1 from 4.5, graph 0") != NULL);
+    /* with the study's space known: each search's recommended point, and its curve */
+    CHECK(strstr(gp, "objective of the recommended point") != NULL);
+    path_in(p, sizeof p, run_dir, "report/index.html");
+    CHECK(tu_file_contains(p, "<h2>Recommended points</h2>"));
+    CHECK(tu_file_contains(p, "posterior mean [95%]"));
     CHECK(tu_cli(NULL, 0, "report --help") == 0);
     CHECK(tu_cli(NULL, 0, "report") == 2);
     CHECK(tu_cli(NULL, 0, "report %s --threshold 1.5", run_dir) == 2);
