@@ -128,8 +128,53 @@ static void maximum_likelihood(void)
     ganhpo_gp_destroy(&g);
 }
 
+/* A fit that appends points to (or drops points from the end of) the previous fit's, under
+ * the same hyperparameters, extends its factor; it must equal a fresh fit. */
+static void incremental(void)
+{
+    enum { N = 24, M = 9 };
+    double x[N * 2], y[N], var[N], probe[M * 2], a[M], av[M], b[M], bv[M];
+    unsigned s = 5;
+    for (int i = 0; i < N * 2 + M * 2; i++) {
+        s = s * 1664525u + 1013904223u;
+        double u = (double)(s >> 8) / 16777216.0;
+        if (i < N * 2)
+            x[i] = u;
+        else
+            probe[i - N * 2] = u;
+    }
+    for (int i = 0; i < N; i++) {
+        y[i] = smooth(x + 2 * i);
+        var[i] = 0.001 * (i % 3);
+    }
+    ganhpo_gp *g = NULL, *fresh = NULL;
+    CHECK_OK(ganhpo_gp_create(2, &g));
+    CHECK_OK(ganhpo_gp_create(2, &fresh));
+    CHECK_OK(ganhpo_gp_set_point_noise(g, N, var));
+    CHECK_OK(ganhpo_gp_set_point_noise(fresh, N, var));
+    const int sizes[] = {10, 17, N, 12};
+    for (int k = 0; k < 4; k++) {
+        int n = sizes[k];
+        CHECK_OK(ganhpo_gp_fit(g, n, x, y));
+        ganhpo_gp_destroy(&fresh);
+        CHECK_OK(ganhpo_gp_create(2, &fresh));
+        CHECK_OK(ganhpo_gp_set_point_noise(fresh, N, var));
+        CHECK_OK(ganhpo_gp_fit(fresh, n, x, y));
+        CHECK_OK(ganhpo_gp_predict(g, M, probe, a, av));
+        CHECK_OK(ganhpo_gp_predict(fresh, M, probe, b, bv));
+        for (int i = 0; i < M; i++) {
+            CHECK_CLOSE(a[i], b[i], 1e-9);
+            CHECK(fabs(av[i] - bv[i]) <= 1e-9);
+        }
+        CHECK_CLOSE(ganhpo_gp_log_likelihood(g), ganhpo_gp_log_likelihood(fresh), 1e-9);
+    }
+    ganhpo_gp_destroy(&g);
+    ganhpo_gp_destroy(&fresh);
+}
+
 int main(void)
 {
+    incremental();
     hand_computed();
     hand_computed_heteroscedastic();
     maximum_likelihood();

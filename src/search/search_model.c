@@ -25,8 +25,8 @@ enum { UNIFORM_SHARE = 10 };
 static const double UNIFORM_WEIGHT = 0.8;
 /* The rbf merit weight cycle: from exploring (0.3) to exploiting (0.95). */
 static const double WEIGHTS[] = {0.3, 0.5, 0.8, 0.95};
-/* GP maximum-likelihood restarts besides the default start. */
-enum { GP_RESTARTS = 2 };
+/* GP maximum-likelihood restarts besides the default start, and the points it uses at most. */
+enum { GP_RESTARTS = 2, GP_TUNE_MAX = 200 };
 /* The RBF's noise floor: this share of the median squared standard error of the points,
  * so a point whose trials agree by chance (or that has one trial) is not taken as exact. */
 static const double RBF_FLOOR_SHARE = 0.5;
@@ -238,18 +238,38 @@ static ganhpo_status fit_rbf(ganhpo_search *s, double *y, int *fitted)
     return GANHPO_SUCCESS;
 }
 
-/* Hyperparameters by maximum likelihood on the first m successful points, from the default
- * start and restarts seeded by (search, m): the same whenever they are chosen. */
-static ganhpo_status tune_gp(ganhpo_search *s, int m, const double *x, const double *y)
+/* Hyperparameters by maximum likelihood on the first m successful points (an evenly spaced
+ * subset of at most GP_TUNE_MAX of them: the likelihood costs m^3 per step), from the
+ * default start and restarts seeded by (search, m): the same whenever they are chosen. */
+static ganhpo_status tune_gp(ganhpo_search *s, int m, const double *x, const double *y,
+                             const double *var)
 {
+    int k = m < GP_TUNE_MAX ? m : GP_TUNE_MAX, na = s->na;
+    double *buf = malloc(sizeof(double) * (size_t)k * ((size_t)na + 2));
+    if (!buf)
+        GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for %d GP points", k);
+    double *xs = buf, *ys = xs + (size_t)k * na, *vs = ys + k;
+    for (int i = 0; i < k; i++) {
+        int a = (int)((long long)i * m / k);
+        memcpy(xs + (size_t)i * na, x + (size_t)a * na, sizeof(double) * (size_t)na);
+        ys[i] = y[a];
+        vs[i] = var[a];
+    }
     ganhpo_gp *fresh = NULL;
-    GH_CHECK(ganhpo_gp_create(s->na, &fresh));
-    ganhpo_gp_hyper h;
-    ganhpo_gp_get_hyper(fresh, &h);
+    ganhpo_status st = ganhpo_gp_create(na, &fresh);
+    if (st == GANHPO_SUCCESS) {
+        ganhpo_gp_hyper h;
+        ganhpo_gp_get_hyper(fresh, &h);
+        st = ganhpo_gp_set_hyper(s->gp, &h);
+    }
     ganhpo_gp_destroy(&fresh);
-    GH_CHECK(ganhpo_gp_set_hyper(s->gp, &h));
     unsigned long long seed = ganhpo_space_seed(s->key, 0x7475ULL + (unsigned long long)m);
-    return ganhpo_gp_optimize(s->gp, m, x, y, GP_RESTARTS, seed);
+    if (st == GANHPO_SUCCESS)
+        st = ganhpo_gp_set_point_noise(s->gp, k, vs);
+    if (st == GANHPO_SUCCESS)
+        st = ganhpo_gp_optimize(s->gp, k, xs, ys, GP_RESTARTS, seed);
+    free(buf);
+    return st;
 }
 
 /* GP on the successful points with their noise, hyperparameters on the schedule. */
@@ -261,13 +281,13 @@ static ganhpo_status fit_gp_ok(ganhpo_search *s, double *x, double *y, double *v
         var[k] = s->noise[s->ok[k]];
     }
     model_values(s, y);
-    GH_CHECK(ganhpo_gp_set_point_noise(s->gp, n, var));
     int m = schedule(n);
     if (s->gp_tuned_at != m && m >= 2) {
         s->gp_tuned_at = -1;
-        GH_CHECK(tune_gp(s, m, x, y));
+        GH_CHECK(tune_gp(s, m, x, y, var));
         s->gp_tuned_at = m;
     }
+    GH_CHECK(ganhpo_gp_set_point_noise(s->gp, n, var));
     return ganhpo_gp_fit(s->gp, n, x, y);
 }
 

@@ -22,6 +22,8 @@ struct ganhpo_gp {
     int n_point_noise;
     gsl_matrix *chol; /* lower Cholesky factor of the covariance of y */
     gsl_vector *alpha;
+    double *known;         /* the known noise of each row of chol */
+    ganhpo_gp_hyper fit_h; /* the hyperparameters of chol */
     double lml;
     int fitted;
 };
@@ -66,9 +68,10 @@ static void release_fit(ganhpo_gp *g)
     gsl_vector_free(g->alpha);
     free(g->x);
     free(g->y);
+    free(g->known);
     g->chol = NULL;
     g->alpha = NULL;
-    g->x = g->y = NULL;
+    g->x = g->y = g->known = NULL;
     g->fitted = 0;
 }
 
@@ -158,32 +161,117 @@ static double factor_covariance(const ganhpo_gp_hyper *h, int n, int d, const do
     return -0.5 * quad - logdet - 0.5 * n * log(2.0 * M_PI);
 }
 
-ganhpo_status ganhpo_gp_fit(ganhpo_gp *g, int n, const double *x, const double *y)
+/* Rows of the current factor that a fit of x[n] keeps: the leading rows whose points, known
+ * noise and hyperparameters are unchanged (the leading block of a Cholesky factor is the
+ * factor of the leading block of the matrix). */
+static int reusable_rows(const ganhpo_gp *g, int n, const double *x)
 {
-    release_fit(g);
-    if (n < 1)
-        GH_RAISE(GANHPO_ERR_ARGUMENT, "a GP fit needs at least one point (got %d)", n);
-    for (int a = 0; a < n; a++)
-        if (!isfinite(y[a]))
-            GH_RAISE(GANHPO_ERR_NUMERIC, "GP value %d is %g", a, y[a]);
+    if (!g->fitted || memcmp(&g->fit_h, &g->h, sizeof g->h) != 0)
+        return 0;
+    int keep = g->n < n ? g->n : n, d = g->dims;
+    for (int a = 0; a < keep; a++) {
+        double known = a < g->n_point_noise ? g->point_noise[a] : 0.0;
+        if (known != g->known[a] ||
+            memcmp(g->x + (size_t)a * d, x + (size_t)a * d, sizeof(double) * (size_t)d) != 0)
+            return a;
+    }
+    return keep;
+}
+
+/* Rows keep..n-1 of the lower Cholesky factor by bordering: row a solves the leading a x a
+ * block against the covariances of point a, O(a^2) each. 0 when not positive definite. */
+static int extend_factor(ganhpo_gp *g, int keep, gsl_vector *work)
+{
+    int d = g->dims;
+    const ganhpo_gp_hyper *h = &g->h;
+    for (int a = keep; a < g->n; a++) {
+        const double *xa = g->x + (size_t)a * d;
+        double q = 0.0;
+        for (int b = 0; b < a; b++)
+            gsl_vector_set(work, (size_t)b, h->signal * matern(h, g->x + (size_t)b * d, xa, d));
+        if (a > 0) {
+            gsl_matrix_view lead = gsl_matrix_submatrix(g->chol, 0, 0, (size_t)a, (size_t)a);
+            gsl_vector_view l = gsl_vector_subvector(work, 0, (size_t)a);
+            gsl_blas_dtrsv(CblasLower, CblasNoTrans, CblasNonUnit, &lead.matrix, &l.vector);
+            gsl_blas_ddot(&l.vector, &l.vector, &q);
+            for (int b = 0; b < a; b++)
+                gsl_matrix_set(g->chol, (size_t)a, (size_t)b, gsl_vector_get(work, (size_t)b));
+        }
+        double diag = h->signal * (1.0 + 1e-10) + h->noise + g->known[a] - q;
+        if (!(diag > 0.0))
+            return 0;
+        gsl_matrix_set(g->chol, (size_t)a, (size_t)a, sqrt(diag));
+    }
+    return 1;
+}
+
+/* alpha = K^-1 (y - mean) from the factor, and the log marginal likelihood. */
+static void solve_alpha(ganhpo_gp *g)
+{
+    double quad = 0.0, logdet = 0.0;
+    for (int a = 0; a < g->n; a++)
+        gsl_vector_set(g->alpha, (size_t)a, g->y[a] - g->h.mean);
+    gsl_blas_dtrsv(CblasLower, CblasNoTrans, CblasNonUnit, g->chol, g->alpha);
+    for (int a = 0; a < g->n; a++)
+        quad += gsl_vector_get(g->alpha, (size_t)a) * gsl_vector_get(g->alpha, (size_t)a);
+    gsl_blas_dtrsv(CblasLower, CblasTrans, CblasNonUnit, g->chol, g->alpha);
+    for (int a = 0; a < g->n; a++)
+        logdet += log(gsl_matrix_get(g->chol, (size_t)a, (size_t)a));
+    g->lml = -0.5 * quad - logdet - 0.5 * g->n * log(2.0 * M_PI);
+}
+
+/* New storage for n points holding the first `keep` rows of the old factor. */
+static ganhpo_status resize_fit(ganhpo_gp *g, int n, int keep, const double *x, const double *y)
+{
     size_t d = (size_t)g->dims;
-    g->x = malloc(sizeof(double) * (size_t)n * d);
-    g->y = malloc(sizeof(double) * (size_t)n);
-    g->chol = gsl_matrix_alloc((size_t)n, (size_t)n);
-    g->alpha = gsl_vector_alloc((size_t)n);
-    if (!g->x || !g->y || !g->chol || !g->alpha) {
+    gsl_matrix *chol = gsl_matrix_alloc((size_t)n, (size_t)n);
+    gsl_vector *alpha = gsl_vector_alloc((size_t)n);
+    double *nx = malloc(sizeof(double) * (size_t)n * d), *ny = malloc(sizeof(double) * (size_t)n);
+    double *known = malloc(sizeof(double) * (size_t)n);
+    if (!chol || !alpha || !nx || !ny || !known) {
+        gsl_matrix_free(chol), gsl_vector_free(alpha), free(nx), free(ny), free(known);
         release_fit(g);
         GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for a GP of %d points", n);
     }
-    memcpy(g->x, x, sizeof(double) * (size_t)n * d);
-    memcpy(g->y, y, sizeof(double) * (size_t)n);
+    for (int a = 0; a < keep; a++)
+        memcpy(chol->data + (size_t)a * chol->tda, g->chol->data + (size_t)a * g->chol->tda,
+               sizeof(double) * (size_t)(a + 1));
+    release_fit(g);
+    memcpy(nx, x, sizeof(double) * (size_t)n * d);
+    memcpy(ny, y, sizeof(double) * (size_t)n);
+    for (int a = 0; a < n; a++)
+        known[a] = a < g->n_point_noise ? g->point_noise[a] : 0.0;
+    g->chol = chol, g->alpha = alpha, g->x = nx, g->y = ny, g->known = known;
     g->n = n;
-    g->lml = factor_covariance(&g->h, n, g->dims, g->x, g->y, g->point_noise, g->n_point_noise,
-                               g->chol, g->alpha);
-    if (isnan(g->lml)) {
+    return GANHPO_SUCCESS;
+}
+
+ganhpo_status ganhpo_gp_fit(ganhpo_gp *g, int n, const double *x, const double *y)
+{
+    if (n < 1 || !x || !y) {
+        release_fit(g);
+        GH_RAISE(GANHPO_ERR_ARGUMENT, "a GP fit needs at least one point (got %d)", n);
+    }
+    for (int a = 0; a < n; a++)
+        if (!isfinite(y[a])) {
+            release_fit(g);
+            GH_RAISE(GANHPO_ERR_NUMERIC, "GP value %d is %g", a, y[a]);
+        }
+    int keep = reusable_rows(g, n, x);
+    GH_CHECK(resize_fit(g, n, keep, x, y));
+    gsl_vector *work = gsl_vector_alloc((size_t)n);
+    if (!work) {
+        release_fit(g);
+        GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for a GP of %d points", n);
+    }
+    int ok = extend_factor(g, keep, work);
+    gsl_vector_free(work);
+    if (!ok) {
         release_fit(g);
         GH_RAISE(GANHPO_ERR_SINGULAR, "the GP covariance of %d points is not positive definite", n);
     }
+    g->fit_h = g->h;
+    solve_alpha(g);
     g->fitted = 1;
     return GANHPO_SUCCESS;
 }
