@@ -107,8 +107,60 @@ static void smoothing(void)
     ganhpo_rbf_destroy(&r);
 }
 
+/* Points after a factorised base join by a Schur complement: the same fit as a fresh one,
+ * interpolating and smoothing, as points are added. */
+static void schur(void)
+{
+    enum { D = 3, N = 40, BASE = 22, M = 15 };
+    unsigned seed = 11;
+    double x[N * D], y[N], var[N], probe[M * D], a[M], b[M];
+    for (int i = 0; i < N * D; i++)
+        x[i] = lcg(&seed);
+    for (int i = 0; i < M * D; i++)
+        probe[i] = lcg(&seed);
+    for (int i = 0; i < N; i++) {
+        y[i] = bumpy(x + i * D, D);
+        var[i] = 0.0;
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        double scale = pass ? 0.5 : 0.0;
+        ganhpo_rbf *r = NULL;
+        CHECK_OK(ganhpo_rbf_create(D, 1e-10, &r));
+        for (int n = 1; n <= N; n++) {
+            CHECK_OK(ganhpo_rbf_add_point(r, x + (n - 1) * D));
+            if (n < BASE || n % 6 != 0)
+                continue;
+            ganhpo_rbf *fresh = NULL;
+            CHECK_OK(ganhpo_rbf_create(D, 1e-10, &fresh));
+            for (int i = 0; i < n; i++)
+                CHECK_OK(ganhpo_rbf_add_point(fresh, x + i * D));
+            if (pass) {
+                CHECK_OK(ganhpo_rbf_fit_smooth_from(r, BASE, y, var, scale));
+                CHECK_OK(ganhpo_rbf_fit_smooth(fresh, y, var, scale));
+            } else {
+                CHECK_OK(ganhpo_rbf_fit_smooth_from(r, BASE, y, var, 1.0));
+                CHECK_OK(ganhpo_rbf_fit(fresh, y));
+            }
+            CHECK_OK(ganhpo_rbf_predict(r, M, probe, a));
+            CHECK_OK(ganhpo_rbf_predict(fresh, M, probe, b));
+            for (int k = 0; k < M; k++)
+                CHECK(fabs(a[k] - b[k]) <= 1e-7 * (1.0 + fabs(b[k])));
+            double fa, la, fb, lb;
+            CHECK_OK(ganhpo_rbf_fitted(r, n - 1, &fa, &la));
+            CHECK_OK(ganhpo_rbf_fitted(fresh, n - 1, &fb, &lb));
+            CHECK(fabs(fa - fb) <= 1e-7 * (1.0 + fabs(fb)) && fabs(la - lb) <= 1e-6);
+            ganhpo_rbf_destroy(&fresh);
+        }
+        for (int i = 0; i < N; i++)
+            var[i] = 0.01 * (1 + i % 4);
+        CHECK_FAILS(ganhpo_rbf_fit_smooth_from(r, N + 1, y, var, 1.0), GANHPO_ERR_ARGUMENT);
+        ganhpo_rbf_destroy(&r);
+    }
+}
+
 int main(void)
 {
+    schur();
     smoothing();
     enum { D = 3, N = 40, M = 25 };
     unsigned seed = 7;

@@ -19,8 +19,8 @@ ganhpo_status ganhpo_rbf_create(int dims, double ridge, ganhpo_rbf **out);
 /* Frees the model; accepts NULL and nulls the pointer. */
 void ganhpo_rbf_destroy(ganhpo_rbf **rbf);
 
-/* Appends a point (copied). The kernel matrix grows by one row and column; the
- * factorisation is redone at the next fit. */
+/* Appends a point (copied). The kernel matrix grows by one row and column; the point joins
+ * the factorisation at the next fit. */
 ganhpo_status ganhpo_rbf_add_point(ganhpo_rbf *rbf, const double *x);
 
 /* Forgets every point. */
@@ -46,6 +46,15 @@ ganhpo_status ganhpo_rbf_fit(ganhpo_rbf *rbf, const double *y);
  * on a negative or non-finite variance or scale. */
 ganhpo_status ganhpo_rbf_fit_smooth(ganhpo_rbf *rbf, const double *y, const double *var,
                                     double scale);
+
+/* As ganhpo_rbf_fit_smooth, with the first `base` points (1..count) factorised together and
+ * the later ones joined by a Schur complement: while base, the points and the variances and
+ * scale of the first base points stay the same, the factorisation is kept and each added
+ * point costs O(base^2), not a new O(count^3) one. A caller that moves base on a schedule
+ * refits cheaply in between; the result is a function of (base, points, var, scale), equal
+ * to a fresh fit up to rounding. */
+ganhpo_status ganhpo_rbf_fit_smooth_from(ganhpo_rbf *rbf, int base, const double *y,
+                                         const double *var, double scale);
 
 /* The smoothing scale that generalised cross-validation chooses for the first `first` points
  * (values y, noise variances var, as ganhpo_rbf_fit_smooth) into *scale: a function of those

@@ -157,29 +157,29 @@ static int compare_doubles(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Model values of the successful points: for rbf, values above the median are capped at
- * it, so a few very bad points do not flatten the interpolant where it matters. */
-static double *model_values(ganhpo_search *s, double *y)
+/* Model values of the first `count` successful points into y: for rbf (and a random
+ * search's model), values above their median are capped at it, so a few very bad points do
+ * not flatten the interpolant where it matters. `sorted` is scratch of count doubles. */
+static void model_values(ganhpo_search *s, int count, double *y, double *sorted)
 {
-    for (int k = 0; k < s->n_ok; k++)
+    for (int k = 0; k < count; k++)
         y[k] = s->value[s->ok[k]];
-    if (s->strategy == GANHPO_SEARCH_GP)
-        return y;
-    double *sorted = y + s->n_ok;
-    memcpy(sorted, y, sizeof(double) * (size_t)s->n_ok);
-    qsort(sorted, (size_t)s->n_ok, sizeof(double), compare_doubles);
-    double median = sorted[s->n_ok / 2];
-    for (int k = 0; k < s->n_ok; k++)
+    if (s->strategy == GANHPO_SEARCH_GP || count <= 0)
+        return;
+    memcpy(sorted, y, sizeof(double) * (size_t)count);
+    qsort(sorted, (size_t)count, sizeof(double), compare_doubles);
+    double median = sorted[count / 2];
+    for (int k = 0; k < count; k++)
         y[k] = fmin(y[k], median);
-    return y;
 }
 
-/* The RBF's noise variance of each successful point: its own plus the floor. All 0 when no
- * point has a spread (noise-free objective, or one trial per point): then it interpolates. */
-static void rbf_noise(ganhpo_search *s, double *var, double *scratch)
+/* The RBF's noise variance of each successful point: its own plus the floor, taken from the
+ * first `base` points. All 0 when none of those has a spread (noise-free objective, or one
+ * trial per point): then it interpolates. */
+static void rbf_noise(ganhpo_search *s, int base, double *var, double *scratch)
 {
     int m = 0;
-    for (int k = 0; k < s->n_ok; k++)
+    for (int k = 0; k < base; k++)
         if (s->noise[s->ok[k]] > 0.0)
             scratch[m++] = s->noise[s->ok[k]];
     double floor = 0.0;
@@ -213,21 +213,25 @@ static void center_of(ganhpo_search *s, const double *fit)
         }
 }
 
+/* The smoothing RBF: scale and floor chosen at the schedule from its first m points (values
+ * capped at their own median), those m points factorised together, later ones joined by a
+ * Schur complement, so a refit between scheduled choices costs O(m^2) per added point. */
 static ganhpo_status fit_rbf(ganhpo_search *s, double *y, int *fitted)
 {
-    int n = s->n_ok;
-    double *var = y + 2 * (size_t)n, *fit = var + n;
-    model_values(s, y);
-    rbf_noise(s, var, fit);
-    int m = schedule(n);
+    int n = s->n_ok, m = schedule(n);
+    double *sorted = y + n, *var = sorted + n, *fit = var + n;
+    rbf_noise(s, m, var, sorted);
     ganhpo_status st = GANHPO_SUCCESS;
     if (s->rbf_scaled_at != m) {
-        st = ganhpo_rbf_choose_smoothing(s->rbf, m, y, var, &s->rbf_scale);
+        model_values(s, m, fit, sorted);
+        st = ganhpo_rbf_choose_smoothing(s->rbf, m, fit, var, &s->rbf_scale);
         s->rbf_scaled_at = st == GANHPO_SUCCESS ? m : -1;
     }
+    model_values(s, n, y, sorted);
+    for (int k = 0; s->rbf_scale == 0.0 && k < n; k++)
+        var[k] = 0.0; /* interpolating */
     if (st == GANHPO_SUCCESS)
-        st = s->rbf_scale > 0.0 ? ganhpo_rbf_fit_smooth(s->rbf, y, var, s->rbf_scale)
-                                : ganhpo_rbf_fit(s->rbf, y);
+        st = ganhpo_rbf_fit_smooth_from(s->rbf, m, y, var, s->rbf_scale > 0.0 ? s->rbf_scale : 1.0);
     for (int k = 0; st == GANHPO_SUCCESS && k < n; k++)
         st = ganhpo_rbf_fitted(s->rbf, k, &fit[k], NULL);
     *fitted = st == GANHPO_SUCCESS;
@@ -280,7 +284,7 @@ static ganhpo_status fit_gp_ok(ganhpo_search *s, double *x, double *y, double *v
         memcpy(x + (size_t)k * na, s->unit + (size_t)s->ok[k] * na, sizeof(double) * (size_t)na);
         var[k] = s->noise[s->ok[k]];
     }
-    model_values(s, y);
+    model_values(s, n, y, NULL);
     int m = schedule(n);
     if (s->gp_tuned_at != m && m >= 2) {
         s->gp_tuned_at = -1;
@@ -350,8 +354,8 @@ ganhpo_status ganhpo_search_model_at(ganhpo_search *s, int i, double *mean, doub
     double leverage = 1.0, *noise = NULL, *scratch = NULL;
     GH_CHECK(fit_scratch(s, 0, &scratch, &noise));
     GH_CHECK(ganhpo_rbf_fitted(s->rbf, k, mean, &leverage));
-    rbf_noise(s, noise, noise + s->n_ok);
-    *var = leverage * noise[k];
+    rbf_noise(s, schedule(s->n_ok), noise, noise + s->n_ok);
+    *var = s->rbf_scale > 0.0 ? leverage * noise[k] : 0.0;
     return GANHPO_SUCCESS;
 }
 

@@ -8,6 +8,7 @@
  * the generalised cross-validation score n |y - fit|^2 / tr(I - H)^2 that chooses scale. */
 #include "ganhpo/surrogate.h"
 
+#include <gsl/gsl_blas.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_permutation.h>
@@ -19,15 +20,21 @@ struct ganhpo_rbf {
     int dims;
     double ridge;
     int n, cap;
-    double *x;   /* n x dims */
-    double *phi; /* cap x cap kernel block, row-major with stride cap */
-    gsl_matrix *lu;
+    double *x;      /* n x dims */
+    double *phi;    /* cap x cap kernel block, row-major with stride cap */
+    gsl_matrix *lu; /* LU of the system of the first `base` points (base + dims + 1) */
     gsl_permutation *perm;
     gsl_vector *coef; /* lambda (n) then c (dims + 1) */
-    double *diag;     /* D of the last factorisation (n) */
+    double *diag;     /* D of the last fit (n) */
     double *y;        /* values of the last fit (n) */
     double scale;     /* smoothing scale of the last fit (0 interpolating) */
-    int factored;     /* lu matches the current points and D */
+    int base;         /* points in lu; the later ones join by a Schur complement */
+    int factored;     /* lu matches the first base points and their D */
+    /* later point j (base + j): w column j = A^-1 b_j (A the base system, b_j its coupling
+     * to it), g[j][l] = b_j . w_l; n_w columns computed, for k_cap points at most */
+    double *w, *g;
+    size_t w_size; /* doubles allocated in w */
+    int n_w, k_cap;
     int fitted;
 };
 
@@ -73,6 +80,8 @@ void ganhpo_rbf_destroy(ganhpo_rbf **rbf)
     if (!rbf || !*rbf)
         return;
     free_solver(*rbf);
+    free((*rbf)->w);
+    free((*rbf)->g);
     free((*rbf)->diag);
     free((*rbf)->y);
     free((*rbf)->x);
@@ -130,14 +139,14 @@ ganhpo_status ganhpo_rbf_add_point(ganhpo_rbf *r, const double *x)
         r->phi[(size_t)n * cap + i] = v;
     }
     r->n++;
-    r->factored = 0;
-    r->fitted = 0;
+    r->fitted = 0; /* the base system stays; the point joins at the next fit */
     return GANHPO_SUCCESS;
 }
 
 void ganhpo_rbf_clear(ganhpo_rbf *r)
 {
     r->n = 0;
+    r->base = 0;
     r->factored = 0;
     r->fitted = 0;
 }
@@ -182,18 +191,131 @@ static ganhpo_status factor_system(const ganhpo_rbf *r, const int *idx, int n, c
     return GANHPO_SUCCESS;
 }
 
-static ganhpo_status factor(ganhpo_rbf *r)
+/* The LU of the first `base` points' system (with their current D). */
+static ganhpo_status factor(ganhpo_rbf *r, int base)
 {
-    int n = r->n, m = n + r->dims + 1;
+    int m = base + r->dims + 1;
     free_solver(r);
+    r->factored = 0;
     r->lu = gsl_matrix_alloc((size_t)m, (size_t)m);
     r->perm = gsl_permutation_alloc((size_t)m);
-    r->coef = gsl_vector_alloc((size_t)m);
-    if (!r->lu || !r->perm || !r->coef)
-        GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for an RBF system of %d points", n);
-    GH_CHECK(factor_system(r, NULL, n, r->diag, r->lu, r->perm));
+    if (!r->lu || !r->perm)
+        GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for an RBF system of %d points", base);
+    GH_CHECK(factor_system(r, NULL, base, r->diag, r->lu, r->perm));
+    r->base = base;
+    r->n_w = 0;
     r->factored = 1;
     return GANHPO_SUCCESS;
+}
+
+/* b_j: the coupling of point p to the base system (kernel values, then 1 and x_p). */
+static void coupling(const ganhpo_rbf *r, int p, gsl_vector *b)
+{
+    int d = r->dims;
+    for (int i = 0; i < r->base; i++)
+        gsl_vector_set(b, (size_t)i, r->phi[(size_t)i * r->cap + p]);
+    gsl_vector_set(b, (size_t)r->base, 1.0);
+    for (int j = 0; j < d; j++)
+        gsl_vector_set(b, (size_t)(r->base + 1 + j), r->x[(size_t)p * d + j]);
+}
+
+/* Columns w and rows of g for the later points not yet prepared: O(base^2) each. */
+static ganhpo_status extend_schur(ganhpo_rbf *r)
+{
+    int k = r->n - r->base, mb = r->base + r->dims + 1;
+    if (k > r->k_cap) {
+        int cap = k > 2 * r->k_cap ? k : 2 * r->k_cap;
+        double *g = malloc(sizeof(double) * (size_t)cap * (size_t)cap);
+        if (!g)
+            GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for %d added RBF points", cap);
+        for (int j = 0; j < r->n_w; j++)
+            memcpy(g + (size_t)j * cap, r->g + (size_t)j * r->k_cap,
+                   sizeof(double) * (size_t)(j + 1));
+        free(r->g);
+        r->g = g;
+        r->k_cap = cap;
+    }
+    if ((size_t)mb * (size_t)r->k_cap > r->w_size) {
+        size_t size = (size_t)mb * (size_t)r->k_cap;
+        double *w = realloc(r->w, sizeof(double) * size);
+        if (!w)
+            GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for %d added RBF points", k);
+        r->w = w;
+        r->w_size = size;
+    }
+    gsl_vector *b = gsl_vector_alloc((size_t)mb);
+    if (!b)
+        GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for an RBF coupling");
+    int rc = GSL_SUCCESS;
+    for (int j = r->n_w; j < k && rc == GSL_SUCCESS; j++) {
+        gsl_vector_view wj = gsl_vector_view_array(r->w + (size_t)j * mb, (size_t)mb);
+        coupling(r, r->base + j, b);
+        rc = gsl_linalg_LU_solve(r->lu, r->perm, b, &wj.vector);
+        for (int l = 0; l <= j && rc == GSL_SUCCESS; l++) {
+            gsl_vector_view wl = gsl_vector_view_array(r->w + (size_t)l * mb, (size_t)mb);
+            double v = 0.0;
+            gsl_blas_ddot(b, &wl.vector, &v);
+            r->g[(size_t)j * r->k_cap + l] = v;
+        }
+        r->n_w = j + 1;
+    }
+    gsl_vector_free(b);
+    if (rc != GSL_SUCCESS)
+        GH_RAISE(GANHPO_ERR_SINGULAR, "the RBF solve failed (%s)", gsl_strerror(rc));
+    return GANHPO_SUCCESS;
+}
+
+/* Solves M out = rhs (both in coefficient order: the n points, then the tail) by blocks: the
+ * base system's LU, and the Schur complement S = C - B^T A^-1 B of the later points. */
+static ganhpo_status block_solve(const ganhpo_rbf *r, const double *rhs, double *out)
+{
+    int n = r->n, d = r->dims, base = r->base, k = n - base, mb = base + d + 1;
+    gsl_vector *r1 = gsl_vector_alloc((size_t)mb), *z = gsl_vector_alloc((size_t)mb);
+    gsl_vector *t = gsl_vector_alloc((size_t)(k > 0 ? k : 1));
+    gsl_vector *v = gsl_vector_alloc((size_t)(k > 0 ? k : 1));
+    gsl_matrix *sm = gsl_matrix_alloc((size_t)(k > 0 ? k : 1), (size_t)(k > 0 ? k : 1));
+    gsl_permutation *sp = gsl_permutation_alloc((size_t)(k > 0 ? k : 1));
+    ganhpo_status st = GANHPO_SUCCESS;
+    if (!r1 || !z || !t || !v || !sm || !sp)
+        GH_RAISE_GOTO(st, done, GANHPO_ERR_ALLOC, "out of memory for an RBF solve");
+    for (int i = 0; i < base; i++)
+        gsl_vector_set(r1, (size_t)i, rhs[i]);
+    for (int j = 0; j <= d; j++)
+        gsl_vector_set(r1, (size_t)(base + j), rhs[n + j]);
+    if (gsl_linalg_LU_solve(r->lu, r->perm, r1, z) != GSL_SUCCESS)
+        GH_RAISE_GOTO(st, done, GANHPO_ERR_SINGULAR, "the RBF solve failed");
+    for (int j = 0; j < k; j++) {
+        double wr = 0.0;
+        for (int i = 0; i < mb; i++)
+            wr += r->w[(size_t)j * mb + i] * gsl_vector_get(r1, (size_t)i);
+        gsl_vector_set(t, (size_t)j, rhs[base + j] - wr);
+        for (int l = 0; l <= j; l++) {
+            double c =
+                r->phi[(size_t)(base + j) * r->cap + base + l] - r->g[(size_t)j * r->k_cap + l];
+            gsl_matrix_set(sm, (size_t)j, (size_t)l, c);
+            gsl_matrix_set(sm, (size_t)l, (size_t)j, c);
+        }
+        gsl_matrix_set(sm, (size_t)j, (size_t)j,
+                       gsl_matrix_get(sm, (size_t)j, (size_t)j) + r->diag[base + j]);
+    }
+    int sign = 0;
+    if (k > 0 && (gsl_linalg_LU_decomp(sm, sp, &sign) != GSL_SUCCESS ||
+                  gsl_linalg_LU_solve(sm, sp, t, v) != GSL_SUCCESS))
+        GH_RAISE_GOTO(st, done, GANHPO_ERR_SINGULAR,
+                      "the RBF system of %d points is singular (a point is repeated)", n);
+    for (int i = 0; i < mb; i++) {
+        double u = gsl_vector_get(z, (size_t)i);
+        for (int j = 0; j < k; j++)
+            u -= r->w[(size_t)j * mb + i] * gsl_vector_get(v, (size_t)j);
+        out[i < base ? i : n + i - base] = u;
+    }
+    for (int j = 0; j < k; j++)
+        out[base + j] = gsl_vector_get(v, (size_t)j);
+done:
+    gsl_vector_free(r1), gsl_vector_free(z), gsl_vector_free(t), gsl_vector_free(v);
+    gsl_matrix_free(sm);
+    gsl_permutation_free(sp);
+    return st;
 }
 
 static ganhpo_status check_values(const ganhpo_rbf *r, const double *y)
@@ -207,33 +329,36 @@ static ganhpo_status check_values(const ganhpo_rbf *r, const double *y)
 }
 
 /* Sets the kernel diagonal ridge + scale * var[i] (var NULL: the ridge); a change of it
- * needs a new factorisation. */
+ * among the base points needs a new factorisation. */
 static void set_diagonal(ganhpo_rbf *r, const double *var, double scale)
 {
     for (int i = 0; i < r->n; i++) {
         double v = r->ridge + (var ? scale * var[i] : 0.0);
-        if (v != r->diag[i])
+        if (v != r->diag[i] && i < r->base)
             r->factored = 0;
         r->diag[i] = v;
     }
     r->scale = var ? scale : 0.0;
 }
 
-static ganhpo_status solve(ganhpo_rbf *r, const double *y)
+static ganhpo_status solve(ganhpo_rbf *r, int base, const double *y)
 {
-    if (!r->factored)
-        GH_CHECK(factor(r));
+    if (!r->factored || r->base != base || r->n < r->base)
+        GH_CHECK(factor(r, base));
+    GH_CHECK(extend_schur(r));
     int m = r->n + r->dims + 1;
-    gsl_vector *rhs = gsl_vector_calloc((size_t)m);
-    if (!rhs)
+    gsl_vector_free(r->coef);
+    r->coef = gsl_vector_alloc((size_t)m);
+    double *rhs = calloc((size_t)m, sizeof *rhs);
+    if (!rhs || !r->coef) {
+        free(rhs);
         GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for an RBF right-hand side");
-    for (int i = 0; i < r->n; i++)
-        gsl_vector_set(rhs, (size_t)i, y[i]);
+    }
+    memcpy(rhs, y, sizeof(double) * (size_t)r->n);
     memcpy(r->y, y, sizeof(double) * (size_t)r->n);
-    int rc = gsl_linalg_LU_solve(r->lu, r->perm, rhs, r->coef);
-    gsl_vector_free(rhs);
-    if (rc != GSL_SUCCESS)
-        GH_RAISE(GANHPO_ERR_SINGULAR, "the RBF solve failed (%s)", gsl_strerror(rc));
+    ganhpo_status st = block_solve(r, rhs, r->coef->data);
+    free(rhs);
+    GH_CHECK(st);
     for (int i = 0; i < m; i++)
         if (!isfinite(gsl_vector_get(r->coef, (size_t)i)))
             GH_RAISE(GANHPO_ERR_SINGULAR, "the RBF solve gave non-finite coefficients");
@@ -246,7 +371,7 @@ ganhpo_status ganhpo_rbf_fit(ganhpo_rbf *r, const double *y)
     r->fitted = 0;
     GH_CHECK(check_values(r, y));
     set_diagonal(r, NULL, 0.0);
-    return solve(r, y);
+    return solve(r, r->n, y);
 }
 
 /* The GCV score of the points idx[n] with diagonal diag[n] (INFINITY when the smoother
@@ -322,10 +447,13 @@ done:
     return st;
 }
 
-ganhpo_status ganhpo_rbf_fit_smooth(ganhpo_rbf *r, const double *y, const double *var, double scale)
+ganhpo_status ganhpo_rbf_fit_smooth_from(ganhpo_rbf *r, int base, const double *y,
+                                         const double *var, double scale)
 {
     r->fitted = 0;
     GH_CHECK(check_values(r, y));
+    if (base < 1 || base > r->n)
+        GH_RAISE(GANHPO_ERR_ARGUMENT, "RBF base of %d points out of 1..%d", base, r->n);
     for (int i = 0; i < r->n; i++)
         if (!(var[i] >= 0.0) || !isfinite(var[i]))
             GH_RAISE(GANHPO_ERR_ARGUMENT, "RBF noise variance %d is %g; it must be finite and >= 0",
@@ -335,7 +463,12 @@ ganhpo_status ganhpo_rbf_fit_smooth(ganhpo_rbf *r, const double *y, const double
     if (scale == 0.0)
         GH_CHECK(ganhpo_rbf_choose_smoothing(r, r->n, y, var, &scale));
     set_diagonal(r, var, scale);
-    return solve(r, y);
+    return solve(r, base, y);
+}
+
+ganhpo_status ganhpo_rbf_fit_smooth(ganhpo_rbf *r, const double *y, const double *var, double scale)
+{
+    return ganhpo_rbf_fit_smooth_from(r, r->n > 0 ? r->n : 1, y, var, scale);
 }
 
 double ganhpo_rbf_smoothing(const ganhpo_rbf *r)
@@ -353,20 +486,18 @@ ganhpo_status ganhpo_rbf_fitted(const ganhpo_rbf *r, int i, double *value, doubl
     if (!leverage)
         return GANHPO_SUCCESS;
     int m = r->n + r->dims + 1;
-    gsl_vector *e = gsl_vector_calloc((size_t)m), *z = gsl_vector_alloc((size_t)m);
+    double *e = calloc((size_t)m, sizeof *e), *z = malloc(sizeof *z * (size_t)m);
     if (!e || !z) {
-        gsl_vector_free(e);
-        gsl_vector_free(z);
+        free(e);
+        free(z);
         GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for an RBF leverage");
     }
-    gsl_vector_set(e, (size_t)i, 1.0);
-    int rc = gsl_linalg_LU_solve(r->lu, r->perm, e, z);
-    *leverage = fmin(fmax(1.0 - r->diag[i] * gsl_vector_get(z, (size_t)i), 0.0), 1.0);
-    gsl_vector_free(e);
-    gsl_vector_free(z);
-    if (rc != GSL_SUCCESS)
-        GH_RAISE(GANHPO_ERR_SINGULAR, "the RBF leverage solve failed (%s)", gsl_strerror(rc));
-    return GANHPO_SUCCESS;
+    e[i] = 1.0;
+    ganhpo_status st = block_solve(r, e, z);
+    *leverage = fmin(fmax(1.0 - r->diag[i] * z[i], 0.0), 1.0);
+    free(e);
+    free(z);
+    return st;
 }
 
 ganhpo_status ganhpo_rbf_predict(const ganhpo_rbf *r, int n, const double *x, double *y)
