@@ -304,7 +304,7 @@ static ganhpo_status fit_gp(ganhpo_search *s, double *x, double *y, int believe,
     double *var = y + 2 * (size_t)s->n, *fit = var + s->n;
     ganhpo_status st = fit_gp_ok(s, x, y, var);
     if (st == GANHPO_SUCCESS)
-        st = ganhpo_gp_predict(s->gp, n, x, fit, NULL);
+        st = ganhpo_gp_fitted_means(s->gp, fit);
     if (st == GANHPO_SUCCESS)
         center_of(s, fit);
     int m = n;
@@ -383,27 +383,59 @@ static int pick_rbf(const ganhpo_search *s, const candidates *c)
     return best;
 }
 
-/* Expected improvement over the lowest posterior mean among the evaluated points (not the
- * lowest noisy value, which a lucky draw would set out of reach). */
-static int pick_gp(const ganhpo_search *s, const candidates *c)
+static double expected_improvement(double fbest, double mean, double var)
 {
-    double fbest = s->center_value;
+    double sd = sqrt(var);
+    if (!(sd > 0.0))
+        return 0.0;
+    double z = (fbest - mean) / sd;
+    return (fbest - mean) * gsl_cdf_ugaussian_P(z) + sd * gsl_ran_ugaussian_pdf(z);
+}
+
+static const double *screen_key; /* the EI bounds qsort orders by (descending, then index) */
+
+static int by_bound(const void *a, const void *b)
+{
+    int i = *(const int *)a, j = *(const int *)b;
+    double x = screen_key[i], y = screen_key[j];
+    return x > y ? -1 : x < y ? 1 : (i > j) - (i < j);
+}
+
+/* The candidate of largest expected improvement over the lowest posterior mean among the
+ * evaluated points (not the lowest noisy value, which a lucky draw would set out of reach);
+ * the lowest mean when no candidate improves. EI grows with the variance, so each
+ * candidate's EI at its variance bound bounds its EI: the exact variance (O(n^2)) is
+ * computed in order of that bound, only while the bound can still beat the best EI found. */
+static ganhpo_status pick_gp(ganhpo_search *s, candidates *c, int *pick)
+{
+    double fbest = s->center_value, best_ei = 0.0;
+    int *order = malloc(sizeof(int) * (size_t)c->n);
+    if (!order)
+        GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for %d candidates", c->n);
+    GH_CHECK(ganhpo_gp_predict_bound(s->gp, c->n, c->unit, c->pred, c->var));
     int best = -1, best_mean = -1;
-    double best_ei = 0.0;
     for (int k = 0; k < c->n; k++) {
-        double sd = sqrt(c->var[k]), ei = 0.0;
-        if (sd > 0.0) {
-            double z = (fbest - c->pred[k]) / sd;
-            ei = (fbest - c->pred[k]) * gsl_cdf_ugaussian_P(z) + sd * gsl_ran_ugaussian_pdf(z);
-        }
-        if (ei > best_ei) {
-            best_ei = ei;
-            best = k;
-        }
+        order[k] = k;
+        c->dist[k] = expected_improvement(fbest, c->pred[k], c->var[k]); /* reused as scratch */
         if (best_mean < 0 || c->pred[k] < c->pred[best_mean])
             best_mean = k;
     }
-    return best >= 0 ? best : best_mean;
+    screen_key = c->dist;
+    qsort(order, (size_t)c->n, sizeof *order, by_bound);
+    ganhpo_status st = GANHPO_SUCCESS;
+    for (int r = 0; r < c->n && st == GANHPO_SUCCESS && c->dist[order[r]] > best_ei; r++) {
+        int k = order[r];
+        double mean, var;
+        st = ganhpo_gp_predict(s->gp, 1, c->unit + (size_t)k * s->na, &mean, &var);
+        double ei = expected_improvement(fbest, mean, var);
+        if (ei > best_ei || (ei == best_ei && best >= 0 && k < best)) {
+            best_ei = ei;
+            best = k;
+        }
+    }
+    free(order);
+    *pick = st != GANHPO_SUCCESS ? -1 : best >= 0 ? best : best_mean;
+    return st;
 }
 
 ganhpo_status ganhpo_search_model_point(ganhpo_search *s, long long *levels, int *found)
@@ -428,13 +460,11 @@ ganhpo_status ganhpo_search_model_point(ganhpo_search *s, long long *levels, int
     candidates c = {0, lv, buf, buf + w * na, buf + w * (na + 1), buf + w * (na + 2)};
     generate(s, want, &c);
     ganhpo_status st = GANHPO_SUCCESS;
+    int pick = -1;
     if (c.n > 0 && s->strategy == GANHPO_SEARCH_GP)
-        st = ganhpo_gp_predict(s->gp, c.n, c.unit, c.pred, c.var);
-    else if (c.n > 0)
-        st = ganhpo_rbf_predict(s->rbf, c.n, c.unit, c.pred);
-    int pick = st != GANHPO_SUCCESS || c.n == 0  ? -1
-               : s->strategy == GANHPO_SEARCH_GP ? pick_gp(s, &c)
-                                                 : pick_rbf(s, &c);
+        st = pick_gp(s, &c, &pick);
+    else if (c.n > 0 && (st = ganhpo_rbf_predict(s->rbf, c.n, c.unit, c.pred)) == GANHPO_SUCCESS)
+        pick = pick_rbf(s, &c);
     if (pick >= 0) {
         memcpy(levels, lv + (size_t)pick * d, sizeof(long long) * d);
         *found = 1;

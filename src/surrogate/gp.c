@@ -308,6 +308,40 @@ ganhpo_status ganhpo_gp_predict(const ganhpo_gp *g, int n, const double *x, doub
     return GANHPO_SUCCESS;
 }
 
+ganhpo_status ganhpo_gp_fitted_means(const ganhpo_gp *g, double *mean)
+{
+    if (!g->fitted)
+        GH_RAISE(GANHPO_ERR_STATE, "GP fitted means before a successful fit");
+    /* (K_f + Sigma) alpha = y - m, so the mean of f at point a is y_a - Sigma_a alpha_a */
+    for (int a = 0; a < g->n; a++) {
+        double sigma = g->h.signal * 1e-10 + g->h.noise + g->known[a];
+        mean[a] = g->y[a] - sigma * gsl_vector_get(g->alpha, (size_t)a);
+    }
+    return GANHPO_SUCCESS;
+}
+
+ganhpo_status ganhpo_gp_predict_bound(const ganhpo_gp *g, int n, const double *x, double *mean,
+                                      double *var_bound)
+{
+    if (!g->fitted)
+        GH_RAISE(GANHPO_ERR_STATE, "GP prediction before a successful fit");
+    int d = g->dims;
+    const double *alpha = g->alpha->data;
+    for (int p = 0; p < n; p++) {
+        const double *xp = x + (size_t)p * d;
+        double m = 0.0, bound = g->h.signal;
+        for (int a = 0; a < g->n; a++) {
+            double k = g->h.signal * matern(&g->h, g->x + (size_t)a * d, xp, d);
+            double own = g->h.signal * (1.0 + 1e-10) + g->h.noise + g->known[a];
+            m += k * alpha[(size_t)a * g->alpha->stride];
+            bound = fmin(bound, g->h.signal - k * k / own);
+        }
+        mean[p] = g->h.mean + m;
+        var_bound[p] = fmax(bound, 0.0);
+    }
+    return GANHPO_SUCCESS;
+}
+
 /* ---- maximum marginal likelihood ---- */
 
 typedef struct {
