@@ -4,8 +4,10 @@
  * stopped by SIGTERM, resumed in one process. Noisy Ackley with three trials per point, so
  * the surrogates' noise handling is part of what must come back the same. One group of two
  * ranks under MPI evaluates one point at a time, as the single process does, so the unbroken
- * order is the same there. Rows are compared without their worker and wall-time columns.
- * Usage: test_study_exact_resume MPIEXEC. Needs GANHPO_CLI. */
+ * order is the same there. 24 evaluations per search, so that kills also fall between the
+ * counts at which the models make their scheduled choices (every second point from 16). Rows are
+ * compared without their worker and wall-time columns. Usage: test_study_exact_resume MPIEXEC.
+ * Needs GANHPO_CLI. */
 #include "check.h"
 #include "testutil.h"
 
@@ -13,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { BUDGET = 16, SEARCHES = 3, ROWS = SEARCHES * BUDGET, LINE = TU_LINE };
+enum { BUDGET = 24, SEARCHES = 3, ROWS = SEARCHES * BUDGET, LINE = TU_LINE };
 
 static const char *mpiexec;
 static char dir[256];
@@ -90,7 +92,7 @@ int main(int argc, char **argv)
     CHECK(tu_read_lines(results, reference, ROWS + 2) == ROWS + 1);
 
     /* killed after k rows, resumed to the end: in one process, then under MPI, alternately */
-    const int kills[5] = {1, 6, 17, 29, 44};
+    const int kills[5] = {1, 9, 27, 47, 65};
     for (int t = 0; t < 5; t++) {
         snprintf(out, sizeof out, "%s/kill%d", dir, t);
         snprintf(results, sizeof results, "%s/results.csv", out);
