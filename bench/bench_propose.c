@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "ganhpo/objective.h"
+#include "ganhpo/rng.h"
 #include "ganhpo/search.h"
 
 enum { DIMS = 6 };
@@ -29,7 +30,7 @@ static double value_at(const ganhpo_space_options *space, const long long *lv,
 {
     double u[GANHPO_SPACE_MAX_DIMS];
     ganhpo_space_to_unit(space, lv, u);
-    *state = ganhpo_space_seed(*state, 17);
+    *state = ganhpo_rng_derive(*state, 17);
     double e = ((double)(*state >> 11) / 9007199254740992.0 - 0.5) * 0.2;
     return ganhpo_objective_analytic_value(GANHPO_OBJECTIVE_HARTMANN6, DIMS, u) + e;
 }
@@ -58,7 +59,7 @@ static int measure(ganhpo_search_strategy strategy, int n, int more, double *fir
         return 1;
     for (int k = 1; k < n; k++) {
         for (int i = 0; i < DIMS; i++) {
-            state = ganhpo_space_seed(state, (unsigned long long)k);
+            state = ganhpo_rng_derive(state, (unsigned long long)k);
             lv[i] = (long long)(state % 1001);
         }
         if (ganhpo_search_observe_noisy(s, lv, 1, value_at(&space, lv, &state), 0.01 / 3))

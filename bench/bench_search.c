@@ -15,10 +15,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "ganhpo/objective.h"
+#include "ganhpo/rng.h"
 #include "ganhpo/search.h"
+#include "ganhpo/system.h"
 
 typedef struct {
     const char *name;
@@ -39,20 +40,13 @@ static const char *const strategy_names[] = {"random", "rbf", "gp"};
 static const int checkpoints[] = {10, 50, 100};
 enum { N_CHECK = 3 };
 
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
 /* Evaluation seed of a point: trials differ between points, as in a study. */
 static unsigned long long point_seed(unsigned long long seed, int repeat, const long long *lv,
                                      int d)
 {
-    unsigned long long h = ganhpo_space_seed(seed, (unsigned long long)repeat + 1000);
+    unsigned long long h = ganhpo_rng_derive(seed, (unsigned long long)repeat + 1000);
     for (int i = 0; i < d; i++)
-        h = ganhpo_space_seed(h, (unsigned long long)lv[i]);
+        h = ganhpo_rng_derive(h, (unsigned long long)lv[i]);
     return h;
 }
 
@@ -141,11 +135,11 @@ static void bench(const problem *p, int strategy, int repeats, int budget, unsig
                   int *failures)
 {
     double best[64][N_CHECK];
-    double t0 = now();
+    double t0 = ganhpo_system_seconds();
     for (int r = 0; r < repeats; r++)
         if (run_search(p, (ganhpo_search_strategy)strategy, budget, seed, r, best[r]))
             exit(1);
-    double secs = now() - t0;
+    double secs = ganhpo_system_seconds() - t0;
     printf("%-10s %-7s", p->name, strategy_names[strategy]);
     double final_mean = 0.0;
     for (int k = 0; k < N_CHECK; k++) {

@@ -8,10 +8,10 @@
  * usage: bench_wdist U.f32 V.f32 [repeats] */
 #include "ganhpo/device.h"
 #include "ganhpo/wdist.h"
+#include "ganhpo/system.h"
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 static float *load(const char *path, size_t *n)
 {
@@ -33,13 +33,6 @@ static float *load(const char *path, size_t *n)
     return x;
 }
 
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
 static int cmp(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -56,12 +49,12 @@ static int time_calls(ganhpo_wdist *w, const float *u, size_t n, const float *v,
         return 1;
     }
     for (int r = 0; r < repeats; r++) {
-        double t0 = now();
+        double t0 = ganhpo_system_seconds();
         if (ganhpo_wdist_1d_host(w, u, n, v, m, w1) != GANHPO_SUCCESS) {
             free(t);
             return 1;
         }
-        t[r] = now() - t0;
+        t[r] = ganhpo_system_seconds() - t0;
     }
     qsort(t, (size_t)repeats, sizeof *t, cmp);
     *median = t[repeats / 2];

@@ -16,7 +16,7 @@ static void recommend_with(ganhpo_search_strategy strategy)
 {
     ganhpo_space_options space = {.n_params = 2};
     for (int i = 0; i < 2; i++)
-        space.params[i] = (ganhpo_space_param){"", 0, 20, 0.05};
+        space.params[i] = (ganhpo_space_param){.lower = 0, .upper = 20, .scaling = 0.05};
     snprintf(space.params[0].name, sizeof space.params[0].name, "x");
     snprintf(space.params[1].name, sizeof space.params[1].name, "y");
     ganhpo_search_options o;

@@ -103,7 +103,8 @@ static void shipped_configs(void)
 {
     static char names[MAX_FILES][NAME_SIZE];
     int n = list_cfg("../configs", names);
-    CHECK(n == 6); /* the five studies of configs/README.md and hadronization-scan.cfg */
+    CHECK(n == 7); /* the five studies of configs/README.md, hadronization-scan.cfg and
+                      command-example.cfg */
     for (int i = 0; i < n; i++)
         round_trip(names[i]);
     n = list_cfg("data/study", names);

@@ -8,47 +8,27 @@
 
 #include <stddef.h>
 
+#include "ganhpo/results.h"
 #include "ganhpo/space.h"
 #include "ganhpo/status.h"
-
-enum { GANHPO_ANALYSIS_STRATEGY_SIZE = 16 };
-
-/* One evaluation of results.csv (the fixed format of the study log). */
-typedef struct {
-    long long id;
-    char strategy[GANHPO_ANALYSIS_STRATEGY_SIZE]; /* random, rbf, gp or scan */
-    int repeat;                                   /* 0-based */
-    int index; /* 1-based evaluation number within (strategy, repeat) */
-    int worker;
-    int ok;       /* 1 for status "ok", 0 for "failed: ..." */
-    char *reason; /* the failure's reason ("" when ok) */
-    int epochs;
-    long long *levels; /* one per parameter, in the header's order */
-    double *values;    /* level * scaling, as logged */
-    int n_trials;
-    double *trial_w1;            /* each trial's best W1 (NaN for a failed trial) */
-    int *trial_epoch;            /* each trial's best epoch (-1 for a failed trial) */
-    double mean, std, objective; /* NaN when the evaluation failed */
-    long long parameters;        /* trainable parameters of G + D (0 analytic) */
-    double seconds;
-    int line; /* line of results.csv it came from */
-} ganhpo_result_row;
 
 /* A results.csv as read: every complete row, failed ones included. */
 typedef struct {
     char path[1024];
     int n_params;
     char names[GANHPO_SPACE_MAX_DIMS][GANHPO_SPACE_NAME_SIZE]; /* from level_NAME columns */
-    ganhpo_result_row *rows;
+    int n_metrics;
+    char metrics[GANHPO_RESULTS_MAX_METRICS][GANHPO_SPACE_NAME_SIZE]; /* from metric_NAME */
+    ganhpo_results_row *rows;
     size_t n_rows;
     size_t n_failed;
     int truncated; /* 1 when an unfinished last line (a study still writing) was ignored */
 } ganhpo_results;
 
-/* Reads results.csv. Columns are found by their header names; level_NAME and value_NAME
- * must come in matching pairs. A last line without its newline is a row still being
- * written: it is ignored and `truncated` set. Any other malformed line is an error naming
- * file, line, column and value (GANHPO_ERR_RESULTS). *out is owned by the caller. */
+/* Reads results.csv through the codec (ganhpo_results_reader_create: columns by header
+ * name, level_NAME and value_NAME in pairs). A last line without its newline is a row still
+ * being written: it is ignored and `truncated` set. Any other malformed line is an error
+ * naming file, line, column and value (GANHPO_ERR_RESULTS). *out is owned by the caller. */
 ganhpo_status ganhpo_analysis_results_read(const char *path, ganhpo_results **out);
 
 /* Frees what ganhpo_analysis_results_read returned; accepts NULL and nulls *r. */
@@ -56,6 +36,17 @@ void ganhpo_analysis_results_destroy(ganhpo_results **r);
 
 /* Index of parameter `name` in r->names, or -1. */
 int ganhpo_analysis_results_param(const ganhpo_results *r, const char *name);
+
+/* A GAN study's best model against the truth, for the report: the validation events'
+ * joint columns (conditions, then targets) and derived observables in physical units. */
+typedef struct {
+    int n_condition, n_target, n_derived;
+    const char *const *names; /* n_condition + n_target + n_derived column names */
+    const double *truth;      /* n x (n_condition + n_target + n_derived), row-major */
+    const double *generated;  /* the same conditions with the model's targets */
+    size_t n;
+    int bins; /* histogram bins */
+} ganhpo_report_model;
 
 /* What the report knows besides results.csv, usually from the study file beside it. */
 typedef struct {
@@ -70,8 +61,9 @@ typedef struct {
     char objective[32];         /* objective function name ("" = unknown) */
     int scan_log;               /* 1 if a scan swept its parameter logarithmically */
     char scan_param[GANHPO_SPACE_NAME_SIZE]; /* the scanned parameter ("" = infer) */
-    double threshold;  /* quantile of mean W1 marking the "best" points, (0, 1] */
-    int sobol_samples; /* quasi-random base samples for the Sobol indices */
+    double threshold;                 /* quantile of mean W1 marking the "best" points, (0, 1] */
+    int sobol_samples;                /* quasi-random base samples for the Sobol indices */
+    const ganhpo_report_model *model; /* the best model's events (NULL: none) */
 } ganhpo_report_options;
 
 /* Defaults: nothing known, threshold 0.1 (the best decile), 4096 Sobol samples. */

@@ -91,4 +91,15 @@ ganhpo_status ganhpo_config_add_int_array(config_setting_t *group, const char *k
  * loads to exactly the same values. */
 void ganhpo_config_print(const config_setting_t *group, int indent, FILE *f);
 
+/* The setting `section`.`key` below root (the section itself when key is NULL), or NULL
+ * when absent (a default was used). */
+const config_setting_t *ganhpo_config_find(const config_setting_t *root, const char *section,
+                                           const char *key);
+
+/* Raises GANHPO_ERR_CONFIG_VALUE at the first of a and b that exists (FILE:LINE: key
+ * 'PATH': message), or, when the user set neither, names `file` and the default `key`. */
+ganhpo_status ganhpo_config_raise_at(const char *file, const char *key, const config_setting_t *a,
+                                     const config_setting_t *b, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
 #endif

@@ -45,6 +45,10 @@ int ganhpo_coord_rank(const ganhpo_coord *c);
 /* Processes in the job (1 without MPI). */
 int ganhpo_coord_size(const ganhpo_coord *c);
 
+/* The first line of the MPI library's version string (MPI_Get_library_version, callable
+ * without initialising MPI) into buf. Not collective. */
+void ganhpo_coord_library_version(char *buf, size_t size);
+
 /* What a run of a study is asked for on the command line. */
 typedef struct {
     const char *path;   /* the study file */

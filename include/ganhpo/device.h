@@ -91,6 +91,14 @@ ganhpo_status ganhpo_device_build(ganhpo_device *dev, const char *label, const c
 ganhpo_status ganhpo_device_program(ganhpo_device *dev, const char *name, const char *defines,
                                     cl_program *out);
 
+/* Brackets code that may compile OpenCL code for dev (a program build, CLBlast's first call
+ * of a routine, PoCL's first launch of a kernel): if the section still runs after one
+ * second, the line "building OpenCL kernels for <device> ..., once per machine" goes to
+ * stderr (at most once per process; later runs find the binaries in the driver's cache).
+ * Sections nest; every start needs its stop. Never fails: without a thread, no notice. */
+void ganhpo_device_start_build_notice(ganhpo_device *dev);
+void ganhpo_device_stop_build_notice(ganhpo_device *dev);
+
 /* A new kernel object from ganhpo_device_program(dev, program, defines); caller releases. */
 ganhpo_status ganhpo_device_kernel(ganhpo_device *dev, const char *program, const char *defines,
                                    const char *kernel, cl_kernel *out);
@@ -100,5 +108,9 @@ ganhpo_status ganhpo_device_alloc(ganhpo_device *dev, const char *what, size_t b
 
 /* Rounds `n` up to a multiple of `m` (work-size helper). */
 size_t ganhpo_device_round_up(size_t n, size_t m);
+
+/* Device time of a completed event of a profiling queue (GANHPO_DEVICE_PROFILING), end
+ * minus start, in milliseconds; 0 when the event carries no profiling information. */
+double ganhpo_device_event_ms(cl_event e);
 
 #endif

@@ -1,5 +1,5 @@
-/* "Evaluate this point": the GAN objective and analytic test functions (for testing and
- * benchmarking the search without training anything). */
+/* "Evaluate this point": the GAN objective, analytic test functions (for testing and
+ * benchmarking the search without training anything) and a user's command (any program). */
 #ifndef GANHPO_OBJECTIVE_H
 #define GANHPO_OBJECTIVE_H
 
@@ -8,6 +8,7 @@
 #include "ganhpo/dataset.h"
 #include "ganhpo/device.h"
 #include "ganhpo/gan.h"
+#include "ganhpo/results.h"
 #include "ganhpo/space.h"
 #include "ganhpo/status.h"
 
@@ -16,8 +17,15 @@ typedef enum {
     GANHPO_OBJECTIVE_BRANIN,
     GANHPO_OBJECTIVE_HARTMANN6,
     GANHPO_OBJECTIVE_ACKLEY,
-    GANHPO_OBJECTIVE_ROSENBROCK
+    GANHPO_OBJECTIVE_ROSENBROCK,
+    GANHPO_OBJECTIVE_COMMAND
 } ganhpo_objective_function;
+
+enum {
+    GANHPO_OBJECTIVE_MAX_ARGS = 64,  /* objective.command entries */
+    GANHPO_OBJECTIVE_ARG_SIZE = 256, /* characters of one entry, with its terminator */
+    GANHPO_OBJECTIVE_MAX_CONCURRENCY = 256
+};
 
 /* The study file's `objective` section. Analytic functions see the point as coordinates in
  * the unit box, mapped onto the function's usual domain. */
@@ -28,9 +36,21 @@ typedef struct {
     double duration_sigma; /* objective.duration_sigma: log-normal spread of that duration */
     long long fail_every;  /* objective.fail_every: points whose level sum is a multiple of it
                               fail (analytic; 0 = none), to exercise failure handling */
+    /* function = "command": the program run once per trial */
+    char command[GANHPO_OBJECTIVE_MAX_ARGS][GANHPO_OBJECTIVE_ARG_SIZE]; /* objective.command */
+    int n_command;
+    double timeout;  /* objective.timeout: seconds a trial may run (0 = no limit) */
+    int concurrency; /* objective.concurrency: trials run at once by one process */
+    int n_metrics;   /* objective.metrics: names of the metrics logged as metric_NAME */
+    char metrics[GANHPO_RESULTS_MAX_METRICS][GANHPO_SPACE_NAME_SIZE];
+    /* function = "gan" */
+    ganhpo_metric metric; /* objective.metric: the score the search minimises */
+    int projections;      /* objective.projections: directions of the sliced W1 */
 } ganhpo_objective_options;
 
-/* Defaults: the GAN objective, no noise, no duration, no failures. */
+/* Defaults: the GAN objective scored by sliced_w1 with 64 projections (docs/metrics.md
+ * says why), no noise, no duration, no failures; for a command no timeout, one trial at a
+ * time, no metrics. */
 void ganhpo_objective_options_default(ganhpo_objective_options *o);
 
 /* Reads the `objective` section (NULL = absent) and validates it. */
@@ -41,8 +61,37 @@ ganhpo_status ganhpo_objective_set_from_config(ganhpo_objective_options *o,
 ganhpo_status ganhpo_objective_write_config(const ganhpo_objective_options *o,
                                             config_setting_t *section);
 
-/* "gan", "branin", "hartmann6", "ackley" or "rosenbrock". */
+/* "gan", "branin", "hartmann6", "ackley", "rosenbrock" or "command". */
 const char *ganhpo_objective_function_name(ganhpo_objective_function f);
+
+/* Checks the study's space against the objective: an analytic function's dimensions, a
+ * command's {NAME} placeholders naming space parameters. On failure returns
+ * GANHPO_ERR_CONFIG_VALUE with the reason in `why` (the caller names the file and line). */
+ganhpo_status ganhpo_objective_check_space(const ganhpo_objective_options *o,
+                                           const ganhpo_space_options *space, char *why,
+                                           size_t size);
+
+/* A study file as an objective checks it: the file, its root setting (for the lines of
+ * messages) and the sections an objective may depend on. */
+typedef struct {
+    const char *path;
+    const config_setting_t *root;
+    const ganhpo_space_options *space;
+    const ganhpo_gan_options *gan;
+    const ganhpo_dataset_options *data;
+} ganhpo_objective_study;
+
+/* The objective's checks across the sections of a study file (the GAN: a space of its
+ * hyperparameters at values the gan section accepts, a batch of training events); errors
+ * name file, line and key. */
+ganhpo_status ganhpo_objective_check_study(const ganhpo_objective_options *o,
+                                           const ganhpo_objective_study *s);
+
+/* 1 when the objective reads the study file's `data` and `gan` sections (the GAN). */
+int ganhpo_objective_uses_gan(const ganhpo_objective_options *o);
+
+/* Adds the objective's metric columns (objective.metrics) to `columns`. */
+void ganhpo_objective_columns(const ganhpo_objective_options *o, ganhpo_results_columns *columns);
 
 /* ---- Evaluating a point. An evaluation trains (or computes) `trials` trials of one
  * lattice point. A point that cannot be evaluated (NaN in training, every trial failed, a
@@ -50,21 +99,29 @@ const char *ganhpo_objective_function_name(ganhpo_objective_function f);
  * records it and goes on. Error statuses are for misuse. Not collective over MPI: a worker
  * group calls evaluate on its own objective. ---- */
 
-enum { GANHPO_OBJECTIVE_MAX_TRIALS = 1000, GANHPO_OBJECTIVE_REASON_SIZE = 256 };
+enum {
+    GANHPO_OBJECTIVE_MAX_TRIALS = 1000,
+    GANHPO_OBJECTIVE_REASON_SIZE = GANHPO_RESULTS_REASON_SIZE
+};
 
 typedef struct {
-    int ok;                                    /* 1 evaluated, 0 failed (see reason) */
+    int ok;          /* 1 evaluated, 0 failed (see reason) */
+    int interrupted; /* 1: stopped by SIGINT/SIGTERM, not a result (never logged) */
     char reason[GANHPO_OBJECTIVE_REASON_SIZE]; /* why it failed ("" when ok) */
     int trials;                                /* trials run */
-    double value[GANHPO_OBJECTIVE_MAX_TRIALS]; /* each trial's best W1 (NAN: trial failed) */
+    double value[GANHPO_OBJECTIVE_MAX_TRIALS]; /* each trial's best score (NAN: trial failed) */
     int epoch[GANHPO_OBJECTIVE_MAX_TRIALS];    /* each trial's best epoch (-1: failed) */
     int epochs;                                /* epochs trained per trial (0 analytic) */
     long long parameters;                      /* trainable parameters of G + D (0 analytic) */
     double seconds;                            /* wall time of the evaluation */
+    int n_metrics; /* metrics reported per trial (a command's objective.metrics; the GAN's
+                      w1, sliced_w1, fpd, derived_w1) */
+    double metric[GANHPO_RESULTS_MAX_METRICS][GANHPO_OBJECTIVE_MAX_TRIALS]; /* NAN: not reported */
 } ganhpo_objective_result;
 
 /* An objective implementation: fills value[i]/epoch[i] of trial first + i for i < trials,
- * ok/reason, epochs and parameters of `out` (which arrives zeroed with trials set) for the
+ * ok/reason, epochs and parameters of `out` (which arrives zeroed with trials set, and with
+ * epochs set to the override of ganhpo_objective_set_epochs, 0 for none) for the
  * point `levels` (values[i] = levels[i] * scaling). Trial t must draw its randomness from
  * (seed, t) only, so a result depends on neither the worker, the order of evaluations nor
  * how the ranks of a group split the trials (first > 0 for all but the first share). */
@@ -95,8 +152,56 @@ ganhpo_status ganhpo_objective_create_analytic(const ganhpo_space_options *space
                                                const ganhpo_objective_options *o,
                                                ganhpo_objective **out);
 
+/* What an objective may need besides its own section, filled in by whoever runs it (the
+ * study, an MPI worker). Each objective reads the fields it uses. */
+typedef struct {
+    const ganhpo_dataset_options *data; /* GAN: the events */
+    const ganhpo_gan_options *gan;      /* GAN: the hyperparameters the space does not vary */
+    unsigned long long seed;            /* GAN: study.seed, for the events and the split */
+    const char *device;                 /* GAN: selector (NULL = GANHPO_DEVICE or the rule) */
+    unsigned device_flags;              /* GAN: ganhpo_device_create flags */
+    const char *weights_dir; /* GAN: where evaluations leave their weights (NULL = keep none) */
+    const char *trials_dir;  /* command: DIR/trials, each trial runs in a directory below */
+    double grace;            /* command: seconds programs get after SIGINT/SIGTERM before SIGKILL */
+    int rank;                /* command: GANHPO_RANK, the MPI rank (0 in one process) */
+    int local_rank;          /* node-local rank: the GAN's device among the matches; command:
+                                GANHPO_LOCAL_RANK, to pick a GPU */
+} ganhpo_objective_setup;
+
+/* The objective o->function names, over `space`, from its registered implementation
+ * (the table in src/objective/objective_config.c). Not collective: every worker rank
+ * creates its own. */
+ganhpo_status ganhpo_objective_create_from_options(const ganhpo_space_options *space,
+                                                   const ganhpo_objective_options *o,
+                                                   const ganhpo_objective_setup *setup,
+                                                   ganhpo_objective **out);
+
+/* The command objective (o->function is GANHPO_OBJECTIVE_COMMAND): trial t of a point runs
+ * o->command (no shell) in TRIALS_DIR/<seed in hex>-<t>/ (a ".N" suffix when that exists),
+ * {NAME}, {trial}, {seed} (the trial's seed, ganhpo_objective_trial_seed) and {workdir} in
+ * its arguments replaced by their values, which are also in the environment as
+ * GANHPO_PARAM_<NAME>, GANHPO_TRIAL, GANHPO_SEED, GANHPO_WORKDIR, GANHPO_RANK and
+ * GANHPO_LOCAL_RANK. Its stdout and stderr are kept in files of that directory. The trial's
+ * value is the last non-empty line of stdout: a number, or a JSON object {"value": number,
+ * "metrics": {"NAME": number, ...}} whose metrics must be listed in o->metrics. A non-zero
+ * exit, a signal, o->timeout passing, no number, NaN or Inf fail the trial with a reason
+ * quoting the program's last stderr line. o->concurrency trials run at once. Each program
+ * runs in its own process group; SIGINT or SIGTERM received by this process is passed on
+ * to every running group, which gets setup->grace seconds before SIGKILL, and the
+ * evaluation then returns an interrupted result (ganhpo_objective_evaluate fails with
+ * GANHPO_ERR_INTERRUPTED). No program outlives its trial. */
+ganhpo_status ganhpo_objective_create_command(const ganhpo_space_options *space,
+                                              const ganhpo_objective_options *o,
+                                              const ganhpo_objective_setup *setup,
+                                              ganhpo_objective **out);
+
 /* Frees the objective; accepts NULL and nulls the pointer. */
 void ganhpo_objective_destroy(ganhpo_objective **obj);
+
+/* From now on, evaluations train `epochs` epochs instead of the objective's own (0 = its
+ * own again): how a scan sweeps training lengths (paper Fig. 5). Objectives without epochs
+ * ignore it. */
+void ganhpo_objective_set_epochs(ganhpo_objective *obj, int epochs);
 
 /* Evaluates `trials` trials (1..GANHPO_OBJECTIVE_MAX_TRIALS) of the point `levels` into
  * *out and measures its wall time. A trial with a non-finite value is marked failed; an
@@ -130,7 +235,7 @@ double ganhpo_objective_analytic_value(ganhpo_objective_function f, int dims, co
 
 typedef struct ganhpo_objective_trainer ganhpo_objective_trainer;
 
-enum { GANHPO_OBJECTIVE_BATCH = 64 }; /* trials trained together at most (ganhpo_gan_create) */
+enum { GANHPO_OBJECTIVE_BATCH = GANHPO_GAN_MAX_TRIALS }; /* trials trained together at most */
 
 /* Opens the device (`device`: a selector, NULL or "" = GANHPO_DEVICE or the default rule;
  * nth_device: which of the matching devices, 0 in one process, an MPI rank's node-local
@@ -141,6 +246,13 @@ ganhpo_status ganhpo_objective_trainer_create(const ganhpo_dataset_options *data
                                               unsigned long long seed, const char *device,
                                               size_t nth_device, unsigned flags,
                                               ganhpo_objective_trainer **out);
+
+/* Chooses how the trainer's GANs are scored: o->metric picks each trial's best epoch and is
+ * the trial's value, o->projections directions (from the trainer's seed) for the sliced W1,
+ * and the data's observables for derived_w1. Without this call: w1. GANHPO_ERR_ARGUMENT
+ * for derived_w1 on data without observables. */
+ganhpo_status ganhpo_objective_trainer_set_metric(ganhpo_objective_trainer *t,
+                                                  const ganhpo_objective_options *o);
 
 /* Frees the trainer, its dataset and device; accepts NULL and nulls the pointer. */
 void ganhpo_objective_trainer_destroy(ganhpo_objective_trainer **t);

@@ -33,7 +33,7 @@ typedef struct {
     int n_figs;
     char notes[4096]; /* why figures were left out, as HTML list items */
     /* search strategies present (scan rows are kept apart) */
-    char strategies[ANALYSIS_MAX_STRATEGIES][GANHPO_ANALYSIS_STRATEGY_SIZE];
+    char strategies[ANALYSIS_MAX_STRATEGIES][GANHPO_RESULTS_STRATEGY_SIZE];
     int n_strategies;
     int n_ok;        /* ok rows of search strategies */
     double cut;      /* mean W1 at the threshold quantile */
@@ -92,7 +92,7 @@ void analysis_mean_std(const double *x, size_t n, double *mean, double *std);
 void analysis_histogram(const double *x, size_t n, double lo, double hi, int bins, size_t *counts);
 
 /* 1 if row is an evaluation of a search strategy that succeeded. */
-int analysis_row_usable(const ganhpo_result_row *row);
+int analysis_row_usable(const ganhpo_results_row *row);
 
 /* --- recommend.c --- */
 
@@ -114,6 +114,22 @@ ganhpo_status analysis_figure_pareto(analysis_report *rep);
 ganhpo_status analysis_figure_scan(analysis_report *rep);
 ganhpo_status analysis_figure_sobol(analysis_report *rep);
 
+/* --- ensemble.c, model.c --- */
+
+/* GANHPO_ERR_ARGUMENT / GANHPO_ERR_NUMERIC unless the samples are complete and finite. */
+ganhpo_status analysis_check_samples(const ganhpo_ensemble_samples *s);
+
+/* Per target of s, figure PREFIX_NAME: truth against the generated histograms (their mean
+ * and spread when s->k > 1) with the ratio panel; titles "HEADING: NAME". truth and models
+ * are scratch of s->bins and s->bins * s->k doubles. */
+ganhpo_status analysis_draw_histograms(analysis_report *rep, const ganhpo_ensemble_samples *s,
+                                       const char *prefix, const char *heading, double *truth,
+                                       double *models);
+
+/* The best model's figures when the options carry one: histograms of every target and
+ * derived observable, and the correlation matrices of truth and generated events. */
+ganhpo_status analysis_figure_model(analysis_report *rep);
+
 /* --- html.c --- */
 
 /* The report's index.html. */
@@ -124,8 +140,5 @@ void analysis_html_begin(FILE *f, const char *title);
 
 /* A figure: its PNG at the declared size, caption and links to SVG, script and CSV. */
 void analysis_html_figure(FILE *f, const analysis_figure *g);
-
-/* Creates directory `dir` if missing (not its parents). */
-ganhpo_status analysis_make_dir(const char *dir);
 
 #endif

@@ -26,8 +26,8 @@ void analysis_html_begin(FILE *f, const char *title)
 
 static int by_objective(const void *a, const void *b)
 {
-    const ganhpo_result_row *x = *(const ganhpo_result_row *const *)a;
-    const ganhpo_result_row *y = *(const ganhpo_result_row *const *)b;
+    const ganhpo_results_row *x = *(const ganhpo_results_row *const *)a;
+    const ganhpo_results_row *y = *(const ganhpo_results_row *const *)b;
     if (x->objective != y->objective)
         return x->objective < y->objective ? -1 : 1;
     return (x->id > y->id) - (x->id < y->id);
@@ -103,7 +103,7 @@ static void write_summary(FILE *f, const analysis_report *rep)
     }
 }
 
-static void write_best_row(FILE *f, const ganhpo_results *r, const ganhpo_result_row *row)
+static void write_best_row(FILE *f, const ganhpo_results *r, const ganhpo_results_row *row)
 {
     fputs("<tr><td>", f);
     fprintf(f, "%lld</td><td class=l>", row->id);
@@ -111,8 +111,17 @@ static void write_best_row(FILE *f, const ganhpo_results *r, const ganhpo_result
     fprintf(f, "</td><td>%d</td>", row->repeat);
     for (int k = 0; k < r->n_params; k++)
         fprintf(f, "<td>%lld (%.6g)</td>", row->levels[k], row->values[k]);
-    fprintf(f, "<td>%.6g &plusmn; %.3g</td><td>%.6g</td><td>%lld</td></tr>\n", row->mean, row->std,
+    fprintf(f, "<td>%.6g &plusmn; %.3g</td><td>%.6g</td><td>%lld</td>", row->mean, row->std,
             row->objective, row->parameters);
+    for (int m = 0; m < r->n_metrics; m++) { /* mean over the trials that report it */
+        double sum = 0;
+        int n = 0;
+        for (int t = 0; m < row->n_metrics && t < row->n_trials; t++)
+            if (isfinite(row->trial_metric[m * row->n_trials + t]))
+                sum += row->trial_metric[m * row->n_trials + t], n++;
+        fprintf(f, "<td>%.6g</td>", n ? sum / n : NAN);
+    }
+    fputs("</tr>\n", f);
 }
 
 static void table_head(FILE *f, const ganhpo_results *r)
@@ -123,14 +132,20 @@ static void table_head(FILE *f, const ganhpo_results *r)
         analysis_html_text(f, r->names[k]);
         fputs("<br>level (value)</th>", f);
     }
-    fputs("<th>mean W1 &plusmn; std</th><th>objective</th><th>parameters</th></tr>\n", f);
+    fputs("<th>mean score &plusmn; std</th><th>objective</th><th>parameters</th>", f);
+    for (int m = 0; m < r->n_metrics; m++) {
+        fputs("<th>", f);
+        analysis_html_text(f, r->metrics[m]);
+        fputs("<br>(trial mean)</th>", f);
+    }
+    fputs("</tr>\n", f);
 }
 
 /* The best points by objective, then the Pareto front. */
 static ganhpo_status write_points(FILE *f, const analysis_report *rep)
 {
     const ganhpo_results *r = rep->r;
-    const ganhpo_result_row **p = malloc(sizeof *p * (r->n_rows + 1));
+    const ganhpo_results_row **p = malloc(sizeof *p * (r->n_rows + 1));
     if (!p)
         GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for the table of best points");
     size_t n = 0;
@@ -210,7 +225,7 @@ static void write_failed(FILE *f, const ganhpo_results *r)
           "<th class=l>reason</th></tr>\n",
           f);
     for (size_t i = 0; i < r->n_rows; i++) {
-        const ganhpo_result_row *row = &r->rows[i];
+        const ganhpo_results_row *row = &r->rows[i];
         if (row->ok)
             continue;
         fprintf(f, "<tr><td>%lld</td><td class=l>", row->id);

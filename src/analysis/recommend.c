@@ -26,7 +26,7 @@ static int strategy_of(const char *name, ganhpo_search_strategy *out)
 /* The rows of (strategy, repeat) by index: (*out)[i] has index i + 1 (NULL if missing);
  * *count = the highest index. Caller frees *out. */
 static ganhpo_status rows_by_index(const ganhpo_results *r, const char *name, int repeat,
-                                   const ganhpo_result_row ***out, int *count)
+                                   const ganhpo_results_row ***out, int *count)
 {
     *count = 0;
     for (size_t i = 0; i < r->n_rows; i++)
@@ -55,7 +55,7 @@ static ganhpo_status new_search(const analysis_report *rep, ganhpo_search_strate
 }
 
 /* Observes one logged row, with the squared standard error of its trials' mean. */
-static ganhpo_status observe_row(ganhpo_search *s, const ganhpo_result_row *row)
+static ganhpo_status observe_row(ganhpo_search *s, const ganhpo_results_row *row)
 {
     int n = 0;
     for (int t = 0; t < row->n_trials; t++)
@@ -69,7 +69,7 @@ static ganhpo_status observe_row(ganhpo_search *s, const ganhpo_result_row *row)
 static ganhpo_status rebuild(const analysis_report *rep, ganhpo_search_strategy strategy,
                              const char *name, int repeat, ganhpo_search **out, int *count)
 {
-    const ganhpo_result_row **rows = NULL;
+    const ganhpo_results_row **rows = NULL;
     GH_CHECK(rows_by_index(rep->r, name, repeat, &rows, count));
     ganhpo_status st = new_search(rep, strategy, repeat, *count, out);
     for (int i = 0; st == GANHPO_SUCCESS && i < *count; i++)
@@ -88,7 +88,7 @@ ganhpo_status analysis_recommended_so_far(const analysis_report *rep, const char
     *reached = 0;
     if (!strategy_of(name, &strategy))
         GH_RAISE(GANHPO_ERR_ARGUMENT, "'%s' is not a search strategy", name);
-    const ganhpo_result_row **rows = NULL;
+    const ganhpo_results_row **rows = NULL;
     ganhpo_search *s = NULL;
     GH_CHECK(rows_by_index(rep->r, name, repeat, &rows, reached));
     ganhpo_status st = new_search(rep, strategy, repeat, *reached, &s);
@@ -115,7 +115,7 @@ static void write_row(FILE *f, const analysis_report *rep, const char *name, int
 {
     const ganhpo_results *r = rep->r;
     for (size_t i = 0; i < r->n_rows; i++) {
-        const ganhpo_result_row *row = &r->rows[i];
+        const ganhpo_results_row *row = &r->rows[i];
         if (strcmp(row->strategy, name) != 0 || row->repeat != repeat || !row->ok ||
             memcmp(row->levels, lv, sizeof(long long) * (size_t)r->n_params) != 0)
             continue;

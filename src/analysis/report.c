@@ -1,12 +1,11 @@
 /* `ganhpo report`: derives what every figure shares (strategies, threshold, level domain),
  * draws the figures the data supports and writes figures.csv, failed.csv and index.html. */
 #include "analysis_impl.h"
+#include "ganhpo/system.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 void ganhpo_analysis_report_options_default(ganhpo_report_options *o)
 {
@@ -66,7 +65,7 @@ static void find_domain(analysis_report *rep)
         rep->scaling[k] = sp ? sp->scaling : 1;
         int seen = 0;
         for (size_t i = 0; i < r->n_rows && !sp; i++) {
-            const ganhpo_result_row *row = &r->rows[i];
+            const ganhpo_results_row *row = &r->rows[i];
             long long l = row->levels[k];
             rep->lower[k] = seen && rep->lower[k] < l ? rep->lower[k] : l;
             rep->upper[k] = seen && rep->upper[k] > l ? rep->upper[k] : l;
@@ -85,7 +84,7 @@ static ganhpo_status write_failed(const analysis_report *rep)
     GH_CHECK(analysis_open(rep->dir, "failed.csv", &f));
     fprintf(f, "id,strategy,repeat,index,line,reason\n");
     for (size_t i = 0; i < rep->r->n_rows; i++) {
-        const ganhpo_result_row *row = &rep->r->rows[i];
+        const ganhpo_results_row *row = &rep->r->rows[i];
         if (!row->ok)
             fprintf(f, "%lld,%s,%d,%d,%d,%s\n", row->id, row->strategy, row->repeat, row->index,
                     row->line, row->reason);
@@ -109,16 +108,6 @@ static ganhpo_status write_manifest(const analysis_report *rep)
     return analysis_close(f, rep->dir, "figures.csv");
 }
 
-ganhpo_status analysis_make_dir(const char *dir)
-{
-    if (mkdir(dir, 0755) != 0 && errno != EEXIST)
-        GH_RAISE(GANHPO_ERR_IO, "cannot create directory %s: %s", dir, strerror(errno));
-    struct stat sb;
-    if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
-        GH_RAISE(GANHPO_ERR_IO, "%s exists and is not a directory", dir);
-    return GANHPO_SUCCESS;
-}
-
 static ganhpo_status draw(analysis_report *rep)
 {
     if (rep->n_ok > 0) {
@@ -132,6 +121,8 @@ static ganhpo_status draw(analysis_report *rep)
                            "convergence, sensitivity, Pareto or Sobol figures.");
     }
     GH_CHECK(analysis_figure_scan(rep));
+    if (rep->o->model)
+        GH_CHECK(analysis_figure_model(rep));
     return GANHPO_SUCCESS;
 }
 
@@ -147,7 +138,7 @@ ganhpo_status ganhpo_analysis_report(const ganhpo_results *r, const ganhpo_repor
                  o->threshold, o->sobol_samples);
     if (r->n_params == 0)
         GH_RAISE(GANHPO_ERR_RESULTS, "%s has no level_ columns: nothing to analyse", r->path);
-    GH_CHECK(analysis_make_dir(dir));
+    GH_CHECK(ganhpo_system_make_directory(dir));
     GH_CHECK(ganhpo_analysis_check_gnuplot());
     analysis_report *rep = calloc(1, sizeof *rep);
     if (!rep)

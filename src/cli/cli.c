@@ -1,5 +1,6 @@
 /* Option parsing and error reporting shared by the sub-commands. */
 #include "cli/cli.h"
+#include "ganhpo/system.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -56,27 +57,34 @@ int ganhpo_cli_option(const char *cmd, int argc, char **argv, int *i, const char
     return r;
 }
 
+int ganhpo_cli_parse(const char *cmd, int argc, char **argv, const ganhpo_cli_spec *specs, int n,
+                     const char *what, const char **positional)
+{
+    for (int i = 1; i < argc; i++) {
+        int r = 0;
+        for (int k = 0; k < n && r == 0; k++)
+            r = ganhpo_cli_option(cmd, argc, argv, &i, specs[k].name, specs[k].value);
+        if (r < 0)
+            return GANHPO_EXIT_USAGE;
+        if (r > 0)
+            continue;
+        if (argv[i][0] == '-' && argv[i][1] != '\0')
+            return ganhpo_cli_usage_error(cmd, "unknown option '%s'", argv[i]);
+        if (*positional)
+            return ganhpo_cli_usage_error(cmd, "takes one %s, got '%s' and '%s'", what, *positional,
+                                          argv[i]);
+        *positional = argv[i];
+    }
+    return 0;
+}
+
 int ganhpo_cli_make_directory(const char *cmd, const char *dir)
 {
-    char path[1024];
-    if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
-        fprintf(stderr, "ganhpo %s: directory path too long: '%s'\n", cmd, dir);
-        return GANHPO_EXIT_FAILURE;
-    }
-    for (char *p = path + 1;; p++) {
-        if (*p != '/' && *p != '\0')
-            continue;
-        char c = *p;
-        *p = '\0';
-        if (mkdir(path, 0777) != 0 && errno != EEXIST) {
-            fprintf(stderr, "ganhpo %s: cannot create directory '%s': %s\n", cmd, path,
-                    strerror(errno));
-            return GANHPO_EXIT_FAILURE;
-        }
-        *p = c;
-        if (c == '\0')
-            return 0;
-    }
+    if (ganhpo_system_make_directory(dir) == GANHPO_SUCCESS)
+        return 0;
+    fprintf(stderr, "ganhpo %s: %s\n", cmd, ganhpo_error_message());
+    ganhpo_error_clear();
+    return GANHPO_EXIT_FAILURE;
 }
 
 int ganhpo_cli_int(const char *cmd, const char *opt, const char *text, long long lo, long long hi,

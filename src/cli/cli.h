@@ -43,6 +43,19 @@ int ganhpo_cli_value(int argc, char **argv, int *i, const char *name, const char
 int ganhpo_cli_option(const char *cmd, int argc, char **argv, int *i, const char *name,
                       const char **value);
 
+/* An option that takes a value: --name VALUE or --name=VALUE stored in *value. */
+typedef struct {
+    const char *name;
+    const char **value;
+} ganhpo_cli_spec;
+
+/* The option loop of a sub-command: every argument of argv[1..] is one of the n options of
+ * specs, or the one positional argument (`what`, e.g. "weights file") stored in
+ * *positional. An unknown option, a missing value or a second positional argument is a
+ * usage error, printed; returns GANHPO_EXIT_USAGE then, else 0. */
+int ganhpo_cli_parse(const char *cmd, int argc, char **argv, const ganhpo_cli_spec *specs, int n,
+                     const char *what, const char **positional);
+
 /* mkdir -p; on failure prints "ganhpo CMD: cannot create ..." and returns GANHPO_EXIT_FAILURE. */
 int ganhpo_cli_make_directory(const char *cmd, const char *dir);
 

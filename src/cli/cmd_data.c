@@ -46,25 +46,16 @@ static int parse_source(const char *text, ganhpo_dataset_source *out)
 
 int ganhpo_cmd_data(int argc, char **argv)
 {
-    const char *source = NULL, *events = NULL, *seed = NULL, *out = NULL, *study = NULL, *v;
-    for (int i = 1; i < argc; i++) {
-        int r = 0;
+    const char *source = NULL, *events = NULL, *seed = NULL, *out = NULL, *study = NULL;
+    for (int i = 1; i < argc; i++)
         if (ganhpo_cli_is_help(argv[i])) {
             help();
             return 0;
         }
-        const char *names[4] = {"source", "events", "seed", "out"};
-        const char **dst[4] = {&source, &events, &seed, &out};
-        for (int k = 0; k < 4 && r == 0; k++)
-            if ((r = ganhpo_cli_option("data", argc, argv, &i, names[k], &v)) == 1)
-                *dst[k] = v;
-        if (r < 0)
-            return GANHPO_EXIT_USAGE;
-        if (r == 0 && (argv[i][0] == '-' || study))
-            return ganhpo_cli_usage_error("data", "unexpected argument '%s'", argv[i]);
-        if (r == 0)
-            study = argv[i];
-    }
+    const ganhpo_cli_spec specs[] = {
+        {"source", &source}, {"events", &events}, {"seed", &seed}, {"out", &out}};
+    if (ganhpo_cli_parse("data", argc, argv, specs, 4, "study file", &study))
+        return GANHPO_EXIT_USAGE;
     if ((!source && !study) || !out)
         return ganhpo_cli_usage_error("data", "needs a study file or --source, and --out");
     ganhpo_study_config cfg;

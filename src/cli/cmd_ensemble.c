@@ -1,6 +1,7 @@
 /* ganhpo ensemble: a study's point trained k times, the k generators against the truth
  * (paper Fig. 7, 11). */
 #include "cli/cli.h"
+#include "ganhpo/rng.h"
 #include "ganhpo/analysis.h"
 #include "ganhpo/study.h"
 
@@ -10,7 +11,6 @@
 #include <string.h>
 
 /* Separates the ensemble's trials from the study's evaluations. */
-static const unsigned long long ENSEMBLE_TAG = 0x656e73656dULL;
 
 static void help(void)
 {
@@ -39,30 +39,17 @@ typedef struct {
 
 static int parse(int argc, char **argv, ensemble_args *a)
 {
-    const char *names[] = {"k", "point", "bins", "device"};
-    const char **dst[] = {&a->k, &a->point, &a->bins, &a->device};
-    for (int i = 1; i < argc; i++) {
-        int r = 0;
-        for (int k = 0; k < 4 && r == 0; k++)
-            r = ganhpo_cli_option("ensemble", argc, argv, &i, names[k], dst[k]);
-        if (r < 0)
-            return GANHPO_EXIT_USAGE;
-        if (r > 0)
-            continue;
-        if (argv[i][0] == '-' && argv[i][1] != '\0')
-            return ganhpo_cli_usage_error("ensemble", "unknown option '%s'", argv[i]);
-        if (a->run_dir)
-            return ganhpo_cli_usage_error("ensemble", "takes one run directory, got '%s' and '%s'",
-                                          a->run_dir, argv[i]);
-        a->run_dir = argv[i];
-    }
+    const ganhpo_cli_spec specs[] = {
+        {"k", &a->k}, {"point", &a->point}, {"bins", &a->bins}, {"device", &a->device}};
+    if (ganhpo_cli_parse("ensemble", argc, argv, specs, 4, "run directory", &a->run_dir))
+        return GANHPO_EXIT_USAGE;
     if (!a->run_dir)
         return ganhpo_cli_usage_error("ensemble", "missing the run directory");
     return 0;
 }
 
 /* The row --point names; prints its own errors. */
-static int choose_row(const ganhpo_results *r, const char *point, const ganhpo_result_row **out)
+static int choose_row(const ganhpo_results *r, const char *point, const ganhpo_results_row **out)
 {
     *out = NULL;
     if (!point || strcmp(point, "best") == 0) {
@@ -90,7 +77,7 @@ static int choose_row(const ganhpo_results *r, const char *point, const ganhpo_r
 
 /* The study's gan options with the row's values and epochs; prints its own errors. */
 static int point_options(const ganhpo_study_config *cfg, const ganhpo_results *r,
-                         const ganhpo_result_row *row, ganhpo_gan_options *o)
+                         const ganhpo_results_row *row, ganhpo_gan_options *o)
 {
     *o = cfg->gan;
     if (row->epochs > 0)
@@ -197,7 +184,8 @@ static int run(const ganhpo_study_config *cfg, const ganhpo_gan_options *o, cons
         return rc;
     if (ganhpo_objective_trainer_create(&cfg->data, cfg->study.seed, cfg->study.device, 0, 0, &t) !=
             GANHPO_SUCCESS ||
-        ganhpo_objective_trainer_train(t, o, 0, k, ganhpo_space_seed(cfg->study.seed, ENSEMBLE_TAG),
+        ganhpo_objective_trainer_train(t, o, 0, k,
+                                       ganhpo_rng_derive(cfg->study.seed, GANHPO_RNG_TAG_ENSEMBLE),
                                        NULL, NULL, &g) != GANHPO_SUCCESS)
         rc = ganhpo_cli_fail();
     if (rc == 0)
@@ -230,7 +218,7 @@ int ganhpo_cmd_ensemble(int argc, char **argv)
     char path[1100], dir[1100];
     ganhpo_study_config *cfg = malloc(sizeof *cfg);
     ganhpo_results *res = NULL;
-    const ganhpo_result_row *row = NULL;
+    const ganhpo_results_row *row = NULL;
     ganhpo_gan_options o;
     snprintf(path, sizeof path, "%s/study.cfg", a.run_dir);
     if (!cfg || ganhpo_study_load(path, cfg) != GANHPO_SUCCESS) {

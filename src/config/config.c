@@ -512,3 +512,26 @@ void ganhpo_config_print(const config_setting_t *group, int indent, FILE *f)
         fprintf(f, ";\n");
     }
 }
+
+const config_setting_t *ganhpo_config_find(const config_setting_t *root, const char *section,
+                                           const char *key)
+{
+    const config_setting_t *s = config_setting_get_member(root, section);
+    if (s && key && config_setting_type(s) == CONFIG_TYPE_GROUP)
+        return config_setting_get_member(s, key);
+    return key ? NULL : s;
+}
+
+ganhpo_status ganhpo_config_raise_at(const char *file, const char *key, const config_setting_t *a,
+                                     const config_setting_t *b, const char *fmt, ...)
+{
+    char message[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof message, fmt, ap);
+    va_end(ap);
+    const config_setting_t *s = a ? a : b;
+    if (s)
+        return ganhpo_config_raise(s, GANHPO_ERR_CONFIG_VALUE, "%s", message);
+    GH_RAISE(GANHPO_ERR_CONFIG_VALUE, "%s: key '%s' (default): %s", file, key, message);
+}

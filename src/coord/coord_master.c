@@ -3,11 +3,11 @@
  * reported, and the group gets the next point, proposed with the other groups' points
  * pending. Several strategies and repeats share the groups through the study state. */
 #include "coord/coord_impl.h"
+#include "ganhpo/system.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 typedef struct {
     int busy;
@@ -36,15 +36,9 @@ typedef struct {
     usage use;
     unsigned char buf[COORD_MSG_MAX];
     ganhpo_coord_part part;
-    ganhpo_study_row row;
+    ganhpo_results_row row;
+    int interrupted; /* a worker's evaluation was stopped by a signal */
 } master;
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
 
 /* Sends group g the next point, if the study has one now. */
 static ganhpo_status dispatch_one(master *m, int g, int *have)
@@ -68,7 +62,7 @@ static ganhpo_status dispatch_one(master *m, int g, int *have)
     s->busy = 1;
     s->ticket = w.ticket;
     m->busy++;
-    m->use.last_dispatch = now();
+    m->use.last_dispatch = ganhpo_system_seconds();
     if (w.ticket == 0)
         m->use.first_dispatch = m->use.last_dispatch;
     return GANHPO_SUCCESS;
@@ -106,7 +100,7 @@ static ganhpo_status record_usage(usage *u, double seconds)
         u->end = b;
         u->cap = cap;
     }
-    u->end[u->n] = now();
+    u->end[u->n] = ganhpo_system_seconds();
     u->start[u->n] = u->end[u->n] - seconds;
     u->n++;
     return GANHPO_SUCCESS;
@@ -160,6 +154,10 @@ static ganhpo_status collect(master *m, int *got)
                  m->part.ticket, mst.MPI_SOURCE);
     s->busy = 0;
     m->busy--;
+    if (m->part.result.interrupted) { /* stopped by a signal: not a result, never logged */
+        m->interrupted = 1;
+        return GANHPO_SUCCESS;
+    }
     GH_CHECK(record_usage(&m->use, m->part.result.seconds));
     GH_CHECK(ganhpo_study_state_complete(m->st, &s->task, &m->part.result, g + 1, &m->row));
     GH_CHECK(ganhpo_study_state_keep_weights(m->st, &s->task, &m->row));
@@ -177,9 +175,9 @@ static ganhpo_status run(master *m, int *abandoned)
     double deadline = 0.0;
     int stopping = 0;
     for (;;) {
-        if (!stopping && ganhpo_coord_signal()) {
+        if (!stopping && (ganhpo_coord_signal() || m->interrupted)) {
             stopping = 1;
-            deadline = now() + m->cfg->parallel.grace;
+            deadline = ganhpo_system_seconds() + m->cfg->parallel.grace;
             fprintf(m->progress,
                     "%s received: no new points; waiting up to %g s for %d running "
                     "evaluations (a second signal abandons them)\n",
@@ -189,7 +187,8 @@ static ganhpo_status run(master *m, int *abandoned)
         }
         if (!stopping)
             GH_CHECK(dispatch(m));
-        if (m->busy == 0 || (stopping && (now() >= deadline || ganhpo_coord_signal_count() > 1)))
+        if (m->busy == 0 ||
+            (stopping && (ganhpo_system_seconds() >= deadline || ganhpo_coord_signal_count() > 1)))
             break;
         int got = 0;
         GH_CHECK(collect(m, &got));
@@ -219,7 +218,7 @@ static ganhpo_status stop_idle(master *m)
 static ganhpo_status ending(master *m, int abandoned)
 {
     long long rows = ganhpo_study_log_rows(m->log);
-    int sig = ganhpo_coord_signal();
+    int sig = ganhpo_coord_signal() ? ganhpo_coord_signal() : m->interrupted ? SIGTERM : 0;
     if (sig)
         GH_RAISE(GANHPO_ERR_INTERRUPTED,
                  "interrupted by %s: %lld evaluations of this run written (%lld rows in "
@@ -262,6 +261,7 @@ ganhpo_status ganhpo_coord_master(ganhpo_coord *c, const ganhpo_study_config *cf
     free(m->use.start);
     free(m->use.end);
     free(m->slots);
+    ganhpo_results_row_clear(&m->row);
     free(m);
     return s;
 }

@@ -2,32 +2,27 @@
  * point from rank 0, hands every other rank of the group its share of the trials, trains
  * its own share, gathers the shares and returns the combined result. */
 #include "coord/coord_impl.h"
+#include "ganhpo/system.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
 
 /* Trains one share; an error (device, data) becomes a failed share naming the rank, so the
- * point is logged as failed and the study goes on. */
+ * point is logged as failed and the study goes on; an interrupted one is marked so. */
 static void evaluate_share(ganhpo_objective *obj, const ganhpo_coord_layout *l,
                            const ganhpo_coord_work *w, ganhpo_coord_part *part)
 {
     part->ticket = w->ticket;
     part->first = w->first;
     ganhpo_objective_result *r = &part->result;
-    if (ganhpo_objective_evaluate_trials(obj, w->levels, w->first, w->count, w->seed, l->group + 1,
-                                         r) == GANHPO_SUCCESS)
+    ganhpo_status s = ganhpo_objective_evaluate_trials(obj, w->levels, w->first, w->count, w->seed,
+                                                       l->group + 1, r);
+    if (s == GANHPO_SUCCESS)
         return;
     memset(r, 0, sizeof *r);
+    r->interrupted = s == GANHPO_ERR_INTERRUPTED;
     r->trials = w->count;
     for (int t = 0; t < w->count; t++) {
         r->value[t] = NAN;
@@ -55,7 +50,7 @@ static ganhpo_status lead_point(ganhpo_objective *obj, const ganhpo_coord_layout
                                 ganhpo_coord_work *w, unsigned char *buf, ganhpo_coord_part *part,
                                 ganhpo_coord_part *total)
 {
-    double t0 = now();
+    double t0 = ganhpo_system_seconds();
     GH_CHECK(send_shares(l, group, w, buf));
     ganhpo_coord_share(w->trials, l->group_size, 0, &w->first, &w->count);
     evaluate_share(obj, l, w, part);
@@ -74,7 +69,7 @@ static ganhpo_status lead_point(ganhpo_objective *obj, const ganhpo_coord_layout
         ganhpo_coord_combine_add(&total->result, part);
     }
     ganhpo_coord_combine_finish(&total->result);
-    total->result.seconds = now() - t0;
+    total->result.seconds = ganhpo_system_seconds() - t0;
     size_t n = ganhpo_coord_pack_part(total, buf);
     return ganhpo_coord_send(buf, (int)n, 0, COORD_TAG_RESULT, MPI_COMM_WORLD);
 }

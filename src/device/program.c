@@ -187,7 +187,9 @@ ganhpo_status ganhpo_device_program(ganhpo_device *dev, const char *name, const 
     char *source;
     GH_CHECK(assemble(name, &source));
     cl_program program;
+    ganhpo_device_start_build_notice(dev);
     ganhpo_status st = ganhpo_device_build(dev, name, defs, source, build_options, &program);
+    ganhpo_device_stop_build_notice(dev);
     free(source);
     if (st != GANHPO_SUCCESS)
         return ganhpo_error_trace(st, __FILE__, __LINE__, __func__, "ganhpo_device_build");

@@ -1,16 +1,17 @@
 /* The objective interface: timing, validation and the statistics of a result. */
 #include "ganhpo/objective.h"
+#include "ganhpo/system.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 struct ganhpo_objective {
     ganhpo_space_options space;
     ganhpo_objective_evaluate_fn evaluate;
     ganhpo_objective_destroy_fn destroy;
     void *ctx;
+    int epochs; /* ganhpo_objective_set_epochs: 0 = the objective's own */
 };
 
 ganhpo_status ganhpo_objective_create(const ganhpo_space_options *space,
@@ -39,6 +40,11 @@ ganhpo_status ganhpo_objective_create(const ganhpo_space_options *space,
     return GANHPO_SUCCESS;
 }
 
+void ganhpo_objective_set_epochs(ganhpo_objective *obj, int epochs)
+{
+    obj->epochs = epochs > 0 ? epochs : 0;
+}
+
 void ganhpo_objective_destroy(ganhpo_objective **obj)
 {
     if (!obj || !*obj)
@@ -47,13 +53,6 @@ void ganhpo_objective_destroy(ganhpo_objective **obj)
         (*obj)->destroy((*obj)->ctx);
     free(*obj);
     *obj = NULL;
-}
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
 /* Marks non-finite trials failed; with `whole`, fails the evaluation when no trial is
@@ -71,7 +70,8 @@ static void settle(ganhpo_objective_result *r, int whole)
     }
     if (whole && r->ok && good == 0) {
         r->ok = 0;
-        snprintf(r->reason, sizeof r->reason, "no trial gave a finite value");
+        if (!r->reason[0]) /* else the first failed trial's own reason */
+            snprintf(r->reason, sizeof r->reason, "no trial gave a finite value");
     }
     if (!r->ok) {
         if (r->reason[0] == '\0')
@@ -98,14 +98,15 @@ static ganhpo_status run(ganhpo_objective *obj, const long long *levels, int fir
     ganhpo_space_values(&obj->space, levels, values);
     memset(out, 0, sizeof *out);
     out->trials = count;
+    out->epochs = obj->epochs;
     out->ok = 1;
     for (int t = 0; t < count; t++) {
         out->value[t] = NAN;
         out->epoch[t] = -1;
     }
-    double t0 = now();
+    double t0 = ganhpo_system_seconds();
     GH_CHECK(obj->evaluate(obj->ctx, levels, values, first, count, seed, worker, out));
-    out->seconds = now() - t0;
+    out->seconds = ganhpo_system_seconds() - t0;
     return GANHPO_SUCCESS;
 }
 

@@ -1,6 +1,7 @@
 /* A search's bookkeeping: the points proposed and observed, the budget, the initial design,
  * random proposals and the exact bookkeeping that keeps a point from being proposed twice. */
 #include "search/search_impl.h"
+#include "ganhpo/rng.h"
 
 #include <gsl/gsl_errno.h>
 #include <math.h>
@@ -8,7 +9,6 @@
 #include <string.h>
 
 /* Separates a strategy's stream from the design's and the other strategies'. */
-static const unsigned long long STRATEGY_TAG = 0x737472617465ULL;
 /* Random draws before a proposal walks the lattice for an unvisited point. */
 enum { RANDOM_DRAWS = 64 };
 /* DYCORS step: initial (and largest) perturbation std in the unit box. */
@@ -18,7 +18,7 @@ static unsigned long long hash_levels(const long long *lv, int d)
 {
     unsigned long long h = 0x243f6a8885a308d3ULL;
     for (int i = 0; i < d; i++)
-        h = ganhpo_space_seed(h, (unsigned long long)lv[i]);
+        h = ganhpo_rng_derive(h, (unsigned long long)lv[i]);
     return h;
 }
 
@@ -141,8 +141,8 @@ static ganhpo_status init(ganhpo_search *s, unsigned long long seed, int repeat)
     s->design = malloc(sizeof(long long) * (size_t)s->d * (size_t)s->opts.initial);
     if (!s->rng || !s->design)
         GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for a search");
-    s->key = ganhpo_space_seed(ganhpo_space_seed(seed, (unsigned long long)repeat),
-                               STRATEGY_TAG + (unsigned long long)s->strategy);
+    s->key = ganhpo_rng_derive(ganhpo_rng_derive(seed, (unsigned long long)repeat),
+                               GANHPO_RNG_TAG_STRATEGY + (unsigned long long)s->strategy);
     GH_CHECK(ganhpo_space_design(&s->space, s->opts.design == GANHPO_SEARCH_DESIGN_LHS,
                                  s->opts.initial, seed, repeat, s->design, &s->n_design));
     GH_CHECK(make_models(s));
@@ -200,11 +200,8 @@ void ganhpo_search_destroy(ganhpo_search **sp)
 
 static void random_levels(ganhpo_search *s, long long *lv)
 {
-    for (int i = 0; i < s->d; i++) {
-        const ganhpo_space_param *p = &s->space.params[i];
-        lv[i] = p->lower +
-                (long long)gsl_rng_uniform_int(s->rng, (unsigned long)(p->upper - p->lower + 1));
-    }
+    for (int i = 0; i < s->d; i++)
+        lv[i] = ganhpo_space_param_draw(&s->space.params[i], s->rng);
 }
 
 /* A uniformly random new point; after a few visited draws, the first new point met walking
@@ -249,7 +246,7 @@ ganhpo_status ganhpo_search_propose(ganhpo_search *s, long long *levels, int *pr
     /* The proposal's randomness comes from (seed, repeat, strategy, its evaluation number)
      * alone, never from how far a stream was drawn before: a search rebuilt from its log
      * proposes exactly what the unbroken search would have. */
-    unsigned long long k = ganhpo_space_seed(s->key, (unsigned long long)used);
+    unsigned long long k = ganhpo_rng_derive(s->key, (unsigned long long)used);
     gsl_rng_set(s->rng, (unsigned long)(k ^ (k >> 32)));
     int found = next_design_point(s, levels);
     if (!found && s->strategy != GANHPO_SEARCH_RANDOM && s->n_ok >= s->na + 1)

@@ -1,5 +1,6 @@
 /* `ganhpo study` in one process: output directory, results log, the study file used, and
  * the propose / evaluate / log loop. */
+#include "ganhpo/system.h"
 #include "study/study_impl.h"
 
 #include <errno.h>
@@ -8,42 +9,25 @@
 #include <string.h>
 #include <sys/stat.h>
 
-ganhpo_status ganhpo_study_objective_create(const ganhpo_study_config *cfg, size_t nth_device,
-                                            ganhpo_objective **out)
+ganhpo_status ganhpo_study_objective_create(const ganhpo_study_config *cfg, int rank,
+                                            size_t nth_device, ganhpo_objective **out)
 {
-    *out = NULL;
-    if (cfg->objective.function != GANHPO_OBJECTIVE_GAN)
-        return ganhpo_objective_create_analytic(&cfg->space, &cfg->objective, out);
-    ganhpo_objective_trainer *t = NULL;
-    GH_CHECK(
-        ganhpo_objective_trainer_create(&cfg->data, cfg->study.seed, cfg->study.device, nth_device,
-                                        cfg->study.profiling ? GANHPO_DEVICE_PROFILING : 0, &t));
-    char dir[1100];
-    ganhpo_study_weights_dir(cfg->study.output, dir, sizeof dir);
-    return ganhpo_objective_create_gan(&cfg->space, &cfg->gan, t,
-                                       cfg->study.save_weights ? dir : NULL, out);
-}
-
-ganhpo_status study_make_directory(const char *dir)
-{
-    char path[1024];
-    if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path)
-        GH_RAISE(GANHPO_ERR_ARGUMENT, "output directory path too long: '%s'", dir);
-    for (char *p = path + 1;; p++) {
-        if (*p != '/' && *p != '\0')
-            continue;
-        char c = *p;
-        *p = '\0';
-        if (mkdir(path, 0777) != 0 && errno != EEXIST)
-            GH_RAISE(GANHPO_ERR_IO, "cannot create directory '%s': %s", path, strerror(errno));
-        *p = c;
-        if (c == '\0')
-            break;
-    }
-    struct stat sb;
-    if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
-        GH_RAISE(GANHPO_ERR_IO, "output '%s' is not a directory", dir);
-    return GANHPO_SUCCESS;
+    char weights[1100], trials[1100];
+    ganhpo_study_weights_dir(cfg->study.output, weights, sizeof weights);
+    snprintf(trials, sizeof trials, "%s/trials", cfg->study.output);
+    ganhpo_objective_setup setup = {
+        .data = &cfg->data,
+        .gan = &cfg->gan,
+        .seed = cfg->study.seed,
+        .device = cfg->study.device,
+        .device_flags = cfg->study.profiling ? GANHPO_DEVICE_PROFILING : 0,
+        .weights_dir = cfg->study.save_weights ? weights : NULL,
+        .trials_dir = trials,
+        .grace = cfg->parallel.grace,
+        .rank = rank,
+        .local_rank = (int)nth_device,
+    };
+    return ganhpo_objective_create_from_options(&cfg->space, &cfg->objective, &setup, out);
 }
 
 static int same_param(const ganhpo_space_param *a, const ganhpo_space_param *b)
@@ -94,13 +78,16 @@ ganhpo_status study_save(const ganhpo_study_config *cfg, const char *saved)
     return GANHPO_SUCCESS;
 }
 
-void study_evaluate(ganhpo_objective *obj, const ganhpo_study_config *cfg, const long long *levels,
-                    unsigned long long seed, ganhpo_objective_result *r)
+ganhpo_status study_evaluate(ganhpo_objective *obj, const ganhpo_study_config *cfg,
+                             const long long *levels, unsigned long long seed,
+                             ganhpo_objective_result *r)
 {
-    if (ganhpo_objective_evaluate(obj, levels, cfg->study.trials, seed, 0, r) == GANHPO_SUCCESS)
-        return;
+    ganhpo_status s = ganhpo_objective_evaluate(obj, levels, cfg->study.trials, seed, 0, r);
+    if (s == GANHPO_SUCCESS || s == GANHPO_ERR_INTERRUPTED)
+        return s;
     study_fail_result(r, cfg->study.trials, ganhpo_error_message());
     ganhpo_error_clear();
+    return GANHPO_SUCCESS;
 }
 
 void study_fail_result(ganhpo_objective_result *r, int trials, const char *reason)
@@ -115,9 +102,9 @@ void study_fail_result(ganhpo_objective_result *r, int trials, const char *reaso
 }
 
 ganhpo_status study_keep_weights(const ganhpo_study_config *cfg, unsigned long long seed,
-                                 const ganhpo_study_row *row, double *best)
+                                 const ganhpo_results_row *row, double *best)
 {
-    if (cfg->objective.function != GANHPO_OBJECTIVE_GAN || !cfg->study.save_weights)
+    if (!ganhpo_objective_uses_gan(&cfg->objective) || !cfg->study.save_weights)
         return GANHPO_SUCCESS;
     return ganhpo_study_weights_keep(cfg->study.output, seed, row, best);
 }
@@ -127,28 +114,37 @@ static ganhpo_status loop(ganhpo_study_state *st, ganhpo_study_log *log, ganhpo_
 {
     ganhpo_study_task task;
     ganhpo_objective_result *r = malloc(sizeof *r);
-    ganhpo_study_row *row = malloc(sizeof *row);
+    ganhpo_results_row row = {0};
     ganhpo_status s = GANHPO_SUCCESS;
-    if (!r || !row)
+    if (!r)
         GH_RAISE_GOTO(s, done, GANHPO_ERR_ALLOC, "out of memory for a result");
     long long evaluated = 0;
     for (int have = 1; have;) {
         GH_CHECK_GOTO(ganhpo_study_state_next(st, &task, &have), s, done);
         if (!have)
             break;
-        study_evaluate(obj, cfg, task.levels, task.seed, r);
-        GH_CHECK_GOTO(ganhpo_study_state_complete(st, &task, r, 0, row), s, done);
-        GH_CHECK_GOTO(ganhpo_study_state_keep_weights(st, &task, row), s, done);
-        GH_CHECK_GOTO(ganhpo_study_log_append(log, row), s, done);
-        ganhpo_study_state_report(st, row, ++evaluated, progress);
+        GH_CHECK_GOTO(study_evaluate(obj, cfg, task.levels, task.seed, r), s, done);
+        GH_CHECK_GOTO(ganhpo_study_state_complete(st, &task, r, 0, &row), s, done);
+        GH_CHECK_GOTO(ganhpo_study_state_keep_weights(st, &task, &row), s, done);
+        GH_CHECK_GOTO(ganhpo_study_log_append(log, &row), s, done);
+        ganhpo_study_state_report(st, &row, ++evaluated, progress);
     }
     if (ganhpo_study_state_timed_out(st) && !ganhpo_study_state_done(st))
         fprintf(progress, "time limit of %g s reached; continue with --resume\n",
                 cfg->search.time_limit);
 done:
     free(r);
-    free(row);
+    ganhpo_results_row_clear(&row);
     return s;
+}
+
+void ganhpo_study_columns(const ganhpo_study_config *cfg, ganhpo_results_columns *out)
+{
+    memset(out, 0, sizeof *out);
+    out->n_params = cfg->space.n_params;
+    for (int i = 0; i < cfg->space.n_params; i++)
+        snprintf(out->params[i], sizeof out->params[i], "%s", cfg->space.params[i].name);
+    ganhpo_objective_columns(&cfg->objective, out);
 }
 
 ganhpo_status study_open_log(const ganhpo_study_config *cfg, const char *dir, int resume,
@@ -158,11 +154,14 @@ ganhpo_status study_open_log(const ganhpo_study_config *cfg, const char *dir, in
     char results[1100], saved[1100];
     snprintf(results, sizeof results, "%s/results.csv", dir);
     snprintf(saved, sizeof saved, "%s/study.cfg", dir);
-    GH_CHECK(study_make_directory(dir));
+    GH_CHECK(ganhpo_system_make_directory(dir));
     if (resume)
         GH_CHECK(study_check_saved_space(cfg, saved));
     int repaired = 0;
-    GH_CHECK(ganhpo_study_log_open(results, &cfg->space, resume, fn, ctx, log, &repaired));
+    ganhpo_results_columns columns;
+    ganhpo_study_columns(cfg, &columns);
+    GH_CHECK(
+        ganhpo_study_log_open(results, &columns, &cfg->space, resume, fn, ctx, log, &repaired));
     if (repaired)
         fprintf(progress,
                 "warning: %s: dropped a partial last line (the previous run stopped "
@@ -171,7 +170,7 @@ ganhpo_status study_open_log(const ganhpo_study_config *cfg, const char *dir, in
     if (ganhpo_study_log_rows(*log) > 0)
         fprintf(progress, "resuming from %lld logged evaluations\n", ganhpo_study_log_rows(*log));
     ganhpo_status s = study_save(cfg, saved);
-    if (s == GANHPO_SUCCESS && cfg->objective.function == GANHPO_OBJECTIVE_GAN &&
+    if (s == GANHPO_SUCCESS && ganhpo_objective_uses_gan(&cfg->objective) &&
         cfg->study.save_weights)
         s = ganhpo_study_weights_prepare(dir);
     if (s != GANHPO_SUCCESS)
@@ -205,7 +204,7 @@ static ganhpo_status run_search(const ganhpo_study_config *cfg, int resume, FILE
     ganhpo_objective *obj = NULL;
     ganhpo_status s;
     GH_CHECK(ganhpo_study_open(cfg, NULL, resume, progress, &st, &log));
-    GH_CHECK_GOTO(ganhpo_study_objective_create(cfg, 0, &obj), s, done);
+    GH_CHECK_GOTO(ganhpo_study_objective_create(cfg, 0, 0, &obj), s, done);
     GH_CHECK_GOTO(loop(st, log, obj, cfg, progress), s, done);
 done:
     ganhpo_objective_destroy(&obj);

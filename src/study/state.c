@@ -1,11 +1,12 @@
 /* The study's state machine: one search per (strategy, repeat), rebuilt from the log on
  * resume, handing out points and turning results into log rows. */
 #include "study/study_impl.h"
+#include "ganhpo/rng.h"
+#include "ganhpo/system.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 struct ganhpo_study_state {
     const ganhpo_study_config *cfg;
@@ -16,16 +17,6 @@ struct ganhpo_study_state {
     long long rows; /* observed, replayed or new */
     double best;    /* lowest objective of the rows replayed or whose weights were kept */
 };
-
-/* Separates evaluation seeds from the design and strategy streams of a repeat. */
-static const unsigned long long EVALUATION_TAG = 0x6576616cULL;
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
 
 ganhpo_status ganhpo_study_state_create(const ganhpo_study_config *cfg, ganhpo_study_state **out)
 {
@@ -45,7 +36,7 @@ ganhpo_status ganhpo_study_state_create(const ganhpo_study_config *cfg, ganhpo_s
     st->cfg = cfg;
     st->n_search = n;
     st->best = INFINITY;
-    st->t0 = now();
+    st->t0 = ganhpo_system_seconds();
     for (int k = 0; k < n; k++) {
         ganhpo_status s = ganhpo_search_create(
             &cfg->space, &cfg->search, cfg->search.strategies[k / cfg->study.repeats],
@@ -81,65 +72,70 @@ static double as_logged(double v)
 }
 
 /* The noise variance of a row's objective: the squared standard error std^2 / (ok trials). */
-static double row_noise(const ganhpo_study_row *row)
+static double row_noise(const ganhpo_results_row *row)
 {
     int n = 0;
-    for (int t = 0; t < row->result.trials; t++)
-        n += isfinite(row->result.value[t]) != 0;
-    return row->result.ok && n > 0 && isfinite(row->std) ? row->std * row->std / n : 0.0;
+    for (int t = 0; t < row->n_trials; t++)
+        n += isfinite(row->trial_w1[t]) != 0;
+    return row->ok && n > 0 && isfinite(row->std) ? row->std * row->std / n : 0.0;
 }
 
-ganhpo_status ganhpo_study_state_replay(void *state, const ganhpo_study_row *row, int line)
+/* The position of the row's strategy in search.strategies, or -1. */
+static int strategy_of(const ganhpo_study_config *cfg, const ganhpo_results_row *row)
+{
+    for (int i = 0; i < cfg->search.n_strategies; i++)
+        if (strcmp(ganhpo_search_strategy_name(cfg->search.strategies[i]), row->strategy) == 0)
+            return i;
+    return -1;
+}
+
+ganhpo_status ganhpo_study_state_replay(void *state, const ganhpo_results_row *row, int line)
 {
     (void)line; /* the log names the line in its message */
     ganhpo_study_state *st = state;
     const ganhpo_study_config *cfg = st->cfg;
-    int k = -1;
-    for (int i = 0; i < cfg->search.n_strategies; i++)
-        if (cfg->search.strategies[i] == row->strategy)
-            k = i;
+    int k = strategy_of(cfg, row);
     if (k < 0)
         GH_RAISE(GANHPO_ERR_RESULTS, "strategy '%s' is not in the study's search.strategies",
-                 ganhpo_search_strategy_name(row->strategy));
+                 row->strategy);
     if (row->repeat >= cfg->study.repeats)
         GH_RAISE(GANHPO_ERR_RESULTS, "repeat %d is beyond the study's %d repeats", row->repeat,
                  cfg->study.repeats);
     ganhpo_search *s = st->search[k * cfg->study.repeats + row->repeat];
     if (row->index != ganhpo_search_observed(s) + 1)
         GH_RAISE(GANHPO_ERR_RESULTS, "index %d is not the next evaluation (%d) of %s repeat %d",
-                 row->index, ganhpo_search_observed(s) + 1,
-                 ganhpo_search_strategy_name(row->strategy), row->repeat);
-    if (ganhpo_search_observe_noisy(s, row->levels, row->result.ok, row->objective,
-                                    row_noise(row)) != GANHPO_SUCCESS) {
+                 row->index, ganhpo_search_observed(s) + 1, row->strategy, row->repeat);
+    if (ganhpo_search_observe_noisy(s, row->levels, row->ok, row->objective, row_noise(row)) !=
+        GANHPO_SUCCESS) {
         char msg[512];
         snprintf(msg, sizeof msg, "%s", ganhpo_error_message());
-        GH_RAISE(GANHPO_ERR_RESULTS, "%s repeat %d: %s", ganhpo_search_strategy_name(row->strategy),
-                 row->repeat, msg);
+        GH_RAISE(GANHPO_ERR_RESULTS, "%s repeat %d: %s", row->strategy, row->repeat, msg);
     }
     st->rows++;
-    if (row->result.ok && row->objective < st->best)
+    if (row->ok && row->objective < st->best)
         st->best = row->objective;
     return GANHPO_SUCCESS;
 }
 
 ganhpo_status ganhpo_study_state_keep_weights(ganhpo_study_state *st, const ganhpo_study_task *task,
-                                              const ganhpo_study_row *row)
+                                              const ganhpo_results_row *row)
 {
     return study_keep_weights(st->cfg, task->seed, row, &st->best);
 }
 
 int ganhpo_study_state_timed_out(const ganhpo_study_state *st)
 {
-    return st->cfg->search.time_limit > 0 && now() - st->t0 >= st->cfg->search.time_limit;
+    return st->cfg->search.time_limit > 0 &&
+           ganhpo_system_seconds() - st->t0 >= st->cfg->search.time_limit;
 }
 
 static unsigned long long point_seed(const ganhpo_study_config *cfg, int repeat,
                                      const long long *levels)
 {
-    unsigned long long s = ganhpo_space_seed(cfg->study.seed, (unsigned long long)repeat);
-    s = ganhpo_space_seed(s, EVALUATION_TAG);
+    unsigned long long s = ganhpo_rng_derive(cfg->study.seed, (unsigned long long)repeat);
+    s = ganhpo_rng_derive(s, GANHPO_RNG_TAG_EVALUATION);
     for (int i = 0; i < cfg->space.n_params; i++)
-        s = ganhpo_space_seed(s, (unsigned long long)levels[i]);
+        s = ganhpo_rng_derive(s, (unsigned long long)levels[i]);
     return s;
 }
 
@@ -177,22 +173,18 @@ ganhpo_status ganhpo_study_state_next(ganhpo_study_state *st, ganhpo_study_task 
 
 ganhpo_status ganhpo_study_state_complete(ganhpo_study_state *st, const ganhpo_study_task *task,
                                           const ganhpo_objective_result *result, int worker,
-                                          ganhpo_study_row *row)
+                                          ganhpo_results_row *row)
 {
     if (task->search < 0 || task->search >= st->n_search)
         GH_RAISE(GANHPO_ERR_ARGUMENT, "task of unknown search %d", task->search);
     ganhpo_search *s = st->search[task->search];
-    memset(row, 0, sizeof *row);
-    row->result = *result;
-    ganhpo_objective_summarize(result, st->cfg->search.kappa, &row->mean, &row->std,
-                               &row->objective);
+    GH_CHECK(ganhpo_study_row_set_result(row, result, st->cfg));
     row->mean = as_logged(row->mean);
     row->std = as_logged(row->std);
     row->objective = as_logged(row->objective);
-    row->result.ok = result->ok && isfinite(row->objective);
-    GH_CHECK(ganhpo_search_observe_noisy(s, task->levels, row->result.ok, row->objective,
-                                         row_noise(row)));
-    row->strategy = task->strategy;
+    GH_CHECK(ganhpo_search_observe_noisy(s, task->levels, row->ok, row->objective, row_noise(row)));
+    snprintf(row->strategy, sizeof row->strategy, "%s",
+             ganhpo_search_strategy_name(task->strategy));
     row->repeat = task->repeat;
     row->index = ganhpo_search_observed(s);
     row->worker = worker;
@@ -209,23 +201,19 @@ int ganhpo_study_state_done(const ganhpo_study_state *st)
     return 1;
 }
 
-void ganhpo_study_state_report(const ganhpo_study_state *st, const ganhpo_study_row *row,
+void ganhpo_study_state_report(const ganhpo_study_state *st, const ganhpo_results_row *row,
                                long long evaluated, FILE *f)
 {
     const ganhpo_study_config *cfg = st->cfg;
     long long total = (long long)st->n_search * cfg->search.budget;
-    int k = -1;
-    for (int i = 0; i < cfg->search.n_strategies; i++)
-        if (cfg->search.strategies[i] == row->strategy)
-            k = i;
-    const ganhpo_search *s = st->search[k * cfg->study.repeats + row->repeat];
-    fprintf(f, "%s r%d %d/%d  study %lld/%lld  ", ganhpo_search_strategy_name(row->strategy),
-            row->repeat, row->index, cfg->search.budget, st->rows, total);
-    if (row->result.ok)
+    const ganhpo_search *s = st->search[strategy_of(cfg, row) * cfg->study.repeats + row->repeat];
+    fprintf(f, "%s r%d %d/%d  study %lld/%lld  ", row->strategy, row->repeat, row->index,
+            cfg->search.budget, st->rows, total);
+    if (row->ok)
         fprintf(f, "%.6g +- %.3g", row->mean, row->std);
     else
-        fprintf(f, "failed: %s", row->result.reason);
-    double best, elapsed = now() - st->t0;
+        fprintf(f, "failed: %s", row->reason);
+    double best, elapsed = ganhpo_system_seconds() - st->t0;
     if (ganhpo_search_best(s, NULL, &best))
         fprintf(f, "  best %.6g", best);
     fprintf(f, "  %.1f s", elapsed);
@@ -233,4 +221,28 @@ void ganhpo_study_state_report(const ganhpo_study_state *st, const ganhpo_study_
         fprintf(f, ", ~%.0f s left", elapsed / (double)evaluated * (double)(total - st->rows));
     fprintf(f, "\n");
     fflush(f);
+}
+
+ganhpo_status ganhpo_study_row_set_result(ganhpo_results_row *row,
+                                          const ganhpo_objective_result *result,
+                                          const ganhpo_study_config *cfg)
+{
+    ganhpo_results_columns columns;
+    ganhpo_study_columns(cfg, &columns);
+    int metrics = columns.n_metrics;
+    double kappa = cfg->search.kappa;
+    GH_CHECK(ganhpo_results_row_reserve(row, result->trials, metrics));
+    for (int t = 0; t < result->trials; t++) {
+        row->trial_w1[t] = result->value[t];
+        row->trial_epoch[t] = result->epoch[t];
+        for (int m = 0; m < metrics && m < result->n_metrics; m++)
+            row->trial_metric[m * result->trials + t] = result->metric[m][t];
+    }
+    snprintf(row->reason, sizeof row->reason, "%s", result->reason);
+    row->epochs = result->epochs;
+    row->parameters = result->parameters;
+    row->seconds = result->seconds;
+    ganhpo_objective_summarize(result, kappa, &row->mean, &row->std, &row->objective);
+    row->ok = result->ok && isfinite(row->objective);
+    return GANHPO_SUCCESS;
 }

@@ -4,9 +4,6 @@
 
 #include "ganhpo/study.h"
 
-/* mkdir -p */
-ganhpo_status study_make_directory(const char *dir);
-
 /* On resume, the space must be the one the results were computed in (kept in study.cfg). */
 ganhpo_status study_check_saved_space(const ganhpo_study_config *cfg, const char *saved);
 
@@ -19,16 +16,18 @@ ganhpo_status study_open_log(const ganhpo_study_config *cfg, const char *dir, in
                              ganhpo_study_row_fn fn, void *ctx, FILE *progress,
                              ganhpo_study_log **log);
 
-/* Evaluates `levels`; an error becomes a failed evaluation so that the study goes on. */
-void study_evaluate(ganhpo_objective *obj, const ganhpo_study_config *cfg, const long long *levels,
-                    unsigned long long seed, ganhpo_objective_result *r);
+/* Evaluates `levels`; an error becomes a failed evaluation so that the study goes on, except
+ * GANHPO_ERR_INTERRUPTED (SIGINT/SIGTERM), which is returned: no result to log. */
+ganhpo_status study_evaluate(ganhpo_objective *obj, const ganhpo_study_config *cfg,
+                             const long long *levels, unsigned long long seed,
+                             ganhpo_objective_result *r);
 
 /* A failed result of `trials` trials (every value NAN, epoch -1) with `reason`. */
 void study_fail_result(ganhpo_objective_result *r, int trials, const char *reason);
 
 /* ganhpo_study_weights_keep when the study keeps GAN weights, else nothing. */
 ganhpo_status study_keep_weights(const ganhpo_study_config *cfg, unsigned long long seed,
-                                 const ganhpo_study_row *row, double *best);
+                                 const ganhpo_results_row *row, double *best);
 
 /* The scan loop of ganhpo_study_run (cfg->study.output resolved). */
 ganhpo_status study_run_scan(const ganhpo_study_config *cfg, int resume, FILE *progress);
