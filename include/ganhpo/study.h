@@ -126,6 +126,24 @@ ganhpo_status ganhpo_study_log_append(ganhpo_study_log *log, ganhpo_study_row *r
 /* Closes the log; accepts NULL and nulls the pointer. */
 void ganhpo_study_log_close(ganhpo_study_log **log);
 
+/* ---- The output directory's lock: one study at a time writes a directory. ---- */
+
+typedef struct ganhpo_study_lock ganhpo_study_lock;
+
+/* Takes the exclusive lock of the output directory `dir` (the file dir/study.lock, naming
+ * host, pid and start time). Relies on link(2) being atomic, as it is on local file systems
+ * and NFS, not on flock. A lock held by a live process, or by any process on another host,
+ * fails with GANHPO_ERR_STATE naming its holder; one left by a dead process on this host is
+ * taken over with a warning on `progress`. Not collective (rank 0 calls it). */
+ganhpo_status ganhpo_study_lock_acquire(const char *dir, FILE *progress, ganhpo_study_lock **out);
+
+/* Removes the lock file (unless someone else's lock replaced it) and frees the lock; accepts
+ * NULL and nulls the pointer. */
+void ganhpo_study_lock_release(ganhpo_study_lock **lock);
+
+/* Hands `lock` (may be NULL) to the log, which releases it when closed. */
+void ganhpo_study_log_hold_lock(ganhpo_study_log *log, ganhpo_study_lock *lock);
+
 /* ---- The study's state machine: one search per (strategy, repeat). The single-process
  * loop and the MPI coordinator drive it alike: next (a point to evaluate), evaluate
  * anywhere, complete (observe it and get its row for the log). Not collective. ---- */

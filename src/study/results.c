@@ -13,6 +13,7 @@ struct ganhpo_study_log {
     ganhpo_space_options space;
     FILE *f;
     long long rows;
+    ganhpo_study_lock *lock; /* the output directory's, released on close */
 };
 
 /* A growing string. */
@@ -407,12 +408,18 @@ ganhpo_status ganhpo_study_log_append(ganhpo_study_log *log, ganhpo_study_row *r
     return GANHPO_SUCCESS;
 }
 
+void ganhpo_study_log_hold_lock(ganhpo_study_log *log, ganhpo_study_lock *lock)
+{
+    log->lock = lock;
+}
+
 void ganhpo_study_log_close(ganhpo_study_log **log)
 {
     if (!log || !*log)
         return;
     if ((*log)->f)
         fclose((*log)->f);
+    ganhpo_study_lock_release(&(*log)->lock);
     free(*log);
     *log = NULL;
 }

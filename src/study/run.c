@@ -159,10 +159,17 @@ ganhpo_status study_open_log(const ganhpo_study_config *cfg, const char *dir, in
     snprintf(results, sizeof results, "%s/results.csv", dir);
     snprintf(saved, sizeof saved, "%s/study.cfg", dir);
     GH_CHECK(study_make_directory(dir));
-    if (resume)
-        GH_CHECK(study_check_saved_space(cfg, saved));
+    ganhpo_study_lock *lock = NULL;
+    GH_CHECK(ganhpo_study_lock_acquire(dir, progress, &lock));
     int repaired = 0;
-    GH_CHECK(ganhpo_study_log_open(results, &cfg->space, resume, fn, ctx, log, &repaired));
+    ganhpo_status s = resume ? study_check_saved_space(cfg, saved) : GANHPO_SUCCESS;
+    if (s == GANHPO_SUCCESS)
+        s = ganhpo_study_log_open(results, &cfg->space, resume, fn, ctx, log, &repaired);
+    if (s != GANHPO_SUCCESS) {
+        ganhpo_study_lock_release(&lock);
+        return ganhpo_error_trace(s, __FILE__, __LINE__, __func__, "open the results log");
+    }
+    ganhpo_study_log_hold_lock(*log, lock);
     if (repaired)
         fprintf(progress,
                 "warning: %s: dropped a partial last line (the previous run stopped "
@@ -170,7 +177,7 @@ ganhpo_status study_open_log(const ganhpo_study_config *cfg, const char *dir, in
                 results);
     if (ganhpo_study_log_rows(*log) > 0)
         fprintf(progress, "resuming from %lld logged evaluations\n", ganhpo_study_log_rows(*log));
-    ganhpo_status s = study_save(cfg, saved);
+    s = study_save(cfg, saved);
     if (s == GANHPO_SUCCESS && cfg->objective.function == GANHPO_OBJECTIVE_GAN &&
         cfg->study.save_weights)
         s = ganhpo_study_weights_prepare(dir);
