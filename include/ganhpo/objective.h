@@ -53,7 +53,8 @@ const char *ganhpo_objective_function_name(ganhpo_objective_function f);
 enum { GANHPO_OBJECTIVE_MAX_TRIALS = 1000, GANHPO_OBJECTIVE_REASON_SIZE = 256 };
 
 typedef struct {
-    int ok;                                    /* 1 evaluated, 0 failed (see reason) */
+    int ok; /* 1 evaluated, 0 failed (see reason); GANHPO_OBJECTIVE_FAULT only in a worker's
+               message: its evaluation hit a fault (ganhpo_objective_is_fault), never logged */
     char reason[GANHPO_OBJECTIVE_REASON_SIZE]; /* why it failed ("" when ok) */
     int trials;                                /* trials run */
     double value[GANHPO_OBJECTIVE_MAX_TRIALS]; /* each trial's best W1 (NAN: trial failed) */
@@ -112,6 +113,14 @@ ganhpo_status ganhpo_objective_evaluate(ganhpo_objective *obj, const long long *
 ganhpo_status ganhpo_objective_evaluate_trials(ganhpo_objective *obj, const long long *levels,
                                                int first, int count, unsigned long long seed,
                                                int worker, ganhpo_objective_result *out);
+
+enum { GANHPO_OBJECTIVE_FAULT = -1 };
+
+/* 1 when an evaluation's error is a fault of ganhpo's own output (GANHPO_ERR_IO: a weights
+ * file that cannot be written, a full disk) rather than a property of the point: the study
+ * stops and leaves the point unlogged, so that --resume evaluates it, instead of logging a
+ * failed row. */
+int ganhpo_objective_is_fault(ganhpo_status s);
 
 /* Mean and sample standard deviation (n - 1; 0 for one) over the ok trials and
  * objective = mean + kappa * std; all three NAN for a failed evaluation. */

@@ -160,6 +160,11 @@ static ganhpo_status collect(master *m, int *got)
                  m->part.ticket, mst.MPI_SOURCE);
     s->busy = 0;
     m->busy--;
+    if (m->part.result.ok == GANHPO_OBJECTIVE_FAULT)
+        GH_RAISE(GANHPO_ERR_IO,
+                 "%s; the study stops; the evaluation is not logged, and --resume evaluates it "
+                 "once the cause (a full disk?) is fixed",
+                 m->part.result.reason);
     GH_CHECK(record_usage(&m->use, m->part.result.seconds));
     GH_CHECK(ganhpo_study_state_complete(m->st, &s->task, &m->part.result, g + 1, &m->row));
     GH_CHECK(ganhpo_study_state_keep_weights(m->st, &s->task, &m->row));

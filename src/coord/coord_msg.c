@@ -176,8 +176,8 @@ void ganhpo_coord_combine_add(ganhpo_objective_result *total, const ganhpo_coord
         total->epochs = r->epochs;
     if (r->parameters > total->parameters)
         total->parameters = r->parameters;
-    if (!r->ok && total->ok) {
-        total->ok = 0;
+    if (r->ok < total->ok) { /* a fault outranks a failure, which outranks success */
+        total->ok = r->ok;
         snprintf(total->reason, sizeof total->reason, "%s", r->reason);
     }
 }
@@ -187,11 +187,11 @@ void ganhpo_coord_combine_finish(ganhpo_objective_result *total)
     int good = 0;
     for (int t = 0; t < total->trials; t++)
         good += isfinite(total->value[t]) ? 1 : 0;
-    if (total->ok && good == 0) {
+    if (total->ok == 1 && good == 0) {
         total->ok = 0;
         snprintf(total->reason, sizeof total->reason, "no trial gave a finite value");
     }
-    if (total->ok) {
+    if (total->ok == 1) {
         total->reason[0] = '\0';
         return;
     }

@@ -17,17 +17,21 @@ static double now(void)
 }
 
 /* Trains one share; an error (device, data) becomes a failed share naming the rank, so the
- * point is logged as failed and the study goes on. */
+ * point is logged as failed and the study goes on. A fault of ganhpo's own output
+ * (ganhpo_objective_is_fault) is marked GANHPO_OBJECTIVE_FAULT instead: rank 0 stops the
+ * study without logging the point. */
 static void evaluate_share(ganhpo_objective *obj, const ganhpo_coord_layout *l,
                            const ganhpo_coord_work *w, ganhpo_coord_part *part)
 {
     part->ticket = w->ticket;
     part->first = w->first;
     ganhpo_objective_result *r = &part->result;
-    if (ganhpo_objective_evaluate_trials(obj, w->levels, w->first, w->count, w->seed, l->group + 1,
-                                         r) == GANHPO_SUCCESS)
+    ganhpo_status s = ganhpo_objective_evaluate_trials(obj, w->levels, w->first, w->count, w->seed,
+                                                       l->group + 1, r);
+    if (s == GANHPO_SUCCESS)
         return;
     memset(r, 0, sizeof *r);
+    r->ok = ganhpo_objective_is_fault(s) ? GANHPO_OBJECTIVE_FAULT : 0;
     r->trials = w->count;
     for (int t = 0; t < w->count; t++) {
         r->value[t] = NAN;

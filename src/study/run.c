@@ -94,13 +94,25 @@ ganhpo_status study_save(const ganhpo_study_config *cfg, const char *saved)
     return GANHPO_SUCCESS;
 }
 
-void study_evaluate(ganhpo_objective *obj, const ganhpo_study_config *cfg, const long long *levels,
-                    unsigned long long seed, ganhpo_objective_result *r)
+ganhpo_status study_evaluate(ganhpo_objective *obj, const ganhpo_study_config *cfg,
+                             const long long *levels, unsigned long long seed,
+                             ganhpo_objective_result *r)
 {
-    if (ganhpo_objective_evaluate(obj, levels, cfg->study.trials, seed, 0, r) == GANHPO_SUCCESS)
-        return;
+    ganhpo_status s = ganhpo_objective_evaluate(obj, levels, cfg->study.trials, seed, 0, r);
+    if (s == GANHPO_SUCCESS)
+        return GANHPO_SUCCESS;
+    if (ganhpo_objective_is_fault(s))
+        return study_fault(s);
     study_fail_result(r, cfg->study.trials, ganhpo_error_message());
     ganhpo_error_clear();
+    return GANHPO_SUCCESS;
+}
+
+ganhpo_status study_fault(ganhpo_status s)
+{
+    return ganhpo_error_trace(s, __FILE__, __LINE__, __func__,
+                              "the study stops; the evaluation is not logged, and --resume "
+                              "evaluates it once the cause (a full disk?) is fixed");
 }
 
 void study_fail_result(ganhpo_objective_result *r, int trials, const char *reason)
@@ -136,7 +148,7 @@ static ganhpo_status loop(ganhpo_study_state *st, ganhpo_study_log *log, ganhpo_
         GH_CHECK_GOTO(ganhpo_study_state_next(st, &task, &have), s, done);
         if (!have)
             break;
-        study_evaluate(obj, cfg, task.levels, task.seed, r);
+        GH_CHECK_GOTO(study_evaluate(obj, cfg, task.levels, task.seed, r), s, done);
         GH_CHECK_GOTO(ganhpo_study_state_complete(st, &task, r, 0, row), s, done);
         GH_CHECK_GOTO(ganhpo_study_state_keep_weights(st, &task, row), s, done);
         GH_CHECK_GOTO(ganhpo_study_log_append(log, row), s, done);

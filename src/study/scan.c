@@ -72,9 +72,10 @@ static double now(void)
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
-/* Trains one (level, epochs) point of a GAN scan; errors become a failed result. */
-static void evaluate_gan(ganhpo_objective_trainer *t, const scan_plan *p, long long level,
-                         int epochs, ganhpo_objective_result *r)
+/* Trains one (level, epochs) point of a GAN scan; errors become a failed result, except a
+ * fault of ganhpo's own output, which is returned. */
+static ganhpo_status evaluate_gan(ganhpo_objective_trainer *t, const scan_plan *p, long long level,
+                                  int epochs, ganhpo_objective_result *r)
 {
     const ganhpo_study_config *cfg = p->cfg;
     ganhpo_gan_options o = cfg->gan;
@@ -82,11 +83,14 @@ static void evaluate_gan(ganhpo_objective_trainer *t, const scan_plan *p, long l
     char dir[1100];
     ganhpo_study_weights_dir(cfg->study.output, dir, sizeof dir);
     double t0 = now();
-    if (ganhpo_gan_options_set(&o, cfg->space.params[0].name,
-                               (double)level * cfg->space.params[0].scaling) != GANHPO_SUCCESS ||
-        ganhpo_objective_trainer_evaluate(t, &o, 0, cfg->study.trials, scan_seed(cfg, level),
-                                          cfg->study.save_weights ? dir : NULL,
-                                          r) != GANHPO_SUCCESS) {
+    ganhpo_status s = ganhpo_gan_options_set(&o, cfg->space.params[0].name,
+                                             (double)level * cfg->space.params[0].scaling);
+    if (s == GANHPO_SUCCESS)
+        s = ganhpo_objective_trainer_evaluate(t, &o, 0, cfg->study.trials, scan_seed(cfg, level),
+                                              cfg->study.save_weights ? dir : NULL, r);
+    if (ganhpo_objective_is_fault(s))
+        return study_fault(s);
+    if (s != GANHPO_SUCCESS) {
         study_fail_result(r, cfg->study.trials, ganhpo_error_message());
         ganhpo_error_clear();
     }
@@ -97,6 +101,7 @@ static void evaluate_gan(ganhpo_objective_trainer *t, const scan_plan *p, long l
         study_fail_result(r, cfg->study.trials, r->reason[0] ? r->reason : "no finite W1");
     r->epochs = epochs;
     r->seconds = now() - t0;
+    return GANHPO_SUCCESS;
 }
 
 static void report(const scan_plan *p, const ganhpo_study_row *row, long long total,
@@ -130,9 +135,9 @@ static ganhpo_status run_point(scan_plan *p, ganhpo_objective *obj, ganhpo_objec
     row->index = e * p->n_levels + l + 1;
     row->levels[0] = p->levels[l];
     if (t)
-        evaluate_gan(t, p, p->levels[l], p->epochs[e], &row->result);
+        GH_CHECK(evaluate_gan(t, p, p->levels[l], p->epochs[e], &row->result));
     else
-        study_evaluate(obj, cfg, row->levels, seed, &row->result);
+        GH_CHECK(study_evaluate(obj, cfg, row->levels, seed, &row->result));
     ganhpo_objective_summarize(&row->result, cfg->search.kappa, &row->mean, &row->std,
                                &row->objective);
     row->result.ok = row->result.ok && isfinite(row->objective);
