@@ -116,6 +116,10 @@ static void misuse(void)
     CHECK(strstr(out, "did you mean 'epochs'") != NULL);
     CHECK(run("train %s/tiny.cfg --set noise_dim=0", dir) == 2);
     CHECK(strstr(out, "gan.noise_dim") != NULL);
+    CHECK(run("train %s/tiny.cfg --set epochs=4294967297", dir) == 2); /* not 1 epoch */
+    CHECK(strstr(out, "4294967297 does not fit in 32 bits") != NULL);
+    CHECK(run("train %s/tiny.cfg --set epochs=4294967297L", dir) == 2);
+    CHECK(strstr(out, "gan.epochs") != NULL);
     CHECK(run("train %s/tiny.cfg --bogus", dir) == 2);
     CHECK(run("train %s/none.cfg", dir) == 1);
     CHECK(run("train %s/tiny.cfg --set batch_size=100000", dir) == 1);

@@ -11,6 +11,16 @@
 
 #include "ganhpo/status.h"
 
+/* Checks the text of a study file before libconfig reads it: every @include names a
+ * readable regular file (relative to include_dir, may be NULL), checked in turn, at most 10
+ * levels deep; every integer literal fits the type libconfig gives it (32 bits, or 64 with
+ * the suffix L), so nothing is wrapped or clamped. Errors name file:line:column. */
+ganhpo_status ganhpo_config_check_file(const char *path, const char *include_dir);
+
+/* The same for `size` bytes of text in memory, named `name` in messages. */
+ganhpo_status ganhpo_config_check_text(const char *text, size_t size, const char *name,
+                                       const char *include_dir);
+
 /* Raises `status` with "FILE:LINE: key 'PATH': " followed by the printf-style message. */
 ganhpo_status ganhpo_config_raise(const config_setting_t *setting, ganhpo_status status,
                                   const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -1,5 +1,6 @@
 /* ganhpo train: one point of a study trained study.trials times, W1 printed per epoch. */
 #include "cli/cli.h"
+#include "ganhpo/config.h"
 #include "ganhpo/study.h"
 
 #include <ctype.h>
@@ -47,7 +48,10 @@ static int apply_set(const char *text, ganhpo_gan_options *gan)
     config_t c;
     config_init(&c);
     int rc = 0;
-    if (config_read_string(&c, src) != CONFIG_TRUE) {
+    if (ganhpo_config_check_text(eq + 1, strlen(eq + 1), "value", NULL) != GANHPO_SUCCESS) {
+        rc = ganhpo_cli_usage_error("train", "--set '%s': %s", text, ganhpo_error_message());
+        ganhpo_error_clear();
+    } else if (config_read_string(&c, src) != CONFIG_TRUE) {
         rc = ganhpo_cli_usage_error("train", "--set '%s': '%s' is not a number or true/false", text,
                                     eq + 1);
     } else if (ganhpo_gan_set_from_config(gan, config_lookup(&c, "gan")) != GANHPO_SUCCESS) {
