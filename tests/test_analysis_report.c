@@ -400,6 +400,15 @@ static void check_cli(void)
     CHECK(tu_cli(NULL, 0, "report %s --initial 2.5", run_dir) == 2);
     CHECK(tu_cli(NULL, 0, "report %s --bogus", run_dir) == 2);
     CHECK(tu_cli(NULL, 0, "report %s/missing", run_dir) == 1);
+    /* a header of empty fields (fuzzing found it read an unset field pointer): an error
+     * naming the header line */
+    path_in(run_dir, sizeof run_dir, tmpdir, "commas");
+    snprintf(p, sizeof p, "mkdir -p '%s' && cp data/results_header_commas.csv '%s/results.csv'",
+             run_dir, run_dir);
+    CHECK(system(p) == 0);
+    char out[4096];
+    CHECK(tu_cli(out, sizeof out, "report %s", run_dir) == 1);
+    CHECK(strstr(out, "results.csv:1") != NULL);
 }
 
 int main(void)

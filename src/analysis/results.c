@@ -343,7 +343,7 @@ ganhpo_status ganhpo_analysis_results_read(const char *path, ganhpo_results **ou
     ganhpo_status st = GANHPO_SUCCESS;
     ganhpo_results *r = calloc(1, sizeof *r);
     char *nl = memchr(text, '\n', size);
-    char **f = malloc(sizeof(char *) * (size / 2 + 2));
+    char **f = malloc(sizeof(char *) * (size + 2)); /* a line of n bytes has <= n + 1 fields */
     layout l = {.path = path, .line = 1};
     if (!r || !f)
         GH_RAISE_GOTO(st, fail, GANHPO_ERR_ALLOC, "out of memory reading %s", path);
@@ -356,7 +356,7 @@ ganhpo_status ganhpo_analysis_results_read(const char *path, ganhpo_results **ou
     *nl = '\0';
     if (nl > text && nl[-1] == '\r')
         nl[-1] = '\0';
-    int n = split(text, ',', f, (int)(size / 2 + 1));
+    int n = split(text, ',', f, (int)(size + 1));
     l.header = f;
     GH_CHECK_GOTO(map_header(r, &l, f, n), st, fail);
     GH_CHECK_GOTO(parse_rows(r, &l, nl + 1, text + size), st, fail);
