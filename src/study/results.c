@@ -299,6 +299,8 @@ static ganhpo_status scan(scan_state *sc, FILE *f)
         }
         offset += (long)len;
         line[len - 1] = '\0';
+        if (len > 1 && line[len - 2] == '\r') /* a copy edited on Windows: CRLF */
+            line[len - 2] = '\0';
         if (lineno == 1)
             sc->header_ok = strcmp(line, sc->header) == 0;
         else
