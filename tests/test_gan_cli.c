@@ -5,6 +5,8 @@
 #include "check.h"
 #include "testutil.h"
 
+#include <stdint.h>
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,6 +109,31 @@ static void generate(double train_w1)
     CHECK(lines == 3000 && fields == 6);
 }
 
+/* Copies DIR/t.gan to `path` with gen_layersize = width and a valid checksum (FNV-1a of
+ * all but the last 8 bytes), as a hostile or buggy writer would. */
+static int widen_weights(const char *from_dir, const char *path, int32_t width)
+{
+    static unsigned char b[1 << 20];
+    char src[400];
+    snprintf(src, sizeof src, "%s/t.gan", from_dir);
+    FILE *f = fopen(src, "rb");
+    size_t n = f ? fread(b, 1, sizeof b, f) : 0;
+    if (f)
+        fclose(f);
+    if (n < 64)
+        return 0;
+    memcpy(b + 8 + 4 + 4 + 3 * 4, &width, 4); /* magic, version, byte order, 3 ints */
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < n - 8; i++)
+        h = (h ^ b[i]) * 0x100000001b3ull;
+    memcpy(b + n - 8, &h, 8);
+    f = fopen(path, "wb");
+    int ok = f && fwrite(b, 1, n, f) == n;
+    if (f)
+        fclose(f);
+    return ok;
+}
+
 static void misuse(void)
 {
     CHECK(run("train") == 2);
@@ -131,6 +158,14 @@ static void misuse(void)
               "%s/x.txt",
               dir, dir, dir) == 2);
     CHECK(run("generate %s/t.gan --events 0 --out %s/x.txt", dir, dir) == 2);
+    /* widths beyond the layout's 32-bit offsets: refused in train and in the loader */
+    CHECK(run("train %s/tiny.cfg --set gen_layersize=65536", dir) == 2);
+    CHECK(strstr(out, "allowed: 1 to 16384") != NULL);
+    char wide[600];
+    snprintf(wide, sizeof wide, "%s/wide.gan", dir);
+    CHECK(widen_weights(dir, wide, 65536));
+    CHECK(run("generate %s --condition-from %s/truth.txt --out %s/x.txt", wide, dir, dir) == 1);
+    CHECK(strstr(out, "impossible architecture") != NULL);
     CHECK(run("generate %s/truth.txt --events 10 --out %s/x.txt", dir, dir) == 1);
     CHECK(strstr(out, "not a ganhpo weights file") != NULL);
     CHECK(run("generate %s/t.gan --condition-from %s/none.txt --out %s/x.txt", dir, dir, dir) == 1);
