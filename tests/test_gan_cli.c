@@ -166,6 +166,10 @@ static void misuse(void)
     CHECK(widen_weights(dir, wide, 65536));
     CHECK(run("generate %s --condition-from %s/truth.txt --out %s/x.txt", wide, dir, dir) == 1);
     CHECK(strstr(out, "impossible architecture") != NULL);
+    /* found by tests/fuzz/fuzz_weights: column counts whose sum overflows an int */
+    CHECK(run("generate data/bad/weights_columns_overflow.gan --events 10 --out %s/x.txt", dir) ==
+          1);
+    CHECK(strstr(out, "impossible architecture") != NULL);
     CHECK(run("generate %s/truth.txt --events 10 --out %s/x.txt", dir, dir) == 1);
     CHECK(strstr(out, "not a ganhpo weights file") != NULL);
     CHECK(run("generate %s/t.gan --condition-from %s/none.txt --out %s/x.txt", dir, dir, dir) == 1);
