@@ -49,7 +49,7 @@ static void check_small(void)
           strcmp(r->names[2], "gen_layersize") == 0);
     CHECK(ganhpo_analysis_results_param(r, "lr_gen") == 1);
     CHECK(ganhpo_analysis_results_param(r, "batch_size") == -1);
-    const ganhpo_result_row *row = &r->rows[0];
+    const ganhpo_results_row *row = &r->rows[0];
     CHECK(row->id == 0 && strcmp(row->strategy, "random") == 0 && row->repeat == 0);
     CHECK(row->index == 1 && row->ok && row->epochs == 20 && row->line == 2);
     CHECK(row->levels[0] == 6 && row->levels[1] == 39 && row->levels[2] == 14);
@@ -58,7 +58,7 @@ static void check_small(void)
     CHECK_CLOSE(row->trial_w1[2], 0.0173075553, 1e-12);
     CHECK_CLOSE(row->mean, 0.0191770515, 1e-12);
     CHECK(row->parameters == 21155);
-    const ganhpo_result_row *bad = &r->rows[18];
+    const ganhpo_results_row *bad = &r->rows[18];
     CHECK(bad->id == 18 && !bad->ok && isnan(bad->mean) && isnan(bad->trial_w1[0]));
     CHECK(bad->trial_epoch[2] == -1);
     CHECK(strcmp(bad->reason, "NaN in generator loss at epoch 3") == 0);

@@ -8,47 +8,27 @@
 
 #include <stddef.h>
 
+#include "ganhpo/results.h"
 #include "ganhpo/space.h"
 #include "ganhpo/status.h"
-
-enum { GANHPO_ANALYSIS_STRATEGY_SIZE = 16 };
-
-/* One evaluation of results.csv (the fixed format of the study log). */
-typedef struct {
-    long long id;
-    char strategy[GANHPO_ANALYSIS_STRATEGY_SIZE]; /* random, rbf, gp or scan */
-    int repeat;                                   /* 0-based */
-    int index; /* 1-based evaluation number within (strategy, repeat) */
-    int worker;
-    int ok;       /* 1 for status "ok", 0 for "failed: ..." */
-    char *reason; /* the failure's reason ("" when ok) */
-    int epochs;
-    long long *levels; /* one per parameter, in the header's order */
-    double *values;    /* level * scaling, as logged */
-    int n_trials;
-    double *trial_w1;            /* each trial's best W1 (NaN for a failed trial) */
-    int *trial_epoch;            /* each trial's best epoch (-1 for a failed trial) */
-    double mean, std, objective; /* NaN when the evaluation failed */
-    long long parameters;        /* trainable parameters of G + D (0 analytic) */
-    double seconds;
-    int line; /* line of results.csv it came from */
-} ganhpo_result_row;
 
 /* A results.csv as read: every complete row, failed ones included. */
 typedef struct {
     char path[1024];
     int n_params;
     char names[GANHPO_SPACE_MAX_DIMS][GANHPO_SPACE_NAME_SIZE]; /* from level_NAME columns */
-    ganhpo_result_row *rows;
+    int n_metrics;
+    char metrics[GANHPO_RESULTS_MAX_METRICS][GANHPO_SPACE_NAME_SIZE]; /* from metric_NAME */
+    ganhpo_results_row *rows;
     size_t n_rows;
     size_t n_failed;
     int truncated; /* 1 when an unfinished last line (a study still writing) was ignored */
 } ganhpo_results;
 
-/* Reads results.csv. Columns are found by their header names; level_NAME and value_NAME
- * must come in matching pairs. A last line without its newline is a row still being
- * written: it is ignored and `truncated` set. Any other malformed line is an error naming
- * file, line, column and value (GANHPO_ERR_RESULTS). *out is owned by the caller. */
+/* Reads results.csv through the codec (ganhpo_results_reader_create: columns by header
+ * name, level_NAME and value_NAME in pairs). A last line without its newline is a row still
+ * being written: it is ignored and `truncated` set. Any other malformed line is an error
+ * naming file, line, column and value (GANHPO_ERR_RESULTS). *out is owned by the caller. */
 ganhpo_status ganhpo_analysis_results_read(const char *path, ganhpo_results **out);
 
 /* Frees what ganhpo_analysis_results_read returned; accepts NULL and nulls *r. */

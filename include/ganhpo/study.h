@@ -9,6 +9,7 @@
 #include "ganhpo/dataset.h"
 #include "ganhpo/gan.h"
 #include "ganhpo/objective.h"
+#include "ganhpo/results.h"
 #include "ganhpo/search.h"
 #include "ganhpo/space.h"
 #include "ganhpo/status.h"
@@ -86,42 +87,43 @@ ganhpo_status ganhpo_study_load(const char *path, ganhpo_study_config *out);
 /* Writes the resolved study, every default filled in, as a valid study file. */
 ganhpo_status ganhpo_study_write(const ganhpo_study_config *cfg, FILE *f);
 
-/* ---- The results log (results.csv, format in configs/README.md) ---- */
-
-/* One row of results.csv: one evaluation. */
-typedef struct {
-    long long id;                    /* 0, 1, ... over the study (set by the log on append) */
-    ganhpo_search_strategy strategy; /* which search */
-    int repeat;                      /* 0-based */
-    int index;                       /* 1-based evaluation number within (strategy, repeat) */
-    int worker;                      /* rank or group that evaluated it (0 single process) */
-    long long levels[GANHPO_SPACE_MAX_DIMS];
-    ganhpo_objective_result result; /* ok, reason, trials, epochs, parameters, seconds */
-    double mean, std, objective;    /* over the ok trials; NAN for a failed evaluation */
-} ganhpo_study_row;
+/* ---- The results log (results.csv through the codec of results.h, format in
+ * configs/README.md) ---- */
 
 /* Called for each row of an existing log, in file order; `line` is its line number. */
-typedef ganhpo_status (*ganhpo_study_row_fn)(void *ctx, const ganhpo_study_row *row, int line);
+typedef ganhpo_status (*ganhpo_study_row_fn)(void *ctx, const ganhpo_results_row *row, int line);
 
 typedef struct ganhpo_study_log ganhpo_study_log;
 
 /* Opens the results log at `path` for appending. A missing file, or one without a complete
- * row, is (re)written with the header of `space`. An existing file with rows fails with
- * GANHPO_ERR_STATE unless `resume`; with `resume` its header must match `space`
+ * row, is (re)written with the header of `columns` (ganhpo_study_columns). An existing file
+ * with rows fails with GANHPO_ERR_STATE unless `resume`; with `resume` its header must match
  * (GANHPO_ERR_RESULTS otherwise) and every row is parsed, checked (consecutive ids, levels
- * on the lattice, values = level * scaling) and passed to `replay` (may be NULL). A last line
- * cut off by a crash is removed from the file and *repaired set to 1 (else 0). Only the
- * coordinating process calls this; not collective over MPI. */
-ganhpo_status ganhpo_study_log_open(const char *path, const ganhpo_space_options *space, int resume,
+ * on the lattice of `space`, values = level * scaling) and passed to `replay` (may be NULL).
+ * A last line cut off by a crash is removed from the file and *repaired set to 1 (else 0).
+ * Only the coordinating process calls this; not collective over MPI. */
+ganhpo_status ganhpo_study_log_open(const char *path, const ganhpo_results_columns *columns,
+                                    const ganhpo_space_options *space, int resume,
                                     ganhpo_study_row_fn replay, void *ctx, ganhpo_study_log **out,
                                     int *repaired);
+
+/* The results columns of a study: its space's parameters and its objective's metrics. */
+void ganhpo_study_columns(const ganhpo_study_config *cfg, ganhpo_results_columns *out);
+
+/* Fills the evaluation part of `row` (status, epochs, trials, metrics, parameters, seconds)
+ * from `result`, with mean, std and objective = mean + kappa * std over its ok trials; a
+ * result whose objective is not finite becomes failed. Releases the trial arrays the row
+ * held (it must be zeroed or a row filled before). */
+ganhpo_status ganhpo_study_row_set_result(ganhpo_results_row *row,
+                                          const ganhpo_objective_result *result, double kappa);
 
 /* Rows in the log. */
 long long ganhpo_study_log_rows(const ganhpo_study_log *log);
 
-/* Sets row->id to the next id and appends the row; returns after it is flushed and synced to
- * stable storage (fsync), so a crash loses at most the row being written. */
-ganhpo_status ganhpo_study_log_append(ganhpo_study_log *log, ganhpo_study_row *row);
+/* Sets row->id to the next id and row->values to level * scaling and appends the row; returns after
+ * it is flushed and synced to stable storage (fsync), so a crash loses at most the row being
+ * written. */
+ganhpo_status ganhpo_study_log_append(ganhpo_study_log *log, ganhpo_results_row *row);
 
 /* Closes the log; accepts NULL and nulls the pointer. */
 void ganhpo_study_log_close(ganhpo_study_log **log);
@@ -169,7 +171,7 @@ void ganhpo_study_state_destroy(ganhpo_study_state **st);
 /* Rebuilds the searches from one logged row (a ganhpo_study_row_fn; ctx is the state):
  * GANHPO_ERR_RESULTS when the row's strategy is not listed, its repeat is out of range, its
  * index is not the next of its search, or its point was evaluated before. */
-ganhpo_status ganhpo_study_state_replay(void *state, const ganhpo_study_row *row, int line);
+ganhpo_status ganhpo_study_state_replay(void *state, const ganhpo_results_row *row, int line);
 
 /* The next point to evaluate, from the first search that can propose one: *have = 1 and
  * *task filled, or *have = 0 when no search can propose now (all used up or waiting for
@@ -177,10 +179,11 @@ ganhpo_status ganhpo_study_state_replay(void *state, const ganhpo_study_row *row
 ganhpo_status ganhpo_study_state_next(ganhpo_study_state *st, ganhpo_study_task *task, int *have);
 
 /* Observes the result of `task` in its search and fills *row for the log (index, worker,
- * mean, std and objective = mean + kappa * std). */
+ * mean, std and objective = mean + kappa * std; ganhpo_study_row_set_result). *row must be
+ * zeroed or a row filled before; the caller clears it (ganhpo_results_row_clear). */
 ganhpo_status ganhpo_study_state_complete(ganhpo_study_state *st, const ganhpo_study_task *task,
                                           const ganhpo_objective_result *result, int worker,
-                                          ganhpo_study_row *row);
+                                          ganhpo_results_row *row);
 
 /* 1 when every search is over (nothing pending, budget or lattice used up). */
 int ganhpo_study_state_done(const ganhpo_study_state *st);
@@ -191,7 +194,7 @@ int ganhpo_study_state_timed_out(const ganhpo_study_state *st);
 /* Prints the one-line progress report of a completed row: its search and count/budget,
  * the study's count, mean +- std (or the failure), the search's best so far, elapsed time
  * and the estimated time left. `evaluated` is the number of rows evaluated by this run. */
-void ganhpo_study_state_report(const ganhpo_study_state *st, const ganhpo_study_row *row,
+void ganhpo_study_state_report(const ganhpo_study_state *st, const ganhpo_results_row *row,
                                long long evaluated, FILE *f);
 
 /* The objective of a study: an analytic function, or the GAN objective (device
@@ -218,7 +221,7 @@ ganhpo_status ganhpo_study_open(const ganhpo_study_config *cfg, const char *outp
  * of the rows replayed and kept so far); nothing otherwise. Call between
  * ganhpo_study_state_complete and ganhpo_study_log_append. */
 ganhpo_status ganhpo_study_state_keep_weights(ganhpo_study_state *st, const ganhpo_study_task *task,
-                                              const ganhpo_study_row *row);
+                                              const ganhpo_results_row *row);
 
 /* ---- The best model's weights (output.save_weights): OUTPUT/best.gan is the generator of
  * the best trial of the ok evaluation with the lowest objective so far. Evaluations (in this
@@ -240,7 +243,7 @@ ganhpo_status ganhpo_study_weights_prepare(const char *output);
  * best.gan. Call before appending the row, so that a crash in between at worst re-evaluates
  * the point (same seed, same weights) on resume. */
 ganhpo_status ganhpo_study_weights_keep(const char *output, unsigned long long seed,
-                                        const ganhpo_study_row *row, double *best);
+                                        const ganhpo_results_row *row, double *best);
 
 /* Runs the study in this process: creates `output` (NULL = output.directory), writes
  * output/study.cfg (the resolved study), opens output/results.csv (resume: replays it and

@@ -33,7 +33,7 @@ typedef struct {
     int n_figs;
     char notes[4096]; /* why figures were left out, as HTML list items */
     /* search strategies present (scan rows are kept apart) */
-    char strategies[ANALYSIS_MAX_STRATEGIES][GANHPO_ANALYSIS_STRATEGY_SIZE];
+    char strategies[ANALYSIS_MAX_STRATEGIES][GANHPO_RESULTS_STRATEGY_SIZE];
     int n_strategies;
     int n_ok;        /* ok rows of search strategies */
     double cut;      /* mean W1 at the threshold quantile */
@@ -92,7 +92,7 @@ void analysis_mean_std(const double *x, size_t n, double *mean, double *std);
 void analysis_histogram(const double *x, size_t n, double lo, double hi, int bins, size_t *counts);
 
 /* 1 if row is an evaluation of a search strategy that succeeded. */
-int analysis_row_usable(const ganhpo_result_row *row);
+int analysis_row_usable(const ganhpo_results_row *row);
 
 /* --- the figures (figures.c, sensitivity.c, sobol.c) --- */
 ganhpo_status analysis_figure_w1_sigma(analysis_report *rep);

@@ -38,7 +38,7 @@ static ganhpo_status write_w1_points(analysis_report *rep, double *lo, double *h
     *lo = INFINITY;
     *hi = -INFINITY;
     for (size_t i = 0; i < r->n_rows; i++) {
-        const ganhpo_result_row *row = &r->rows[i];
+        const ganhpo_results_row *row = &r->rows[i];
         if (!analysis_row_usable(row))
             continue;
         fprintf(f, "%lld,%s,%.9g,%.9g,%.9g\n", row->id, row->strategy, row->mean, row->std,
@@ -142,7 +142,7 @@ static void best_so_far(const ganhpo_results *r, const char *strategy, int repea
     for (int i = 0; i < n; i++)
         best[i] = NAN;
     for (size_t i = 0; i < r->n_rows; i++) {
-        const ganhpo_result_row *row = &r->rows[i];
+        const ganhpo_results_row *row = &r->rows[i];
         if (row->repeat != repeat || strcmp(row->strategy, strategy) != 0)
             continue;
         if (row->index > *reached)
@@ -289,12 +289,12 @@ done:
 
 static int by_mean(const void *a, const void *b)
 {
-    const ganhpo_result_row *x = *(const ganhpo_result_row *const *)a;
-    const ganhpo_result_row *y = *(const ganhpo_result_row *const *)b;
+    const ganhpo_results_row *x = *(const ganhpo_results_row *const *)a;
+    const ganhpo_results_row *y = *(const ganhpo_results_row *const *)b;
     return x->mean < y->mean ? -1 : x->mean > y->mean ? 1 : (x->id > y->id) - (x->id < y->id);
 }
 
-static void write_point(FILE *f, const ganhpo_results *r, const ganhpo_result_row *row)
+static void write_point(FILE *f, const ganhpo_results *r, const ganhpo_results_row *row)
 {
     fprintf(f, "%lld,%s,%d,%.9g,%.9g,%lld", row->id, row->strategy, row->repeat, row->mean,
             row->std, row->parameters);
@@ -309,7 +309,7 @@ static void write_point(FILE *f, const ganhpo_results *r, const ganhpo_result_ro
 static ganhpo_status pareto_files(analysis_report *rep)
 {
     const ganhpo_results *r = rep->r;
-    const ganhpo_result_row **front = malloc(sizeof *front * (r->n_rows + 1));
+    const ganhpo_results_row **front = malloc(sizeof *front * (r->n_rows + 1));
     if (!front)
         GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for the Pareto front");
     FILE *f;
@@ -319,7 +319,7 @@ static ganhpo_status pareto_files(analysis_report *rep)
     size_t n = 0;
     for (size_t i = 0; i < r->n_rows; i++)
         if (analysis_row_usable(&r->rows[i])) {
-            const ganhpo_result_row *row = &r->rows[i];
+            const ganhpo_results_row *row = &r->rows[i];
             fprintf(f, "%lld,%s,%.9g,%.9g,%lld,%d\n", row->id, row->strategy, row->mean, row->std,
                     row->parameters, rep->front[i]);
             if (rep->front[i])

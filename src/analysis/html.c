@@ -26,8 +26,8 @@ void analysis_html_begin(FILE *f, const char *title)
 
 static int by_objective(const void *a, const void *b)
 {
-    const ganhpo_result_row *x = *(const ganhpo_result_row *const *)a;
-    const ganhpo_result_row *y = *(const ganhpo_result_row *const *)b;
+    const ganhpo_results_row *x = *(const ganhpo_results_row *const *)a;
+    const ganhpo_results_row *y = *(const ganhpo_results_row *const *)b;
     if (x->objective != y->objective)
         return x->objective < y->objective ? -1 : 1;
     return (x->id > y->id) - (x->id < y->id);
@@ -103,7 +103,7 @@ static void write_summary(FILE *f, const analysis_report *rep)
     }
 }
 
-static void write_best_row(FILE *f, const ganhpo_results *r, const ganhpo_result_row *row)
+static void write_best_row(FILE *f, const ganhpo_results *r, const ganhpo_results_row *row)
 {
     fputs("<tr><td>", f);
     fprintf(f, "%lld</td><td class=l>", row->id);
@@ -130,7 +130,7 @@ static void table_head(FILE *f, const ganhpo_results *r)
 static ganhpo_status write_points(FILE *f, const analysis_report *rep)
 {
     const ganhpo_results *r = rep->r;
-    const ganhpo_result_row **p = malloc(sizeof *p * (r->n_rows + 1));
+    const ganhpo_results_row **p = malloc(sizeof *p * (r->n_rows + 1));
     if (!p)
         GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for the table of best points");
     size_t n = 0;
@@ -210,7 +210,7 @@ static void write_failed(FILE *f, const ganhpo_results *r)
           "<th class=l>reason</th></tr>\n",
           f);
     for (size_t i = 0; i < r->n_rows; i++) {
-        const ganhpo_result_row *row = &r->rows[i];
+        const ganhpo_results_row *row = &r->rows[i];
         if (row->ok)
             continue;
         fprintf(f, "<tr><td>%lld</td><td class=l>", row->id);

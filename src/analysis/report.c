@@ -66,7 +66,7 @@ static void find_domain(analysis_report *rep)
         rep->scaling[k] = sp ? sp->scaling : 1;
         int seen = 0;
         for (size_t i = 0; i < r->n_rows && !sp; i++) {
-            const ganhpo_result_row *row = &r->rows[i];
+            const ganhpo_results_row *row = &r->rows[i];
             long long l = row->levels[k];
             rep->lower[k] = seen && rep->lower[k] < l ? rep->lower[k] : l;
             rep->upper[k] = seen && rep->upper[k] > l ? rep->upper[k] : l;
@@ -85,7 +85,7 @@ static ganhpo_status write_failed(const analysis_report *rep)
     GH_CHECK(analysis_open(rep->dir, "failed.csv", &f));
     fprintf(f, "id,strategy,repeat,index,line,reason\n");
     for (size_t i = 0; i < rep->r->n_rows; i++) {
-        const ganhpo_result_row *row = &rep->r->rows[i];
+        const ganhpo_results_row *row = &rep->r->rows[i];
         if (!row->ok)
             fprintf(f, "%lld,%s,%d,%d,%d,%s\n", row->id, row->strategy, row->repeat, row->index,
                     row->line, row->reason);

@@ -11,10 +11,10 @@ enum { MAX_EPOCH_COUNTS = 32 };
 typedef struct {
     int epochs;
     double value;
-    const ganhpo_result_row *row;
+    const ganhpo_results_row *row;
 } scan_point;
 
-static int is_scan(const ganhpo_result_row *row)
+static int is_scan(const ganhpo_results_row *row)
 {
     return row->ok && strcmp(row->strategy, "scan") == 0;
 }
@@ -25,7 +25,7 @@ static int scan_param(const analysis_report *rep)
     const ganhpo_results *r = rep->r;
     if (rep->o->scan_param[0])
         return ganhpo_analysis_results_param(r, rep->o->scan_param);
-    const ganhpo_result_row *first = NULL;
+    const ganhpo_results_row *first = NULL;
     for (int k = 0; k < r->n_params; k++)
         for (size_t i = 0; i < r->n_rows; i++) {
             if (!is_scan(&r->rows[i]))

@@ -34,7 +34,7 @@ static ganhpo_status write_hist(const analysis_report *rep, int k, const char *n
     size_t all[MAX_LEVEL_BINS] = {0}, under[MAX_LEVEL_BINS] = {0};
     int bins = level_edges(rep, k, e);
     for (size_t i = 0; i < r->n_rows; i++) {
-        const ganhpo_result_row *row = &r->rows[i];
+        const ganhpo_results_row *row = &r->rows[i];
         double l = (double)row->levels[k];
         if (!analysis_row_usable(row) || l < e[0] || l >= e[bins])
             continue;
@@ -62,7 +62,7 @@ static ganhpo_status write_points(const analysis_report *rep, int k, const char 
     GH_CHECK(analysis_open(rep->dir, name, &f));
     fprintf(f, "id,strategy,value,mean,std,under\n");
     for (size_t i = 0; i < r->n_rows; i++) {
-        const ganhpo_result_row *row = &r->rows[i];
+        const ganhpo_results_row *row = &r->rows[i];
         if (analysis_row_usable(row))
             fprintf(f, "%lld,%s,%.9g,%.9g,%.9g,%d\n", row->id, row->strategy, row->values[k],
                     row->mean, row->std, row->mean <= rep->cut);
@@ -77,7 +77,7 @@ static void write_marginal(const analysis_report *rep, int k, FILE *f, double *a
     size_t n = 0, nu = 0;
     double best = NAN, best_mean = INFINITY;
     for (size_t i = 0; i < r->n_rows; i++) {
-        const ganhpo_result_row *row = &r->rows[i];
+        const ganhpo_results_row *row = &r->rows[i];
         if (!analysis_row_usable(row))
             continue;
         all[n++] = row->values[k];

@@ -117,7 +117,7 @@ static ganhpo_status collect(const analysis_report *rep, const int *active, fit_
         GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for the surrogate");
     }
     for (size_t i = 0; i < r->n_rows; i++) {
-        const ganhpo_result_row *row = &r->rows[i];
+        const ganhpo_results_row *row = &r->rows[i];
         if (!analysis_row_usable(row))
             continue;
         double *u = m->x + m->n * d;

@@ -46,7 +46,7 @@ void analysis_histogram(const double *x, size_t n, double lo, double hi, int bin
     }
 }
 
-int analysis_row_usable(const ganhpo_result_row *row)
+int analysis_row_usable(const ganhpo_results_row *row)
 {
     return row->ok && strcmp(row->strategy, "scan") != 0;
 }

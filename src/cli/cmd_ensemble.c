@@ -62,7 +62,7 @@ static int parse(int argc, char **argv, ensemble_args *a)
 }
 
 /* The row --point names; prints its own errors. */
-static int choose_row(const ganhpo_results *r, const char *point, const ganhpo_result_row **out)
+static int choose_row(const ganhpo_results *r, const char *point, const ganhpo_results_row **out)
 {
     *out = NULL;
     if (!point || strcmp(point, "best") == 0) {
@@ -90,7 +90,7 @@ static int choose_row(const ganhpo_results *r, const char *point, const ganhpo_r
 
 /* The study's gan options with the row's values and epochs; prints its own errors. */
 static int point_options(const ganhpo_study_config *cfg, const ganhpo_results *r,
-                         const ganhpo_result_row *row, ganhpo_gan_options *o)
+                         const ganhpo_results_row *row, ganhpo_gan_options *o)
 {
     *o = cfg->gan;
     if (row->epochs > 0)
@@ -230,7 +230,7 @@ int ganhpo_cmd_ensemble(int argc, char **argv)
     char path[1100], dir[1100];
     ganhpo_study_config *cfg = malloc(sizeof *cfg);
     ganhpo_results *res = NULL;
-    const ganhpo_result_row *row = NULL;
+    const ganhpo_results_row *row = NULL;
     ganhpo_gan_options o;
     snprintf(path, sizeof path, "%s/study.cfg", a.run_dir);
     if (!cfg || ganhpo_study_load(path, cfg) != GANHPO_SUCCESS) {

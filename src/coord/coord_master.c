@@ -36,7 +36,7 @@ typedef struct {
     usage use;
     unsigned char buf[COORD_MSG_MAX];
     ganhpo_coord_part part;
-    ganhpo_study_row row;
+    ganhpo_results_row row;
 } master;
 
 static double now(void)
@@ -267,6 +267,7 @@ ganhpo_status ganhpo_coord_master(ganhpo_coord *c, const ganhpo_study_config *cf
     free(m->use.start);
     free(m->use.end);
     free(m->slots);
+    ganhpo_results_row_clear(&m->row);
     free(m);
     return s;
 }

@@ -127,7 +127,7 @@ void study_fail_result(ganhpo_objective_result *r, int trials, const char *reaso
 }
 
 ganhpo_status study_keep_weights(const ganhpo_study_config *cfg, unsigned long long seed,
-                                 const ganhpo_study_row *row, double *best)
+                                 const ganhpo_results_row *row, double *best)
 {
     if (cfg->objective.function != GANHPO_OBJECTIVE_GAN || !cfg->study.save_weights)
         return GANHPO_SUCCESS;
@@ -139,9 +139,9 @@ static ganhpo_status loop(ganhpo_study_state *st, ganhpo_study_log *log, ganhpo_
 {
     ganhpo_study_task task;
     ganhpo_objective_result *r = malloc(sizeof *r);
-    ganhpo_study_row *row = malloc(sizeof *row);
+    ganhpo_results_row row = {0};
     ganhpo_status s = GANHPO_SUCCESS;
-    if (!r || !row)
+    if (!r)
         GH_RAISE_GOTO(s, done, GANHPO_ERR_ALLOC, "out of memory for a result");
     long long evaluated = 0;
     for (int have = 1; have;) {
@@ -149,18 +149,26 @@ static ganhpo_status loop(ganhpo_study_state *st, ganhpo_study_log *log, ganhpo_
         if (!have)
             break;
         GH_CHECK_GOTO(study_evaluate(obj, cfg, task.levels, task.seed, r), s, done);
-        GH_CHECK_GOTO(ganhpo_study_state_complete(st, &task, r, 0, row), s, done);
-        GH_CHECK_GOTO(ganhpo_study_state_keep_weights(st, &task, row), s, done);
-        GH_CHECK_GOTO(ganhpo_study_log_append(log, row), s, done);
-        ganhpo_study_state_report(st, row, ++evaluated, progress);
+        GH_CHECK_GOTO(ganhpo_study_state_complete(st, &task, r, 0, &row), s, done);
+        GH_CHECK_GOTO(ganhpo_study_state_keep_weights(st, &task, &row), s, done);
+        GH_CHECK_GOTO(ganhpo_study_log_append(log, &row), s, done);
+        ganhpo_study_state_report(st, &row, ++evaluated, progress);
     }
     if (ganhpo_study_state_timed_out(st) && !ganhpo_study_state_done(st))
         fprintf(progress, "time limit of %g s reached; continue with --resume\n",
                 cfg->search.time_limit);
 done:
     free(r);
-    free(row);
+    ganhpo_results_row_clear(&row);
     return s;
+}
+
+void ganhpo_study_columns(const ganhpo_study_config *cfg, ganhpo_results_columns *out)
+{
+    memset(out, 0, sizeof *out);
+    out->n_params = cfg->space.n_params;
+    for (int i = 0; i < cfg->space.n_params; i++)
+        snprintf(out->params[i], sizeof out->params[i], "%s", cfg->space.params[i].name);
 }
 
 ganhpo_status study_open_log(const ganhpo_study_config *cfg, const char *dir, int resume,
@@ -174,9 +182,11 @@ ganhpo_status study_open_log(const ganhpo_study_config *cfg, const char *dir, in
     ganhpo_study_lock *lock = NULL;
     GH_CHECK(ganhpo_study_lock_acquire(dir, progress, &lock));
     int repaired = 0;
+    ganhpo_results_columns columns;
+    ganhpo_study_columns(cfg, &columns);
     ganhpo_status s = resume ? study_check_saved_space(cfg, saved) : GANHPO_SUCCESS;
     if (s == GANHPO_SUCCESS)
-        s = ganhpo_study_log_open(results, &cfg->space, resume, fn, ctx, log, &repaired);
+        s = ganhpo_study_log_open(results, &columns, &cfg->space, resume, fn, ctx, log, &repaired);
     if (s != GANHPO_SUCCESS) {
         ganhpo_study_lock_release(&lock);
         return ganhpo_error_trace(s, __FILE__, __LINE__, __func__, "open the results log");

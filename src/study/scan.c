@@ -37,24 +37,24 @@ static int find_epochs(const scan_plan *p, int epochs)
 }
 
 /* A logged row must be a scan row of this scan that is not logged yet. */
-static ganhpo_status replay(void *ctx, const ganhpo_study_row *row, int line)
+static ganhpo_status replay(void *ctx, const ganhpo_results_row *row, int line)
 {
     (void)line; /* the log names the line */
     scan_plan *p = ctx;
-    if (row->strategy != GANHPO_SEARCH_SCAN)
+    if (strcmp(row->strategy, ganhpo_search_strategy_name(GANHPO_SEARCH_SCAN)) != 0)
         GH_RAISE(GANHPO_ERR_RESULTS, "a row of strategy '%s' in the results of a scan study",
-                 ganhpo_search_strategy_name(row->strategy));
-    int l = find_level(p, row->levels[0]), e = find_epochs(p, row->result.epochs);
+                 row->strategy);
+    int l = find_level(p, row->levels[0]), e = find_epochs(p, row->epochs);
     if (l < 0 || e < 0)
         GH_RAISE(GANHPO_ERR_RESULTS,
                  "level %lld with %d epochs is not a point of the study's scan (scan.points, "
                  "scan.log, scan.epochs changed?)",
-                 row->levels[0], row->result.epochs);
+                 row->levels[0], row->epochs);
     if (p->done[e * p->n_levels + l])
         GH_RAISE(GANHPO_ERR_RESULTS, "level %lld with %d epochs is logged twice", row->levels[0],
-                 row->result.epochs);
+                 row->epochs);
     p->done[e * p->n_levels + l] = 1;
-    if (row->result.ok && row->objective < p->best)
+    if (row->ok && row->objective < p->best)
         p->best = row->objective;
     return GANHPO_SUCCESS;
 }
@@ -104,16 +104,16 @@ static ganhpo_status evaluate_gan(ganhpo_objective_trainer *t, const scan_plan *
     return GANHPO_SUCCESS;
 }
 
-static void report(const scan_plan *p, const ganhpo_study_row *row, long long total,
+static void report(const scan_plan *p, const ganhpo_results_row *row, long long total,
                    long long evaluated, double elapsed, FILE *f)
 {
     const ganhpo_space_param *prm = &p->cfg->space.params[0];
     fprintf(f, "scan %d/%lld  %s = %.6g  epochs %d  ", row->index, total, prm->name,
-            (double)row->levels[0] * prm->scaling, row->result.epochs);
-    if (row->result.ok)
+            (double)row->levels[0] * prm->scaling, row->epochs);
+    if (row->ok)
         fprintf(f, "%.6g +- %.3g", row->mean, row->std);
     else
-        fprintf(f, "failed: %s", row->result.reason);
+        fprintf(f, "failed: %s", row->reason);
     if (isfinite(p->best))
         fprintf(f, "  best %.6g", p->best);
     fprintf(f, "  %.1f s", elapsed);
@@ -126,21 +126,21 @@ static void report(const scan_plan *p, const ganhpo_study_row *row, long long to
 
 /* Evaluates one point and logs its row. */
 static ganhpo_status run_point(scan_plan *p, ganhpo_objective *obj, ganhpo_objective_trainer *t,
-                               int e, int l, ganhpo_study_log *log, ganhpo_study_row *row)
+                               int e, int l, ganhpo_study_log *log, ganhpo_objective_result *r,
+                               ganhpo_results_row *row)
 {
     const ganhpo_study_config *cfg = p->cfg;
     unsigned long long seed = scan_seed(cfg, p->levels[l]);
-    memset(row, 0, sizeof *row);
-    row->strategy = GANHPO_SEARCH_SCAN;
+    long long levels[GANHPO_SPACE_MAX_DIMS] = {p->levels[l]};
+    if (t)
+        GH_CHECK(evaluate_gan(t, p, p->levels[l], p->epochs[e], r));
+    else
+        GH_CHECK(study_evaluate(obj, cfg, levels, seed, r));
+    GH_CHECK(ganhpo_study_row_set_result(row, r, cfg->search.kappa));
+    snprintf(row->strategy, sizeof row->strategy, "%s",
+             ganhpo_search_strategy_name(GANHPO_SEARCH_SCAN));
     row->index = e * p->n_levels + l + 1;
     row->levels[0] = p->levels[l];
-    if (t)
-        GH_CHECK(evaluate_gan(t, p, p->levels[l], p->epochs[e], &row->result));
-    else
-        GH_CHECK(study_evaluate(obj, cfg, row->levels, seed, &row->result));
-    ganhpo_objective_summarize(&row->result, cfg->search.kappa, &row->mean, &row->std,
-                               &row->objective);
-    row->result.ok = row->result.ok && isfinite(row->objective);
     GH_CHECK(study_keep_weights(cfg, seed, row, &p->best));
     GH_CHECK(ganhpo_study_log_append(log, row));
     p->done[e * p->n_levels + l] = 1;
@@ -150,9 +150,10 @@ static ganhpo_status run_point(scan_plan *p, ganhpo_objective *obj, ganhpo_objec
 static ganhpo_status loop(scan_plan *p, ganhpo_objective *obj, ganhpo_objective_trainer *t,
                           ganhpo_study_log *log, FILE *progress)
 {
-    ganhpo_study_row *row = malloc(sizeof *row);
-    if (!row)
-        GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for a results row");
+    ganhpo_objective_result *r = malloc(sizeof *r);
+    if (!r)
+        GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for a result");
+    ganhpo_results_row row = {0};
     long long total = (long long)p->n_epochs * p->n_levels, evaluated = 0;
     double t0 = now();
     ganhpo_status s = GANHPO_SUCCESS;
@@ -160,11 +161,12 @@ static ganhpo_status loop(scan_plan *p, ganhpo_objective *obj, ganhpo_objective_
         for (int l = 0; l < p->n_levels && s == GANHPO_SUCCESS; l++) {
             if (p->done[e * p->n_levels + l])
                 continue;
-            s = run_point(p, obj, t, e, l, log, row);
+            s = run_point(p, obj, t, e, l, log, r, &row);
             if (s == GANHPO_SUCCESS)
-                report(p, row, total, ++evaluated, now() - t0, progress);
+                report(p, &row, total, ++evaluated, now() - t0, progress);
         }
-    free(row);
+    free(r);
+    ganhpo_results_row_clear(&row);
     return s;
 }
 

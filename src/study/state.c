@@ -71,40 +71,44 @@ void ganhpo_study_state_destroy(ganhpo_study_state **st)
     *st = NULL;
 }
 
-ganhpo_status ganhpo_study_state_replay(void *state, const ganhpo_study_row *row, int line)
+/* The position of the row's strategy in search.strategies, or -1. */
+static int strategy_of(const ganhpo_study_config *cfg, const ganhpo_results_row *row)
+{
+    for (int i = 0; i < cfg->search.n_strategies; i++)
+        if (strcmp(ganhpo_search_strategy_name(cfg->search.strategies[i]), row->strategy) == 0)
+            return i;
+    return -1;
+}
+
+ganhpo_status ganhpo_study_state_replay(void *state, const ganhpo_results_row *row, int line)
 {
     (void)line; /* the log names the line in its message */
     ganhpo_study_state *st = state;
     const ganhpo_study_config *cfg = st->cfg;
-    int k = -1;
-    for (int i = 0; i < cfg->search.n_strategies; i++)
-        if (cfg->search.strategies[i] == row->strategy)
-            k = i;
+    int k = strategy_of(cfg, row);
     if (k < 0)
         GH_RAISE(GANHPO_ERR_RESULTS, "strategy '%s' is not in the study's search.strategies",
-                 ganhpo_search_strategy_name(row->strategy));
+                 row->strategy);
     if (row->repeat >= cfg->study.repeats)
         GH_RAISE(GANHPO_ERR_RESULTS, "repeat %d is beyond the study's %d repeats", row->repeat,
                  cfg->study.repeats);
     ganhpo_search *s = st->search[k * cfg->study.repeats + row->repeat];
     if (row->index != ganhpo_search_observed(s) + 1)
         GH_RAISE(GANHPO_ERR_RESULTS, "index %d is not the next evaluation (%d) of %s repeat %d",
-                 row->index, ganhpo_search_observed(s) + 1,
-                 ganhpo_search_strategy_name(row->strategy), row->repeat);
-    if (ganhpo_search_observe(s, row->levels, row->result.ok, row->objective) != GANHPO_SUCCESS) {
+                 row->index, ganhpo_search_observed(s) + 1, row->strategy, row->repeat);
+    if (ganhpo_search_observe(s, row->levels, row->ok, row->objective) != GANHPO_SUCCESS) {
         char msg[512];
         snprintf(msg, sizeof msg, "%s", ganhpo_error_message());
-        GH_RAISE(GANHPO_ERR_RESULTS, "%s repeat %d: %s", ganhpo_search_strategy_name(row->strategy),
-                 row->repeat, msg);
+        GH_RAISE(GANHPO_ERR_RESULTS, "%s repeat %d: %s", row->strategy, row->repeat, msg);
     }
     st->rows++;
-    if (row->result.ok && row->objective < st->best)
+    if (row->ok && row->objective < st->best)
         st->best = row->objective;
     return GANHPO_SUCCESS;
 }
 
 ganhpo_status ganhpo_study_state_keep_weights(ganhpo_study_state *st, const ganhpo_study_task *task,
-                                              const ganhpo_study_row *row)
+                                              const ganhpo_results_row *row)
 {
     return study_keep_weights(st->cfg, task->seed, row, &st->best);
 }
@@ -158,18 +162,15 @@ ganhpo_status ganhpo_study_state_next(ganhpo_study_state *st, ganhpo_study_task 
 
 ganhpo_status ganhpo_study_state_complete(ganhpo_study_state *st, const ganhpo_study_task *task,
                                           const ganhpo_objective_result *result, int worker,
-                                          ganhpo_study_row *row)
+                                          ganhpo_results_row *row)
 {
     if (task->search < 0 || task->search >= st->n_search)
         GH_RAISE(GANHPO_ERR_ARGUMENT, "task of unknown search %d", task->search);
     ganhpo_search *s = st->search[task->search];
-    memset(row, 0, sizeof *row);
-    row->result = *result;
-    ganhpo_objective_summarize(result, st->cfg->search.kappa, &row->mean, &row->std,
-                               &row->objective);
-    row->result.ok = result->ok && isfinite(row->objective);
-    GH_CHECK(ganhpo_search_observe(s, task->levels, row->result.ok, row->objective));
-    row->strategy = task->strategy;
+    GH_CHECK(ganhpo_study_row_set_result(row, result, st->cfg->search.kappa));
+    GH_CHECK(ganhpo_search_observe(s, task->levels, row->ok, row->objective));
+    snprintf(row->strategy, sizeof row->strategy, "%s",
+             ganhpo_search_strategy_name(task->strategy));
     row->repeat = task->repeat;
     row->index = ganhpo_search_observed(s);
     row->worker = worker;
@@ -186,22 +187,18 @@ int ganhpo_study_state_done(const ganhpo_study_state *st)
     return 1;
 }
 
-void ganhpo_study_state_report(const ganhpo_study_state *st, const ganhpo_study_row *row,
+void ganhpo_study_state_report(const ganhpo_study_state *st, const ganhpo_results_row *row,
                                long long evaluated, FILE *f)
 {
     const ganhpo_study_config *cfg = st->cfg;
     long long total = (long long)st->n_search * cfg->search.budget;
-    int k = -1;
-    for (int i = 0; i < cfg->search.n_strategies; i++)
-        if (cfg->search.strategies[i] == row->strategy)
-            k = i;
-    const ganhpo_search *s = st->search[k * cfg->study.repeats + row->repeat];
-    fprintf(f, "%s r%d %d/%d  study %lld/%lld  ", ganhpo_search_strategy_name(row->strategy),
-            row->repeat, row->index, cfg->search.budget, st->rows, total);
-    if (row->result.ok)
+    const ganhpo_search *s = st->search[strategy_of(cfg, row) * cfg->study.repeats + row->repeat];
+    fprintf(f, "%s r%d %d/%d  study %lld/%lld  ", row->strategy, row->repeat, row->index,
+            cfg->search.budget, st->rows, total);
+    if (row->ok)
         fprintf(f, "%.6g +- %.3g", row->mean, row->std);
     else
-        fprintf(f, "failed: %s", row->result.reason);
+        fprintf(f, "failed: %s", row->reason);
     double best, elapsed = now() - st->t0;
     if (ganhpo_search_best(s, NULL, &best))
         fprintf(f, "  best %.6g", best);
@@ -210,4 +207,21 @@ void ganhpo_study_state_report(const ganhpo_study_state *st, const ganhpo_study_
         fprintf(f, ", ~%.0f s left", elapsed / (double)evaluated * (double)(total - st->rows));
     fprintf(f, "\n");
     fflush(f);
+}
+
+ganhpo_status ganhpo_study_row_set_result(ganhpo_results_row *row,
+                                          const ganhpo_objective_result *result, double kappa)
+{
+    GH_CHECK(ganhpo_results_row_reserve(row, result->trials, 0));
+    for (int t = 0; t < result->trials; t++) {
+        row->trial_w1[t] = result->value[t];
+        row->trial_epoch[t] = result->epoch[t];
+    }
+    snprintf(row->reason, sizeof row->reason, "%s", result->reason);
+    row->epochs = result->epochs;
+    row->parameters = result->parameters;
+    row->seconds = result->seconds;
+    ganhpo_objective_summarize(result, kappa, &row->mean, &row->std, &row->objective);
+    row->ok = result->ok && isfinite(row->objective);
+    return GANHPO_SUCCESS;
 }

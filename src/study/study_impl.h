@@ -34,7 +34,7 @@ void study_fail_result(ganhpo_objective_result *r, int trials, const char *reaso
 
 /* ganhpo_study_weights_keep when the study keeps GAN weights, else nothing. */
 ganhpo_status study_keep_weights(const ganhpo_study_config *cfg, unsigned long long seed,
-                                 const ganhpo_study_row *row, double *best);
+                                 const ganhpo_results_row *row, double *best);
 
 /* The scan loop of ganhpo_study_run (cfg->study.output resolved). */
 ganhpo_status study_run_scan(const ganhpo_study_config *cfg, int resume, FILE *progress);

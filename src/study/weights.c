@@ -44,32 +44,31 @@ ganhpo_status ganhpo_study_weights_prepare(const char *output)
 }
 
 /* The ok trial with the lowest best W1, or -1. */
-static int best_trial(const ganhpo_objective_result *r)
+static int best_trial(const ganhpo_results_row *r)
 {
     int k = -1;
-    for (int t = 0; t < r->trials; t++)
-        if (isfinite(r->value[t]) && (k < 0 || r->value[t] < r->value[k]))
+    for (int t = 0; t < r->n_trials; t++)
+        if (isfinite(r->trial_w1[t]) && (k < 0 || r->trial_w1[t] < r->trial_w1[k]))
             k = t;
     return k;
 }
 
 ganhpo_status ganhpo_study_weights_keep(const char *output, unsigned long long seed,
-                                        const ganhpo_study_row *row, double *best)
+                                        const ganhpo_results_row *row, double *best)
 {
-    const ganhpo_objective_result *r = &row->result;
     char dir[1100], path[1300], target[1100];
     ganhpo_study_weights_dir(output, dir, sizeof dir);
-    int k = row->result.ok && row->objective < *best ? best_trial(r) : -1;
+    int k = row->ok && row->objective < *best ? best_trial(row) : -1;
     if (k >= 0) {
-        ganhpo_objective_weights_path(dir, seed, r->epochs, k, path, sizeof path);
+        ganhpo_objective_weights_path(dir, seed, row->epochs, k, path, sizeof path);
         snprintf(target, sizeof target, "%s/best.gan", output);
         if (rename(path, target) == 0)
             *best = row->objective;
         else if (errno != ENOENT)
             GH_RAISE(GANHPO_ERR_IO, "cannot rename %s to %s: %s", path, target, strerror(errno));
     }
-    for (int t = 0; t < r->trials; t++) {
-        ganhpo_objective_weights_path(dir, seed, r->epochs, t, path, sizeof path);
+    for (int t = 0; t < row->n_trials; t++) {
+        ganhpo_objective_weights_path(dir, seed, row->epochs, t, path, sizeof path);
         if (unlink(path) != 0 && errno != ENOENT)
             GH_RAISE(GANHPO_ERR_IO, "cannot delete %s: %s", path, strerror(errno));
     }
