@@ -153,10 +153,16 @@ int ganhpo_cmd_report(int argc, char **argv)
     ganhpo_results *r = NULL;
     if (ganhpo_analysis_results_read(results, &r) != GANHPO_SUCCESS)
         return ganhpo_cli_fail();
-    ganhpo_status st = ganhpo_analysis_report(r, &o, out);
-    if (st == GANHPO_SUCCESS)
+    /* written beside its place and renamed there whole: a signal or an error leaves the
+     * previous report as it was */
+    char tmp[2100];
+    ganhpo_cli_temp_name(out, tmp, sizeof tmp);
+    ganhpo_cli_catch_signals();
+    rc = ganhpo_analysis_report(r, &o, tmp) == GANHPO_SUCCESS ? 0 : ganhpo_cli_fail();
+    rc = ganhpo_cli_put_in_place("report", tmp, out, rc);
+    if (rc == 0)
         printf("report: %zu evaluations (%zu failed%s) -> %s/index.html\n", r->n_rows, r->n_failed,
                r->truncated ? ", last line unfinished" : "", out);
     ganhpo_analysis_results_destroy(&r);
-    return st == GANHPO_SUCCESS ? 0 : ganhpo_cli_fail();
+    return rc;
 }
