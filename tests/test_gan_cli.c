@@ -5,6 +5,8 @@
 #include "check.h"
 #include "testutil.h"
 
+#include <signal.h>
+
 #include <stdint.h>
 
 #include <math.h>
@@ -175,6 +177,50 @@ static void misuse(void)
     CHECK(run("generate %s/t.gan --condition-from %s/none.txt --out %s/x.txt", dir, dir, dir) == 1);
 }
 
+/* Whether the last 4 KiB of the file path contain text. */
+static int tail_contains(const char *path, const char *text)
+{
+    char buf[4097] = "";
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f) < 4096 ? ftell(f) : 4096;
+    fseek(f, -n, SEEK_END);
+    buf[fread(buf, 1, (size_t)n, f)] = '\0';
+    fclose(f);
+    return strstr(buf, text) != NULL;
+}
+
+/* SIGTERM during training: it stops after the running epoch, says so, and still writes the
+ * best weights so far, which generate reads. */
+static void interrupted(void)
+{
+    char log[400], gan[400];
+    snprintf(log, sizeof log, "%s/interrupted.log", dir);
+    snprintf(gan, sizeof gan, "%s/interrupted.gan", dir);
+    char study[400];
+    snprintf(study, sizeof study, "%s/tiny.cfg", dir);
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        /* both appending, so that neither writes over the other */
+        if (!freopen(log, "a", stdout) || !freopen(log, "a", stderr))
+            _exit(127);
+        execl(getenv("GANHPO_CLI"), "ganhpo", "train", study, "--set", "epochs=100000", "--out",
+              gan, (char *)NULL);
+        _exit(127);
+    }
+    for (int i = 0; i < 60000 && !tu_file_contains(log, "epoch    1"); i++)
+        tu_pause_ms(5);
+    kill(pid, SIGTERM);
+    CHECK(tu_wait(pid) == 1);
+    CHECK(tail_contains(log, "interrupted by SIGTERM"));
+    CHECK(tail_contains(log, "written to"));
+    CHECK(run("generate %s --condition-from %s/truth.txt --events 50 --out %s/x.txt", gan, dir,
+              dir) == 0);
+}
+
 int main(void)
 {
     if (!getenv("GANHPO_CLI")) {
@@ -186,6 +232,7 @@ int main(void)
     double w1 = train();
     generate(w1);
     misuse();
+    interrupted();
     CHECK(tu_remove_dir(dir));
     return check_finish("test_gan_cli");
 }

@@ -164,7 +164,9 @@ unsigned long long ganhpo_objective_trial_seed(unsigned long long seed, int tria
 
 /* Creates and trains trials first..first+count-1 (seeded by ganhpo_objective_trial_seed;
  * count 1..GANHPO_OBJECTIVE_BATCH, trained together) of the GAN `o` describes for o->epochs
- * epochs, calling fn (may be NULL) after every epoch. Caller destroys *out. */
+ * epochs, calling fn (may be NULL) after every epoch. Caller destroys *out. When fn stops
+ * the training with GANHPO_ERR_INTERRUPTED, that is returned and *out still holds the GAN
+ * with the results (best epochs, best generators) of the epochs completed. */
 ganhpo_status ganhpo_objective_trainer_train(ganhpo_objective_trainer *t,
                                              const ganhpo_gan_options *o, int first, int count,
                                              unsigned long long seed, ganhpo_gan_epoch_fn fn,

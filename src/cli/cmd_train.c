@@ -78,6 +78,7 @@ static void mean_std(const double *v, int n, double *mean, double *std, int *ok)
     *std = *ok > 1 ? sqrt(q / (*ok - 1)) : 0.0;
 }
 
+/* Prints an epoch's line; stops the training after it once SIGINT or SIGTERM arrived. */
 static ganhpo_status print_epoch(const ganhpo_gan_epoch_report *r, void *user)
 {
     (void)user;
@@ -87,7 +88,7 @@ static ganhpo_status print_epoch(const ganhpo_gan_epoch_report *r, void *user)
     printf("epoch %4d  W1 %.6g +- %.3g  (%d/%d trials)  %.2f s\n", r->epoch, m, s, ok, r->trials,
            r->seconds);
     fflush(stdout);
-    return GANHPO_SUCCESS;
+    return ganhpo_cli_check_signal();
 }
 
 /* Prints every trial's outcome and their statistics; returns the best trial or -1. */
@@ -128,10 +129,18 @@ static int train(const ganhpo_study_config *cfg, const char *out)
         return ganhpo_cli_fail();
     print_point(&cfg->gan, cfg->study.trials, ganhpo_objective_trainer_device(t));
     unsigned long long seed = ganhpo_space_seed(cfg->study.seed, TRAIN_TAG);
-    if (ganhpo_objective_trainer_train(t, &cfg->gan, 0, cfg->study.trials, seed, print_epoch, NULL,
-                                       &g) != GANHPO_SUCCESS) {
+    ganhpo_cli_catch_signals();
+    ganhpo_status s = ganhpo_objective_trainer_train(t, &cfg->gan, 0, cfg->study.trials, seed,
+                                                     print_epoch, NULL, &g);
+    if (s == GANHPO_ERR_INTERRUPTED) {
+        fprintf(stderr, "ganhpo train: %s; keeping the best epochs so far\n",
+                ganhpo_error_message());
+        ganhpo_error_clear();
+        rc = GANHPO_EXIT_FAILURE;
+    } else if (s != GANHPO_SUCCESS) {
         rc = ganhpo_cli_fail();
-    } else {
+    }
+    if (g) {
         int best = print_trials(g);
         if (best < 0) {
             fprintf(stderr, "ganhpo train: every trial failed; no weights written\n");

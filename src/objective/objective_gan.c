@@ -91,10 +91,12 @@ ganhpo_status ganhpo_objective_trainer_train(ganhpo_objective_trainer *t,
     ganhpo_gan *g = NULL;
     GH_CHECK(ganhpo_gan_create(t->dev, o, split->n_condition, split->n_target, count, seeds, &g));
     ganhpo_status s = ganhpo_gan_train(g, &t->data, split, o->epochs, fn, user);
-    if (s != GANHPO_SUCCESS) {
+    if (s == GANHPO_ERR_INTERRUPTED)
+        *out = g; /* fn stopped it: the epochs so far count */
+    else if (s != GANHPO_SUCCESS)
         ganhpo_gan_destroy(&g);
+    if (s != GANHPO_SUCCESS)
         return ganhpo_error_trace(s, __FILE__, __LINE__, __func__, "ganhpo_gan_train");
-    }
     *out = g;
     return GANHPO_SUCCESS;
 }
