@@ -29,6 +29,10 @@ static int parse_columns(const char *text, ganhpo_dataset_options *o)
                                           "--columns wants up to %d indices 0..1023 "
                                           "separated by commas, not '%s'",
                                           GANHPO_DATASET_MAX_COLUMNS, text);
+        for (int k = 0; k < o->n_target_columns; k++)
+            if (o->target_columns[k] == (int)v)
+                return ganhpo_cli_usage_error("wdist", "--columns '%s' names column %ld twice",
+                                              text, v);
         o->target_columns[o->n_target_columns++] = (int)v;
         p = *end ? end + 1 : end;
     }
