@@ -251,6 +251,11 @@ static void cli(void)
     CHECK(tu_file_contains(err, "bad_typo_key.cfg:7: key 'gan.epohcs'"));
     CHECK(run_cli("check data/bad/bad_syntax_brace.cfg", out, err) == 1);
     CHECK(tu_file_contains(err, "bad_syntax_brace.cfg:5: syntax error"));
+    /* check reads a data file as the study would and names its first bad line */
+    CHECK(run_cli("check data/check_bad_data.cfg", out, err) == 1);
+    CHECK(tu_file_contains(err, "columns_nan.txt:2:3:"));
+    CHECK(run_cli("check data/study/good_columns.cfg", out, err) == 0);
+    CHECK(tu_file_contains(err, "columns.txt: 3 events read"));
     CHECK(run_cli("check", out, err) == 2);
     CHECK(tu_file_contains(err, "missing the study file"));
     CHECK(run_cli("check --bogus ../configs/quick.cfg", out, err) == 2);
