@@ -184,10 +184,12 @@ ganhpo_status ganhpo_device_program(ganhpo_device *dev, const char *name, const 
             *out = e->program;
             return GANHPO_SUCCESS;
         }
-    char *source;
+    char *source = NULL, file[256];
     GH_CHECK(assemble(name, &source));
     cl_program program;
-    ganhpo_status st = ganhpo_device_build(dev, name, defs, source, build_options, &program);
+    /* the message names the file itself: not every driver's build log does */
+    snprintf(file, sizeof file, "%s.cl", name);
+    ganhpo_status st = ganhpo_device_build(dev, file, defs, source, build_options, &program);
     free(source);
     if (st != GANHPO_SUCCESS)
         return ganhpo_error_trace(st, __FILE__, __LINE__, __func__, "ganhpo_device_build");
