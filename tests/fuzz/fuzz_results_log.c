@@ -35,9 +35,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!path)
         return 0;
     ganhpo_study_log *log = NULL;
+    ganhpo_results_columns columns;
+    ganhpo_study_columns(&cfg, &columns);
     int repaired = 0;
     if (ganhpo_study_state_create(&cfg, &state) == GANHPO_SUCCESS)
-        ganhpo_study_log_open(path, &cfg.space, 1, ganhpo_study_state_replay, state, &log,
+        ganhpo_study_log_open(path, &columns, &cfg.space, 1, ganhpo_study_state_replay, state, &log,
                               &repaired);
     ganhpo_study_log_close(&log);
     ganhpo_study_state_destroy(&state);
