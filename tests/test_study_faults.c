@@ -6,7 +6,9 @@
  * - a GAN study whose OUTPUT/pending is replaced by a plain file while the first point
  *   trains (its weights cannot be written): the study stops, nothing is logged; --resume
  *   with that file still there says so; with it gone, --resume evaluates every point ok
- *   and leaves pending/ empty (a stray *.gan.tmp of the stopped run included). */
+ *   and leaves pending/ empty (a stray *.gan.tmp of the stopped run included);
+ * - the same under mpiexec -n 2 (argv[1]): the worker reports the fault, rank 0 stops the
+ *   study without logging the point. */
 #include "check.h"
 #include "testutil.h"
 
@@ -68,7 +70,21 @@ static void log_fault(void)
     CHECK(ok == BUDGET && all == BUDGET);
 }
 
-static void weights_fault(void)
+/* Starts the GAN study (under mpiexec -n 2 unless mpiexec is NULL) and replaces its
+ * pending/ with a plain file as soon as it exists; returns the study's exit status. */
+static int study_losing_pending(const char *mpiexec, const char *cfg, const char *run_dir,
+                                const char *pending, const char *log)
+{
+    pid_t pid = tu_study_start(mpiexec, 2, cfg, run_dir, 0, log);
+    struct stat sb;
+    for (int i = 0; i < 6000 && stat(pending, &sb) != 0; i++)
+        tu_pause_ms(5);
+    CHECK(rmdir(pending) == 0);
+    tu_write_file(pending, "not a directory\n");
+    return tu_wait(pid);
+}
+
+static void weights_fault(const char *mpiexec)
 {
     char cfg[300], run_dir[300], pending[320], log[320];
     snprintf(cfg, sizeof cfg, "%s/gan.cfg", dir);
@@ -81,13 +97,7 @@ static void weights_fault(void)
                   "gan = { noise_dim = 3; gen_layersize = 16; disc_layersize = 16; epochs = 1; };\n"
                   "space = ( { name = \"lr_gen\"; lower = 1; upper = 9; scaling = 1e-4; } );\n"
                   "search = { strategies = [\"random\"]; budget = 2; initial = 2; };\n");
-    pid_t pid = tu_study_start(NULL, 1, cfg, run_dir, 0, log);
-    struct stat sb;
-    for (int i = 0; i < 6000 && stat(pending, &sb) != 0; i++)
-        tu_pause_ms(5);
-    CHECK(rmdir(pending) == 0);
-    tu_write_file(pending, "not a directory\n");
-    CHECK(tu_wait(pid) == 1);
+    CHECK(study_losing_pending(NULL, cfg, run_dir, pending, log) == 1);
     CHECK(tu_file_contains(log, "cannot create weights file"));
     CHECK(tu_file_contains(log, "not logged"));
     int all = 0;
@@ -105,14 +115,23 @@ static void weights_fault(void)
     char cmd[600];
     snprintf(cmd, sizeof cmd, "test -z \"$(ls -A '%s')\"", pending);
     CHECK(system(cmd) == 0);
+    if (!mpiexec)
+        return;
+    snprintf(run_dir, sizeof run_dir, "%s/gan-mpi", dir);
+    snprintf(pending, sizeof pending, "%s/pending", run_dir);
+    snprintf(log, sizeof log, "%s/gan-mpi.log", dir);
+    CHECK(study_losing_pending(mpiexec, cfg, run_dir, pending, log) != 0);
+    CHECK(tu_file_contains(log, "rank 1: cannot create weights file"));
+    CHECK(tu_file_contains(log, "not logged"));
+    CHECK(ok_rows(run_dir, &all) == 0 && all == 0);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     if (!tu_temp_dir(dir, sizeof dir, "ganhpo-faults-"))
         return 1;
     log_fault();
-    weights_fault();
+    weights_fault(argc > 1 ? argv[1] : NULL);
     tu_remove_dir(dir);
     return check_finish("test_study_faults");
 }
