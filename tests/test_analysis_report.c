@@ -427,8 +427,8 @@ static void check_cli(void)
     tu_read_text(p, after, sizeof after);
     CHECK(after[0] != '\0' && strcmp(before, after) == 0);
     CHECK(stat(tmp, &sb) != 0);
-    /* a header of empty fields (fuzzing found it read an unset field pointer): an error
-     * naming the header line */
+    /* a header of more fields than half its bytes (the loader read an unset field pointer): an
+     * error naming the header line */
     path_in(run_dir, sizeof run_dir, tmpdir, "commas");
     snprintf(p, sizeof p, "mkdir -p '%s' && cp data/results_header_commas.csv '%s/results.csv'",
              run_dir, run_dir);
