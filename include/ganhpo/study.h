@@ -206,7 +206,8 @@ void ganhpo_study_state_report(const ganhpo_study_state *st, const ganhpo_result
 ganhpo_status ganhpo_study_objective_create(const ganhpo_study_config *cfg, size_t nth_device,
                                             ganhpo_objective **out);
 
-/* Prepares a run of the study: creates `output` (NULL = output.directory), opens
+/* Prepares a run of the study: creates `output` (NULL = output.directory), takes its lock
+ * (ganhpo_study_lock_acquire; the log releases it when closed), opens
  * output/results.csv (resume: rejects a study whose space differs from the saved study.cfg
  * or the log, and rebuilds every search from the log), writes output/study.cfg (the resolved
  * study), prepares the weights directory of a GAN study that saves weights, and the searches'
@@ -245,7 +246,8 @@ ganhpo_status ganhpo_study_weights_prepare(const char *output);
 ganhpo_status ganhpo_study_weights_keep(const char *output, unsigned long long seed,
                                         const ganhpo_results_row *row, double *best);
 
-/* Runs the study in this process: creates `output` (NULL = output.directory), writes
+/* Runs the study in this process: creates `output` (NULL = output.directory) and holds its
+ * lock (ganhpo_study_lock_acquire) while it runs, writes
  * output/study.cfg (the resolved study), opens output/results.csv (resume: replays it and
  * rejects a study whose space differs from the saved study.cfg or the log), then proposes,
  * evaluates, logs and reports one line per evaluation on `progress` until every search is
