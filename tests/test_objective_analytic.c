@@ -26,8 +26,8 @@ static void minima(void)
 static ganhpo_space_options space2(void)
 {
     ganhpo_space_options s = {.n_params = 2};
-    s.params[0] = (ganhpo_space_param){"x", 0, 100, 0.15};
-    s.params[1] = (ganhpo_space_param){"y", 0, 100, 0.15};
+    s.params[0] = (ganhpo_space_param){"x", 0, 100, 0.15, 0};
+    s.params[1] = (ganhpo_space_param){"y", 0, 100, 0.15, 0};
     return s;
 }
 

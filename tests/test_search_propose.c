@@ -31,7 +31,7 @@ static ganhpo_space_options space_of(int d, long long upper)
 {
     ganhpo_space_options s = {.n_params = d};
     for (int i = 0; i < d; i++)
-        s.params[i] = (ganhpo_space_param){"", 0, upper, 1.0 / (double)(upper > 0 ? upper : 1)};
+        s.params[i] = (ganhpo_space_param){"", 0, upper, 1.0 / (double)(upper > 0 ? upper : 1), 0};
     for (int i = 0; i < d; i++)
         snprintf(s.params[i].name, sizeof s.params[i].name, "x%d", i);
     return s;
@@ -107,8 +107,8 @@ static void asynchronous(void)
 static void tiny(void)
 {
     ganhpo_space_options s = {.n_params = 2};
-    s.params[0] = (ganhpo_space_param){"a", 0, 2, 1.0};
-    s.params[1] = (ganhpo_space_param){"b", 0, 1, 1.0};
+    s.params[0] = (ganhpo_space_param){"a", 0, 2, 1.0, 0};
+    s.params[1] = (ganhpo_space_param){"b", 0, 1, 1.0, 0};
     ganhpo_search_options o;
     ganhpo_search_options_default(&o);
     for (int budget = 6; budget <= 10; budget += 4) {

@@ -4,6 +4,7 @@
 #include "ganhpo/search.h"
 #include "ganhpo/space.h"
 
+#include <gsl/gsl_rng.h>
 #include <string.h>
 
 static ganhpo_space_options make_space(void)
@@ -82,8 +83,8 @@ static void tiny(void)
 {
     /* 2 x 3 lattice, 10 points asked: the design is the whole lattice */
     ganhpo_space_options s = {.n_params = 2};
-    s.params[0] = (ganhpo_space_param){"a", 0, 1, 1.0};
-    s.params[1] = (ganhpo_space_param){"b", 3, 5, 1.0};
+    s.params[0] = (ganhpo_space_param){"a", 0, 1, 1.0, 0};
+    s.params[1] = (ganhpo_space_param){"b", 3, 5, 1.0, 0};
     long long pts[10 * 2];
     int n = 0;
     CHECK_OK(ganhpo_space_design(&s, 1, 10, 1, 0, pts, &n));
@@ -92,8 +93,8 @@ static void tiny(void)
         for (int j = 0; j < k; j++)
             CHECK(memcmp(pts + k * 2, pts + j * 2, sizeof(long long) * 2) != 0);
     /* fewer levels than points in one dimension: levels used evenly, points distinct */
-    s.params[0] = (ganhpo_space_param){"a", 0, 2, 1.0};
-    s.params[1] = (ganhpo_space_param){"b", 0, 50, 1.0};
+    s.params[0] = (ganhpo_space_param){"a", 0, 2, 1.0, 0};
+    s.params[1] = (ganhpo_space_param){"b", 0, 50, 1.0, 0};
     CHECK_OK(ganhpo_space_design(&s, 1, 9, 1, 0, pts, &n));
     CHECK(n == 9);
     int count[3] = {0};
@@ -129,8 +130,41 @@ static void same_start(const ganhpo_space_options *s)
     CHECK(memcmp(first[0], design, sizeof design) == 0);
 }
 
+/* log = true: the unit coordinate is linear in log(level), draws are even in log(level),
+ * and a Latin design puts one point in each of n equal strata of log(level). */
+static void log_scale(void)
+{
+    ganhpo_space_param p = {"lr", 1, 1000, 1e-5, 1};
+    CHECK_CLOSE(ganhpo_space_param_to_unit(&p, 10), 1.0 / 3.0, 1e-12);
+    CHECK(ganhpo_space_param_from_unit(&p, 2.0 / 3.0) == 100);
+    CHECK(ganhpo_space_param_from_unit(&p, -1) == 1 && ganhpo_space_param_from_unit(&p, 2) == 1000);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    int below = 0;
+    for (int k = 0; k < 10000; k++)
+        below += ganhpo_space_param_draw(&p, r) < 32; /* sqrt(1000) = 31.6 */
+    CHECK(below > 4700 && below < 5300);
+    gsl_rng_free(r);
+    ganhpo_space_options s;
+    ganhpo_space_options_default(&s);
+    s.n_params = 1;
+    s.params[0] = p;
+    long long design[10];
+    int n = 0;
+    CHECK_OK(ganhpo_space_design(&s, 1, 10, 3, 0, design, &n));
+    int strata[10] = {0};
+    for (int k = 0; k < n; k++) {
+        int st = (int)(10 * ganhpo_space_param_to_unit(&p, design[k]));
+        strata[st < 10 ? st : 9]++;
+    }
+    int filled = 0;
+    for (int k = 0; k < 10; k++)
+        filled += strata[k] > 0;
+    CHECK(n == 10 && filled >= 8); /* rounding to levels may merge a neighbour or two */
+}
+
 int main(void)
 {
+    log_scale();
     ganhpo_space_options s = make_space();
     mapping(&s);
     latin(&s);

@@ -1,5 +1,5 @@
-/* "Evaluate this point": the GAN objective and analytic test functions (for testing and
- * benchmarking the search without training anything). */
+/* "Evaluate this point": the GAN objective, analytic test functions (for testing and
+ * benchmarking the search without training anything) and a user's command (any program). */
 #ifndef GANHPO_OBJECTIVE_H
 #define GANHPO_OBJECTIVE_H
 
@@ -8,6 +8,7 @@
 #include "ganhpo/dataset.h"
 #include "ganhpo/device.h"
 #include "ganhpo/gan.h"
+#include "ganhpo/results.h"
 #include "ganhpo/space.h"
 #include "ganhpo/status.h"
 
@@ -16,8 +17,15 @@ typedef enum {
     GANHPO_OBJECTIVE_BRANIN,
     GANHPO_OBJECTIVE_HARTMANN6,
     GANHPO_OBJECTIVE_ACKLEY,
-    GANHPO_OBJECTIVE_ROSENBROCK
+    GANHPO_OBJECTIVE_ROSENBROCK,
+    GANHPO_OBJECTIVE_COMMAND
 } ganhpo_objective_function;
+
+enum {
+    GANHPO_OBJECTIVE_MAX_ARGS = 64,  /* objective.command entries */
+    GANHPO_OBJECTIVE_ARG_SIZE = 256, /* characters of one entry, with its terminator */
+    GANHPO_OBJECTIVE_MAX_CONCURRENCY = 256
+};
 
 /* The study file's `objective` section. Analytic functions see the point as coordinates in
  * the unit box, mapped onto the function's usual domain. */
@@ -28,9 +36,17 @@ typedef struct {
     double duration_sigma; /* objective.duration_sigma: log-normal spread of that duration */
     long long fail_every;  /* objective.fail_every: points whose level sum is a multiple of it
                               fail (analytic; 0 = none), to exercise failure handling */
+    /* function = "command": the program run once per trial */
+    char command[GANHPO_OBJECTIVE_MAX_ARGS][GANHPO_OBJECTIVE_ARG_SIZE]; /* objective.command */
+    int n_command;
+    double timeout;  /* objective.timeout: seconds a trial may run (0 = no limit) */
+    int concurrency; /* objective.concurrency: trials run at once by one process */
+    int n_metrics;   /* objective.metrics: names of the metrics logged as metric_NAME */
+    char metrics[GANHPO_RESULTS_MAX_METRICS][GANHPO_SPACE_NAME_SIZE];
 } ganhpo_objective_options;
 
-/* Defaults: the GAN objective, no noise, no duration, no failures. */
+/* Defaults: the GAN objective, no noise, no duration, no failures; for a command no
+ * timeout, one trial at a time, no metrics. */
 void ganhpo_objective_options_default(ganhpo_objective_options *o);
 
 /* Reads the `objective` section (NULL = absent) and validates it. */
@@ -41,8 +57,21 @@ ganhpo_status ganhpo_objective_set_from_config(ganhpo_objective_options *o,
 ganhpo_status ganhpo_objective_write_config(const ganhpo_objective_options *o,
                                             config_setting_t *section);
 
-/* "gan", "branin", "hartmann6", "ackley" or "rosenbrock". */
+/* "gan", "branin", "hartmann6", "ackley", "rosenbrock" or "command". */
 const char *ganhpo_objective_function_name(ganhpo_objective_function f);
+
+/* Checks the study's space against the objective: an analytic function's dimensions, a
+ * command's {NAME} placeholders naming space parameters. On failure returns
+ * GANHPO_ERR_CONFIG_VALUE with the reason in `why` (the caller names the file and line). */
+ganhpo_status ganhpo_objective_check_space(const ganhpo_objective_options *o,
+                                           const ganhpo_space_options *space, char *why,
+                                           size_t size);
+
+/* 1 when the objective reads the study file's `data` and `gan` sections (the GAN). */
+int ganhpo_objective_uses_gan(const ganhpo_objective_options *o);
+
+/* Adds the objective's metric columns (objective.metrics) to `columns`. */
+void ganhpo_objective_columns(const ganhpo_objective_options *o, ganhpo_results_columns *columns);
 
 /* ---- Evaluating a point. An evaluation trains (or computes) `trials` trials of one
  * lattice point. A point that cannot be evaluated (NaN in training, every trial failed, a
@@ -50,11 +79,16 @@ const char *ganhpo_objective_function_name(ganhpo_objective_function f);
  * records it and goes on. Error statuses are for misuse. Not collective over MPI: a worker
  * group calls evaluate on its own objective. ---- */
 
-enum { GANHPO_OBJECTIVE_MAX_TRIALS = 1000, GANHPO_OBJECTIVE_REASON_SIZE = 256 };
+enum {
+    GANHPO_OBJECTIVE_MAX_TRIALS = 1000,
+    GANHPO_OBJECTIVE_REASON_SIZE = GANHPO_RESULTS_REASON_SIZE
+};
 
 typedef struct {
-    int ok; /* 1 evaluated, 0 failed (see reason); GANHPO_OBJECTIVE_FAULT only in a worker's
-               message: its evaluation hit a fault (ganhpo_objective_is_fault), never logged */
+    int ok;          /* 1 evaluated, 0 failed (see reason) */
+    int interrupted; /* 1: stopped by SIGINT/SIGTERM, not a result (never logged) */
+    int fault;       /* 1: ganhpo's own output failed (ganhpo_objective_is_fault; reason says how):
+                        not a result, never logged; the study stops */
     char reason[GANHPO_OBJECTIVE_REASON_SIZE]; /* why it failed ("" when ok) */
     int trials;                                /* trials run */
     double value[GANHPO_OBJECTIVE_MAX_TRIALS]; /* each trial's best W1 (NAN: trial failed) */
@@ -62,6 +96,8 @@ typedef struct {
     int epochs;                                /* epochs trained per trial (0 analytic) */
     long long parameters;                      /* trainable parameters of G + D (0 analytic) */
     double seconds;                            /* wall time of the evaluation */
+    int n_metrics; /* metrics reported per trial (objective.metrics of a command) */
+    double metric[GANHPO_RESULTS_MAX_METRICS][GANHPO_OBJECTIVE_MAX_TRIALS]; /* NAN: not reported */
 } ganhpo_objective_result;
 
 /* An objective implementation: fills value[i]/epoch[i] of trial first + i for i < trials,
@@ -96,6 +132,33 @@ ganhpo_status ganhpo_objective_create_analytic(const ganhpo_space_options *space
                                                const ganhpo_objective_options *o,
                                                ganhpo_objective **out);
 
+/* Where a command objective runs and what it tells its programs. */
+typedef struct {
+    const char *trials_dir; /* DIR/trials: each trial runs in its own directory below */
+    double grace;           /* seconds running programs get after SIGINT/SIGTERM before SIGKILL */
+    int rank;               /* GANHPO_RANK: the MPI rank (0 in one process) */
+    int local_rank;         /* GANHPO_LOCAL_RANK: the node-local rank, to pick a GPU */
+} ganhpo_objective_command_setup;
+
+/* The command objective (o->function is GANHPO_OBJECTIVE_COMMAND): trial t of a point runs
+ * o->command (no shell) in TRIALS_DIR/<seed in hex>-<t>/ (a ".N" suffix when that exists),
+ * {NAME}, {trial}, {seed} (the trial's seed, ganhpo_objective_trial_seed) and {workdir} in
+ * its arguments replaced by their values, which are also in the environment as
+ * GANHPO_PARAM_<NAME>, GANHPO_TRIAL, GANHPO_SEED, GANHPO_WORKDIR, GANHPO_RANK and
+ * GANHPO_LOCAL_RANK. Its stdout and stderr are kept in files of that directory. The trial's
+ * value is the last non-empty line of stdout: a number, or a JSON object {"value": number,
+ * "metrics": {"NAME": number, ...}} whose metrics must be listed in o->metrics. A non-zero
+ * exit, a signal, o->timeout passing, no number, NaN or Inf fail the trial with a reason
+ * quoting the program's last stderr line. o->concurrency trials run at once. Each program
+ * runs in its own process group; SIGINT or SIGTERM received by this process is passed on
+ * to every running group, which gets setup->grace seconds before SIGKILL, and the
+ * evaluation then returns an interrupted result (ganhpo_objective_evaluate fails with
+ * GANHPO_ERR_INTERRUPTED). No program outlives its trial. */
+ganhpo_status ganhpo_objective_create_command(const ganhpo_space_options *space,
+                                              const ganhpo_objective_options *o,
+                                              const ganhpo_objective_command_setup *setup,
+                                              ganhpo_objective **out);
+
 /* Frees the objective; accepts NULL and nulls the pointer. */
 void ganhpo_objective_destroy(ganhpo_objective **obj);
 
@@ -113,8 +176,6 @@ ganhpo_status ganhpo_objective_evaluate(ganhpo_objective *obj, const long long *
 ganhpo_status ganhpo_objective_evaluate_trials(ganhpo_objective *obj, const long long *levels,
                                                int first, int count, unsigned long long seed,
                                                int worker, ganhpo_objective_result *out);
-
-enum { GANHPO_OBJECTIVE_FAULT = -1 };
 
 /* 1 when an evaluation's error is a fault of ganhpo's own output (GANHPO_ERR_IO: a weights
  * file that cannot be written, a full disk) rather than a property of the point: the study

@@ -3,6 +3,7 @@
 #ifndef GANHPO_SPACE_H
 #define GANHPO_SPACE_H
 
+#include <gsl/gsl_rng.h>
 #include <libconfig.h>
 
 #include "ganhpo/status.h"
@@ -14,6 +15,7 @@ typedef struct {
     long long lower; /* lowest level */
     long long upper; /* highest level */
     double scaling;  /* value = level * scaling */
+    int log;         /* 1: sampled evenly in log(level) (levels >= 1) */
 } ganhpo_space_param;
 
 /* The study file's `space` list. */
@@ -25,7 +27,8 @@ typedef struct {
 /* An empty space (a study file must list at least one parameter). */
 void ganhpo_space_options_default(ganhpo_space_options *o);
 
-/* Reads the `space` list and validates it (unique names, lower <= upper, scaling > 0). */
+/* Reads the `space` list and validates it (unique names, lower <= upper, scaling > 0,
+ * lower >= 1 with log = true). */
 ganhpo_status ganhpo_space_set_from_config(ganhpo_space_options *o,
                                            const config_setting_t *section);
 
@@ -44,8 +47,18 @@ void ganhpo_space_values(const ganhpo_space_options *s, const long long *levels,
 /* 1 if every level lies within its parameter's [lower, upper]. */
 int ganhpo_space_contains(const ganhpo_space_options *s, const long long *levels);
 
-/* Unit-box coordinates: u = (level - lower) / (upper - lower); a parameter with a single
- * level (lower == upper) maps to 0.5. */
+/* The unit coordinate of one level: (level - lower) / (upper - lower), or the same in
+ * log(level) for a log parameter; a parameter with a single level maps to 0.5. */
+double ganhpo_space_param_to_unit(const ganhpo_space_param *p, long long level);
+
+/* The level nearest to unit coordinate u (clamped into [0, 1]), linear or in log(level). */
+long long ganhpo_space_param_from_unit(const ganhpo_space_param *p, double u);
+
+/* A random level of p from r: every level equally likely, or evenly in log(level) for a log
+ * parameter. */
+long long ganhpo_space_param_draw(const ganhpo_space_param *p, gsl_rng *r);
+
+/* Unit-box coordinates of a point (ganhpo_space_param_to_unit per parameter). */
 void ganhpo_space_to_unit(const ganhpo_space_options *s, const long long *levels, double *u);
 
 /* The nearest lattice point of unit-box coordinates (clamped into the box). */

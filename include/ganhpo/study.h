@@ -110,12 +110,13 @@ ganhpo_status ganhpo_study_log_open(const char *path, const ganhpo_results_colum
 /* The results columns of a study: its space's parameters and its objective's metrics. */
 void ganhpo_study_columns(const ganhpo_study_config *cfg, ganhpo_results_columns *out);
 
-/* Fills the evaluation part of `row` (status, epochs, trials, metrics, parameters, seconds)
- * from `result`, with mean, std and objective = mean + kappa * std over its ok trials; a
- * result whose objective is not finite becomes failed. Releases the trial arrays the row
- * held (it must be zeroed or a row filled before). */
+/* Fills the evaluation part of `row` (status, epochs, trials, the study's metrics,
+ * parameters, seconds) from `result`, with mean, std and objective = mean + search.kappa *
+ * std over its ok trials; a result whose objective is not finite becomes failed. Releases
+ * the trial arrays the row held (it must be zeroed or a row filled before). */
 ganhpo_status ganhpo_study_row_set_result(ganhpo_results_row *row,
-                                          const ganhpo_objective_result *result, double kappa);
+                                          const ganhpo_objective_result *result,
+                                          const ganhpo_study_config *cfg);
 
 /* Rows in the log. */
 long long ganhpo_study_log_rows(const ganhpo_study_log *log);
@@ -197,14 +198,16 @@ int ganhpo_study_state_timed_out(const ganhpo_study_state *st);
 void ganhpo_study_state_report(const ganhpo_study_state *st, const ganhpo_results_row *row,
                                long long evaluated, FILE *f);
 
-/* The objective of a study: an analytic function, or the GAN objective (device
+/* The objective of a study: an analytic function, a command (trials in
+ * output.directory/trials, parallel.grace after a signal, GANHPO_RANK = `rank` and
+ * GANHPO_LOCAL_RANK = nth_device), or the GAN objective (device
  * device.selector, else GANHPO_DEVICE, else the default rule; the data section's events made
  * and split with study.seed; with output.save_weights each evaluation leaves its best
  * trial's generator in ganhpo_study_weights_dir(output.directory)). nth_device: which of the
  * devices matching the study's selector trains (0 in one process; an MPI rank passes its
  * node-local rank). */
-ganhpo_status ganhpo_study_objective_create(const ganhpo_study_config *cfg, size_t nth_device,
-                                            ganhpo_objective **out);
+ganhpo_status ganhpo_study_objective_create(const ganhpo_study_config *cfg, int rank,
+                                            size_t nth_device, ganhpo_objective **out);
 
 /* Prepares a run of the study: creates `output` (NULL = output.directory), takes its lock
  * (ganhpo_study_lock_acquire; the log releases it when closed), opens

@@ -1,5 +1,6 @@
 /* Option parsing and error reporting shared by the sub-commands. */
 #include "cli/cli.h"
+#include "ganhpo/system.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -58,25 +59,11 @@ int ganhpo_cli_option(const char *cmd, int argc, char **argv, int *i, const char
 
 int ganhpo_cli_make_directory(const char *cmd, const char *dir)
 {
-    char path[1024];
-    if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
-        fprintf(stderr, "ganhpo %s: directory path too long: '%s'\n", cmd, dir);
-        return GANHPO_EXIT_FAILURE;
-    }
-    for (char *p = path + 1;; p++) {
-        if (*p != '/' && *p != '\0')
-            continue;
-        char c = *p;
-        *p = '\0';
-        if (mkdir(path, 0777) != 0 && errno != EEXIST) {
-            fprintf(stderr, "ganhpo %s: cannot create directory '%s': %s\n", cmd, path,
-                    strerror(errno));
-            return GANHPO_EXIT_FAILURE;
-        }
-        *p = c;
-        if (c == '\0')
-            return 0;
-    }
+    if (ganhpo_system_make_directory(dir) == GANHPO_SUCCESS)
+        return 0;
+    fprintf(stderr, "ganhpo %s: %s\n", cmd, ganhpo_error_message());
+    ganhpo_error_clear();
+    return GANHPO_EXIT_FAILURE;
 }
 
 int ganhpo_cli_int(const char *cmd, const char *opt, const char *text, long long lo, long long hi,

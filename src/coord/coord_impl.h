@@ -73,7 +73,10 @@ typedef struct {
 } ganhpo_coord_part;
 
 /* Largest packed message. */
-enum { COORD_MSG_MAX = 64 + GANHPO_OBJECTIVE_REASON_SIZE + 12 * GANHPO_OBJECTIVE_MAX_TRIALS };
+enum {
+    COORD_MSG_MAX = 64 + GANHPO_OBJECTIVE_REASON_SIZE +
+                    (12 + 8 * GANHPO_RESULTS_MAX_METRICS) * GANHPO_OBJECTIVE_MAX_TRIALS
+};
 
 /* Packs into buf (COORD_MSG_MAX bytes); returns the bytes used. */
 size_t ganhpo_coord_pack_work(const ganhpo_coord_work *w, unsigned char *buf);

@@ -37,6 +37,7 @@ typedef struct {
     unsigned char buf[COORD_MSG_MAX];
     ganhpo_coord_part part;
     ganhpo_results_row row;
+    int interrupted; /* a worker's evaluation was stopped by a signal */
 } master;
 
 static double now(void)
@@ -160,11 +161,15 @@ static ganhpo_status collect(master *m, int *got)
                  m->part.ticket, mst.MPI_SOURCE);
     s->busy = 0;
     m->busy--;
-    if (m->part.result.ok == GANHPO_OBJECTIVE_FAULT)
+    if (m->part.result.fault)
         GH_RAISE(GANHPO_ERR_IO,
                  "%s; the study stops; the evaluation is not logged, and --resume evaluates it "
                  "once the cause (a full disk?) is fixed",
                  m->part.result.reason);
+    if (m->part.result.interrupted) { /* stopped by a signal: not a result, never logged */
+        m->interrupted = 1;
+        return GANHPO_SUCCESS;
+    }
     GH_CHECK(record_usage(&m->use, m->part.result.seconds));
     GH_CHECK(ganhpo_study_state_complete(m->st, &s->task, &m->part.result, g + 1, &m->row));
     GH_CHECK(ganhpo_study_state_keep_weights(m->st, &s->task, &m->row));
@@ -182,7 +187,7 @@ static ganhpo_status run(master *m, int *abandoned)
     double deadline = 0.0;
     int stopping = 0;
     for (;;) {
-        if (!stopping && ganhpo_coord_signal()) {
+        if (!stopping && (ganhpo_coord_signal() || m->interrupted)) {
             stopping = 1;
             deadline = now() + m->cfg->parallel.grace;
             fprintf(m->progress,
@@ -224,7 +229,7 @@ static ganhpo_status stop_idle(master *m)
 static ganhpo_status ending(master *m, int abandoned)
 {
     long long rows = ganhpo_study_log_rows(m->log);
-    int sig = ganhpo_coord_signal();
+    int sig = ganhpo_coord_signal() ? ganhpo_coord_signal() : m->interrupted ? SIGTERM : 0;
     if (sig)
         GH_RAISE(GANHPO_ERR_INTERRUPTED,
                  "interrupted by %s: %lld evaluations of this run written (%lld rows in "

@@ -116,12 +116,15 @@ size_t ganhpo_coord_pack_part(const ganhpo_coord_part *p, unsigned char *buf)
     cursor c = {.w = buf};
     put(&c, &p->ticket, sizeof p->ticket);
     int len = (int)strnlen(r->reason, sizeof r->reason - 1);
-    int ints[5] = {p->first, r->ok, r->trials, r->epochs, len};
+    int ints[8] = {p->first, r->ok,          r->trials,    r->epochs,
+                   len,      r->interrupted, r->n_metrics, r->fault};
     put(&c, ints, sizeof ints);
     put(&c, &r->parameters, sizeof r->parameters);
     put(&c, &r->seconds, sizeof r->seconds);
     put(&c, r->value, (size_t)r->trials * sizeof r->value[0]);
     put(&c, r->epoch, (size_t)r->trials * sizeof r->epoch[0]);
+    for (int m = 0; m < r->n_metrics; m++)
+        put(&c, r->metric[m], (size_t)r->trials * sizeof r->metric[m][0]);
     put(&c, r->reason, (size_t)len);
     return c.pos;
 }
@@ -131,7 +134,7 @@ ganhpo_status ganhpo_coord_unpack_part(const unsigned char *buf, size_t n, ganhp
     ganhpo_objective_result *r = &p->result;
     cursor c = {.r = buf, .size = n};
     memset(p, 0, sizeof *p);
-    int ints[5];
+    int ints[8];
     get(&c, &p->ticket, sizeof p->ticket);
     get(&c, ints, sizeof ints);
     get(&c, &r->parameters, sizeof r->parameters);
@@ -141,12 +144,18 @@ ganhpo_status ganhpo_coord_unpack_part(const unsigned char *buf, size_t n, ganhp
     r->trials = ints[2];
     r->epochs = ints[3];
     int len = ints[4];
+    r->interrupted = ints[5];
+    r->n_metrics = ints[6];
+    r->fault = ints[7];
     int sane = !c.bad && p->first >= 0 && r->trials >= 1 &&
                p->first + r->trials <= GANHPO_OBJECTIVE_MAX_TRIALS && len >= 0 &&
-               len < GANHPO_OBJECTIVE_REASON_SIZE;
+               len < GANHPO_OBJECTIVE_REASON_SIZE && r->n_metrics >= 0 &&
+               r->n_metrics <= GANHPO_RESULTS_MAX_METRICS;
     if (sane) {
         get(&c, r->value, (size_t)r->trials * sizeof r->value[0]);
         get(&c, r->epoch, (size_t)r->trials * sizeof r->epoch[0]);
+        for (int m = 0; m < r->n_metrics; m++)
+            get(&c, r->metric[m], (size_t)r->trials * sizeof r->metric[m][0]);
         get(&c, r->reason, (size_t)len);
     }
     if (!sane || c.bad || c.pos != n)
@@ -162,6 +171,8 @@ void ganhpo_coord_combine_start(ganhpo_objective_result *total, int trials)
     for (int t = 0; t < trials; t++) {
         total->value[t] = NAN;
         total->epoch[t] = -1;
+        for (int m = 0; m < GANHPO_RESULTS_MAX_METRICS; m++)
+            total->metric[m][t] = NAN;
     }
 }
 
@@ -171,15 +182,23 @@ void ganhpo_coord_combine_add(ganhpo_objective_result *total, const ganhpo_coord
     for (int i = 0; i < r->trials && part->first + i < total->trials; i++) {
         total->value[part->first + i] = r->value[i];
         total->epoch[part->first + i] = r->epoch[i];
+        for (int m = 0; m < r->n_metrics; m++)
+            total->metric[m][part->first + i] = r->metric[m][i];
     }
+    if (r->n_metrics > total->n_metrics)
+        total->n_metrics = r->n_metrics;
+    total->interrupted |= r->interrupted;
     if (r->epochs > total->epochs)
         total->epochs = r->epochs;
     if (r->parameters > total->parameters)
         total->parameters = r->parameters;
-    if (r->ok < total->ok) { /* a fault outranks a failure, which outranks success */
-        total->ok = r->ok;
+    if (r->fault && !total->fault) /* a fault's reason is the one rank 0 reports */
         snprintf(total->reason, sizeof total->reason, "%s", r->reason);
-    }
+    else if (!total->fault && ((!r->ok && total->ok) || (total->ok && !total->reason[0])))
+        snprintf(total->reason, sizeof total->reason, "%s", r->reason);
+    total->fault |= r->fault;
+    if (!r->ok)
+        total->ok = 0;
 }
 
 void ganhpo_coord_combine_finish(ganhpo_objective_result *total)
@@ -189,7 +208,8 @@ void ganhpo_coord_combine_finish(ganhpo_objective_result *total)
         good += isfinite(total->value[t]) ? 1 : 0;
     if (total->ok == 1 && good == 0) {
         total->ok = 0;
-        snprintf(total->reason, sizeof total->reason, "no trial gave a finite value");
+        if (!total->reason[0]) /* else the first failed trial's own reason */
+            snprintf(total->reason, sizeof total->reason, "no trial gave a finite value");
     }
     if (total->ok == 1) {
         total->reason[0] = '\0';

@@ -75,13 +75,13 @@ static ganhpo_status start_worker(const ganhpo_coord *c, const ganhpo_study_conf
     int at = snprintf(r.line, sizeof r.line, "rank %d (node-local %d, group %d): ", l->rank,
                       c->node_rank, l->group + 1);
     ganhpo_status s = GANHPO_SUCCESS;
-    if (cfg->objective.function == GANHPO_OBJECTIVE_GAN)
+    if (ganhpo_objective_uses_gan(&cfg->objective))
         s = describe_device(c, cfg, r.line + at, sizeof r.line - (size_t)at);
     else
-        snprintf(r.line + at, sizeof r.line - (size_t)at, "analytic objective %s, no device",
+        snprintf(r.line + at, sizeof r.line - (size_t)at, "objective %s, no device",
                  ganhpo_objective_function_name(cfg->objective.function));
     if (s == GANHPO_SUCCESS)
-        s = ganhpo_study_objective_create(cfg, c->node_rank, obj);
+        s = ganhpo_study_objective_create(cfg, l->rank, c->node_rank, obj);
     if (s != GANHPO_SUCCESS) {
         r.ok = 0;
         r.status = s;

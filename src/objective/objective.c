@@ -1,10 +1,10 @@
 /* The objective interface: timing, validation and the statistics of a result. */
 #include "ganhpo/objective.h"
+#include "ganhpo/system.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 struct ganhpo_objective {
     ganhpo_space_options space;
@@ -49,13 +49,6 @@ void ganhpo_objective_destroy(ganhpo_objective **obj)
     *obj = NULL;
 }
 
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
 /* Marks non-finite trials failed; with `whole`, fails the evaluation when no trial is
  * left. */
 static void settle(ganhpo_objective_result *r, int whole)
@@ -71,7 +64,8 @@ static void settle(ganhpo_objective_result *r, int whole)
     }
     if (whole && r->ok && good == 0) {
         r->ok = 0;
-        snprintf(r->reason, sizeof r->reason, "no trial gave a finite value");
+        if (!r->reason[0]) /* else the first failed trial's own reason */
+            snprintf(r->reason, sizeof r->reason, "no trial gave a finite value");
     }
     if (!r->ok) {
         if (r->reason[0] == '\0')
@@ -103,9 +97,9 @@ static ganhpo_status run(ganhpo_objective *obj, const long long *levels, int fir
         out->value[t] = NAN;
         out->epoch[t] = -1;
     }
-    double t0 = now();
+    double t0 = ganhpo_system_seconds();
     GH_CHECK(obj->evaluate(obj->ctx, levels, values, first, count, seed, worker, out));
-    out->seconds = now() - t0;
+    out->seconds = ganhpo_system_seconds() - t0;
     return GANHPO_SUCCESS;
 }
 

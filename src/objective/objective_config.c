@@ -1,23 +1,185 @@
-/* The study file's `objective` section: the GAN, or an analytic test function with optional
- * noise and simulated run time (to exercise the search without training). */
+/* The study file's `objective` section. Each objective function is one line of the table
+ * below: its name, the keys of the section it reads (and how), the space it needs and
+ * whether it uses the `data` and `gan` sections; the loader knows nothing else about it. */
 #include "ganhpo/config.h"
 #include "ganhpo/objective.h"
 
+#include <ctype.h>
 #include <string.h>
 
-static const char *const functions[] = {"gan", "branin", "hartmann6", "ackley", "rosenbrock", NULL};
-static const char *const keys[] = {"function",       "noise",      "duration",
-                                   "duration_sigma", "fail_every", NULL};
+typedef ganhpo_status (*read_fn)(ganhpo_objective_options *o, const config_setting_t *section);
+typedef ganhpo_status (*write_fn)(const ganhpo_objective_options *o, config_setting_t *section);
+
+typedef struct {
+    const char *name;        /* objective.function */
+    const char *family;      /* who the keys belong to, for messages */
+    const char *const *keys; /* keys besides "function" */
+    read_fn read;
+    write_fn write;
+    int dims, exact; /* space parameters needed: at least dims, or exactly with exact */
+    int uses_gan;    /* reads the data and gan sections */
+} objective_kind;
+
+static const char *const no_keys[] = {NULL};
+static const char *const analytic_keys[] = {"noise", "duration", "duration_sigma", "fail_every",
+                                            NULL};
+static const char *const command_keys[] = {"command", "timeout", "concurrency", "metrics", NULL};
+
+static ganhpo_status read_analytic(ganhpo_objective_options *o, const config_setting_t *section)
+{
+    GH_CHECK(ganhpo_config_double(section, "noise", 0, 1e6, &o->noise));
+    GH_CHECK(ganhpo_config_double(section, "duration", 0, 86400, &o->duration));
+    GH_CHECK(ganhpo_config_double(section, "duration_sigma", 0, 10, &o->duration_sigma));
+    return ganhpo_config_int(section, "fail_every", 0, 1000000000, &o->fail_every);
+}
+
+static ganhpo_status write_analytic(const ganhpo_objective_options *o, config_setting_t *section)
+{
+    GH_CHECK(ganhpo_config_add_double(section, "noise", o->noise));
+    GH_CHECK(ganhpo_config_add_double(section, "duration", o->duration));
+    GH_CHECK(ganhpo_config_add_double(section, "duration_sigma", o->duration_sigma));
+    return ganhpo_config_add_int(section, "fail_every", o->fail_every);
+}
+
+/* A non-empty array of strings, each shorter than `size`, at most `max`, into out. */
+static ganhpo_status read_strings(const config_setting_t *section, const char *key, int max,
+                                  size_t size, char *out, int *n)
+{
+    const config_setting_t *a = config_setting_get_member(section, key);
+    if (!a)
+        return GANHPO_SUCCESS;
+    int len = config_setting_length(a);
+    if (config_setting_type(a) != CONFIG_TYPE_ARRAY || len < 1 || len > max)
+        return ganhpo_config_raise(a, GANHPO_ERR_CONFIG_TYPE,
+                                   "must be an array of 1 to %d strings, e.g. [\"python3\", "
+                                   "\"train.py\", \"--lr={lr}\"]",
+                                   max);
+    for (int i = 0; i < len; i++) {
+        const config_setting_t *e = config_setting_get_elem(a, (unsigned)i);
+        const char *s = config_setting_get_string(e);
+        if (!s || !s[0] || strlen(s) >= size)
+            return ganhpo_config_raise(e, GANHPO_ERR_CONFIG_VALUE,
+                                       "entry %d must be a non-empty string shorter than %zu "
+                                       "characters",
+                                       i, size);
+        strcpy(out + (size_t)i * size, s);
+    }
+    *n = len;
+    return GANHPO_SUCCESS;
+}
+
+static ganhpo_status check_metric_names(const ganhpo_objective_options *o,
+                                        const config_setting_t *section)
+{
+    const config_setting_t *a = config_setting_get_member(section, "metrics");
+    for (int i = 0; i < o->n_metrics; i++) {
+        const char *m = o->metrics[i];
+        int ok = isalpha((unsigned char)m[0]) || m[0] == '_';
+        for (const char *c = m; *c && ok; c++)
+            ok = isalnum((unsigned char)*c) || *c == '_';
+        for (int j = 0; j < i && ok; j++)
+            ok = strcmp(m, o->metrics[j]) != 0;
+        if (!ok)
+            return ganhpo_config_raise(config_setting_get_elem(a, (unsigned)i),
+                                       GANHPO_ERR_CONFIG_VALUE,
+                                       "\"%s\" is not a valid, unique metric name (letters, "
+                                       "digits and '_', starting with a letter); it names the "
+                                       "results.csv column metric_%s",
+                                       m, m);
+    }
+    return GANHPO_SUCCESS;
+}
+
+static ganhpo_status read_command(ganhpo_objective_options *o, const config_setting_t *section)
+{
+    GH_CHECK(ganhpo_config_require(section, "command"));
+    GH_CHECK(read_strings(section, "command", GANHPO_OBJECTIVE_MAX_ARGS, GANHPO_OBJECTIVE_ARG_SIZE,
+                          &o->command[0][0], &o->n_command));
+    GH_CHECK(ganhpo_config_double(section, "timeout", 0, 1e7, &o->timeout));
+    long long c = o->concurrency;
+    GH_CHECK(ganhpo_config_int(section, "concurrency", 1, GANHPO_OBJECTIVE_MAX_CONCURRENCY, &c));
+    o->concurrency = (int)c;
+    GH_CHECK(read_strings(section, "metrics", GANHPO_RESULTS_MAX_METRICS, GANHPO_SPACE_NAME_SIZE,
+                          &o->metrics[0][0], &o->n_metrics));
+    return check_metric_names(o, section);
+}
+
+static ganhpo_status add_strings(config_setting_t *section, const char *key, int n, size_t size,
+                                 const char *strings)
+{
+    config_setting_t *a = ganhpo_config_add(section, key, CONFIG_TYPE_ARRAY);
+    if (!a)
+        GH_RAISE(GANHPO_ERR_ARGUMENT, "cannot add objective.%s", key);
+    for (int i = 0; i < n; i++)
+        if (!config_setting_set_string_elem(a, -1, strings + (size_t)i * size))
+            GH_RAISE(GANHPO_ERR_ALLOC, "cannot add an entry to objective.%s", key);
+    return GANHPO_SUCCESS;
+}
+
+static ganhpo_status write_command(const ganhpo_objective_options *o, config_setting_t *section)
+{
+    GH_CHECK(add_strings(section, "command", o->n_command, GANHPO_OBJECTIVE_ARG_SIZE,
+                         &o->command[0][0]));
+    GH_CHECK(ganhpo_config_add_double(section, "timeout", o->timeout));
+    GH_CHECK(ganhpo_config_add_int(section, "concurrency", o->concurrency));
+    if (o->n_metrics == 0)
+        return GANHPO_SUCCESS;
+    return add_strings(section, "metrics", o->n_metrics, GANHPO_SPACE_NAME_SIZE, &o->metrics[0][0]);
+}
+
+/* In the order of ganhpo_objective_function. */
+static const objective_kind kinds[] = {
+    {"gan", "the GAN", no_keys, NULL, NULL, 1, 0, 1},
+    {"branin", "analytic functions", analytic_keys, read_analytic, write_analytic, 2, 1, 0},
+    {"hartmann6", "analytic functions", analytic_keys, read_analytic, write_analytic, 6, 1, 0},
+    {"ackley", "analytic functions", analytic_keys, read_analytic, write_analytic, 1, 0, 0},
+    {"rosenbrock", "analytic functions", analytic_keys, read_analytic, write_analytic, 2, 0, 0},
+    {"command", "function = \"command\"", command_keys, read_command, write_command, 1, 0, 0},
+};
+
+enum { N_KINDS = sizeof kinds / sizeof kinds[0] };
 
 void ganhpo_objective_options_default(ganhpo_objective_options *o)
 {
     memset(o, 0, sizeof *o);
     o->function = GANHPO_OBJECTIVE_GAN;
+    o->concurrency = 1;
 }
 
 const char *ganhpo_objective_function_name(ganhpo_objective_function f)
 {
-    return f >= GANHPO_OBJECTIVE_GAN && f <= GANHPO_OBJECTIVE_ROSENBROCK ? functions[f] : "unknown";
+    return (int)f >= 0 && (int)f < N_KINDS ? kinds[f].name : "unknown";
+}
+
+int ganhpo_objective_uses_gan(const ganhpo_objective_options *o)
+{
+    return kinds[o->function].uses_gan;
+}
+
+static int has_key(const objective_kind *k, const char *key)
+{
+    for (int i = 0; k->keys[i]; i++)
+        if (strcmp(k->keys[i], key) == 0)
+            return 1;
+    return 0;
+}
+
+/* Keys the chosen function does not read are errors: another function's key is named as
+ * such, anything else is unknown (with the keys it reads listed). */
+static ganhpo_status check_keys(const objective_kind *k, const config_setting_t *section)
+{
+    for (int i = 0; i < config_setting_length(section); i++) {
+        const config_setting_t *s = config_setting_get_elem(section, (unsigned)i);
+        for (int j = 0; j < N_KINDS && !has_key(k, config_setting_name(s)); j++)
+            if (has_key(&kinds[j], config_setting_name(s)))
+                return ganhpo_config_raise(s, GANHPO_ERR_CONFIG_KEY,
+                                           "applies to %s only, not to function = \"%s\"",
+                                           kinds[j].family, k->name);
+    }
+    const char *allowed[16] = {"function"};
+    for (int i = 0; k->keys[i] && i + 2 < 16; i++)
+        allowed[i + 1] = k->keys[i];
+    return ganhpo_config_check_keys(section, allowed);
 }
 
 ganhpo_status ganhpo_objective_set_from_config(ganhpo_objective_options *o,
@@ -25,23 +187,15 @@ ganhpo_status ganhpo_objective_set_from_config(ganhpo_objective_options *o,
 {
     if (!section)
         return GANHPO_SUCCESS;
-    GH_CHECK(ganhpo_config_check_keys(section, keys));
+    const char *names[N_KINDS + 1];
+    for (int i = 0; i < N_KINDS; i++)
+        names[i] = kinds[i].name;
+    names[N_KINDS] = NULL;
     int f = (int)o->function;
-    GH_CHECK(ganhpo_config_choice(section, "function", functions, &f));
+    GH_CHECK(ganhpo_config_choice(section, "function", names, &f));
     o->function = (ganhpo_objective_function)f;
-    if (o->function == GANHPO_OBJECTIVE_GAN)
-        for (int i = 1; keys[i]; i++) {
-            const config_setting_t *s = config_setting_get_member(section, keys[i]);
-            if (s)
-                return ganhpo_config_raise(s, GANHPO_ERR_CONFIG_KEY,
-                                           "applies to analytic functions only, not to "
-                                           "function = \"gan\" (whose noise is real)");
-        }
-    GH_CHECK(ganhpo_config_double(section, "noise", 0, 1e6, &o->noise));
-    GH_CHECK(ganhpo_config_double(section, "duration", 0, 86400, &o->duration));
-    GH_CHECK(ganhpo_config_double(section, "duration_sigma", 0, 10, &o->duration_sigma));
-    GH_CHECK(ganhpo_config_int(section, "fail_every", 0, 1000000000, &o->fail_every));
-    return GANHPO_SUCCESS;
+    GH_CHECK(check_keys(&kinds[f], section));
+    return kinds[f].read ? kinds[f].read(o, section) : GANHPO_SUCCESS;
 }
 
 ganhpo_status ganhpo_objective_write_config(const ganhpo_objective_options *o,
@@ -49,10 +203,55 @@ ganhpo_status ganhpo_objective_write_config(const ganhpo_objective_options *o,
 {
     GH_CHECK(
         ganhpo_config_add_string(section, "function", ganhpo_objective_function_name(o->function)));
-    if (o->function == GANHPO_OBJECTIVE_GAN)
-        return GANHPO_SUCCESS;
-    GH_CHECK(ganhpo_config_add_double(section, "noise", o->noise));
-    GH_CHECK(ganhpo_config_add_double(section, "duration", o->duration));
-    GH_CHECK(ganhpo_config_add_double(section, "duration_sigma", o->duration_sigma));
-    return ganhpo_config_add_int(section, "fail_every", o->fail_every);
+    const objective_kind *k = &kinds[o->function];
+    return k->write ? k->write(o, section) : GANHPO_SUCCESS;
+}
+
+/* Every {NAME} of the command names a space parameter or a fixed placeholder. */
+static ganhpo_status check_placeholders(const ganhpo_objective_options *o,
+                                        const ganhpo_space_options *space, char *why, size_t size)
+{
+    static const char *const fixed[] = {"trial", "seed", "workdir", "cwd", NULL};
+    for (int a = 0; a < o->n_command; a++)
+        for (const char *s = strchr(o->command[a], '{'); s; s = strchr(s + 1, '{')) {
+            size_t n = 1;
+            while (isalnum((unsigned char)s[n]) || s[n] == '_')
+                n++;
+            if (n == 1 || s[n] != '}')
+                continue; /* not a placeholder: braces stay as they are */
+            int known = 0;
+            for (int i = 0; fixed[i] && !known; i++)
+                known = strlen(fixed[i]) == n - 1 && strncmp(s + 1, fixed[i], n - 1) == 0;
+            for (int i = 0; i < space->n_params && !known; i++)
+                known = strlen(space->params[i].name) == n - 1 &&
+                        strncmp(s + 1, space->params[i].name, n - 1) == 0;
+            if (!known) {
+                snprintf(why, size,
+                         "objective.command[%d] has the placeholder %.*s, which is neither a "
+                         "space parameter nor {trial}, {seed}, {workdir} or {cwd}",
+                         a, (int)n + 1, s);
+                return GANHPO_ERR_CONFIG_VALUE;
+            }
+        }
+    return GANHPO_SUCCESS;
+}
+
+ganhpo_status ganhpo_objective_check_space(const ganhpo_objective_options *o,
+                                           const ganhpo_space_options *space, char *why,
+                                           size_t size)
+{
+    const objective_kind *k = &kinds[o->function];
+    int n = space->n_params;
+    if ((k->exact && n != k->dims) || n < k->dims) {
+        snprintf(why, size, "has %d parameters; objective.function = \"%s\" needs %s%d", n, k->name,
+                 k->exact ? "exactly " : "at least ", k->dims);
+        return GANHPO_ERR_CONFIG_VALUE;
+    }
+    return check_placeholders(o, space, why, size);
+}
+
+void ganhpo_objective_columns(const ganhpo_objective_options *o, ganhpo_results_columns *columns)
+{
+    columns->n_metrics = o->n_metrics;
+    memcpy(columns->metrics, o->metrics, sizeof columns->metrics);
 }

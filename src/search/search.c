@@ -192,11 +192,8 @@ void ganhpo_search_destroy(ganhpo_search **sp)
 
 static void random_levels(ganhpo_search *s, long long *lv)
 {
-    for (int i = 0; i < s->d; i++) {
-        const ganhpo_space_param *p = &s->space.params[i];
-        lv[i] = p->lower +
-                (long long)gsl_rng_uniform_int(s->rng, (unsigned long)(p->upper - p->lower + 1));
-    }
+    for (int i = 0; i < s->d; i++)
+        lv[i] = ganhpo_space_param_draw(&s->space.params[i], s->rng);
 }
 
 /* A uniformly random new point; after a few visited draws, the first new point met walking

@@ -82,10 +82,9 @@ static void perturb(ganhpo_search *s, double p, long long *lv)
             continue;
         int i = s->active[j];
         const ganhpo_space_param *q = &s->space.params[i];
-        double span = (double)(q->upper - q->lower);
-        double u = (double)(best[i] - q->lower) / span + gsl_ran_gaussian(s->rng, s->sigma);
+        double u = ganhpo_space_param_to_unit(q, best[i]) + gsl_ran_gaussian(s->rng, s->sigma);
         u = u < 0.0 ? -u : u > 1.0 ? 2.0 - u : u; /* reflect at the bounds */
-        long long l = q->lower + llround(fmin(fmax(u, 0.0), 1.0) * span);
+        long long l = ganhpo_space_param_from_unit(q, u);
         lv[i] = l;
         moved |= l != best[i];
     }
@@ -128,11 +127,8 @@ static void generate(ganhpo_search *s, int want, candidates *c)
     for (int k = 0; k < want; k++) {
         long long *lv = c->levels + (size_t)c->n * s->d;
         if (uniform && k % UNIFORM_SHARE == UNIFORM_SHARE - 1) {
-            for (int i = 0; i < s->d; i++) {
-                const ganhpo_space_param *q = &s->space.params[i];
-                lv[i] = q->lower + (long long)gsl_rng_uniform_int(
-                                       s->rng, (unsigned long)(q->upper - q->lower + 1));
-            }
+            for (int i = 0; i < s->d; i++)
+                lv[i] = ganhpo_space_param_draw(&s->space.params[i], s->rng);
         } else {
             perturb(s, p, lv);
         }

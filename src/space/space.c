@@ -42,24 +42,40 @@ int ganhpo_space_contains(const ganhpo_space_options *s, const long long *levels
     return 1;
 }
 
+double ganhpo_space_param_to_unit(const ganhpo_space_param *p, long long level)
+{
+    if (p->upper == p->lower)
+        return 0.5;
+    if (p->log)
+        return log((double)level / (double)p->lower) / log((double)p->upper / (double)p->lower);
+    return (double)(level - p->lower) / (double)(p->upper - p->lower);
+}
+
+long long ganhpo_space_param_from_unit(const ganhpo_space_param *p, double u)
+{
+    double x = u < 0.0 ? 0.0 : u > 1.0 ? 1.0 : u;
+    long long l = p->log ? llround((double)p->lower * pow((double)p->upper / (double)p->lower, x))
+                         : p->lower + llround(x * (double)(p->upper - p->lower));
+    return l < p->lower ? p->lower : l > p->upper ? p->upper : l;
+}
+
+long long ganhpo_space_param_draw(const ganhpo_space_param *p, gsl_rng *r)
+{
+    if (p->log)
+        return ganhpo_space_param_from_unit(p, gsl_rng_uniform(r));
+    return p->lower + (long long)gsl_rng_uniform_int(r, (unsigned long)(p->upper - p->lower + 1));
+}
+
 void ganhpo_space_to_unit(const ganhpo_space_options *s, const long long *levels, double *u)
 {
-    for (int i = 0; i < s->n_params; i++) {
-        const ganhpo_space_param *p = &s->params[i];
-        u[i] = p->upper == p->lower
-                   ? 0.5
-                   : (double)(levels[i] - p->lower) / (double)(p->upper - p->lower);
-    }
+    for (int i = 0; i < s->n_params; i++)
+        u[i] = ganhpo_space_param_to_unit(&s->params[i], levels[i]);
 }
 
 void ganhpo_space_from_unit(const ganhpo_space_options *s, const double *u, long long *levels)
 {
-    for (int i = 0; i < s->n_params; i++) {
-        const ganhpo_space_param *p = &s->params[i];
-        double x = u[i] < 0.0 ? 0.0 : u[i] > 1.0 ? 1.0 : u[i];
-        long long l = p->lower + llround(x * (double)(p->upper - p->lower));
-        levels[i] = l < p->lower ? p->lower : l > p->upper ? p->upper : l;
-    }
+    for (int i = 0; i < s->n_params; i++)
+        levels[i] = ganhpo_space_param_from_unit(&s->params[i], u[i]);
 }
 
 unsigned long long ganhpo_space_seed(unsigned long long seed, unsigned long long tag)
@@ -103,8 +119,7 @@ static int seen_before(const long long *pts, int k, int d)
 static void random_point(const ganhpo_space_options *s, gsl_rng *r, long long *out)
 {
     for (int i = 0; i < s->n_params; i++)
-        out[i] = s->params[i].lower +
-                 (long long)gsl_rng_uniform_int(r, (unsigned long)levels_of(&s->params[i]));
+        out[i] = ganhpo_space_param_draw(&s->params[i], r);
 }
 
 /* Replaces every point equal to an earlier one by a fresh random point (the lattice has
@@ -129,7 +144,10 @@ static void latin_draw(const ganhpo_space_options *s, gsl_rng *r, int n, size_t 
         gsl_ran_shuffle(r, perm, (size_t)n, sizeof(size_t));
         for (int j = 0; j < n; j++) {
             long long st = (long long)perm[j], off;
-            if (m >= n) {
+            if (s->params[i].log) { /* strata of equal width in log(level) */
+                double u = ((double)st + gsl_rng_uniform(r)) / (double)n;
+                off = ganhpo_space_param_from_unit(&s->params[i], u) - s->params[i].lower;
+            } else if (m >= n) {
                 /* stratum st holds the offsets k with floor(k * n / m) == st */
                 long long lo = (st * m + n - 1) / n, hi = ((st + 1) * m + n - 1) / n - 1;
                 off = lo + (long long)gsl_rng_uniform_int(r, (unsigned long)(hi - lo + 1));

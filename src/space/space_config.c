@@ -6,7 +6,7 @@
 #include <float.h>
 #include <string.h>
 
-static const char *const keys[] = {"name", "lower", "upper", "scaling", NULL};
+static const char *const keys[] = {"name", "lower", "upper", "scaling", "log", NULL};
 
 enum { MAX_LEVEL = 1000000000 };
 
@@ -50,6 +50,11 @@ static ganhpo_status read_param(ganhpo_space_param *p, const config_setting_t *g
                                    GANHPO_ERR_CONFIG_VALUE,
                                    "lower = %lld is greater than upper = %lld (parameter '%s')",
                                    p->lower, p->upper, p->name);
+    GH_CHECK(ganhpo_config_bool(group, "log", &p->log));
+    if (p->log && p->lower < 1)
+        return ganhpo_config_raise(config_setting_get_member(group, "log"), GANHPO_ERR_CONFIG_VALUE,
+                                   "log = true needs levels >= 1 (parameter '%s' has lower = %lld)",
+                                   p->name, p->lower);
     return GANHPO_SUCCESS;
 }
 
@@ -95,6 +100,8 @@ ganhpo_status ganhpo_space_write_config(const ganhpo_space_options *o, config_se
         GH_CHECK(ganhpo_config_add_int(g, "lower", p->lower));
         GH_CHECK(ganhpo_config_add_int(g, "upper", p->upper));
         GH_CHECK(ganhpo_config_add_double(g, "scaling", p->scaling));
+        if (p->log)
+            GH_CHECK(ganhpo_config_add_bool(g, "log", p->log));
     }
     return GANHPO_SUCCESS;
 }

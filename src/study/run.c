@@ -1,5 +1,6 @@
 /* `ganhpo study` in one process: output directory, results log, the study file used, and
  * the propose / evaluate / log loop. */
+#include "ganhpo/system.h"
 #include "study/study_impl.h"
 
 #include <errno.h>
@@ -8,11 +9,17 @@
 #include <string.h>
 #include <sys/stat.h>
 
-ganhpo_status ganhpo_study_objective_create(const ganhpo_study_config *cfg, size_t nth_device,
-                                            ganhpo_objective **out)
+ganhpo_status ganhpo_study_objective_create(const ganhpo_study_config *cfg, int rank,
+                                            size_t nth_device, ganhpo_objective **out)
 {
     *out = NULL;
-    if (cfg->objective.function != GANHPO_OBJECTIVE_GAN)
+    if (cfg->objective.function == GANHPO_OBJECTIVE_COMMAND) {
+        char dir[1100];
+        snprintf(dir, sizeof dir, "%s/trials", cfg->study.output);
+        ganhpo_objective_command_setup setup = {dir, cfg->parallel.grace, rank, (int)nth_device};
+        return ganhpo_objective_create_command(&cfg->space, &cfg->objective, &setup, out);
+    }
+    if (!ganhpo_objective_uses_gan(&cfg->objective))
         return ganhpo_objective_create_analytic(&cfg->space, &cfg->objective, out);
     ganhpo_objective_trainer *t = NULL;
     GH_CHECK(
@@ -22,28 +29,6 @@ ganhpo_status ganhpo_study_objective_create(const ganhpo_study_config *cfg, size
     ganhpo_study_weights_dir(cfg->study.output, dir, sizeof dir);
     return ganhpo_objective_create_gan(&cfg->space, &cfg->gan, t,
                                        cfg->study.save_weights ? dir : NULL, out);
-}
-
-ganhpo_status study_make_directory(const char *dir)
-{
-    char path[1024];
-    if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path)
-        GH_RAISE(GANHPO_ERR_ARGUMENT, "output directory path too long: '%s'", dir);
-    for (char *p = path + 1;; p++) {
-        if (*p != '/' && *p != '\0')
-            continue;
-        char c = *p;
-        *p = '\0';
-        if (mkdir(path, 0777) != 0 && errno != EEXIST)
-            GH_RAISE(GANHPO_ERR_IO, "cannot create directory '%s': %s", path, strerror(errno));
-        *p = c;
-        if (c == '\0')
-            break;
-    }
-    struct stat sb;
-    if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
-        GH_RAISE(GANHPO_ERR_IO, "output '%s' is not a directory", dir);
-    return GANHPO_SUCCESS;
 }
 
 static int same_param(const ganhpo_space_param *a, const ganhpo_space_param *b)
@@ -99,8 +84,8 @@ ganhpo_status study_evaluate(ganhpo_objective *obj, const ganhpo_study_config *c
                              ganhpo_objective_result *r)
 {
     ganhpo_status s = ganhpo_objective_evaluate(obj, levels, cfg->study.trials, seed, 0, r);
-    if (s == GANHPO_SUCCESS)
-        return GANHPO_SUCCESS;
+    if (s == GANHPO_SUCCESS || s == GANHPO_ERR_INTERRUPTED)
+        return s;
     if (ganhpo_objective_is_fault(s))
         return study_fault(s);
     study_fail_result(r, cfg->study.trials, ganhpo_error_message());
@@ -129,7 +114,7 @@ void study_fail_result(ganhpo_objective_result *r, int trials, const char *reaso
 ganhpo_status study_keep_weights(const ganhpo_study_config *cfg, unsigned long long seed,
                                  const ganhpo_results_row *row, double *best)
 {
-    if (cfg->objective.function != GANHPO_OBJECTIVE_GAN || !cfg->study.save_weights)
+    if (!ganhpo_objective_uses_gan(&cfg->objective) || !cfg->study.save_weights)
         return GANHPO_SUCCESS;
     return ganhpo_study_weights_keep(cfg->study.output, seed, row, best);
 }
@@ -169,6 +154,7 @@ void ganhpo_study_columns(const ganhpo_study_config *cfg, ganhpo_results_columns
     out->n_params = cfg->space.n_params;
     for (int i = 0; i < cfg->space.n_params; i++)
         snprintf(out->params[i], sizeof out->params[i], "%s", cfg->space.params[i].name);
+    ganhpo_objective_columns(&cfg->objective, out);
 }
 
 ganhpo_status study_open_log(const ganhpo_study_config *cfg, const char *dir, int resume,
@@ -178,7 +164,7 @@ ganhpo_status study_open_log(const ganhpo_study_config *cfg, const char *dir, in
     char results[1100], saved[1100];
     snprintf(results, sizeof results, "%s/results.csv", dir);
     snprintf(saved, sizeof saved, "%s/study.cfg", dir);
-    GH_CHECK(study_make_directory(dir));
+    GH_CHECK(ganhpo_system_make_directory(dir));
     ganhpo_study_lock *lock = NULL;
     GH_CHECK(ganhpo_study_lock_acquire(dir, progress, &lock));
     int repaired = 0;
@@ -200,7 +186,7 @@ ganhpo_status study_open_log(const ganhpo_study_config *cfg, const char *dir, in
     if (ganhpo_study_log_rows(*log) > 0)
         fprintf(progress, "resuming from %lld logged evaluations\n", ganhpo_study_log_rows(*log));
     s = study_save(cfg, saved);
-    if (s == GANHPO_SUCCESS && cfg->objective.function == GANHPO_OBJECTIVE_GAN &&
+    if (s == GANHPO_SUCCESS && ganhpo_objective_uses_gan(&cfg->objective) &&
         cfg->study.save_weights)
         s = ganhpo_study_weights_prepare(dir);
     if (s != GANHPO_SUCCESS)
@@ -234,7 +220,7 @@ static ganhpo_status run_search(const ganhpo_study_config *cfg, int resume, FILE
     ganhpo_objective *obj = NULL;
     ganhpo_status s;
     GH_CHECK(ganhpo_study_open(cfg, NULL, resume, progress, &st, &log));
-    GH_CHECK_GOTO(ganhpo_study_objective_create(cfg, 0, &obj), s, done);
+    GH_CHECK_GOTO(ganhpo_study_objective_create(cfg, 0, 0, &obj), s, done);
     GH_CHECK_GOTO(loop(st, log, obj, cfg, progress), s, done);
 done:
     ganhpo_objective_destroy(&obj);

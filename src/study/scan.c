@@ -136,7 +136,7 @@ static ganhpo_status run_point(scan_plan *p, ganhpo_objective *obj, ganhpo_objec
         GH_CHECK(evaluate_gan(t, p, p->levels[l], p->epochs[e], r));
     else
         GH_CHECK(study_evaluate(obj, cfg, levels, seed, r));
-    GH_CHECK(ganhpo_study_row_set_result(row, r, cfg->search.kappa));
+    GH_CHECK(ganhpo_study_row_set_result(row, r, cfg));
     snprintf(row->strategy, sizeof row->strategy, "%s",
              ganhpo_search_strategy_name(GANHPO_SEARCH_SCAN));
     row->index = e * p->n_levels + l + 1;
@@ -177,9 +177,10 @@ static void plan(const ganhpo_study_config *cfg, scan_plan *p)
     ganhpo_scan_levels(&cfg->scan, p->levels, &p->n_levels);
     p->n_epochs = cfg->scan.n_epochs;
     memcpy(p->epochs, cfg->scan.epochs, sizeof p->epochs);
-    if (cfg->objective.function != GANHPO_OBJECTIVE_GAN || p->n_epochs == 0) {
+    int gan = ganhpo_objective_uses_gan(&cfg->objective);
+    if (!gan || p->n_epochs == 0) {
         p->n_epochs = 1;
-        p->epochs[0] = cfg->objective.function == GANHPO_OBJECTIVE_GAN ? cfg->gan.epochs : 0;
+        p->epochs[0] = gan ? cfg->gan.epochs : 0;
     }
 }
 
@@ -198,12 +199,12 @@ ganhpo_status study_run_scan(const ganhpo_study_config *cfg, int resume, FILE *p
         GH_RAISE_GOTO(s, done, GANHPO_ERR_ALLOC, "out of memory for a scan");
     GH_CHECK_GOTO(study_open_log(cfg, cfg->study.output, resume, replay, p, progress, &log), s,
                   done);
-    if (cfg->objective.function == GANHPO_OBJECTIVE_GAN)
+    if (ganhpo_objective_uses_gan(&cfg->objective))
         GH_CHECK_GOTO(ganhpo_objective_trainer_create(&cfg->data, cfg->study.seed,
                                                       cfg->study.device, 0, 0, &t),
                       s, done);
     else
-        GH_CHECK_GOTO(ganhpo_study_objective_create(cfg, 0, &obj), s, done);
+        GH_CHECK_GOTO(ganhpo_study_objective_create(cfg, 0, 0, &obj), s, done);
     GH_CHECK_GOTO(loop(p, obj, t, log, progress), s, done);
 done:
     ganhpo_objective_trainer_destroy(&t);

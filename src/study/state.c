@@ -167,7 +167,7 @@ ganhpo_status ganhpo_study_state_complete(ganhpo_study_state *st, const ganhpo_s
     if (task->search < 0 || task->search >= st->n_search)
         GH_RAISE(GANHPO_ERR_ARGUMENT, "task of unknown search %d", task->search);
     ganhpo_search *s = st->search[task->search];
-    GH_CHECK(ganhpo_study_row_set_result(row, result, st->cfg->search.kappa));
+    GH_CHECK(ganhpo_study_row_set_result(row, result, st->cfg));
     GH_CHECK(ganhpo_search_observe(s, task->levels, row->ok, row->objective));
     snprintf(row->strategy, sizeof row->strategy, "%s",
              ganhpo_search_strategy_name(task->strategy));
@@ -210,12 +210,17 @@ void ganhpo_study_state_report(const ganhpo_study_state *st, const ganhpo_result
 }
 
 ganhpo_status ganhpo_study_row_set_result(ganhpo_results_row *row,
-                                          const ganhpo_objective_result *result, double kappa)
+                                          const ganhpo_objective_result *result,
+                                          const ganhpo_study_config *cfg)
 {
-    GH_CHECK(ganhpo_results_row_reserve(row, result->trials, 0));
+    int metrics = cfg->objective.n_metrics;
+    double kappa = cfg->search.kappa;
+    GH_CHECK(ganhpo_results_row_reserve(row, result->trials, metrics));
     for (int t = 0; t < result->trials; t++) {
         row->trial_w1[t] = result->value[t];
         row->trial_epoch[t] = result->epoch[t];
+        for (int m = 0; m < metrics && m < result->n_metrics; m++)
+            row->trial_metric[m * result->trials + t] = result->metric[m][t];
     }
     snprintf(row->reason, sizeof row->reason, "%s", result->reason);
     row->epochs = result->epochs;

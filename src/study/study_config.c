@@ -153,7 +153,7 @@ static ganhpo_status read_file(config_t *c, const char *path)
 static ganhpo_status check_unused_sections(const ganhpo_study_config *cfg,
                                            const config_setting_t *root)
 {
-    if (cfg->objective.function == GANHPO_OBJECTIVE_GAN)
+    if (ganhpo_objective_uses_gan(&cfg->objective))
         return GANHPO_SUCCESS;
     static const char *const gan_only[] = {"data", "gan"};
     for (int i = 0; i < 2; i++) {
@@ -257,19 +257,18 @@ static ganhpo_status check_gan_param(const ganhpo_study_config *cfg, const confi
     return GANHPO_SUCCESS;
 }
 
-/* Analytic test functions have a fixed number of dimensions (or a minimum). */
-static ganhpo_status check_analytic_dims(const ganhpo_study_config *cfg,
-                                         const config_setting_t *root)
+/* The objective's own demands on the space (an analytic function's dimensions, a
+ * command's placeholders). */
+static ganhpo_status check_objective_space(const ganhpo_study_config *cfg,
+                                           const config_setting_t *root)
 {
-    static const int need[] = {0, 2, 6, 1, 2}; /* gan, branin, hartmann6, ackley, rosenbrock */
-    static const int exact[] = {0, 1, 1, 0, 0};
-    int f = (int)cfg->objective.function, n = cfg->space.n_params;
-    if ((exact[f] && n != need[f]) || n < need[f])
-        return ganhpo_config_raise(find(root, "space", NULL), GANHPO_ERR_CONFIG_VALUE,
-                                   "has %d parameters; objective.function = \"%s\" needs %s%d", n,
-                                   ganhpo_objective_function_name(cfg->objective.function),
-                                   exact[f] ? "exactly " : "at least ", need[f]);
-    return GANHPO_SUCCESS;
+    char why[512];
+    if (ganhpo_objective_check_space(&cfg->objective, &cfg->space, why, sizeof why) == 0)
+        return GANHPO_SUCCESS;
+    const config_setting_t *cmd = find(root, "objective", "command");
+    return ganhpo_config_raise(
+        strncmp(why, "objective.command", 17) == 0 && cmd ? cmd : find(root, "space", NULL),
+        GANHPO_ERR_CONFIG_VALUE, "%s", why);
 }
 
 /* The largest batch size the study trains with: the space's top value when it varies it. */
@@ -361,10 +360,12 @@ static ganhpo_status check_scan(ganhpo_study_config *cfg, const config_setting_t
     o->lower = o->has_lower ? o->lower : p->lower;
     o->upper = o->has_upper ? o->upper : p->upper;
     GH_CHECK(check_scan_range(cfg, root));
-    if (cfg->objective.function != GANHPO_OBJECTIVE_GAN && o->n_epochs > 0)
+    int gan = ganhpo_objective_uses_gan(&cfg->objective);
+    if (!gan && o->n_epochs > 0)
         return raise_at(cfg->path, "scan.epochs", find(root, "scan", "epochs"), NULL,
-                        "an analytic objective trains nothing; remove scan.epochs");
-    if (cfg->objective.function == GANHPO_OBJECTIVE_GAN && o->n_epochs == 0) {
+                        "objective.function = \"%s\" has no epochs to set; remove scan.epochs",
+                        ganhpo_objective_function_name(cfg->objective.function));
+    if (gan && o->n_epochs == 0) {
         o->epochs[0] = cfg->gan.epochs;
         o->n_epochs = 1;
     }
@@ -378,10 +379,9 @@ static ganhpo_status check_study(ganhpo_study_config *cfg, const config_setting_
                  "%s: missing section 'space': list the hyperparameters to search, e.g. space = "
                  "( { name = \"lr_gen\"; lower = 1; upper = 200; scaling = 5e-5; } );",
                  cfg->path);
-    if (cfg->objective.function == GANHPO_OBJECTIVE_GAN)
+    GH_CHECK(check_objective_space(cfg, root));
+    if (ganhpo_objective_uses_gan(&cfg->objective))
         GH_CHECK(check_gan_study(cfg, root));
-    else
-        GH_CHECK(check_analytic_dims(cfg, root));
     GH_CHECK(check_budget(cfg, root));
     GH_CHECK(check_scan(cfg, root));
     if (cfg->study.name[0] == '\0')
@@ -458,7 +458,7 @@ static ganhpo_status build(const ganhpo_study_config *cfg, config_setting_t *roo
 {
     config_setting_t *g;
     GH_CHECK(write_study_section(&cfg->study, root));
-    if (cfg->objective.function == GANHPO_OBJECTIVE_GAN)
+    if (ganhpo_objective_uses_gan(&cfg->objective))
         GH_CHECK(write_gan_sections(cfg, root));
     GH_CHECK(add_group(root, "space", CONFIG_TYPE_LIST, &g));
     GH_CHECK(ganhpo_space_write_config(&cfg->space, g));

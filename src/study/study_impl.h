@@ -4,9 +4,6 @@
 
 #include "ganhpo/study.h"
 
-/* mkdir -p */
-ganhpo_status study_make_directory(const char *dir);
-
 /* On resume, the space must be the one the results were computed in (kept in study.cfg). */
 ganhpo_status study_check_saved_space(const ganhpo_study_config *cfg, const char *saved);
 
@@ -19,8 +16,9 @@ ganhpo_status study_open_log(const ganhpo_study_config *cfg, const char *dir, in
                              ganhpo_study_row_fn fn, void *ctx, FILE *progress,
                              ganhpo_study_log **log);
 
-/* Evaluates `levels`; an error becomes a failed evaluation so that the study goes on,
- * except a fault of ganhpo's own output (ganhpo_objective_is_fault), which is returned. */
+/* Evaluates `levels`; an error becomes a failed evaluation so that the study goes on, except
+ * GANHPO_ERR_INTERRUPTED (SIGINT/SIGTERM), which is returned: no result to log, and a fault
+ * of ganhpo's own output (ganhpo_objective_is_fault), which is returned too. */
 ganhpo_status study_evaluate(ganhpo_objective *obj, const ganhpo_study_config *cfg,
                              const long long *levels, unsigned long long seed,
                              ganhpo_objective_result *r);
