@@ -5,8 +5,8 @@
  * Layouts: activations are row-major [rows x width]; a network's parameters are one flat
  * buffer per trial (src/gan/gan_impl.h lists the offsets); per-trial small arrays (learning
  * rates, masks, flags, losses) are indexed by k. Work-item (k, j) of the per-column kernels
- * loops over the batch so that neighbouring work-items read neighbouring columns (PoCL
- * vectorises across work-items) and every reduction has a fixed order (reproducible). */
+ * loops over the batch so that neighbouring work-items read neighbouring columns and every
+ * reduction has a fixed order (reproducible); the BatchNorm kernels take 8 columns each. */
 #include "philox.h"
 
 /* Bits of a trial's failure flag (src/gan/gan_impl.h has the same values). */
@@ -24,52 +24,102 @@ inline float gh_lrelu(float y, float slope)
     return y > 0.0f ? y : slope * y;
 }
 
+/* The BatchNorm kernels give each work-item GH_LANES neighbouring columns as one vector,
+ * so the loops over the batch rows run on whole SIMD registers and read rows contiguously
+ * (PoCL does not vectorise across work-items around an inner loop). The last block of a
+ * row may hold fewer columns: gh_load8/gh_store8 move only the first n lanes. */
+#define GH_LANES 8
+
+/* gh_loadN(p, n) / gh_storeN(v, p, n): the first n <= N lanes of a floatN from or to p
+ * (whole vectors when n == N; the others are zero on load and left alone on store). */
+#define GH_PARTIAL(N)                                                                              \
+    inline float##N gh_load##N(__global const float *p, uint n)                                    \
+    {                                                                                              \
+        if (n == N)                                                                                \
+            return vload##N(0, p);                                                                 \
+        float t[N];                                                                                \
+        for (uint c = 0; c < N; c++)                                                               \
+            t[c] = c < n ? p[c] : 0.0f;                                                            \
+        return vload##N(0, t);                                                                     \
+    }                                                                                              \
+    inline void gh_store##N(float##N v, __global float *p, uint n)                                 \
+    {                                                                                              \
+        if (n == N) {                                                                              \
+            vstore##N(v, 0, p);                                                                    \
+            return;                                                                                \
+        }                                                                                          \
+        float t[N];                                                                                \
+        vstore##N(v, 0, t);                                                                        \
+        for (uint c = 0; c < n; c++)                                                               \
+            p[c] = t[c];                                                                           \
+    }
+GH_PARTIAL(8)
+GH_PARTIAL(16)
+
+inline float8 gh_lrelu8(float8 y, float slope)
+{
+    return select(slope * y, y, y > 0.0f);
+}
+
+/* Batch mean and biased variance of columns [j, j + n) of one group (rows x width at z),
+ * with the bias added; summed row after row (fixed order, reproducible). */
+inline void gh_batch_stats(__global const float *z, uint width, uint rows, float8 bias, uint n,
+                           float8 *mean, float8 *var)
+{
+    float8 s = 0.0f;
+    for (uint i = 0; i < rows; i++)
+        s += gh_load8(z + i * width, n) + bias;
+    *mean = s / (float)rows;
+    float8 q = 0.0f;
+    for (uint i = 0; i < rows; i++) {
+        const float8 d = gh_load8(z + i * width, n) + bias - *mean;
+        q += d * d;
+    }
+    *var = q / (float)rows;
+}
+
 /* z = X W + bias (X W from the GEMM in z) -> BatchNorm -> LeakyReLU -> a.
  * `groups` consecutive blocks of `rows` rows get their own batch statistics (real and fake
  * batches share one GEMM). Training: z is overwritten with x-hat, inv_std[k][g][j] keeps
  * 1/sqrt(var + eps) for the backward pass, and the running statistics move towards the
  * batch's (Keras: running = momentum * running + (1 - momentum) * batch, biased variance),
- * one group after the other. Evaluation (train == 0): running statistics, z untouched. */
+ * one group after the other. Evaluation (train == 0): running statistics, z untouched.
+ * Work-item (k, b) handles columns [8 b, 8 b + 8) of trial k. */
 __kernel void bn_lrelu_fwd(__global float *z, __global float *a, const uint width, const uint rows,
                            const uint groups, const uint act_stride, __global float *params,
                            const uint param_stride, const gh_bn_offsets off,
                            __global float *inv_std, const float momentum, const float eps,
                            const float slope, const uint train, const uint n_trials)
 {
-    const uint gid = get_global_id(0);
-    if (gid >= n_trials * width)
+    const uint blocks = GH_DIV_UP(width, GH_LANES), gid = get_global_id(0);
+    if (gid >= n_trials * blocks)
         return;
-    const uint k = gid / width, j = gid % width;
+    const uint k = gid / blocks, j = gid % blocks * GH_LANES, n = min(width - j, (uint)GH_LANES);
     __global float *p = params + k * param_stride;
-    const float bias = p[off.bias + j], gamma = p[off.gamma + j], beta = p[off.beta + j];
+    const float8 bias = gh_load8(p + off.bias + j, n), gamma = gh_load8(p + off.gamma + j, n);
+    const float8 beta = gh_load8(p + off.beta + j, n);
     for (uint g = 0; g < groups; g++) {
         __global float *zg = z + k * act_stride + g * rows * width + j;
         __global float *ag = a + k * act_stride + g * rows * width + j;
-        float mean, istd;
+        float8 mean, istd;
         if (train) {
-            float s = 0.0f;
-            for (uint i = 0; i < rows; i++)
-                s += zg[i * width] + bias;
-            mean = s / rows;
-            float q = 0.0f;
-            for (uint i = 0; i < rows; i++) {
-                const float d = zg[i * width] + bias - mean;
-                q += d * d;
-            }
-            const float var = q / rows;
+            float8 var;
+            gh_batch_stats(zg, width, rows, bias, n, &mean, &var);
             istd = 1.0f / sqrt(var + eps);
-            inv_std[(k * groups + g) * width + j] = istd;
-            p[off.run_mean + j] = momentum * p[off.run_mean + j] + (1.0f - momentum) * mean;
-            p[off.run_var + j] = momentum * p[off.run_var + j] + (1.0f - momentum) * var;
+            gh_store8(istd, inv_std + (k * groups + g) * width + j, n);
+            const float8 rm = gh_load8(p + off.run_mean + j, n);
+            const float8 rv = gh_load8(p + off.run_var + j, n);
+            gh_store8(momentum * rm + (1.0f - momentum) * mean, p + off.run_mean + j, n);
+            gh_store8(momentum * rv + (1.0f - momentum) * var, p + off.run_var + j, n);
         } else {
-            mean = p[off.run_mean + j];
-            istd = 1.0f / sqrt(p[off.run_var + j] + eps);
+            mean = gh_load8(p + off.run_mean + j, n);
+            istd = 1.0f / sqrt(gh_load8(p + off.run_var + j, n) + eps);
         }
         for (uint i = 0; i < rows; i++) {
-            const float xh = (zg[i * width] + bias - mean) * istd;
+            const float8 xh = (gh_load8(zg + i * width, n) + bias - mean) * istd;
             if (train)
-                zg[i * width] = xh;
-            ag[i * width] = gh_lrelu(gamma * xh + beta, slope);
+                gh_store8(xh, zg + i * width, n);
+            gh_store8(gh_lrelu8(gamma * xh + beta, slope), ag + i * width, n);
         }
     }
 }
@@ -77,7 +127,8 @@ __kernel void bn_lrelu_fwd(__global float *z, __global float *a, const uint widt
 /* Backward of bn_lrelu_fwd in training mode. d holds dL/da on entry and dL/dz on exit;
  * xhat and inv_std come from the forward pass. With param_grads, dL/dgamma and dL/dbeta
  * (summed over groups) overwrite their slots in grad. dL/dbias is identically zero under
- * batch statistics (the bias cancels in z - mean) and is left as it is (zero). */
+ * batch statistics (the bias cancels in z - mean) and is left as it is (zero). Work-items
+ * as in bn_lrelu_fwd. */
 __kernel void bn_lrelu_bwd(__global float *d, __global const float *xhat, const uint width,
                            const uint rows, const uint groups, const uint act_stride,
                            __global const float *params, const uint param_stride,
@@ -85,35 +136,35 @@ __kernel void bn_lrelu_bwd(__global float *d, __global const float *xhat, const 
                            const float slope, __global float *grad, const uint param_grads,
                            const uint n_trials)
 {
-    const uint gid = get_global_id(0);
-    if (gid >= n_trials * width)
+    const uint blocks = GH_DIV_UP(width, GH_LANES), gid = get_global_id(0);
+    if (gid >= n_trials * blocks)
         return;
-    const uint k = gid / width, j = gid % width;
+    const uint k = gid / blocks, j = gid % blocks * GH_LANES, n = min(width - j, (uint)GH_LANES);
     __global const float *p = params + k * param_stride;
-    const float gamma = p[off.gamma + j], beta = p[off.beta + j];
-    float dgamma = 0.0f, dbeta = 0.0f;
+    const float8 gamma = gh_load8(p + off.gamma + j, n), beta = gh_load8(p + off.beta + j, n);
+    float8 dgamma = 0.0f, dbeta = 0.0f;
     for (uint g = 0; g < groups; g++) {
         __global float *dg = d + k * act_stride + g * rows * width + j;
         __global const float *xg = xhat + k * act_stride + g * rows * width + j;
-        float sdy = 0.0f, sdyx = 0.0f;
+        float8 sdy = 0.0f, sdyx = 0.0f;
         for (uint i = 0; i < rows; i++) {
-            const float xh = xg[i * width];
-            const float dy = gamma * xh + beta > 0.0f ? dg[i * width] : slope * dg[i * width];
+            const float8 xh = gh_load8(xg + i * width, n), da = gh_load8(dg + i * width, n);
+            const float8 dy = select(slope * da, da, gamma * xh + beta > 0.0f);
             sdy += dy;
             sdyx += dy * xh;
         }
-        const float scale = gamma * inv_std[(k * groups + g) * width + j] / rows;
+        const float8 scale = gamma * gh_load8(inv_std + (k * groups + g) * width + j, n) / rows;
         for (uint i = 0; i < rows; i++) {
-            const float xh = xg[i * width];
-            const float dy = gamma * xh + beta > 0.0f ? dg[i * width] : slope * dg[i * width];
-            dg[i * width] = scale * (rows * dy - sdy - xh * sdyx);
+            const float8 xh = gh_load8(xg + i * width, n), da = gh_load8(dg + i * width, n);
+            const float8 dy = select(slope * da, da, gamma * xh + beta > 0.0f);
+            gh_store8(scale * ((float)rows * dy - sdy - xh * sdyx), dg + i * width, n);
         }
         dgamma += sdyx;
         dbeta += sdy;
     }
     if (param_grads) {
-        grad[k * param_stride + off.gamma + j] = dgamma;
-        grad[k * param_stride + off.beta + j] = dbeta;
+        gh_store8(dgamma, grad + k * param_stride + off.gamma + j, n);
+        gh_store8(dbeta, grad + k * param_stride + off.beta + j, n);
     }
 }
 
@@ -325,3 +376,176 @@ __kernel void gather_batch(__global const float *target, __global const float *c
         g_in[k * g_stride + i * g_ld + noise_dim + j] = c;
     }
 }
+
+/* Matrix products for CPU devices (GPUs use CLBlast): C = op(A) op(B) per trial, row-major,
+ * op(A) m x kdim, op(B) kdim x n, trial k's operands at offset + k * stride. One kernel per
+ * product, no padding or transposing helpers, any size (edge tiles repeat the last row or
+ * column and store only what lies inside C). Two forms, chosen by the host per shape:
+ * outer products (a work-item keeps an 8 x 16 tile of C in eight float16 accumulators and
+ * per step of the inner dimension multiplies one 16-wide row of op(B) by eight scalars of
+ * op(A)), and dot products (a 4 x 4 tile as 16 float8 partial sums along the inner
+ * dimension, read 8 at a time, lanes added at the end). ta, tb: the operand is stored
+ * transposed; tc: the tile is of C^T (stored transposed into C). All are constants of each
+ * kernel. */
+#define GH_TILE    8
+#define GH_TILE_W  16
+#define GH_TILE_NT 4
+
+/* Trial k and the first row and column of this work-item's tile of an m x n product, or 0
+ * when the work-item has none. */
+inline int gh_gemm_tile(uint m, uint n, uint rows, uint cols, uint n_trials, uint *k, uint *r0,
+                        uint *j0)
+{
+    const uint nc = GH_DIV_UP(n, cols), tiles = GH_DIV_UP(m, rows) * nc, gid = get_global_id(0);
+    if (gid >= n_trials * tiles)
+        return 0;
+    *k = gid / tiles;
+    *r0 = gid % tiles / nc * rows;
+    *j0 = gid % tiles % nc * cols;
+    return 1;
+}
+
+inline float gh_at(__global const float *x, uint ld, uint t, uint r, uint c)
+{
+    return t ? x[c * ld + r] : x[r * ld + c];
+}
+
+/* Row kk of op(B), columns [j, j + nc) (nc <= 16), zero beyond. */
+inline float16 gh_gemm_brow(__global const float *b, uint ldb, uint tb, uint kk, uint j, uint nc)
+{
+    if (!tb)
+        return gh_load16(b + kk * ldb + j, nc);
+    float t[GH_TILE_W];
+    for (uint c = 0; c < GH_TILE_W; c++)
+        t[c] = c < nc ? b[(j + c) * ldb + kk] : 0.0f;
+    return vload16(0, t);
+}
+
+inline void gh_gemm_outer(__global const float *a, uint lda, uint ta, __global const float *b,
+                          uint ldb, uint tb, __global float *c, uint ldc, uint tc, uint m, uint n,
+                          uint kdim, uint r0, uint j)
+{
+    const uint nc = min(n - j, (uint)GH_TILE_W);
+    uint r[GH_TILE];
+    float16 acc[GH_TILE];
+#pragma unroll
+    for (uint i = 0; i < GH_TILE; i++) {
+        r[i] = min(r0 + i, m - 1);
+        acc[i] = 0.0f;
+    }
+    if (nc == GH_TILE_W && !tb) {
+        /* the common case, with plain 16-wide loads of B */
+        for (uint kk = 0; kk < kdim; kk++) {
+            const float16 bv = vload16(0, b + kk * ldb + j);
+#pragma unroll
+            for (uint i = 0; i < GH_TILE; i++)
+                acc[i] = fma((float16)gh_at(a, lda, ta, r[i], kk), bv, acc[i]);
+        }
+    } else {
+        for (uint kk = 0; kk < kdim; kk++) {
+            const float16 bv = gh_gemm_brow(b, ldb, tb, kk, j, nc);
+#pragma unroll
+            for (uint i = 0; i < GH_TILE; i++)
+                acc[i] = fma((float16)gh_at(a, lda, ta, r[i], kk), bv, acc[i]);
+        }
+    }
+    for (uint i = 0; i < GH_TILE && r0 + i < m; i++) {
+        if (!tc) {
+            gh_store16(acc[i], c + (r0 + i) * ldc + j, nc);
+            continue;
+        }
+        float t[GH_TILE_W];
+        vstore16(acc[i], 0, t);
+        for (uint q = 0; q < nc; q++)
+            c[(j + q) * ldc + r0 + i] = t[q];
+    }
+}
+
+/* Columns kk.. kk + w of row j of B^T (tb) or of column j of B (!tb). */
+inline float8 gh_gemm_bcol(__global const float *b, uint ldb, uint tb, uint j, uint kk, uint w)
+{
+    if (tb)
+        return gh_load8(b + j * ldb + kk, w);
+    float t[GH_LANES];
+    for (uint c = 0; c < GH_LANES; c++)
+        t[c] = c < w ? b[(kk + c) * ldb + j] : 0.0f;
+    return vload8(0, t);
+}
+
+inline void gh_gemm_dot(__global const float *a, uint lda, __global const float *b, uint ldb,
+                        uint tb, __global float *c, uint ldc, uint m, uint n, uint kdim, uint r0,
+                        uint j0)
+{
+    float8 acc[GH_TILE_NT][GH_TILE_NT];
+    uint ar[GH_TILE_NT], bc[GH_TILE_NT];
+#pragma unroll
+    for (uint i = 0; i < GH_TILE_NT; i++) {
+        ar[i] = min(r0 + i, m - 1) * lda;
+        bc[i] = min(j0 + i, n - 1);
+#pragma unroll
+        for (uint q = 0; q < GH_TILE_NT; q++)
+            acc[i][q] = 0.0f;
+    }
+    for (uint kk = 0; kk < kdim; kk += GH_LANES) {
+        const uint w = min(kdim - kk, (uint)GH_LANES);
+        float8 av[GH_TILE_NT], bv[GH_TILE_NT];
+#pragma unroll
+        for (uint i = 0; i < GH_TILE_NT; i++) {
+            av[i] = gh_load8(a + ar[i] + kk, w);
+            bv[i] = gh_gemm_bcol(b, ldb, tb, bc[i], kk, w);
+        }
+#pragma unroll
+        for (uint i = 0; i < GH_TILE_NT; i++)
+#pragma unroll
+            for (uint q = 0; q < GH_TILE_NT; q++)
+                acc[i][q] = fma(av[i], bv[q], acc[i][q]);
+    }
+    for (uint i = 0; i < GH_TILE_NT && r0 + i < m; i++)
+        for (uint q = 0; q < GH_TILE_NT && j0 + q < n; q++) {
+            const float8 v = acc[i][q];
+            const float4 h = v.lo + v.hi;
+            c[(r0 + i) * ldc + j0 + q] = (h.x + h.y) + (h.z + h.w);
+        }
+}
+
+#define GH_GEMM_ARGS                                                                               \
+    __global const float *a, const uint a_off, const uint lda, const uint a_stride,                \
+        __global const float *b, const uint b_off, const uint ldb, const uint b_stride,            \
+        __global float *c, const uint c_off, const uint ldc, const uint c_stride, const uint m,    \
+        const uint n, const uint kdim, const uint n_trials
+
+/* Outer-product kernels: C = op(A) op(B) with tiles of C (gemm_nn, gemm_tn, gemm_nt_outer
+ * for a thin inner dimension), or of C^T = B^T A for C = A^T B with few columns
+ * (gemm_tn_ct, the weight gradient of a thin output layer). */
+#define GH_GEMM_OUTER(name, ta, tb)                                                                \
+    __kernel void name(GH_GEMM_ARGS)                                                               \
+    {                                                                                              \
+        uint k, r0, j0;                                                                            \
+        if (gh_gemm_tile(m, n, GH_TILE, GH_TILE_W, n_trials, &k, &r0, &j0))                        \
+            gh_gemm_outer(a + a_off + k * a_stride, lda, ta, b + b_off + k * b_stride, ldb, tb,    \
+                          c + c_off + k * c_stride, ldc, 0, m, n, kdim, r0, j0);                   \
+    }
+GH_GEMM_OUTER(gemm_nn, 0, 0)
+GH_GEMM_OUTER(gemm_tn, 1, 0)
+GH_GEMM_OUTER(gemm_nt_outer, 0, 1)
+
+__kernel void gemm_tn_ct(GH_GEMM_ARGS)
+{
+    uint k, r0, j0;
+    if (gh_gemm_tile(n, m, GH_TILE, GH_TILE_W, n_trials, &k, &r0, &j0))
+        gh_gemm_outer(b + b_off + k * b_stride, ldb, 1, a + a_off + k * a_stride, lda, 0,
+                      c + c_off + k * c_stride, ldc, 1, n, m, kdim, r0, j0);
+}
+
+/* Dot-product kernels: C = A B^T (gemm_nt: dL/dinput = dL/dz W^T), and C = A B with few
+ * columns (gemm_nn_dot: a thin output layer). */
+#define GH_GEMM_DOT(name, tb)                                                                      \
+    __kernel void name(GH_GEMM_ARGS)                                                               \
+    {                                                                                              \
+        uint k, r0, j0;                                                                            \
+        if (gh_gemm_tile(m, n, GH_TILE_NT, GH_TILE_NT, n_trials, &k, &r0, &j0))                    \
+            gh_gemm_dot(a + a_off + k * a_stride, lda, b + b_off + k * b_stride, ldb, tb,          \
+                        c + c_off + k * c_stride, ldc, m, n, kdim, r0, j0);                        \
+    }
+GH_GEMM_DOT(gemm_nt, 1)
+GH_GEMM_DOT(gemm_nn_dot, 0)

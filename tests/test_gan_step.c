@@ -260,8 +260,8 @@ int main(void)
     run_case(dev, "unconditional, 3 trials", 0, 3, 4, 29, 9, 15, 1, joint, 3, 1);
     run_case(dev, "unconditional, 3 trials, D without BatchNorm", 0, 3, 4, 29, 9, 15, 1, none, 3,
              1);
-    /* large enough for CLBlast's indirect (tiled) GEMM with the CPU parameters of
-     * gan_tune.c, batched over 2 trials */
+    /* large enough for several whole GEMM tiles (cl/gan.cl) and ragged edges, batched over
+     * 2 trials */
     run_case(dev, "conditional, large", 4, 2, 3, 211, 65, 203, 1, joint, 2, 0);
     run_case(dev, "conditional, large, separate statistics", 4, 2, 3, 211, 65, 203, 1, separate, 2,
              0);

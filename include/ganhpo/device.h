@@ -91,6 +91,14 @@ ganhpo_status ganhpo_device_build(ganhpo_device *dev, const char *label, const c
 ganhpo_status ganhpo_device_program(ganhpo_device *dev, const char *name, const char *defines,
                                     cl_program *out);
 
+/* Brackets code that may compile OpenCL code for dev (a program build, CLBlast's first call
+ * of a routine, PoCL's first launch of a kernel): if the section still runs after one
+ * second, the line "building OpenCL kernels for <device> ..., once per machine" goes to
+ * stderr (at most once per process; later runs find the binaries in the driver's cache).
+ * Sections nest; every start needs its stop. Never fails: without a thread, no notice. */
+void ganhpo_device_start_build_notice(ganhpo_device *dev);
+void ganhpo_device_stop_build_notice(ganhpo_device *dev);
+
 /* A new kernel object from ganhpo_device_program(dev, program, defines); caller releases. */
 ganhpo_status ganhpo_device_kernel(ganhpo_device *dev, const char *program, const char *defines,
                                    const char *kernel, cl_kernel *out);

@@ -8,6 +8,7 @@
 
 #include "ganhpo/dataset.h"
 #include "ganhpo/device.h"
+#include "ganhpo/metrics.h"
 #include "ganhpo/status.h"
 
 /* How the discriminator's BatchNorm layers get their batch statistics (gan.disc_batchnorm;
@@ -92,33 +93,46 @@ void ganhpo_gan_destroy(ganhpo_gan **g);
 
 /* Per-trial outcome of ganhpo_gan_train. Epochs count from 1. */
 typedef struct {
-    int failed;       /* 1 if the trial hit NaN or Inf and was stopped */
-    int failed_epoch; /* epoch in which that was detected (0 if not failed) */
-    char reason[160]; /* why it failed ("" if not) */
-    double best_w1;   /* lowest epoch score (mean W1 over target columns); NaN if none */
-    int best_epoch;   /* epoch of best_w1; -1 if none */
+    int failed;        /* 1 if the trial hit NaN or Inf and was stopped */
+    int failed_epoch;  /* epoch in which that was detected (0 if not failed) */
+    char reason[160];  /* why it failed ("" if not) */
+    double best_w1;    /* w1 (mean W1 over target columns) at best_epoch; NaN if none */
+    int best_epoch;    /* epoch of the lowest score under the selected metric; -1 if none */
+    double best_score; /* that score (= best_w1 when the metric is w1); NaN if none */
+    double best_metrics[GANHPO_METRIC_COUNT]; /* every metric at best_epoch (NaN: none) */
 } ganhpo_gan_trial_result;
 
 /* What ganhpo_gan_train reports after every epoch (arrays have one entry per trial). */
 typedef struct {
     int epoch; /* 1-based */
     int trials;
-    const double *w1;     /* this epoch's score; NaN for a failed trial */
-    const double *loss_d; /* mean discriminator loss over the epoch's steps */
-    const double *loss_g; /* mean generator loss */
-    double seconds;       /* wall time of the epoch, evaluation included */
+    const double *w1;      /* this epoch's w1; NaN for a failed trial */
+    const double *metrics; /* trials x GANHPO_METRIC_COUNT: every metric (NaN: failed) */
+    ganhpo_metric metric;  /* the metric that picks the best epoch */
+    const double *loss_d;  /* mean discriminator loss over the epoch's steps */
+    const double *loss_g;  /* mean generator loss */
+    double seconds;        /* wall time of the epoch, evaluation included */
 } ganhpo_gan_epoch_report;
 
 /* Called after every epoch; a non-zero status stops the training and is returned. */
 typedef ganhpo_status (*ganhpo_gan_epoch_fn)(const ganhpo_gan_epoch_report *report, void *user);
 
+/* How ganhpo_gan_train scores epochs: every metric of metrics.h after each epoch (the
+ * sliced W1 with `projections` directions from Philox `seed`, derived observables
+ * `observables`, the joint space standardised with the training data), and `metric` picks
+ * each trial's best epoch. Without this call: w1, 64 projections, seed 0, no observables.
+ * GANHPO_ERR_ARGUMENT for projections outside 1..GANHPO_METRICS_MAX_PROJECTIONS or
+ * observables that the GAN's columns do not have. */
+ganhpo_status ganhpo_gan_set_metrics(ganhpo_gan *g, ganhpo_metric metric, int projections,
+                                     unsigned long long seed, ganhpo_observables observables);
+
 /* Trains every trial for `epochs` epochs on data (uploaded by ganhpo_dataset_upload; its
  * training set must hold at least one batch) and records, per trial, the best epoch and a
  * device copy of that epoch's generator. `split` provides the scalers (targets are
  * inverse-scaled to physical units before W1; both are stored in weights files).
- * Everything stays on the device between epochs; the host reads losses, flags and W1 once
- * per epoch. fn may be NULL. A trial that fails does not stop the others; only device or
- * argument errors make this function fail. */
+ * Everything stays on the device between epochs; the host reads losses, flags and the
+ * metrics once per epoch. fn may be NULL. A trial that fails does not stop the others; only device
+ * or argument errors make this function fail. */
 ganhpo_status ganhpo_gan_train(ganhpo_gan *g, const ganhpo_dataset_device *data,
                                const ganhpo_dataset_split *split, int epochs,
                                ganhpo_gan_epoch_fn fn, void *user);
@@ -155,26 +169,34 @@ ganhpo_status ganhpo_generator_generate(ganhpo_generator *gen, size_t n, const f
 
 /* ---- Benchmark (ganhpo bench gan) ------------------------------------------------------ */
 
-/* Device time of one kind of launch (kernel or GEMM) summed over the profiled steps. */
+/* One kind of operation (a kernel, or a GEMM with its CLBlast helpers) summed over the
+ * profiled steps: wall_ms from its enqueue to the end of clFinish (launch cost and CLBlast's
+ * pad/transpose kernels included), kernel_ms the device time of its own (last) kernel,
+ * and for GEMMs the floating-point operations. */
 typedef struct {
     char name[48];
-    double ms;
+    int gemm;
+    double wall_ms, kernel_ms, gflop;
     long calls;
 } ganhpo_gan_profile_row;
 
 typedef struct {
-    double seconds;           /* wall time of the timed steps (no profiling events) */
-    double events_per_second; /* batch_size * steps * trials / seconds, as torch_gan.py */
-    int n_rows;               /* profile rows (0 unless profiling was asked for) */
+    double seconds;            /* wall time of the timed steps (no profiling) */
+    double events_per_second;  /* batch_size * steps * trials / seconds, as torch_gan.py */
+    double gemm_flop_per_step; /* floating-point operations of a step's matrix products */
+    int n_rows;                /* profile rows (0 unless profiling was asked for) */
     ganhpo_gan_profile_row rows[32];
-    double profiled_ms; /* sum of rows[].ms */
+    double profiled_ms;     /* sum of rows[].wall_ms */
+    double profile_wall_ms; /* wall time of the profiled steps (rows + host between ops) */
+    int ops_per_step;       /* enqueued operations (kernels and GEMM calls) per step */
+    int gemms_per_step;     /* of which CLBlast GEMM calls */
 } ganhpo_gan_bench_result;
 
 /* Times `steps` training steps (after 3 untimed warm-up steps) of `trials` trials on random
  * data (16 batches in a pool), waiting for the device only at the end. With profile (dev
  * must have been created with GANHPO_DEVICE_PROFILING) the same number of steps is run
- * again with an event per launch and the device time per launch kind is tabulated,
- * largest first. */
+ * again with every operation alone on the queue, and its wall and kernel time per kind is
+ * tabulated, largest first. */
 ganhpo_status ganhpo_gan_bench(ganhpo_device *dev, const ganhpo_gan_options *o, int n_condition,
                                int n_target, int trials, int steps, int profile,
                                ganhpo_gan_bench_result *out);

@@ -43,10 +43,14 @@ typedef struct {
     int concurrency; /* objective.concurrency: trials run at once by one process */
     int n_metrics;   /* objective.metrics: names of the metrics logged as metric_NAME */
     char metrics[GANHPO_RESULTS_MAX_METRICS][GANHPO_SPACE_NAME_SIZE];
+    /* function = "gan" */
+    ganhpo_metric metric; /* objective.metric: the score the search minimises */
+    int projections;      /* objective.projections: directions of the sliced W1 */
 } ganhpo_objective_options;
 
-/* Defaults: the GAN objective, no noise, no duration, no failures; for a command no
- * timeout, one trial at a time, no metrics. */
+/* Defaults: the GAN objective scored by sliced_w1 with 64 projections (docs/metrics.md
+ * says why), no noise, no duration, no failures; for a command no timeout, one trial at a
+ * time, no metrics. */
 void ganhpo_objective_options_default(ganhpo_objective_options *o);
 
 /* Reads the `objective` section (NULL = absent) and validates it. */
@@ -91,12 +95,13 @@ typedef struct {
                         not a result, never logged; the study stops */
     char reason[GANHPO_OBJECTIVE_REASON_SIZE]; /* why it failed ("" when ok) */
     int trials;                                /* trials run */
-    double value[GANHPO_OBJECTIVE_MAX_TRIALS]; /* each trial's best W1 (NAN: trial failed) */
+    double value[GANHPO_OBJECTIVE_MAX_TRIALS]; /* each trial's best score (NAN: trial failed) */
     int epoch[GANHPO_OBJECTIVE_MAX_TRIALS];    /* each trial's best epoch (-1: failed) */
     int epochs;                                /* epochs trained per trial (0 analytic) */
     long long parameters;                      /* trainable parameters of G + D (0 analytic) */
     double seconds;                            /* wall time of the evaluation */
-    int n_metrics; /* metrics reported per trial (objective.metrics of a command) */
+    int n_metrics; /* metrics reported per trial (a command's objective.metrics; the GAN's
+                      w1, sliced_w1, fpd, derived_w1) */
     double metric[GANHPO_RESULTS_MAX_METRICS][GANHPO_OBJECTIVE_MAX_TRIALS]; /* NAN: not reported */
 } ganhpo_objective_result;
 
@@ -211,6 +216,13 @@ ganhpo_status ganhpo_objective_trainer_create(const ganhpo_dataset_options *data
                                               unsigned long long seed, const char *device,
                                               size_t nth_device, unsigned flags,
                                               ganhpo_objective_trainer **out);
+
+/* Chooses how the trainer's GANs are scored: o->metric picks each trial's best epoch and is
+ * the trial's value, o->projections directions (from the trainer's seed) for the sliced W1,
+ * and the data's observables for derived_w1. Without this call: w1. GANHPO_ERR_ARGUMENT
+ * for derived_w1 on data without observables. */
+ganhpo_status ganhpo_objective_trainer_set_metric(ganhpo_objective_trainer *t,
+                                                  const ganhpo_objective_options *o);
 
 /* Frees the trainer, its dataset and device; accepts NULL and nulls the pointer. */
 void ganhpo_objective_trainer_destroy(ganhpo_objective_trainer **t);

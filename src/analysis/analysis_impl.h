@@ -102,6 +102,22 @@ ganhpo_status analysis_figure_pareto(analysis_report *rep);
 ganhpo_status analysis_figure_scan(analysis_report *rep);
 ganhpo_status analysis_figure_sobol(analysis_report *rep);
 
+/* --- ensemble.c, model.c --- */
+
+/* GANHPO_ERR_ARGUMENT / GANHPO_ERR_NUMERIC unless the samples are complete and finite. */
+ganhpo_status analysis_check_samples(const ganhpo_ensemble_samples *s);
+
+/* Per target of s, figure PREFIX_NAME: truth against the generated histograms (their mean
+ * and spread when s->k > 1) with the ratio panel; titles "HEADING: NAME". truth and models
+ * are scratch of s->bins and s->bins * s->k doubles. */
+ganhpo_status analysis_draw_histograms(analysis_report *rep, const ganhpo_ensemble_samples *s,
+                                       const char *prefix, const char *heading, double *truth,
+                                       double *models);
+
+/* The best model's figures when the options carry one: histograms of every target and
+ * derived observable, and the correlation matrices of truth and generated events. */
+ganhpo_status analysis_figure_model(analysis_report *rep);
+
 /* --- html.c --- */
 
 /* The report's index.html. */

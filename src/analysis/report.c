@@ -132,6 +132,8 @@ static ganhpo_status draw(analysis_report *rep)
                            "convergence, sensitivity, Pareto or Sobol figures.");
     }
     GH_CHECK(analysis_figure_scan(rep));
+    if (rep->o->model)
+        GH_CHECK(analysis_figure_model(rep));
     return GANHPO_SUCCESS;
 }
 

@@ -15,8 +15,10 @@ static void help(void)
            "Times S training steps (D update on a real and a fake batch, then G update) of K\n"
            "trials trained together, on random data, after 3 warm-up steps, and prints\n"
            "events/s = B * S * K / seconds (the measure of ../shared/bench/torch_gan.py).\n"
-           "--profile runs the steps again with OpenCL profiling events and prints the device\n"
-           "time per kernel and GEMM. Defaults: C 4, N 3, T 2, G 65, D 243, B 642, S 50, K 1\n"
+           "--profile runs the steps again, each operation alone on the queue, and prints its\n"
+           "wall time (launch and CLBlast helper kernels included), its kernel's device time,\n"
+           "its share of the wall time and, for GEMMs, GFLOP/s. Defaults: C 4, N 3, T 2, G 65, D "
+           "243, B 642, S 50, K 1\n"
            "(the paper's best case-study-1 architecture); C 0 is an unconditional GAN.\n"
            "--disc-batchnorm as gan.disc_batchnorm (default joint; torch_gan.py does what\n"
            "separate does).\n");
@@ -56,17 +58,31 @@ static void print_result(const ganhpo_gan_options *o, int c, int t, int k, int s
            "steps %d disc_batchnorm %s\n",
            c, o->noise_dim, t, o->gen_layersize, o->disc_layersize, o->batch_size, k, steps,
            ganhpo_gan_disc_batchnorm_name(o->disc_batchnorm));
-    printf("events=%lld seconds=%.3f events_per_s=%.0f\n", (long long)o->batch_size * steps * k,
-           r->seconds, r->events_per_second);
+    const double steps_per_s = (double)steps / r->seconds;
+    printf(
+        "events=%lld seconds=%.3f events_per_s=%.0f gemm_gflop_per_step=%.4f gemm_gflop_s=%.1f\n",
+        (long long)o->batch_size * steps * k, r->seconds, r->events_per_second,
+        1e-9 * r->gemm_flop_per_step, 1e-9 * r->gemm_flop_per_step * steps_per_s);
     if (r->n_rows == 0)
         return;
-    printf("\nprofile (device time of %d profiled steps, %.1f ms in all):\n", steps,
-           r->profiled_ms);
-    printf("  %-16s %8s %10s %10s %6s\n", "launch", "calls", "total ms", "us/call", "share");
-    for (int i = 0; i < r->n_rows; i++)
-        printf("  %-16s %8ld %10.2f %10.1f %5.1f%%\n", r->rows[i].name, r->rows[i].calls,
-               r->rows[i].ms, 1e3 * r->rows[i].ms / (double)r->rows[i].calls,
-               100.0 * r->rows[i].ms / r->profiled_ms);
+    const double wall = r->profile_wall_ms, host = wall - r->profiled_ms;
+    printf("\nprofile of %d steps run op by op (enqueue, clFinish): %.1f ms wall, %.2f ms a "
+           "step\n%d enqueued operations a step, %d of them CLBlast GEMM calls, which may run "
+           "pad/transpose kernels of their own:\n'wall' includes them, 'kernel' is the device "
+           "time of the operation's last kernel only\n",
+           steps, wall, wall / steps, r->ops_per_step, r->gemms_per_step);
+    printf("  %-18s %6s %10s %10s %9s %6s %8s\n", "operation", "calls", "wall ms", "kernel ms",
+           "us/call", "share", "GFLOP/s");
+    for (int i = 0; i < r->n_rows; i++) {
+        const ganhpo_gan_profile_row *p = &r->rows[i];
+        printf("  %-18s %6ld %10.2f %10.2f %9.1f %5.1f%%", p->name, p->calls, p->wall_ms,
+               p->kernel_ms, 1e3 * p->wall_ms / (double)p->calls, 100.0 * p->wall_ms / wall);
+        if (p->gemm)
+            printf(" %8.1f", p->gflop / (1e-3 * p->wall_ms));
+        printf("\n");
+    }
+    printf("  %-18s %6s %10.2f %10s %9s %5.1f%%\n", "host between ops", "", host, "", "",
+           100.0 * host / wall);
 }
 
 static int bench_gan(int argc, char **argv)

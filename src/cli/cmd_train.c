@@ -1,4 +1,5 @@
-/* ganhpo train: one point of a study trained study.trials times, W1 printed per epoch. */
+/* ganhpo train: one point of a study trained study.trials times, every metric printed per
+ * epoch. */
 #include "cli/cli.h"
 #include "ganhpo/config.h"
 #include "ganhpo/study.h"
@@ -20,9 +21,10 @@ static void help(void)
            "                    [--out WEIGHTS]\n\n"
            "Trains the point that the study's gan section describes (its hyperparameters and\n"
            "epochs; defaults where it is silent) study.trials times on the study's data, the\n"
-           "trials together on one device. Prints, per epoch, the mean +- std of the\n"
-           "validation W1 over the trials and the epoch's time; then every trial's best W1\n"
-           "and epoch, their mean and std, and where the weights went.\n\n"
+           "trials together on one device. Prints, per epoch, the mean +- std over the trials\n"
+           "of every validation metric (w1, sliced_w1, fpd, derived_w1; configs/README.md)\n"
+           "and the epoch's time; then every trial's best epoch (by objective.metric) with\n"
+           "its metrics, the mean and std of the best W1, and where the weights went.\n\n"
            "  --set NAME=VALUE  override a gan key (noise_dim, batch_size, lr_gen, lr_disc,\n"
            "                    gen_layersize, disc_layersize, epochs, leaky_slope, ...; see\n"
            "                    configs/README.md), checked as in a study file; repeatable\n"
@@ -82,16 +84,34 @@ static void mean_std(const double *v, int n, double *mean, double *std, int *ok)
 static ganhpo_status print_epoch(const ganhpo_gan_epoch_report *r, void *user)
 {
     (void)user;
-    double m, s;
+    double m, s, v[GANHPO_OBJECTIVE_BATCH];
     int ok;
     mean_std(r->w1, r->trials, &m, &s, &ok);
-    printf("epoch %4d  W1 %.6g +- %.3g  (%d/%d trials)  %.2f s\n", r->epoch, m, s, ok, r->trials,
-           r->seconds);
+    printf("epoch %4d  W1 %.6g +- %.3g", r->epoch, m, s);
+    for (int i = GANHPO_METRIC_SLICED_W1; i < GANHPO_METRIC_COUNT; i++) {
+        for (int k = 0; k < r->trials; k++)
+            v[k] = r->metrics[(size_t)k * GANHPO_METRIC_COUNT + (size_t)i];
+        int ok_i;
+        mean_std(v, r->trials, &m, &s, &ok_i);
+        if (ok_i > 0)
+            printf("  %s %.6g +- %.3g", ganhpo_metric_name((ganhpo_metric)i), m, s);
+    }
+    printf("  (%d/%d trials)  %.2f s\n", ok, r->trials, r->seconds);
     fflush(stdout);
     return ganhpo_cli_check_signal();
 }
 
-/* Prints every trial's outcome and their statistics; returns the best trial or -1. */
+/* "w1 0.1, sliced_w1 0.2, ..." of one trial's metrics at its best epoch. */
+static void print_metrics(const ganhpo_gan_trial_result *r)
+{
+    for (int i = 0; i < GANHPO_METRIC_COUNT; i++)
+        if (!isnan(r->best_metrics[i]))
+            printf("%s%s %.6g", i ? ", " : "", ganhpo_metric_name((ganhpo_metric)i),
+                   r->best_metrics[i]);
+}
+
+/* Prints every trial's outcome and their statistics; returns the best trial (lowest score
+ * under the training's metric) or -1. */
 static int print_trials(const ganhpo_gan *g)
 {
     const ganhpo_gan_trial_result *r = ganhpo_gan_results(g);
@@ -99,11 +119,14 @@ static int print_trials(const ganhpo_gan *g)
     double v[GANHPO_OBJECTIVE_BATCH] = {0}, m, s;
     for (int k = 0; k < n; k++) {
         v[k] = r[k].failed ? NAN : r[k].best_w1;
-        if (r[k].failed)
+        if (r[k].failed) {
             printf("trial %d: failed in epoch %d: %s\n", k, r[k].failed_epoch, r[k].reason);
-        else
-            printf("trial %d: best W1 %.6g at epoch %d\n", k, r[k].best_w1, r[k].best_epoch);
-        if (isfinite(v[k]) && (best < 0 || v[k] < v[best]))
+            continue;
+        }
+        printf("trial %d: best W1 %.6g at epoch %d (", k, r[k].best_w1, r[k].best_epoch);
+        print_metrics(&r[k]);
+        printf(")\n");
+        if (isfinite(r[k].best_score) && (best < 0 || r[k].best_score < r[best].best_score))
             best = k;
     }
     mean_std(v, n, &m, &s, &ok);
@@ -125,9 +148,13 @@ static int train(const ganhpo_study_config *cfg, const char *out)
     ganhpo_gan *g = NULL;
     int rc = 0;
     if (ganhpo_objective_trainer_create(&cfg->data, cfg->study.seed, cfg->study.device, 0, 0, &t) !=
-        GANHPO_SUCCESS)
+            GANHPO_SUCCESS ||
+        ganhpo_objective_trainer_set_metric(t, &cfg->objective) != GANHPO_SUCCESS) {
+        ganhpo_objective_trainer_destroy(&t);
         return ganhpo_cli_fail();
+    }
     print_point(&cfg->gan, cfg->study.trials, ganhpo_objective_trainer_device(t));
+    printf("best epoch by objective.metric = %s\n", ganhpo_metric_name(cfg->objective.metric));
     unsigned long long seed = ganhpo_space_seed(cfg->study.seed, TRAIN_TAG);
     ganhpo_cli_catch_signals();
     ganhpo_status s = ganhpo_objective_trainer_train(t, &cfg->gan, 0, cfg->study.trials, seed,

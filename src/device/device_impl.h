@@ -2,6 +2,8 @@
 #ifndef GANHPO_DEVICE_IMPL_H
 #define GANHPO_DEVICE_IMPL_H
 
+#include <pthread.h>
+
 #include "ganhpo/device.h"
 
 /* One built program, keyed by source name and #define prelude. */
@@ -12,6 +14,15 @@ typedef struct program_entry {
     struct program_entry *next;
 } program_entry;
 
+/* The watcher of ganhpo_device_start_build_notice (build_notice.c). */
+typedef struct {
+    int depth, running, stop;
+    const char *device;
+    pthread_t thread;
+    pthread_mutex_t mutex;
+    pthread_cond_t cond;
+} build_notice;
+
 struct ganhpo_device {
     ganhpo_device_info info;
     cl_platform_id platform;
@@ -19,6 +30,7 @@ struct ganhpo_device {
     cl_context context;
     cl_command_queue queue;
     program_entry *programs;
+    build_notice notice;
 };
 
 /* Releases every cached program. */

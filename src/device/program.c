@@ -189,7 +189,9 @@ ganhpo_status ganhpo_device_program(ganhpo_device *dev, const char *name, const 
     cl_program program;
     /* the message names the file itself: not every driver's build log does */
     snprintf(file, sizeof file, "%s.cl", name);
+    ganhpo_device_start_build_notice(dev);
     ganhpo_status st = ganhpo_device_build(dev, file, defs, source, build_options, &program);
+    ganhpo_device_stop_build_notice(dev);
     free(source);
     if (st != GANHPO_SUCCESS)
         return ganhpo_error_trace(st, __FILE__, __LINE__, __func__, "ganhpo_device_build");

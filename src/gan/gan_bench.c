@@ -3,16 +3,8 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "ganhpo/rng.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static ganhpo_status upload_random(ganhpo_device *dev, const char *what, size_t n, ganhpo_rng *r,
                                    cl_mem *out)
@@ -41,18 +33,18 @@ static ganhpo_status run_steps(ganhpo_gan *g, const ganhpo_dataset_device *d, in
     const size_t pool = d->n_train / (size_t)g->batch;
     GH_CHECK(gan_begin_epoch(g, d, 1));
     GH_CHECK_CL(clFinish(g->queue));
-    const double t0 = now();
+    const double t0 = gan_now();
     for (int s = 0; s < steps; s++)
         GH_CHECK(gan_step(g, (size_t)s % pool));
     GH_CHECK_CL(clFinish(g->queue));
-    *seconds = now() - t0;
+    *seconds = gan_now() - t0;
     return GANHPO_SUCCESS;
 }
 
 static int by_time(const void *a, const void *b)
 {
     const ganhpo_gan_profile_row *x = a, *y = b;
-    return (x->ms < y->ms) - (x->ms > y->ms);
+    return (x->wall_ms < y->wall_ms) - (x->wall_ms > y->wall_ms);
 }
 
 static void fill_profile(const ganhpo_gan *g, ganhpo_gan_bench_result *out)
@@ -60,13 +52,20 @@ static void fill_profile(const ganhpo_gan *g, ganhpo_gan_bench_result *out)
     out->n_rows = 0;
     out->profiled_ms = 0;
     for (size_t i = 0; i < g->n_prof && out->n_rows < 32; i++) {
+        const gan_profile_entry *e = &g->prof[i];
         ganhpo_gan_profile_row *r = &out->rows[out->n_rows++];
-        snprintf(r->name, sizeof r->name, "%s", g->prof[i].name);
-        r->ms = g->prof[i].ms;
-        r->calls = g->prof[i].calls;
-        out->profiled_ms += r->ms;
+        *r = (ganhpo_gan_profile_row){.gemm = e->gemm,
+                                      .wall_ms = e->wall_ms,
+                                      .kernel_ms = e->kernel_ms,
+                                      .gflop = 1e-9 * e->flops,
+                                      .calls = e->calls};
+        snprintf(r->name, sizeof r->name, "%s", e->name);
+        out->profiled_ms += r->wall_ms;
     }
     qsort(out->rows, (size_t)out->n_rows, sizeof out->rows[0], by_time);
+    out->ops_per_step = (int)g->step.n;
+    for (size_t i = 0; i < g->step.n; i++)
+        out->gemms_per_step += !g->step.ops[i].kernel;
 }
 
 static ganhpo_status bench(ganhpo_gan *g, const ganhpo_dataset_device *d, int steps, int profile,
@@ -76,12 +75,16 @@ static ganhpo_status bench(ganhpo_gan *g, const ganhpo_dataset_device *d, int st
     GH_CHECK(run_steps(g, d, 3, &warm));
     GH_CHECK(run_steps(g, d, steps, &out->seconds));
     out->events_per_second = (double)g->batch * steps * g->trials / out->seconds;
+    for (size_t i = 0; i < g->step.n; i++) {
+        const gan_op *o = &g->step.ops[i];
+        out->gemm_flop_per_step += o->gemm ? 2.0 * (double)(o->m * o->n * o->k) * g->trials : 0.0;
+    }
     if (!profile)
         return GANHPO_SUCCESS;
     gan_profile_enable(g, 1);
     GH_CHECK(run_steps(g, d, steps, &warm));
-    GH_CHECK(gan_profile_collect(g));
     gan_profile_enable(g, 0);
+    out->profile_wall_ms = 1e3 * warm;
     fill_profile(g, out);
     return GANHPO_SUCCESS;
 }

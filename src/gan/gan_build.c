@@ -68,10 +68,10 @@ typedef struct {
     int norm; /* 1: BatchNorm in the hidden layers; 0: bias + LeakyReLU only */
 } pass;
 
-static ganhpo_status gemm(gan_op_list *l, const char *name, int ta, int tb, size_t m, size_t n,
-                          size_t k, cl_mem a, size_t a_off, size_t a_ld, size_t a_stride, cl_mem b,
-                          size_t b_off, size_t b_ld, size_t b_stride, cl_mem c, size_t c_off,
-                          size_t c_ld, size_t c_stride)
+static ganhpo_status gemm(ganhpo_gan *g, gan_op_list *l, const char *name, int ta, int tb, size_t m,
+                          size_t n, size_t k, cl_mem a, size_t a_off, size_t a_ld, size_t a_stride,
+                          cl_mem b, size_t b_off, size_t b_ld, size_t b_stride, cl_mem c,
+                          size_t c_off, size_t c_ld, size_t c_stride)
 {
     gan_op o = {.name = name,
                 .ta = ta,
@@ -92,7 +92,7 @@ static ganhpo_status gemm(gan_op_list *l, const char *name, int ta, int tb, size
                 .c_ld = c_ld,
                 .c_stride = c_stride,
                 .beta = 0.0f};
-    return gan_ops_gemm(l, &o);
+    return gan_ops_gemm(g, l, &o);
 }
 
 /* A hidden layer without BatchNorm: bias + LeakyReLU, forward or backward. */
@@ -119,6 +119,15 @@ static ganhpo_status plain_layer(ganhpo_gan *g, gan_op_list *l, const pass *p, i
     return gan_ops_kernel(l, "bias_lrelu_bwd", k, K * w, 16);
 }
 
+/* The BatchNorm kernels: a work-item per 8 columns of a trial (cl/gan.cl GH_LANES), in
+ * small work-groups so that even one narrow layer spreads over the CPU's cores. */
+enum { BN_LANES = 8, BN_LOCAL = 4 };
+
+static size_t bn_items(const ganhpo_gan *g, const gan_layout *L)
+{
+    return (size_t)g->trials * (((size_t)L->width + BN_LANES - 1) / BN_LANES);
+}
+
 static ganhpo_status bn_forward(ganhpo_gan *g, gan_op_list *l, const pass *p, int layer, int train,
                                 const char *name)
 {
@@ -133,7 +142,7 @@ static ganhpo_status bn_forward(ganhpo_gan *g, gan_op_list *l, const pass *p, in
                   (unsigned)L->stride, layer == 1 ? &L->bn1 : &L->bn2,
                   layer == 1 ? p->acts->istd1 : p->acts->istd2, g->opt.bn_momentum,
                   g->opt.bn_epsilon, g->opt.leaky_slope, (unsigned)train, (unsigned)g->trials));
-    return gan_ops_kernel(l, name, k, (size_t)g->trials * (size_t)L->width, 16);
+    return gan_ops_kernel(l, name, k, bn_items(g, L), BN_LOCAL);
 }
 
 static ganhpo_status bn_backward(ganhpo_gan *g, gan_op_list *l, const pass *p, int layer,
@@ -150,7 +159,7 @@ static ganhpo_status bn_backward(ganhpo_gan *g, gan_op_list *l, const pass *p, i
                   (unsigned)L->stride, layer == 1 ? &L->bn1 : &L->bn2,
                   layer == 1 ? p->acts->istd1 : p->acts->istd2, g->opt.leaky_slope, p->net->grad,
                   (unsigned)param_grads, (unsigned)g->trials));
-    return gan_ops_kernel(l, name, k, (size_t)g->trials * (size_t)L->width, 16);
+    return gan_ops_kernel(l, name, k, bn_items(g, L), BN_LOCAL);
 }
 
 /* Dense -> BN -> LeakyReLU twice, then the output GEMM into acts->z3 (bias added later). */
@@ -162,15 +171,22 @@ static ganhpo_status forward(ganhpo_gan *g, gan_op_list *l, const pass *p, int t
     const size_t R = p->rows * (size_t)p->groups, h = (size_t)L->width, P = L->stride;
     const size_t n_in = (size_t)L->n_in, n_out = (size_t)L->n_out;
     cl_mem W = p->net->params;
-    GH_CHECK(gemm(l, names[0], 0, 0, R, h, n_in, p->in, p->in_off, n_in, p->in_stride, W, L->w1, h,
-                  P, A->z1, 0, h, A->hid_stride));
+    GH_CHECK(gemm(g, l, names[0], 0, 0, R, h, n_in, p->in, p->in_off, n_in, p->in_stride, W, L->w1,
+                  h, P, A->z1, 0, h, A->hid_stride));
     GH_CHECK(bn_forward(g, l, p, 1, train, names[1]));
-    GH_CHECK(gemm(l, names[2], 0, 0, R, h, h, A->a1, 0, h, A->hid_stride, W, L->w2, h, P, A->z2, 0,
-                  h, A->hid_stride));
+    GH_CHECK(gemm(g, l, names[2], 0, 0, R, h, h, A->a1, 0, h, A->hid_stride, W, L->w2, h, P, A->z2,
+                  0, h, A->hid_stride));
     GH_CHECK(bn_forward(g, l, p, 2, train, names[3]));
-    return gemm(l, names[4], 0, 0, R, n_out, h, A->a2, 0, h, A->hid_stride, W, L->w3, n_out, P,
+    return gemm(g, l, names[4], 0, 0, R, n_out, h, A->a2, 0, h, A->hid_stride, W, L->w3, n_out, P,
                 A->z3, 0, n_out, A->out_stride);
 }
+
+static const char *const g_back_names[8] = {"gemm G dW3", "gemm G dA2", "G bn_lrelu_bwd",
+                                            "gemm G dW2", "gemm G dA1", "G bn_lrelu_bwd",
+                                            "gemm G dW1", "gemm G dX"};
+static const char *const d_back_names[8] = {"gemm D dW3", "gemm D dA2", "D bn_lrelu_bwd",
+                                            "gemm D dW2", "gemm D dA1", "D bn_lrelu_bwd",
+                                            "gemm D dW1", "gemm D dX"};
 
 /* Backward from dL/dz3 (dz3, row stride n_out) through the two hidden layers. With
  * param_grads the weight gradients overwrite grad; with dx non-NULL dL/dinput of the rows
@@ -184,23 +200,23 @@ static ganhpo_status backward(ganhpo_gan *g, gan_op_list *l, const pass *p, cl_m
     const size_t R = p->rows * (size_t)p->groups, h = (size_t)L->width, P = L->stride;
     const size_t n_in = (size_t)L->n_in, n_out = (size_t)L->n_out, S = A->hid_stride;
     cl_mem W = p->net->params, G = p->net->grad;
+    const char *const *n = p->name[0] == 'G' ? g_back_names : d_back_names;
     if (param_grads)
-        GH_CHECK(gemm(l, "gemm dW3", 1, 0, h, n_out, R, A->a2, 0, h, S, dz3, 0, n_out, dz3_stride,
-                      G, L->w3, n_out, P));
-    GH_CHECK(gemm(l, "gemm dA2", 0, 1, R, h, n_out, dz3, 0, n_out, dz3_stride, W, L->w3, n_out, P,
+        GH_CHECK(gemm(g, l, n[0], 1, 0, h, n_out, R, A->a2, 0, h, S, dz3, 0, n_out, dz3_stride, G,
+                      L->w3, n_out, P));
+    GH_CHECK(gemm(g, l, n[1], 0, 1, R, h, n_out, dz3, 0, n_out, dz3_stride, W, L->w3, n_out, P,
                   A->d2, 0, h, S));
-    GH_CHECK(bn_backward(g, l, p, 2, param_grads, "bn_lrelu_bwd"));
+    GH_CHECK(bn_backward(g, l, p, 2, param_grads, n[2]));
     if (param_grads)
-        GH_CHECK(
-            gemm(l, "gemm dW2", 1, 0, h, h, R, A->a1, 0, h, S, A->d2, 0, h, S, G, L->w2, h, P));
-    GH_CHECK(gemm(l, "gemm dA1", 0, 1, R, h, h, A->d2, 0, h, S, W, L->w2, h, P, A->d1, 0, h, S));
-    GH_CHECK(bn_backward(g, l, p, 1, param_grads, "bn_lrelu_bwd"));
+        GH_CHECK(gemm(g, l, n[3], 1, 0, h, h, R, A->a1, 0, h, S, A->d2, 0, h, S, G, L->w2, h, P));
+    GH_CHECK(gemm(g, l, n[4], 0, 1, R, h, h, A->d2, 0, h, S, W, L->w2, h, P, A->d1, 0, h, S));
+    GH_CHECK(bn_backward(g, l, p, 1, param_grads, n[5]));
     if (param_grads)
-        GH_CHECK(gemm(l, "gemm dW1", 1, 0, n_in, h, R, p->in, p->in_off, n_in, p->in_stride, A->d1,
-                      0, h, S, G, L->w1, h, P));
+        GH_CHECK(gemm(g, l, n[6], 1, 0, n_in, h, R, p->in, p->in_off, n_in, p->in_stride, A->d1, 0,
+                      h, S, G, L->w1, h, P));
     if (dx)
-        GH_CHECK(gemm(l, "gemm dX", 0, 1, R - dx_first, n_in, h, A->d1, dx_first * h, h, S, W,
-                      L->w1, h, P, dx, 0, n_in, dx_stride));
+        GH_CHECK(gemm(g, l, n[7], 0, 1, R - dx_first, n_in, h, A->d1, dx_first * h, h, S, W, L->w1,
+                      h, P, dx, 0, n_in, dx_stride));
     return GANHPO_SUCCESS;
 }
 
@@ -282,10 +298,10 @@ static ganhpo_status tanh_backward(ganhpo_gan *g, gan_op_list *l)
     return gan_ops_kernel(l, "tanh_bwd", k, (size_t)g->trials * t, 16);
 }
 
-static const char *const g_names[5] = {"gemm G fc1", "bn_lrelu_fwd", "gemm G fc2", "bn_lrelu_fwd",
-                                       "gemm G fc3"};
-static const char *const d_names[5] = {"gemm D fc1", "bn_lrelu_fwd", "gemm D fc2", "bn_lrelu_fwd",
-                                       "gemm D fc3"};
+static const char *const g_names[5] = {"gemm G fc1", "G bn_lrelu_fwd", "gemm G fc2",
+                                       "G bn_lrelu_fwd", "gemm G fc3"};
+static const char *const d_names[5] = {"gemm D fc1", "D bn_lrelu_fwd", "gemm D fc2",
+                                       "D bn_lrelu_fwd", "gemm D fc3"};
 
 /* The discriminator's passes of a step (gan.disc_batchnorm): dstep over the real and the
  * fake batch for D's update, dgen for G's update, which scores the fake rows from row
@@ -324,7 +340,7 @@ ganhpo_status gan_build_step(ganhpo_gan *g)
     GH_CHECK(bce(g, l, 2, 0, 1.0, 0.0, 1, 0));
     GH_CHECK(backward(g, l, &dstep, g->d_dlogit, 2 * B, 1, NULL, 0, 0));
     GH_CHECK(adam(g, &g->D, g->lr_d, &g->k_adam_d));
-    GH_CHECK(gan_ops_kernel(l, "adam", g->k_adam_d, (size_t)g->trials * g->D.lay.n_train, 64));
+    GH_CHECK(gan_ops_kernel(l, "adam D", g->k_adam_d, (size_t)g->trials * g->D.lay.n_train, 64));
     /* G step on the same fake batch (as torch_gan.py), through the updated D. */
     GH_CHECK(forward(g, l, &dgen, 1, d_names));
     GH_CHECK(bce(g, l, first_fake ? 2 : 1, first_fake ? 1 : 0, 1.0, 1.0, 0, 1));
@@ -332,7 +348,7 @@ ganhpo_status gan_build_step(ganhpo_gan *g)
     GH_CHECK(tanh_backward(g, l));
     GH_CHECK(backward(g, l, &gp, g->g_dz3, B * t, 1, NULL, 0, 0));
     GH_CHECK(adam(g, &g->G, g->lr_g, &g->k_adam_g));
-    return gan_ops_kernel(l, "adam", g->k_adam_g, (size_t)g->trials * g->G.lay.n_train, 64);
+    return gan_ops_kernel(l, "adam G", g->k_adam_g, (size_t)g->trials * g->G.lay.n_train, 64);
 }
 
 ganhpo_status gan_eval_input(ganhpo_gan *g, cl_mem condition, unsigned step)

@@ -50,10 +50,12 @@ typedef struct {
 } gan_net;
 
 /* One enqueued operation of a precomputed step: a kernel with its arguments set once, or a
- * GEMM (row-major; per trial, operands start at offset + k * stride). */
+ * GEMM (row-major; per trial, operands start at offset + k * stride), which is a kernel of
+ * cl/gan.cl on CPU devices and a CLBlast call (kernel NULL) on others. */
 typedef struct {
     const char *name;
-    cl_kernel kernel; /* NULL for a GEMM */
+    cl_kernel kernel; /* NULL for a CLBlast GEMM */
+    int gemm;         /* a matrix product: m, n, k count its operations */
     size_t global, local;
     int ta, tb;
     size_t m, n, k;
@@ -65,12 +67,16 @@ typedef struct {
 typedef struct {
     gan_op *ops;
     size_t n, cap;
+    int ran; /* replayed at least once: its kernels and CLBlast's are compiled */
 } gan_op_list;
 
-/* Per-name accumulated device time from profiling events (ganhpo bench gan --profile). */
+/* Per-name accumulated time of profiled ops (ganhpo bench gan --profile): wall time from
+ * enqueue to the end of clFinish, the device time of the op's own kernel event, and the
+ * floating-point operations of GEMMs. */
 typedef struct {
     const char *name;
-    double ms;
+    int gemm;
+    double wall_ms, kernel_ms, flops;
     long calls;
 } gan_profile_entry;
 
@@ -109,14 +115,16 @@ struct ganhpo_gan {
     gan_op_list eval;
     cl_kernel k_eval_noise;
     ganhpo_scaler cond_scaler, target_scaler; /* of the data last trained on */
+    /* scoring (ganhpo_gan_set_metrics; zeroed = w1, no observables) */
+    ganhpo_metric metric;
+    int projections; /* 0 = the default */
+    unsigned long long metric_seed;
+    ganhpo_observables observables;
     /* results */
     ganhpo_gan_trial_result *results;
     int *alive;
     /* profiling (device created with GANHPO_DEVICE_PROFILING and profile set) */
     int profile;
-    cl_event *events;
-    const char **event_names;
-    size_t n_events, cap_events;
     gan_profile_entry *prof;
     size_t n_prof;
 };
@@ -140,14 +148,18 @@ void gan_layout_init_params(const gan_layout *l, unsigned long long seed, unsign
 
 /* ---- gan_ops.c ---- */
 
-/* Appends a GEMM or kernel op (kernel: the list takes no ownership). */
-ganhpo_status gan_ops_gemm(gan_op_list *l, const gan_op *op);
+/* Appends a GEMM op (not both operands transposed): on a CPU device a GEMM kernel of
+ * cl/gan.cl with the op's operands, elsewhere a CLBlast call. */
+ganhpo_status gan_ops_gemm(ganhpo_gan *g, gan_op_list *l, const gan_op *op);
+
+/* Appends a kernel op (the list takes no ownership). */
 ganhpo_status gan_ops_kernel(gan_op_list *l, const char *name, cl_kernel k, size_t global,
                              size_t local);
 void gan_ops_free(gan_op_list *l);
 
-/* Enqueues every op of the list on g's queue (no waiting). */
-ganhpo_status gan_ops_run(ganhpo_gan *g, const gan_op_list *l);
+/* Enqueues every op of the list on g's queue (no waiting). The first run compiles (CLBlast
+ * programs, PoCL's kernel code): it waits for the queue, under the device's build notice. */
+ganhpo_status gan_ops_run(ganhpo_gan *g, gan_op_list *l);
 
 /* Creates a kernel of cl/gan.cl owned by g (released at destroy). */
 ganhpo_status gan_kernel(ganhpo_gan *g, const char *name, cl_kernel *out);
@@ -155,15 +167,12 @@ ganhpo_status gan_kernel(ganhpo_gan *g, const char *name, cl_kernel *out);
 /* Sets kernel argument i to the `size` bytes at `value`, naming the kernel on failure. */
 ganhpo_status gan_arg(cl_kernel k, cl_uint i, size_t size, const void *value);
 
-/* Turns profiling of g's launches on (needs a device created with GANHPO_DEVICE_PROFILING)
- * and adds the device time of finished launches to the per-name table. */
+/* Turns profiling of g's ops on (needs a device created with GANHPO_DEVICE_PROFILING):
+ * each op then runs alone (enqueue, clFinish) and its times go into the per-name table. */
 void gan_profile_enable(ganhpo_gan *g, int on);
-ganhpo_status gan_profile_collect(ganhpo_gan *g);
 
-/* ---- gan_tune.c ---- */
-
-/* Gives CLBlast measured GEMM parameters for CPU devices (once per device and process). */
-ganhpo_status gan_tune_clblast(ganhpo_device *dev);
+/* Monotonic clock in seconds. */
+double gan_now(void);
 
 /* ---- gan_build.c ---- */
 

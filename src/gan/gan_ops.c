@@ -6,6 +6,7 @@
 #include <clblast_c.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static ganhpo_status push(gan_op_list *l, const gan_op *op)
 {
@@ -21,10 +22,68 @@ static ganhpo_status push(gan_op_list *l, const gan_op *op)
     return GANHPO_SUCCESS;
 }
 
-ganhpo_status gan_ops_gemm(gan_op_list *l, const gan_op *op)
+/* The GEMM kernels of cl/gan.cl: outer-product tiles of 8 x 16 (GH_TILE x GH_TILE_W) and
+ * dot-product tiles of 4 x 4 (GH_TILE_NT), in single work-item groups (the kernels vectorise
+ * themselves). Below THIN columns or inner dimension a product switches form: the measured
+ * faster one for the 1-logit and few-target layers. */
+enum { OUTER_ROWS = 8, OUTER_COLS = 16, DOT_TILE = 4, THIN = 8 };
+
+typedef struct {
+    const char *name;
+    size_t rows, cols; /* tile of C, or of C^T (transposed) */
+    int transposed;
+} gemm_form;
+
+static gemm_form gemm_choose(const gan_op *op)
 {
+    if (op->ta)
+        return op->n < THIN ? (gemm_form){"gemm_tn_ct", OUTER_ROWS, OUTER_COLS, 1}
+                            : (gemm_form){"gemm_tn", OUTER_ROWS, OUTER_COLS, 0};
+    if (op->tb)
+        return op->k < THIN ? (gemm_form){"gemm_nt_outer", OUTER_ROWS, OUTER_COLS, 0}
+                            : (gemm_form){"gemm_nt", DOT_TILE, DOT_TILE, 0};
+    return op->n < THIN ? (gemm_form){"gemm_nn_dot", DOT_TILE, DOT_TILE, 0}
+                        : (gemm_form){"gemm_nn", OUTER_ROWS, OUTER_COLS, 0};
+}
+
+static ganhpo_status gemm_kernel(ganhpo_gan *g, gan_op_list *l, const gan_op *op)
+{
+    const gemm_form f = gemm_choose(op);
+    cl_kernel k;
+    GH_CHECK(gan_kernel(g, f.name, &k));
+    const cl_mem mems[3] = {op->a, op->b, op->c};
+    const size_t u[3][3] = {{op->a_off, op->a_ld, op->a_stride},
+                            {op->b_off, op->b_ld, op->b_stride},
+                            {op->c_off, op->c_ld, op->c_stride}};
+    for (cl_uint i = 0; i < 3; i++) {
+        GH_CHECK(gan_arg(k, 4 * i, sizeof(cl_mem), &mems[i]));
+        for (cl_uint j = 0; j < 3; j++) {
+            const cl_uint v = (cl_uint)u[i][j];
+            GH_CHECK(gan_arg(k, 4 * i + 1 + j, sizeof v, &v));
+        }
+    }
+    const cl_uint dims[4] = {(cl_uint)op->m, (cl_uint)op->n, (cl_uint)op->k, (cl_uint)g->trials};
+    for (cl_uint i = 0; i < 4; i++)
+        GH_CHECK(gan_arg(k, 12 + i, sizeof dims[i], &dims[i]));
+    const size_t m = f.transposed ? op->n : op->m, n = f.transposed ? op->m : op->n;
+    gan_op o = *op;
+    o.kernel = k;
+    o.gemm = 1;
+    o.local = 1;
+    o.global = (m + f.rows - 1) / f.rows * ((n + f.cols - 1) / f.cols) * (size_t)g->trials;
+    return push(l, &o);
+}
+
+ganhpo_status gan_ops_gemm(ganhpo_gan *g, gan_op_list *l, const gan_op *op)
+{
+    if (op->ta && op->tb)
+        GH_RAISE(GANHPO_ERR_ARGUMENT, "GEMM '%s': both operands transposed is not supported",
+                 op->name);
+    if (ganhpo_device_get_info(g->dev)->type == GANHPO_DEVICE_TYPE_CPU)
+        return gemm_kernel(g, l, op);
     gan_op o = *op;
     o.kernel = NULL;
+    o.gemm = 1;
     return push(l, &o);
 }
 
@@ -40,30 +99,6 @@ void gan_ops_free(gan_op_list *l)
 {
     free(l->ops);
     memset(l, 0, sizeof *l);
-}
-
-static ganhpo_status event_slot(ganhpo_gan *g, const char *name, cl_event **ev)
-{
-    *ev = NULL;
-    if (!g->profile)
-        return GANHPO_SUCCESS;
-    if (g->n_events == g->cap_events)
-        GH_CHECK(gan_profile_collect(g));
-    if (g->n_events == g->cap_events) {
-        size_t cap = g->cap_events ? 2 * g->cap_events : 1024;
-        cl_event *e = realloc(g->events, cap * sizeof *e);
-        if (e)
-            g->events = e;
-        const char **n = realloc(g->event_names, cap * sizeof *n);
-        if (n)
-            g->event_names = n;
-        if (!e || !n)
-            GH_RAISE(GANHPO_ERR_ALLOC, "out of host memory for %zu profiling events", cap);
-        g->cap_events = cap;
-    }
-    g->event_names[g->n_events] = name;
-    *ev = &g->events[g->n_events++];
-    return GANHPO_SUCCESS;
 }
 
 static ganhpo_status run_gemm(ganhpo_gan *g, const gan_op *o, cl_event *ev)
@@ -86,22 +121,66 @@ static ganhpo_status run_gemm(ganhpo_gan *g, const gan_op *o, cl_event *ev)
     return GANHPO_SUCCESS;
 }
 
-ganhpo_status gan_ops_run(ganhpo_gan *g, const gan_op_list *l)
+static ganhpo_status enqueue(ganhpo_gan *g, const gan_op *o, cl_event *ev)
 {
-    for (size_t i = 0; i < l->n; i++) {
-        const gan_op *o = &l->ops[i];
-        cl_event *ev;
-        GH_CHECK(event_slot(g, o->name, &ev));
-        if (!o->kernel) {
-            GH_CHECK(run_gemm(g, o, ev));
-            continue;
-        }
-        cl_int err = clEnqueueNDRangeKernel(g->queue, o->kernel, 1, NULL, &o->global, &o->local, 0,
-                                            NULL, ev);
-        if (err != CL_SUCCESS)
-            GH_RAISE(err, "enqueueing GAN kernel '%s' (global %zu, local %zu) failed", o->name,
-                     o->global, o->local);
+    if (o->gemm && !o->kernel)
+        return run_gemm(g, o, ev);
+    cl_int err =
+        clEnqueueNDRangeKernel(g->queue, o->kernel, 1, NULL, &o->global, &o->local, 0, NULL, ev);
+    if (err != CL_SUCCESS)
+        GH_RAISE(err, "enqueueing GAN kernel '%s' (global %zu, local %zu) failed", o->name,
+                 o->global, o->local);
+    return GANHPO_SUCCESS;
+}
+
+/* Floating-point operations of a GEMM op over all trials (0 for a kernel). */
+static double op_flops(const ganhpo_gan *g, const gan_op *o)
+{
+    return !o->gemm ? 0.0 : 2.0 * (double)o->m * (double)o->n * (double)o->k * g->trials;
+}
+
+static void profile_add(ganhpo_gan *g, const gan_op *o, double wall_ms, double kernel_ms);
+
+/* Profiling: the op alone on the queue, timed from before its enqueue to the end of
+ * clFinish, so CLBlast's helper kernels and the launch cost count; the event gives the
+ * time of the op's own (last) kernel. */
+static ganhpo_status run_profiled(ganhpo_gan *g, const gan_op *o)
+{
+    cl_event ev = NULL;
+    const double t0 = gan_now();
+    GH_CHECK(enqueue(g, o, &ev));
+    cl_int err = clFinish(g->queue);
+    const double t1 = gan_now();
+    cl_ulong e0 = 0, e1 = 0;
+    if (err == CL_SUCCESS && ev) {
+        clGetEventProfilingInfo(ev, CL_PROFILING_COMMAND_START, sizeof e0, &e0, NULL);
+        clGetEventProfilingInfo(ev, CL_PROFILING_COMMAND_END, sizeof e1, &e1, NULL);
     }
+    if (ev)
+        clReleaseEvent(ev);
+    GH_CHECK_CL(err);
+    profile_add(g, o, 1e3 * (t1 - t0), (double)(e1 - e0) * 1e-6);
+    return GANHPO_SUCCESS;
+}
+
+static ganhpo_status run_all(ganhpo_gan *g, const gan_op_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        GH_CHECK(g->profile ? run_profiled(g, &l->ops[i]) : enqueue(g, &l->ops[i], NULL));
+    return GANHPO_SUCCESS;
+}
+
+ganhpo_status gan_ops_run(ganhpo_gan *g, gan_op_list *l)
+{
+    if (l->ran)
+        return run_all(g, l);
+    ganhpo_device_start_build_notice(g->dev);
+    ganhpo_status st = run_all(g, l);
+    if (st == GANHPO_SUCCESS)
+        st = clFinish(g->queue);
+    ganhpo_device_stop_build_notice(g->dev);
+    GH_CHECK(st);
+    l->ran = 1;
     return GANHPO_SUCCESS;
 }
 
@@ -136,33 +215,29 @@ void gan_profile_enable(ganhpo_gan *g, int on)
     g->profile = on;
 }
 
-static void profile_add(ganhpo_gan *g, const char *name, double ms)
+double gan_now(void)
 {
-    for (size_t i = 0; i < g->n_prof; i++)
-        if (strcmp(g->prof[i].name, name) == 0) {
-            g->prof[i].ms += ms;
-            g->prof[i].calls++;
-            return;
-        }
-    gan_profile_entry *p = realloc(g->prof, (g->n_prof + 1) * sizeof *p);
-    if (!p)
-        return; /* profiling is best effort: a lost entry only shortens the table */
-    g->prof = p;
-    g->prof[g->n_prof++] = (gan_profile_entry){name, ms, 1};
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-ganhpo_status gan_profile_collect(ganhpo_gan *g)
+static void profile_add(ganhpo_gan *g, const gan_op *o, double wall_ms, double kernel_ms)
 {
-    if (g->n_events == 0)
-        return GANHPO_SUCCESS;
-    GH_CHECK_CL(clWaitForEvents((cl_uint)g->n_events, g->events));
-    for (size_t i = 0; i < g->n_events; i++) {
-        cl_ulong t0 = 0, t1 = 0;
-        clGetEventProfilingInfo(g->events[i], CL_PROFILING_COMMAND_START, sizeof t0, &t0, NULL);
-        clGetEventProfilingInfo(g->events[i], CL_PROFILING_COMMAND_END, sizeof t1, &t1, NULL);
-        profile_add(g, g->event_names[i], (double)(t1 - t0) * 1e-6);
-        clReleaseEvent(g->events[i]);
+    gan_profile_entry *e = NULL;
+    for (size_t i = 0; i < g->n_prof && !e; i++)
+        if (strcmp(g->prof[i].name, o->name) == 0)
+            e = &g->prof[i];
+    if (!e) {
+        gan_profile_entry *p = realloc(g->prof, (g->n_prof + 1) * sizeof *p);
+        if (!p)
+            return; /* profiling is best effort: a lost entry only shortens the table */
+        g->prof = p;
+        e = &g->prof[g->n_prof++];
+        *e = (gan_profile_entry){.name = o->name, .gemm = o->gemm};
     }
-    g->n_events = 0;
-    return GANHPO_SUCCESS;
+    e->wall_ms += wall_ms;
+    e->kernel_ms += kernel_ms;
+    e->flops += op_flops(g, o);
+    e->calls++;
 }

@@ -125,7 +125,9 @@ static ganhpo_status create_body(ganhpo_gan *g)
         GH_RAISE(GANHPO_ERR_ALLOC, "out of host memory for %d trial results", K);
     for (int k = 0; k < K; k++) {
         g->alive[k] = 1;
-        g->results[k].best_w1 = NAN;
+        g->results[k].best_w1 = g->results[k].best_score = NAN;
+        for (int m = 0; m < GANHPO_METRIC_COUNT; m++)
+            g->results[k].best_metrics[m] = NAN;
         g->results[k].best_epoch = -1;
     }
     GH_CHECK(create_net(g, &g->G, "generator", GAN_STREAM_INIT_G));
@@ -140,7 +142,6 @@ ganhpo_status ganhpo_gan_create(ganhpo_device *dev, const ganhpo_gan_options *o,
 {
     *out = NULL;
     GH_CHECK(check_args(o, n_condition, n_target, trials));
-    GH_CHECK(gan_tune_clblast(dev));
     ganhpo_gan *g = calloc(1, sizeof *g);
     unsigned long long *sd = malloc((size_t)trials * sizeof *sd);
     if (!g || !sd) {
@@ -199,7 +200,6 @@ void ganhpo_gan_destroy(ganhpo_gan **gp)
     ganhpo_gan *g = *gp;
     if (g->queue)
         clFinish(g->queue); /* pending non-blocking writes read perm_host */
-    gan_profile_collect(g);
     for (size_t i = 0; i < g->n_owned; i++)
         clReleaseKernel(g->owned[i]);
     free(g->owned);
@@ -219,8 +219,6 @@ void ganhpo_gan_destroy(ganhpo_gan **gp)
     free(g->seeds);
     free(g->results);
     free(g->alive);
-    free(g->events);
-    free(g->event_names);
     free(g->prof);
     free(g);
     *gp = NULL;

@@ -5,6 +5,7 @@
 #include "ganhpo/objective.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 typedef ganhpo_status (*read_fn)(ganhpo_objective_options *o, const config_setting_t *section);
@@ -20,7 +21,8 @@ typedef struct {
     int uses_gan;    /* reads the data and gan sections */
 } objective_kind;
 
-static const char *const no_keys[] = {NULL};
+static const char *const gan_keys[] = {"metric", "projections", NULL};
+static const char *const metric_names[] = {"w1", "sliced_w1", "fpd", "derived_w1", NULL};
 static const char *const analytic_keys[] = {"noise", "duration", "duration_sigma", "fail_every",
                                             NULL};
 static const char *const command_keys[] = {"command", "timeout", "concurrency", "metrics", NULL};
@@ -127,9 +129,27 @@ static ganhpo_status write_command(const ganhpo_objective_options *o, config_set
     return add_strings(section, "metrics", o->n_metrics, GANHPO_SPACE_NAME_SIZE, &o->metrics[0][0]);
 }
 
+static ganhpo_status read_gan(ganhpo_objective_options *o, const config_setting_t *section)
+{
+    int metric = (int)o->metric;
+    GH_CHECK(ganhpo_config_choice(section, "metric", metric_names, &metric));
+    o->metric = (ganhpo_metric)metric;
+    long long projections = o->projections;
+    GH_CHECK(
+        ganhpo_config_int(section, "projections", 1, GANHPO_METRICS_MAX_PROJECTIONS, &projections));
+    o->projections = (int)projections;
+    return GANHPO_SUCCESS;
+}
+
+static ganhpo_status write_gan(const ganhpo_objective_options *o, config_setting_t *section)
+{
+    GH_CHECK(ganhpo_config_add_string(section, "metric", ganhpo_metric_name(o->metric)));
+    return ganhpo_config_add_int(section, "projections", o->projections);
+}
+
 /* In the order of ganhpo_objective_function. */
 static const objective_kind kinds[] = {
-    {"gan", "the GAN", no_keys, NULL, NULL, 1, 0, 1},
+    {"gan", "the GAN", gan_keys, read_gan, write_gan, 1, 0, 1},
     {"branin", "analytic functions", analytic_keys, read_analytic, write_analytic, 2, 1, 0},
     {"hartmann6", "analytic functions", analytic_keys, read_analytic, write_analytic, 6, 1, 0},
     {"ackley", "analytic functions", analytic_keys, read_analytic, write_analytic, 1, 0, 0},
@@ -144,6 +164,8 @@ void ganhpo_objective_options_default(ganhpo_objective_options *o)
     memset(o, 0, sizeof *o);
     o->function = GANHPO_OBJECTIVE_GAN;
     o->concurrency = 1;
+    o->metric = GANHPO_METRIC_SLICED_W1;
+    o->projections = 64;
 }
 
 const char *ganhpo_objective_function_name(ganhpo_objective_function f)
@@ -252,6 +274,13 @@ ganhpo_status ganhpo_objective_check_space(const ganhpo_objective_options *o,
 
 void ganhpo_objective_columns(const ganhpo_objective_options *o, ganhpo_results_columns *columns)
 {
+    if (o->function == GANHPO_OBJECTIVE_GAN) { /* every metric of metrics.h */
+        columns->n_metrics = GANHPO_METRIC_COUNT;
+        for (int m = 0; m < GANHPO_METRIC_COUNT; m++)
+            snprintf(columns->metrics[m], sizeof columns->metrics[m], "%s",
+                     ganhpo_metric_name((ganhpo_metric)m));
+        return;
+    }
     columns->n_metrics = o->n_metrics;
     memcpy(columns->metrics, o->metrics, sizeof columns->metrics);
 }

@@ -13,6 +13,11 @@ struct ganhpo_objective_trainer {
     ganhpo_device *dev;
     ganhpo_dataset *ds;
     ganhpo_dataset_device data;
+    unsigned long long seed;
+    ganhpo_dataset_source source;
+    ganhpo_observables observables;
+    ganhpo_metric metric;
+    int projections;
 };
 
 /* Separates the trial streams from everything else derived from an evaluation seed. */
@@ -27,6 +32,11 @@ ganhpo_status ganhpo_objective_trainer_create(const ganhpo_dataset_options *data
     ganhpo_objective_trainer *t = calloc(1, sizeof *t);
     if (!t)
         GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for a trainer");
+    t->seed = seed;
+    t->source = data->source;
+    t->observables = data->observables;
+    t->metric = GANHPO_METRIC_W1;
+    t->projections = 64;
     ganhpo_status s;
     GH_CHECK_GOTO(ganhpo_device_create(device, nth_device, flags, &t->dev), s, fail);
     GH_CHECK_GOTO(ganhpo_dataset_create(data, seed, &t->ds), s, fail);
@@ -37,6 +47,19 @@ ganhpo_status ganhpo_objective_trainer_create(const ganhpo_dataset_options *data
 fail:
     ganhpo_objective_trainer_destroy(&t);
     return s;
+}
+
+ganhpo_status ganhpo_objective_trainer_set_metric(ganhpo_objective_trainer *t,
+                                                  const ganhpo_objective_options *o)
+{
+    if (o->metric == GANHPO_METRIC_DERIVED_W1 && t->observables == GANHPO_OBSERVABLES_NONE)
+        GH_RAISE(GANHPO_ERR_ARGUMENT,
+                 "objective.metric = \"derived_w1\" needs derived observables, and data.source "
+                 "= \"%s\" has none (set data.observables)",
+                 ganhpo_dataset_source_name(t->source));
+    t->metric = o->metric;
+    t->projections = o->projections;
+    return GANHPO_SUCCESS;
 }
 
 void ganhpo_objective_trainer_destroy(ganhpo_objective_trainer **t)
@@ -90,7 +113,9 @@ ganhpo_status ganhpo_objective_trainer_train(ganhpo_objective_trainer *t,
         seeds[k] = ganhpo_objective_trial_seed(seed, first + k);
     ganhpo_gan *g = NULL;
     GH_CHECK(ganhpo_gan_create(t->dev, o, split->n_condition, split->n_target, count, seeds, &g));
-    ganhpo_status s = ganhpo_gan_train(g, &t->data, split, o->epochs, fn, user);
+    ganhpo_status s = ganhpo_gan_set_metrics(g, t->metric, t->projections, t->seed, t->observables);
+    if (s == GANHPO_SUCCESS)
+        s = ganhpo_gan_train(g, &t->data, split, o->epochs, fn, user);
     if (s == GANHPO_ERR_INTERRUPTED)
         *out = g; /* fn stopped it: the epochs so far count */
     else if (s != GANHPO_SUCCESS)
@@ -129,13 +154,15 @@ static void collect(const ganhpo_gan *g, int at, ganhpo_objective_result *out, i
     const ganhpo_gan_trial_result *r = ganhpo_gan_results(g);
     *best_k = -1;
     for (int k = 0; k < ganhpo_gan_trials(g); k++) {
-        int ok = !r[k].failed && isfinite(r[k].best_w1);
-        out->value[at + k] = ok ? r[k].best_w1 : NAN;
+        int ok = !r[k].failed && isfinite(r[k].best_score);
+        out->value[at + k] = ok ? r[k].best_score : NAN;
         out->epoch[at + k] = ok ? r[k].best_epoch : -1;
+        for (int m = 0; m < GANHPO_METRIC_COUNT; m++)
+            out->metric[m][at + k] = ok ? r[k].best_metrics[m] : NAN;
         if (!ok && out->reason[0] == '\0')
             snprintf(out->reason, sizeof out->reason, "trial %d: %s", at + k,
-                     r[k].reason[0] ? r[k].reason : "no finite W1");
-        if (ok && (*best_k < 0 || r[k].best_w1 < r[*best_k].best_w1))
+                     r[k].reason[0] ? r[k].reason : "no finite score");
+        if (ok && (*best_k < 0 || r[k].best_score < r[*best_k].best_score))
             *best_k = k;
     }
 }
@@ -182,9 +209,12 @@ ganhpo_status ganhpo_objective_trainer_evaluate(ganhpo_objective_trainer *t,
     out->epochs = o->epochs;
     const ganhpo_dataset_split *split = ganhpo_dataset_get_split(t->ds);
     out->parameters = ganhpo_gan_parameter_count(o, split->n_condition, split->n_target);
+    out->n_metrics = GANHPO_METRIC_COUNT;
     for (int k = 0; k < count; k++) {
         out->value[k] = NAN;
         out->epoch[k] = -1;
+        for (int m = 0; m < GANHPO_METRIC_COUNT; m++)
+            out->metric[m][k] = NAN;
     }
     double best = INFINITY;
     for (int at = 0; at < count && out->ok; at += GANHPO_OBJECTIVE_BATCH) {

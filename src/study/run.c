@@ -25,6 +25,11 @@ ganhpo_status ganhpo_study_objective_create(const ganhpo_study_config *cfg, int 
     GH_CHECK(
         ganhpo_objective_trainer_create(&cfg->data, cfg->study.seed, cfg->study.device, nth_device,
                                         cfg->study.profiling ? GANHPO_DEVICE_PROFILING : 0, &t));
+    ganhpo_status st = ganhpo_objective_trainer_set_metric(t, &cfg->objective);
+    if (st != GANHPO_SUCCESS) {
+        ganhpo_objective_trainer_destroy(&t);
+        return ganhpo_error_trace(st, __FILE__, __LINE__, __func__, "set_metric");
+    }
     char dir[1100];
     ganhpo_study_weights_dir(cfg->study.output, dir, sizeof dir);
     return ganhpo_objective_create_gan(&cfg->space, &cfg->gan, t,

@@ -199,12 +199,14 @@ ganhpo_status study_run_scan(const ganhpo_study_config *cfg, int resume, FILE *p
         GH_RAISE_GOTO(s, done, GANHPO_ERR_ALLOC, "out of memory for a scan");
     GH_CHECK_GOTO(study_open_log(cfg, cfg->study.output, resume, replay, p, progress, &log), s,
                   done);
-    if (ganhpo_objective_uses_gan(&cfg->objective))
+    if (ganhpo_objective_uses_gan(&cfg->objective)) {
         GH_CHECK_GOTO(ganhpo_objective_trainer_create(&cfg->data, cfg->study.seed,
                                                       cfg->study.device, 0, 0, &t),
                       s, done);
-    else
+        GH_CHECK_GOTO(ganhpo_objective_trainer_set_metric(t, &cfg->objective), s, done);
+    } else {
         GH_CHECK_GOTO(ganhpo_study_objective_create(cfg, 0, 0, &obj), s, done);
+    }
     GH_CHECK_GOTO(loop(p, obj, t, log, progress), s, done);
 done:
     ganhpo_objective_trainer_destroy(&t);

@@ -213,7 +213,9 @@ ganhpo_status ganhpo_study_row_set_result(ganhpo_results_row *row,
                                           const ganhpo_objective_result *result,
                                           const ganhpo_study_config *cfg)
 {
-    int metrics = cfg->objective.n_metrics;
+    ganhpo_results_columns columns;
+    ganhpo_study_columns(cfg, &columns);
+    int metrics = columns.n_metrics;
     double kappa = cfg->search.kappa;
     GH_CHECK(ganhpo_results_row_reserve(row, result->trials, metrics));
     for (int t = 0; t < result->trials; t++) {

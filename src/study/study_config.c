@@ -285,6 +285,13 @@ static ganhpo_status check_gan_study(const ganhpo_study_config *cfg, const confi
     for (int i = 0; i < cfg->space.n_params; i++)
         GH_CHECK(check_gan_param(cfg, root, i));
     const ganhpo_dataset_options *d = &cfg->data;
+    if (cfg->objective.metric == GANHPO_METRIC_DERIVED_W1 &&
+        d->observables == GANHPO_OBSERVABLES_NONE)
+        return raise_at(cfg->path, "objective.metric", find(root, "objective", "metric"),
+                        find(root, "data", "source"),
+                        "\"derived_w1\" needs derived observables, and data.source = \"%s\" has "
+                        "none (set data.observables, or choose another metric)",
+                        ganhpo_dataset_source_name(d->source));
     if (d->source == GANHPO_DATASET_COLUMNS || d->source == GANHPO_DATASET_HERWIG)
         return GANHPO_SUCCESS;
     double batch = largest_batch(cfg);
