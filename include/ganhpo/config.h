@@ -11,6 +11,27 @@
 
 #include "ganhpo/status.h"
 
+/* Checks the text of a study file before libconfig reads it: every @include names a
+ * readable regular file (relative to include_dir, may be NULL), checked in turn, at most 10
+ * levels deep; every integer literal fits the type libconfig gives it (32 bits, or 64 with
+ * the suffix L), so nothing is wrapped or clamped. Errors name file:line:column. */
+ganhpo_status ganhpo_config_check_file(const char *path, const char *include_dir);
+
+/* The same for `size` bytes of text in memory, named `name` in messages. */
+ganhpo_status ganhpo_config_check_text(const char *text, size_t size, const char *name,
+                                       const char *include_dir);
+
+/* The file a setting was read from: libconfig's record, or for a file read through a stream
+ * (one that starts with a UTF-8 byte-order mark, which libconfig's reader refuses) the path
+ * that ganhpo_config_read_file stored in the root setting. NULL when unknown. */
+const char *ganhpo_config_source_file(const config_setting_t *setting);
+
+/* config_read_file, except that a UTF-8 byte-order mark at the start is skipped (editors on
+ * some systems write one). `path` must outlive the settings read. Returns CONFIG_TRUE or
+ * CONFIG_FALSE with libconfig's error as config_read_file does (an unopenable file is a
+ * CONFIG_ERR_FILE_IO). */
+int ganhpo_config_read_file(config_t *c, const char *path);
+
 /* Raises `status` with "FILE:LINE: key 'PATH': " followed by the printf-style message. */
 ganhpo_status ganhpo_config_raise(const config_setting_t *setting, ganhpo_status status,
                                   const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -107,6 +107,8 @@ enum {
 typedef struct {
     int ok;          /* 1 evaluated, 0 failed (see reason) */
     int interrupted; /* 1: stopped by SIGINT/SIGTERM, not a result (never logged) */
+    int fault;       /* 1: ganhpo's own output failed (ganhpo_objective_is_fault; reason says how):
+                        not a result, never logged; the study stops */
     char reason[GANHPO_OBJECTIVE_REASON_SIZE]; /* why it failed ("" when ok) */
     int trials;                                /* trials run */
     double value[GANHPO_OBJECTIVE_MAX_TRIALS]; /* each trial's best score (NAN: trial failed) */
@@ -218,6 +220,12 @@ ganhpo_status ganhpo_objective_evaluate_trials(ganhpo_objective *obj, const long
                                                int first, int count, unsigned long long seed,
                                                int worker, ganhpo_objective_result *out);
 
+/* 1 when an evaluation's error is a fault of ganhpo's own output (GANHPO_ERR_IO: a weights
+ * file that cannot be written, a full disk) rather than a property of the point: the study
+ * stops and leaves the point unlogged, so that --resume evaluates it, instead of logging a
+ * failed row. */
+int ganhpo_objective_is_fault(ganhpo_status s);
+
 /* Mean and sample standard deviation (n - 1; 0 for one) over the ok trials and
  * objective = mean + kappa * std; all three NAN for a failed evaluation. */
 void ganhpo_objective_summarize(const ganhpo_objective_result *r, double kappa, double *mean,
@@ -267,7 +275,9 @@ unsigned long long ganhpo_objective_trial_seed(unsigned long long seed, int tria
 
 /* Creates and trains trials first..first+count-1 (seeded by ganhpo_objective_trial_seed;
  * count 1..GANHPO_OBJECTIVE_BATCH, trained together) of the GAN `o` describes for o->epochs
- * epochs, calling fn (may be NULL) after every epoch. Caller destroys *out. */
+ * epochs, calling fn (may be NULL) after every epoch. Caller destroys *out. When fn stops
+ * the training with GANHPO_ERR_INTERRUPTED, that is returned and *out still holds the GAN
+ * with the results (best epochs, best generators) of the epochs completed. */
 ganhpo_status ganhpo_objective_trainer_train(ganhpo_objective_trainer *t,
                                              const ganhpo_gan_options *o, int first, int count,
                                              unsigned long long seed, ganhpo_gan_epoch_fn fn,

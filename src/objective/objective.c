@@ -128,6 +128,11 @@ ganhpo_status ganhpo_objective_evaluate_trials(ganhpo_objective *obj, const long
     return GANHPO_SUCCESS;
 }
 
+int ganhpo_objective_is_fault(ganhpo_status s)
+{
+    return s == GANHPO_ERR_IO;
+}
+
 void ganhpo_objective_summarize(const ganhpo_objective_result *r, double kappa, double *mean,
                                 double *std, double *objective)
 {

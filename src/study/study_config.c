@@ -131,7 +131,8 @@ static ganhpo_status read_file(config_t *c, const char *path)
     const char *slash = strrchr(path, '/');
     snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
     config_set_include_dir(c, dir);
-    if (config_read_file(c, path) == CONFIG_TRUE)
+    GH_CHECK(ganhpo_config_check_file(path, dir));
+    if (ganhpo_config_read_file(c, path) == CONFIG_TRUE)
         return GANHPO_SUCCESS;
     const char *file = config_error_file(c) ? config_error_file(c) : path;
     if (config_error_type(c) == CONFIG_ERR_FILE_IO)
