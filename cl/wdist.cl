@@ -1,9 +1,10 @@
-/* W1 between two 1-D samples: LSD radix sort of order-preserving integer keys, then the
+/* W1 between two 1-D samples: radix sort of order-preserving integer keys (on CPU devices
+ * one MSD pass into buckets, each then sorted in cache; elsewhere LSD passes), then the
  * integral of |F_u - F_v| over the merged support (src/wdist/wdist.c drives these).
  *
  * Prelude defines: RADIX_BITS (digit width; 32 / RADIX_BITS passes, an even number so the
  * keys end in the buffer they started in), MSD_BITS (width of the bucket digit of the
- * one-sample sort on CPU devices), SCAN_WG (work-group size of the scan),
+ * one-sample sort on CPU devices, at least RADIX_BITS), SCAN_WG (work-group size of the scan),
  * TERM_ITEMS (elements per work-item in the integral), TERM_WG (work-group size there,
  * a power of two). */
 #define RADIX      (1u << RADIX_BITS)
@@ -124,30 +125,31 @@ __kernel void radix_scatter(__global const uint *in, __global uint *out, const u
     }
 }
 
-/* Sorts a[0 .. len) by the bits below `bits` of its keys (LSD, stable 8-bit digit passes,
- * ping-ponging between a and b); a pass whose digit is the same for every key is skipped.
- * The sorted run ends in `res`, which is a or b. */
+/* Sorts a[0 .. len) by the bits below `bits` of its keys (LSD, stable passes of `digit`
+ * bits, at most MSD_BITS, ping-ponging between a and b); a pass whose digit is the same
+ * for every key is skipped. The sorted run ends in `res`, which is a or b. */
 inline void gh_sort_run(__global uint *a, __global uint *b, const uint len, const uint bits,
-                        __global uint *res)
+                        const uint digit, __global uint *res)
 {
     __global uint *in = a, *out = b;
-    uint off[RADIX];
-    for (uint shift = 0; shift < bits && len > 1; shift += RADIX_BITS) {
-        for (uint d = 0; d < RADIX; d++)
+    const uint radix = 1u << digit, mask = radix - 1u;
+    uint off[1u << MSD_BITS];
+    for (uint shift = 0; shift < bits && len > 1; shift += digit) {
+        for (uint d = 0; d < radix; d++)
             off[d] = 0;
         for (uint i = 0; i < len; i++)
-            off[(in[i] >> shift) & RADIX_MASK]++;
-        if (off[(in[0] >> shift) & RADIX_MASK] == len)
+            off[(in[i] >> shift) & mask]++;
+        if (off[(in[0] >> shift) & mask] == len)
             continue;
         uint run = 0;
-        for (uint d = 0; d < RADIX; d++) {
+        for (uint d = 0; d < radix; d++) {
             const uint c = off[d];
             off[d] = run;
             run += c;
         }
         for (uint i = 0; i < len; i++) {
             const uint k = in[i];
-            out[off[(k >> shift) & RADIX_MASK]++] = k;
+            out[off[(k >> shift) & mask]++] = k;
         }
         __global uint *t = in;
         in = out;
@@ -168,7 +170,7 @@ __kernel void radix_sort_runs(__global uint *keys, __global uint *tmp, const uin
     if (s >= segments)
         return;
     __global uint *run = keys + (size_t)s * seg_len;
-    gh_sort_run(run, tmp + (size_t)s * seg_len, seg_len, 32, run);
+    gh_sort_run(run, tmp + (size_t)s * seg_len, seg_len, 32, RADIX_BITS, run);
 }
 
 /* ---- One sample on a CPU device: one MSD pass, then every bucket sorted in cache -------
@@ -223,16 +225,17 @@ __kernel void msd_scatter(__global const float *x, const uint n, const uint stri
     }
 }
 
-/* Work-item d sorts bucket d of `buckets` (n keys) into dst by the bits below MSD_SHIFT;
- * the scanned histogram's first chunk of each bucket gives where the bucket starts. */
+/* Work-item g sorts buckets g, g + G, g + 2G, ... (G work-items; interleaved, so that the
+ * large neighbouring buckets of a peaked sample spread over the work-items) of `buckets`
+ * (n keys) into dst by the bits below MSD_SHIFT (digits of MSD_BITS: two passes for 11); the
+ * scanned histogram's first chunk of each bucket gives where the bucket starts. */
 __kernel void msd_buckets(__global uint *buckets, __global uint *dst, const uint n,
                           const uint chunks, __global const uint *hist)
 {
-    const uint d = get_global_id(0);
-    if (d >= MSD_RADIX)
-        return;
-    const uint lo = hist[d * chunks], hi = d + 1 < MSD_RADIX ? hist[(d + 1) * chunks] : n;
-    gh_sort_run(buckets + lo, dst + lo, hi - lo, MSD_SHIFT, dst + lo);
+    for (uint d = get_global_id(0); d < MSD_RADIX; d += get_global_size(0)) {
+        const uint lo = hist[d * chunks], hi = d + 1 < MSD_RADIX ? hist[(d + 1) * chunks] : n;
+        gh_sort_run(buckets + lo, dst + lo, hi - lo, MSD_SHIFT, MSD_BITS, dst + lo);
+    }
 }
 
 /* Number of keys in a[0 .. len) that are < x (strict) or <= x (!strict). */

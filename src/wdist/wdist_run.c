@@ -95,8 +95,9 @@ ganhpo_status wdist_sort_segments(ganhpo_wdist *w, cl_mem keys, size_t n, size_t
 
 /* CPU devices: one MSD pass over the floats of column `offset` (keys made on the fly, NaN
  * check included) scatters them into 2^MSD_BITS buckets in w->tmp, then one work-item per
- * bucket sorts it into dst while it sits in the core's cache: two sweeps of memory instead
- * of a key pass and four full radix passes. x must not be w->tmp. */
+ * bucket sorts it into dst while it sits in the core's cache (8 work-items per compute
+ * unit, each taking every 8 * units-th bucket: PoCL starts a work-group at a cost): two sweeps of
+ * memory instead of a key pass and four full radix passes. x must not be w->tmp. */
 static ganhpo_status sorted_msd(ganhpo_wdist *w, cl_mem x, size_t n, size_t stride, size_t offset,
                                 cl_uint slot, cl_mem dst)
 {
@@ -130,7 +131,7 @@ static ganhpo_status sorted_msd(ganhpo_wdist *w, cl_mem x, size_t n, size_t stri
     ARG(kb, 2, un);
     ARG(kb, 3, chunks);
     ARG(kb, 4, w->hist);
-    GH_CHECK(launch(w, kb, (size_t)1 << MSD_BITS, 1, 1));
+    GH_CHECK(launch(w, kb, 8 * (size_t)w->compute_units, 1, 1));
     return GANHPO_SUCCESS;
 }
 
