@@ -16,4 +16,6 @@ ci/setup.sh
 BUILD_DIR=build-asan ci/setup.sh -DCMAKE_BUILD_TYPE=Debug -DGANHPO_SANITIZE=ON
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --output-on-failure --timeout 900 -L host)
+# Each libFuzzer harness for a short time (tests/fuzz/run.sh; SECONDS_EACH=600 for long runs).
+SECONDS_EACH=${FUZZ_SECONDS:-15} tests/fuzz/run.sh
 echo "ci/test.sh: all tests passed"

@@ -42,6 +42,20 @@ static int group_alive(long pgid)
     return found;
 }
 
+/* Whether every group of pgids[n] is empty. SIGKILL is delivered asynchronously: a process
+ * of a killed group may take a moment to die, so this waits up to 5 s for them. */
+static int groups_gone(const long *pgids, int n)
+{
+    for (int waited = 0; waited <= 5000; waited += 10, tu_pause_ms(10)) {
+        int alive = 0;
+        for (int i = 0; i < n && !alive; i++)
+            alive = group_alive(pgids[i]);
+        if (!alive)
+            return 1;
+    }
+    return 0;
+}
+
 /* The process groups of every trial started so far (the script records its pid, which is
  * its group). Returns how many. */
 static int trial_groups(long *pgids)
@@ -150,8 +164,7 @@ static void check_sigterm_and_resume(void)
     long pgids[MAX_PIDS];
     int groups = trial_groups(pgids);
     CHECK(groups >= 6);
-    for (int i = 0; i < groups; i++)
-        CHECK(!group_alive(pgids[i]));
+    CHECK(groups_gone(pgids, groups));
     n = tu_read_lines(results, lines, ROWS + 8);
     CHECK(n >= 4 && n < 1 + ROWS);
     CHECK(tu_wait(tu_study_start(NULL, 0, cfg, out, 1, log)) == 0);
@@ -164,9 +177,7 @@ static void check_mpi(const char *mpiexec)
     CHECK(tu_wait(tu_study_start(mpiexec, 3, f.cfg, f.out, 0, f.log)) == 0);
     check_log(f.results, 1);
     long pgids[MAX_PIDS];
-    int groups = trial_groups(pgids);
-    for (int i = 0; i < groups; i++)
-        CHECK(!group_alive(pgids[i]));
+    CHECK(groups_gone(pgids, trial_groups(pgids)));
 }
 
 int main(int argc, char **argv)

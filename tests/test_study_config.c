@@ -151,6 +151,18 @@ static void defaults_and_values(void)
     CHECK(cfg_a.space.params[0].scaling == 1.0);
     CHECK(cfg_a.study.profiling == 1 && strcmp(cfg_a.study.device, "cpu") == 0);
 
+    /* a UTF-8 byte-order mark is skipped; the data file is still found beside the study */
+    CHECK_OK(ganhpo_study_load("data/study_bom.cfg", &cfg_a));
+    CHECK(strcmp(cfg_a.study.name, "bom") == 0 && strstr(cfg_a.data.file, "/columns.txt"));
+    char bom[256];
+    CHECK(tu_temp_dir(bom, sizeof bom - 16, "ganhpo-bom-"));
+    strcat(bom, "/bad.cfg");
+    tu_write_file(bom, "\xEF\xBB\xBFstudy = { trials = 2; };\ngan = { epohcs = 2; };\n");
+    CHECK_FAILS(ganhpo_study_load(bom, &cfg_a), GANHPO_ERR_CONFIG_KEY);
+    CHECK(strstr(ganhpo_error_message(), "bad.cfg:2: key 'gan.epohcs'") != NULL);
+    unlink(bom);
+    *strrchr(bom, '/') = '\0';
+    rmdir(bom);
     CHECK_OK(ganhpo_study_load("data/study/good_analytic.cfg", &cfg_a));
     CHECK(cfg_a.study.seed == 12345678901ULL);
     CHECK(cfg_a.objective.function == GANHPO_OBJECTIVE_BRANIN);
@@ -252,6 +264,11 @@ static void cli(void)
     CHECK(tu_file_contains(err, "bad_typo_key.cfg:7: key 'gan.epohcs'"));
     CHECK(run_cli("check data/bad/bad_syntax_brace.cfg", out, err) == 1);
     CHECK(tu_file_contains(err, "bad_syntax_brace.cfg:5: syntax error"));
+    /* check reads a data file as the study would and names its first bad line */
+    CHECK(run_cli("check data/check_bad_data.cfg", out, err) == 1);
+    CHECK(tu_file_contains(err, "columns_nan.txt:2:3:"));
+    CHECK(run_cli("check data/study/good_columns.cfg", out, err) == 0);
+    CHECK(tu_file_contains(err, "columns.txt: 3 events read"));
     CHECK(run_cli("check", out, err) == 2);
     CHECK(tu_file_contains(err, "missing the study file"));
     CHECK(run_cli("check --bogus ../configs/quick.cfg", out, err) == 2);

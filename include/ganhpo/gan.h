@@ -19,6 +19,11 @@ typedef enum {
     GANHPO_DISC_BATCHNORM_NONE       /* no BatchNorm in the discriminator */
 } ganhpo_disc_batchnorm;
 
+/* The widest hidden layer: a network's parameters are addressed with 32-bit offsets, and a
+ * width x width weight matrix of 16384 already takes 2^28 of the 2^31 floats a buffer of all
+ * trials may hold (ganhpo_gan_create checks the whole network against that). */
+enum { GANHPO_GAN_MAX_LAYERSIZE = 16384 };
+
 /* The study file's `gan` section: training settings and the values of the six
  * hyperparameters that the search space does not vary. */
 typedef struct {

@@ -71,6 +71,22 @@ ganhpo_status ganhpo_objective_check_space(const ganhpo_objective_options *o,
                                            const ganhpo_space_options *space, char *why,
                                            size_t size);
 
+/* A study file as an objective checks it: the file, its root setting (for the lines of
+ * messages) and the sections an objective may depend on. */
+typedef struct {
+    const char *path;
+    const config_setting_t *root;
+    const ganhpo_space_options *space;
+    const ganhpo_gan_options *gan;
+    const ganhpo_dataset_options *data;
+} ganhpo_objective_study;
+
+/* The objective's checks across the sections of a study file (the GAN: a space of its
+ * hyperparameters at values the gan section accepts, a batch of training events); errors
+ * name file, line and key. */
+ganhpo_status ganhpo_objective_check_study(const ganhpo_objective_options *o,
+                                           const ganhpo_objective_study *s);
+
 /* 1 when the objective reads the study file's `data` and `gan` sections (the GAN). */
 int ganhpo_objective_uses_gan(const ganhpo_objective_options *o);
 
@@ -91,6 +107,8 @@ enum {
 typedef struct {
     int ok;          /* 1 evaluated, 0 failed (see reason) */
     int interrupted; /* 1: stopped by SIGINT/SIGTERM, not a result (never logged) */
+    int fault;       /* 1: ganhpo's own output failed (ganhpo_objective_is_fault; reason says how):
+                        not a result, never logged; the study stops */
     char reason[GANHPO_OBJECTIVE_REASON_SIZE]; /* why it failed ("" when ok) */
     int trials;                                /* trials run */
     double value[GANHPO_OBJECTIVE_MAX_TRIALS]; /* each trial's best score (NAN: trial failed) */
@@ -104,7 +122,8 @@ typedef struct {
 } ganhpo_objective_result;
 
 /* An objective implementation: fills value[i]/epoch[i] of trial first + i for i < trials,
- * ok/reason, epochs and parameters of `out` (which arrives zeroed with trials set) for the
+ * ok/reason, epochs and parameters of `out` (which arrives zeroed with trials set, and with
+ * epochs set to the override of ganhpo_objective_set_epochs, 0 for none) for the
  * point `levels` (values[i] = levels[i] * scaling). Trial t must draw its randomness from
  * (seed, t) only, so a result depends on neither the worker, the order of evaluations nor
  * how the ranks of a group split the trials (first > 0 for all but the first share). */
@@ -181,6 +200,11 @@ ganhpo_status ganhpo_objective_create_command(const ganhpo_space_options *space,
 /* Frees the objective; accepts NULL and nulls the pointer. */
 void ganhpo_objective_destroy(ganhpo_objective **obj);
 
+/* From now on, evaluations train `epochs` epochs instead of the objective's own (0 = its
+ * own again): how a scan sweeps training lengths (paper Fig. 5). Objectives without epochs
+ * ignore it. */
+void ganhpo_objective_set_epochs(ganhpo_objective *obj, int epochs);
+
 /* Evaluates `trials` trials (1..GANHPO_OBJECTIVE_MAX_TRIALS) of the point `levels` into
  * *out and measures its wall time. A trial with a non-finite value is marked failed; an
  * evaluation whose trials all failed is failed. */
@@ -195,6 +219,12 @@ ganhpo_status ganhpo_objective_evaluate(ganhpo_objective *obj, const long long *
 ganhpo_status ganhpo_objective_evaluate_trials(ganhpo_objective *obj, const long long *levels,
                                                int first, int count, unsigned long long seed,
                                                int worker, ganhpo_objective_result *out);
+
+/* 1 when an evaluation's error is a fault of ganhpo's own output (GANHPO_ERR_IO: a weights
+ * file that cannot be written, a full disk) rather than a property of the point: the study
+ * stops and leaves the point unlogged, so that --resume evaluates it, instead of logging a
+ * failed row. */
+int ganhpo_objective_is_fault(ganhpo_status s);
 
 /* Mean and sample standard deviation (n - 1; 0 for one) over the ok trials and
  * objective = mean + kappa * std; all three NAN for a failed evaluation. */
@@ -245,7 +275,9 @@ unsigned long long ganhpo_objective_trial_seed(unsigned long long seed, int tria
 
 /* Creates and trains trials first..first+count-1 (seeded by ganhpo_objective_trial_seed;
  * count 1..GANHPO_OBJECTIVE_BATCH, trained together) of the GAN `o` describes for o->epochs
- * epochs, calling fn (may be NULL) after every epoch. Caller destroys *out. */
+ * epochs, calling fn (may be NULL) after every epoch. Caller destroys *out. When fn stops
+ * the training with GANHPO_ERR_INTERRUPTED, that is returned and *out still holds the GAN
+ * with the results (best epochs, best generators) of the epochs completed. */
 ganhpo_status ganhpo_objective_trainer_train(ganhpo_objective_trainer *t,
                                              const ganhpo_gan_options *o, int first, int count,
                                              unsigned long long seed, ganhpo_gan_epoch_fn fn,

@@ -35,7 +35,9 @@ unsigned long long ganhpo_rng_derive(unsigned long long seed, unsigned long long
  *   events of a built-in generator     d(S, DATA), Philox stream i for event i
  *   train/validation split shuffle     d(S, SPLIT), stream 0
  *   initial design of repeat r         d(d(S, r), DESIGN)
- *   strategy k's own draws, repeat r   d(d(S, r), STRATEGY + k)
+ *   strategy k's own draws, repeat r   K = d(d(S, r), STRATEGY + k)
+ *   its proposal number i              d(K, i) (a stream per proposal: exact resume)
+ *   its GP restarts at m points        d(d(K, GP_TUNE), m)
  *   evaluation seed E of a point       d(... d(d(d(S, r), EVALUATION), level_0) ..., level_n)
  *   scan point seed E at a level       d(d(S, SCAN), level)
  *   trial t of an evaluation           d(d(E, TRIAL), t)
@@ -54,6 +56,7 @@ unsigned long long ganhpo_rng_derive(unsigned long long seed, unsigned long long
 #define GANHPO_RNG_TAG_TRAIN      0x747261696eULL
 #define GANHPO_RNG_TAG_ENSEMBLE   0x656e73656dULL
 #define GANHPO_RNG_TAG_DURATION   0xd0a7104eULL
+#define GANHPO_RNG_TAG_GP_TUNE    0x67707475ULL
 
 enum {
     GANHPO_RNG_STREAM_NOISE = 0,      /* device: training batches' noise */

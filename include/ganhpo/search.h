@@ -77,6 +77,22 @@ ganhpo_status ganhpo_search_propose(ganhpo_search *s, long long *levels, int *pr
 ganhpo_status ganhpo_search_observe(ganhpo_search *s, const long long *levels, int ok,
                                     double objective);
 
+/* As ganhpo_search_observe, with the noise variance of the objective (>= 0, finite): the
+ * squared standard error of a mean of trials, std^2 / (ok trials). The surrogates weigh the
+ * point by it (shared/SPEC.md section 4.2); 0 (what ganhpo_search_observe passes) says
+ * nothing is known about the point's spread. */
+ganhpo_status ganhpo_search_observe_noisy(ganhpo_search *s, const long long *levels, int ok,
+                                          double objective, double noise);
+
+/* The search's recommendation: the successful point of lowest surrogate posterior mean
+ * (not the lowest raw value, the luckiest draw on a noisy objective) into levels[n_params],
+ * that mean and its standard deviation into *mean and *sd, and the point's observed
+ * objective into *raw. The model is the strategy's (rbf, gp; a random search uses a
+ * smoothing RBF); while none can be fitted (too few points) it is the best raw value with
+ * sd its standard error. GANHPO_ERR_STATE with no successful point. */
+ganhpo_status ganhpo_search_recommend(ganhpo_search *s, long long *levels, double *mean, double *sd,
+                                      double *raw);
+
 /* Evaluations observed so far (failed ones included). */
 int ganhpo_search_observed(const ganhpo_search *s);
 

@@ -129,6 +129,24 @@ ganhpo_status ganhpo_study_log_append(ganhpo_study_log *log, ganhpo_results_row 
 /* Closes the log; accepts NULL and nulls the pointer. */
 void ganhpo_study_log_close(ganhpo_study_log **log);
 
+/* ---- The output directory's lock: one study at a time writes a directory. ---- */
+
+typedef struct ganhpo_study_lock ganhpo_study_lock;
+
+/* Takes the exclusive lock of the output directory `dir` (the file dir/study.lock, naming
+ * host, pid and start time). Relies on link(2) being atomic, as it is on local file systems
+ * and NFS, not on flock. A lock held by a live process, or by any process on another host,
+ * fails with GANHPO_ERR_STATE naming its holder; one left by a dead process on this host is
+ * taken over with a warning on `progress`. Not collective (rank 0 calls it). */
+ganhpo_status ganhpo_study_lock_acquire(const char *dir, FILE *progress, ganhpo_study_lock **out);
+
+/* Removes the lock file (unless someone else's lock replaced it) and frees the lock; accepts
+ * NULL and nulls the pointer. */
+void ganhpo_study_lock_release(ganhpo_study_lock **lock);
+
+/* Hands `lock` (may be NULL) to the log, which releases it when closed. */
+void ganhpo_study_log_hold_lock(ganhpo_study_log *log, ganhpo_study_lock *lock);
+
 /* ---- The study's state machine: one search per (strategy, repeat). The single-process
  * loop and the MPI coordinator drive it alike: next (a point to evaluate), evaluate
  * anywhere, complete (observe it and get its row for the log). Not collective. ---- */
@@ -191,7 +209,8 @@ void ganhpo_study_state_report(const ganhpo_study_state *st, const ganhpo_result
 ganhpo_status ganhpo_study_objective_create(const ganhpo_study_config *cfg, int rank,
                                             size_t nth_device, ganhpo_objective **out);
 
-/* Prepares a run of the study: creates `output` (NULL = output.directory), opens
+/* Prepares a run of the study: creates `output` (NULL = output.directory), takes its lock
+ * (ganhpo_study_lock_acquire; the log releases it when closed), opens
  * output/results.csv (resume: rejects a study whose space differs from the saved study.cfg
  * or the log, and rebuilds every search from the log), writes output/study.cfg (the resolved
  * study), prepares the weights directory of a GAN study that saves weights, and the searches'
@@ -230,7 +249,8 @@ ganhpo_status ganhpo_study_weights_prepare(const char *output);
 ganhpo_status ganhpo_study_weights_keep(const char *output, unsigned long long seed,
                                         const ganhpo_results_row *row, double *best);
 
-/* Runs the study in this process: creates `output` (NULL = output.directory), writes
+/* Runs the study in this process: creates `output` (NULL = output.directory) and holds its
+ * lock (ganhpo_study_lock_acquire) while it runs, writes
  * output/study.cfg (the resolved study), opens output/results.csv (resume: replays it and
  * rejects a study whose space differs from the saved study.cfg or the log), then proposes,
  * evaluates, logs and reports one line per evaluation on `progress` until every search is

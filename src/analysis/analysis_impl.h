@@ -94,6 +94,18 @@ void analysis_histogram(const double *x, size_t n, double lo, double hi, int bin
 /* 1 if row is an evaluation of a search strategy that succeeded. */
 int analysis_row_usable(const ganhpo_results_row *row);
 
+/* --- recommend.c --- */
+
+/* The table of each search's recommended point (rebuilt from its rows; needs the study's
+ * space): posterior mean and interval next to the raw mean +- std. */
+ganhpo_status analysis_write_recommended(FILE *f, const analysis_report *rep);
+
+/* The objective of the point search (strategy, repeat) recommends after each evaluation:
+ * value[i] after index i + 1 (NaN before the first success; at most n); *reached = the
+ * highest index logged. Needs the study's space (rep->o->has_space). */
+ganhpo_status analysis_recommended_so_far(const analysis_report *rep, const char *strategy,
+                                          int repeat, int n, double *value, int *reached);
+
 /* --- the figures (figures.c, sensitivity.c, sobol.c) --- */
 ganhpo_status analysis_figure_w1_sigma(analysis_report *rep);
 ganhpo_status analysis_figure_convergence(analysis_report *rep);

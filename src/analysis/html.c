@@ -246,7 +246,9 @@ ganhpo_status analysis_write_index(const analysis_report *rep)
     if (rep->notes[0])
         fprintf(f, "<ul>\n%s</ul>\n", rep->notes);
     write_space(f, rep);
-    ganhpo_status st = write_points(f, rep);
+    ganhpo_status st = analysis_write_recommended(f, rep);
+    if (st == GANHPO_SUCCESS)
+        st = write_points(f, rep);
     for (int i = 0; i < rep->n_figs && st == GANHPO_SUCCESS; i++)
         analysis_html_figure(f, &rep->figs[i]);
     write_sobol(f, rep);

@@ -64,4 +64,29 @@ int ganhpo_cli_make_directory(const char *cmd, const char *dir);
 int ganhpo_cli_int(const char *cmd, const char *opt, const char *text, long long lo, long long hi,
                    long long *out);
 
+/* ---- Signals and outputs put in place whole (cli_output.c) ---- */
+
+/* Records SIGINT and SIGTERM instead of dying at once (a second one ends the process as
+ * usual); commands check ganhpo_cli_signal at points where they can stop cleanly. */
+void ganhpo_cli_catch_signals(void);
+
+/* The signal recorded (SIGINT or SIGTERM), 0 if none. */
+int ganhpo_cli_signal(void);
+
+/* GANHPO_ERR_INTERRUPTED ("interrupted by SIGTERM") once a signal was recorded, else success:
+ * for callbacks that stop a library loop, e.g. after a training epoch. */
+ganhpo_status ganhpo_cli_check_signal(void);
+
+/* The temporary name "PATH.tmp-PID" that an output for path is written under. */
+void ganhpo_cli_temp_name(const char *path, char *tmp, size_t cap);
+
+/* Removes a file or a directory tree (no error if it is absent). */
+void ganhpo_cli_remove_tree(const char *path);
+
+/* Ends writing an output under the temporary name tmp: with rc 0 and no signal recorded it
+ * replaces path (a file or a directory) and returns 0; otherwise removes tmp, says on
+ * stderr that a signal left path as it was (if one did) and returns rc, or
+ * GANHPO_EXIT_FAILURE after a signal. */
+int ganhpo_cli_put_in_place(const char *cmd, const char *tmp, const char *path, int rc);
+
 #endif

@@ -122,16 +122,20 @@ static int generate(const generate_args *a, ganhpo_generator *gen, size_t n,
     float *target = malloc(n * (size_t)nt * sizeof *target);
     ganhpo_dataset *ds = NULL;
     int rc = 0;
+    char tmp[1200]; /* the events go to FILE only whole: a signal or an error leaves it as it was */
+    ganhpo_cli_temp_name(a->out, tmp, sizeof tmp);
+    ganhpo_cli_catch_signals();
     if ((nc && !cond) || !target) {
         fprintf(stderr, "ganhpo generate: out of memory for %zu events\n", n);
         rc = GANHPO_EXIT_FAILURE;
     } else if (ganhpo_generator_generate(gen, n, cond, seed, target) != GANHPO_SUCCESS ||
                ganhpo_dataset_create_from_arrays(n, nc, nt, cond, target, &ds) != GANHPO_SUCCESS ||
-               ganhpo_dataset_write_columns(ds, a->out) != GANHPO_SUCCESS) {
+               ganhpo_dataset_write_columns(ds, tmp) != GANHPO_SUCCESS) {
         rc = ganhpo_cli_fail();
-    } else {
-        printf("wrote %zu events (%d condition, %d target columns) to %s\n", n, nc, nt, a->out);
     }
+    rc = ganhpo_cli_put_in_place("generate", tmp, a->out, rc);
+    if (rc == 0)
+        printf("wrote %zu events (%d condition, %d target columns) to %s\n", n, nc, nt, a->out);
     ganhpo_dataset_destroy(&ds);
     free(cond);
     free(target);

@@ -161,12 +161,18 @@ int ganhpo_cmd_report(int argc, char **argv)
         st = read_study(a.run_dir, study_file, &o, &model);
     if (a.initial)
         o.initial = (int)initial;
+    /* written beside its place and renamed there whole: a signal or an error leaves the
+     * previous report as it was */
+    char tmp[2100];
+    ganhpo_cli_temp_name(out, tmp, sizeof tmp);
+    ganhpo_cli_catch_signals();
     if (st == GANHPO_SUCCESS)
-        st = ganhpo_analysis_report(r, &o, out);
+        st = ganhpo_analysis_report(r, &o, tmp);
     report_model_free(&model);
-    if (st == GANHPO_SUCCESS)
+    rc = ganhpo_cli_put_in_place("report", tmp, out, st == GANHPO_SUCCESS ? 0 : ganhpo_cli_fail());
+    if (rc == 0)
         printf("report: %zu evaluations (%zu failed%s) -> %s/index.html\n", r->n_rows, r->n_failed,
                r->truncated ? ", last line unfinished" : "", out);
     ganhpo_analysis_results_destroy(&r);
-    return st == GANHPO_SUCCESS ? 0 : ganhpo_cli_fail();
+    return rc;
 }

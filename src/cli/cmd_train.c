@@ -1,6 +1,7 @@
 /* ganhpo train: one point of a study trained study.trials times, every metric printed per
  * epoch. */
 #include "cli/cli.h"
+#include "ganhpo/config.h"
 #include "ganhpo/rng.h"
 #include "ganhpo/study.h"
 
@@ -49,7 +50,10 @@ static int apply_set(const char *text, ganhpo_gan_options *gan)
     config_t c;
     config_init(&c);
     int rc = 0;
-    if (config_read_string(&c, src) != CONFIG_TRUE) {
+    if (ganhpo_config_check_text(eq + 1, strlen(eq + 1), "value", NULL) != GANHPO_SUCCESS) {
+        rc = ganhpo_cli_usage_error("train", "--set '%s': %s", text, ganhpo_error_message());
+        ganhpo_error_clear();
+    } else if (config_read_string(&c, src) != CONFIG_TRUE) {
         rc = ganhpo_cli_usage_error("train", "--set '%s': '%s' is not a number or true/false", text,
                                     eq + 1);
     } else if (ganhpo_gan_set_from_config(gan, config_lookup(&c, "gan")) != GANHPO_SUCCESS) {
@@ -76,6 +80,7 @@ static void mean_std(const double *v, int n, double *mean, double *std, int *ok)
     *std = *ok > 1 ? sqrt(q / (*ok - 1)) : 0.0;
 }
 
+/* Prints an epoch's line; stops the training after it once SIGINT or SIGTERM arrived. */
 static ganhpo_status print_epoch(const ganhpo_gan_epoch_report *r, void *user)
 {
     (void)user;
@@ -93,7 +98,7 @@ static ganhpo_status print_epoch(const ganhpo_gan_epoch_report *r, void *user)
     }
     printf("  (%d/%d trials)  %.2f s\n", ok, r->trials, r->seconds);
     fflush(stdout);
-    return GANHPO_SUCCESS;
+    return ganhpo_cli_check_signal();
 }
 
 /* "w1 0.1, sliced_w1 0.2, ..." of one trial's metrics at its best epoch. */
@@ -151,10 +156,18 @@ static int train(const ganhpo_study_config *cfg, const char *out)
     print_point(&cfg->gan, cfg->study.trials, ganhpo_objective_trainer_device(t));
     printf("best epoch by objective.metric = %s\n", ganhpo_metric_name(cfg->objective.metric));
     unsigned long long seed = ganhpo_rng_derive(cfg->study.seed, GANHPO_RNG_TAG_TRAIN);
-    if (ganhpo_objective_trainer_train(t, &cfg->gan, 0, cfg->study.trials, seed, print_epoch, NULL,
-                                       &g) != GANHPO_SUCCESS) {
+    ganhpo_cli_catch_signals();
+    ganhpo_status s = ganhpo_objective_trainer_train(t, &cfg->gan, 0, cfg->study.trials, seed,
+                                                     print_epoch, NULL, &g);
+    if (s == GANHPO_ERR_INTERRUPTED) {
+        fprintf(stderr, "ganhpo train: %s; keeping the best epochs so far\n",
+                ganhpo_error_message());
+        ganhpo_error_clear();
+        rc = GANHPO_EXIT_FAILURE;
+    } else if (s != GANHPO_SUCCESS) {
         rc = ganhpo_cli_fail();
-    } else {
+    }
+    if (g) {
         int best = print_trials(g);
         if (best < 0) {
             fprintf(stderr, "ganhpo train: every trial failed; no weights written\n");

@@ -43,6 +43,10 @@ static int parse_columns(const char *option, const char *text, int *cols, int *n
                                           "--%s wants up to %d indices 0..1023 "
                                           "separated by commas, not '%s'",
                                           option, GANHPO_DATASET_MAX_COLUMNS, text);
+        for (int k = 0; k < *n; k++)
+            if (cols[k] == (int)v)
+                return ganhpo_cli_usage_error("wdist", "--%s '%s' names column %ld twice", option,
+                                              text, v);
         cols[(*n)++] = (int)v;
         p = *end ? end + 1 : end;
     }

@@ -154,6 +154,11 @@ static ganhpo_status collect(master *m, int *got)
                  m->part.ticket, mst.MPI_SOURCE);
     s->busy = 0;
     m->busy--;
+    if (m->part.result.fault)
+        GH_RAISE(GANHPO_ERR_IO,
+                 "%s; the study stops; the evaluation is not logged, and --resume evaluates it "
+                 "once the cause (a full disk?) is fixed",
+                 m->part.result.reason);
     if (m->part.result.interrupted) { /* stopped by a signal: not a result, never logged */
         m->interrupted = 1;
         return GANHPO_SUCCESS;

@@ -10,7 +10,9 @@
 #include <string.h>
 
 /* Trains one share; an error (device, data) becomes a failed share naming the rank, so the
- * point is logged as failed and the study goes on; an interrupted one is marked so. */
+ * point is logged as failed and the study goes on; an interrupted one is marked so, and so
+ * is a fault of ganhpo's own output (ganhpo_objective_is_fault): rank 0 stops the study
+ * without logging the point. */
 static void evaluate_share(ganhpo_objective *obj, const ganhpo_coord_layout *l,
                            const ganhpo_coord_work *w, ganhpo_coord_part *part)
 {
@@ -23,6 +25,7 @@ static void evaluate_share(ganhpo_objective *obj, const ganhpo_coord_layout *l,
         return;
     memset(r, 0, sizeof *r);
     r->interrupted = s == GANHPO_ERR_INTERRUPTED;
+    r->fault = ganhpo_objective_is_fault(s);
     r->trials = w->count;
     for (int t = 0; t < w->count; t++) {
         r->value[t] = NAN;

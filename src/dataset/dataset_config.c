@@ -82,7 +82,7 @@ static ganhpo_status check_applicable(const ganhpo_dataset_options *o,
 static ganhpo_status resolve_file(ganhpo_dataset_options *o, const config_setting_t *s)
 {
     char joined[PATH_MAX + 1024];
-    const char *study = config_setting_source_file(s);
+    const char *study = ganhpo_config_source_file(s);
     const char *slash = study ? strrchr(study, '/') : NULL;
     if (o->file[0] != '/' && slash)
         snprintf(joined, sizeof joined, "%.*s/%s", (int)(slash - study), study, o->file);

@@ -130,8 +130,14 @@ struct ganhpo_gan {
 
 /* ---- gan_layout.c ---- */
 
-/* Fills the layout of an MLP n_in -> width -> width -> n_out. */
+/* Fills the layout of an MLP n_in -> width -> width -> n_out (gan_layout_check first: the
+ * offsets are 32-bit). */
 void gan_layout_init(gan_layout *l, int n_in, int width, int n_out);
+
+/* GANHPO_ERR_ARGUMENT, naming `net` and the sizes, unless `trials` slices of the MLP n_in ->
+ * width -> width -> n_out fit in one buffer addressed by the layout's 32-bit offsets (at most
+ * 2^31 - 1 floats in all, so that signed 32-bit indices in kernels hold too). */
+ganhpo_status gan_layout_check(const char *net, int n_in, int width, int n_out, int trials);
 
 /* Glorot-uniform weights, zero biases, gamma 1, beta 0, running mean 0 and variance 1 for
  * one trial's slice (host array of l->stride floats), from Philox stream `stream` of

@@ -139,9 +139,14 @@ static ganhpo_status parse_header(cursor *c, ganhpo_generator *g)
                               .adam_beta2 = r[6],
                               .adam_epsilon = r[7],
                               .epochs = 1};
-    if (g->n_cond < 0 || g->n_target < 1 || g->n_cond + g->n_target > GANHPO_DATASET_MAX_COLUMNS ||
-        o->noise_dim < 1 || o->gen_layersize < 1 || o->disc_layersize < 1 ||
-        o->gen_layersize > 1000000 || o->disc_layersize > 1000000 || o->noise_dim > 1000000 ||
+    if (g->n_cond < 0 || g->n_target < 1 || g->n_cond > GANHPO_DATASET_MAX_COLUMNS ||
+        g->n_target > GANHPO_DATASET_MAX_COLUMNS ||
+        g->n_cond + g->n_target > GANHPO_DATASET_MAX_COLUMNS || o->noise_dim < 1 ||
+        o->gen_layersize < 1 || o->disc_layersize < 1 || o->noise_dim > 1000000 ||
+        gan_layout_check("generator", o->noise_dim + g->n_cond, o->gen_layersize, g->n_target, 1) !=
+            GANHPO_SUCCESS ||
+        gan_layout_check("discriminator", g->n_target + g->n_cond, o->disc_layersize, 1, 1) !=
+            GANHPO_SUCCESS ||
         v[8] < GANHPO_DISC_BATCHNORM_JOINT || v[8] > GANHPO_DISC_BATCHNORM_NONE)
         GH_RAISE(GANHPO_ERR_WEIGHTS,
                  "weights file '%s' describes an impossible architecture (condition %d, "

@@ -48,7 +48,10 @@ static ganhpo_status check_args(const ganhpo_gan_options *o, int n_cond, int n_t
     if ((unsigned)o->disc_batchnorm > GANHPO_DISC_BATCHNORM_NONE)
         GH_RAISE(GANHPO_ERR_ARGUMENT, "disc_batchnorm = %d: allowed joint, separate or none",
                  (int)o->disc_batchnorm);
-    return GANHPO_SUCCESS;
+    GH_CHECK(
+        gan_layout_check("generator", o->noise_dim + n_cond, o->gen_layersize, n_target, trials));
+    return gan_layout_check("discriminator", n_target + (o->condition_discriminator ? n_cond : 0),
+                            o->disc_layersize, 1, trials);
 }
 
 /* Allocates a network's flat buffers and uploads each trial's initial parameters. */

@@ -10,6 +10,8 @@
 
 typedef ganhpo_status (*read_fn)(ganhpo_objective_options *o, const config_setting_t *section);
 typedef ganhpo_status (*write_fn)(const ganhpo_objective_options *o, config_setting_t *section);
+typedef ganhpo_status (*check_fn)(const ganhpo_objective_options *o,
+                                  const ganhpo_objective_study *s);
 typedef ganhpo_status (*create_fn)(const ganhpo_space_options *space,
                                    const ganhpo_objective_options *o,
                                    const ganhpo_objective_setup *setup, ganhpo_objective **out);
@@ -21,6 +23,7 @@ typedef struct {
     read_fn read;
     write_fn write;
     create_fn create;
+    check_fn check;  /* checks across sections (NULL: none) */
     int dims, exact; /* space parameters needed: at least dims, or exactly with exact */
     int uses_gan;    /* reads the data and gan sections */
 } objective_kind;
@@ -153,17 +156,18 @@ static ganhpo_status write_gan(const ganhpo_objective_options *o, config_setting
 
 /* In the order of ganhpo_objective_function. */
 static const objective_kind kinds[] = {
-    {"gan", "the GAN", gan_keys, read_gan, write_gan, objective_create_gan, 1, 0, 1},
+    {"gan", "the GAN", gan_keys, read_gan, write_gan, objective_create_gan,
+     objective_check_gan_study, 1, 0, 1},
     {"branin", "analytic functions", analytic_keys, read_analytic, write_analytic,
-     objective_create_analytic, 2, 1, 0},
+     objective_create_analytic, NULL, 2, 1, 0},
     {"hartmann6", "analytic functions", analytic_keys, read_analytic, write_analytic,
-     objective_create_analytic, 6, 1, 0},
+     objective_create_analytic, NULL, 6, 1, 0},
     {"ackley", "analytic functions", analytic_keys, read_analytic, write_analytic,
-     objective_create_analytic, 1, 0, 0},
+     objective_create_analytic, NULL, 1, 0, 0},
     {"rosenbrock", "analytic functions", analytic_keys, read_analytic, write_analytic,
-     objective_create_analytic, 2, 0, 0},
+     objective_create_analytic, NULL, 2, 0, 0},
     {"command", "function = \"command\"", command_keys, read_command, write_command,
-     ganhpo_objective_create_command, 1, 0, 0},
+     ganhpo_objective_create_command, NULL, 1, 0, 0},
 };
 
 enum { N_KINDS = sizeof kinds / sizeof kinds[0] };
@@ -290,6 +294,13 @@ ganhpo_status ganhpo_objective_create_from_options(const ganhpo_space_options *s
     if ((int)o->function < 0 || (int)o->function >= N_KINDS)
         GH_RAISE(GANHPO_ERR_ARGUMENT, "objective function %d is not registered", (int)o->function);
     return kinds[o->function].create(space, o, setup, out);
+}
+
+ganhpo_status ganhpo_objective_check_study(const ganhpo_objective_options *o,
+                                           const ganhpo_objective_study *s)
+{
+    const objective_kind *k = &kinds[o->function];
+    return k->check ? k->check(o, s) : GANHPO_SUCCESS;
 }
 
 void ganhpo_objective_columns(const ganhpo_objective_options *o, ganhpo_results_columns *columns)

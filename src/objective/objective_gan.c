@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,10 +115,12 @@ ganhpo_status ganhpo_objective_trainer_train(ganhpo_objective_trainer *t,
     ganhpo_status s = ganhpo_gan_set_metrics(g, t->metric, t->projections, t->seed, t->observables);
     if (s == GANHPO_SUCCESS)
         s = ganhpo_gan_train(g, &t->data, split, o->epochs, fn, user);
-    if (s != GANHPO_SUCCESS) {
+    if (s == GANHPO_ERR_INTERRUPTED)
+        *out = g; /* fn stopped it: the epochs so far count */
+    else if (s != GANHPO_SUCCESS)
         ganhpo_gan_destroy(&g);
+    if (s != GANHPO_SUCCESS)
         return ganhpo_error_trace(s, __FILE__, __LINE__, __func__, "ganhpo_gan_train");
-    }
     *out = g;
     return GANHPO_SUCCESS;
 }
@@ -135,10 +138,13 @@ static ganhpo_status save_weights(const ganhpo_gan *g, int k, const char *dir,
     char path[1200], tmp[1300];
     ganhpo_objective_weights_path(dir, seed, epochs, trial, path, sizeof path);
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    GH_CHECK(ganhpo_gan_save(g, k, tmp));
-    if (rename(tmp, path) != 0)
-        GH_RAISE(GANHPO_ERR_IO, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
-    return GANHPO_SUCCESS;
+    ganhpo_status s = ganhpo_gan_save(g, k, tmp);
+    if (s == GANHPO_SUCCESS && rename(tmp, path) != 0)
+        s = ganhpo_error_raise(GANHPO_ERR_IO, __FILE__, __LINE__, __func__,
+                               "cannot rename %s to %s: %s", tmp, path, strerror(errno));
+    if (s != GANHPO_SUCCESS)
+        unlink(tmp); /* a full disk leaves no empty file behind */
+    return s;
 }
 
 /* Copies one batch's results into out (offset `at`) and the first failure's reason. */
@@ -160,7 +166,8 @@ static void collect(const ganhpo_gan *g, int at, ganhpo_objective_result *out, i
     }
 }
 
-/* Trains one batch of trials; an error fails the evaluation with its message. */
+/* Trains one batch of trials; an error fails the evaluation with its message, except a
+ * fault of the weights file (ganhpo_objective_is_fault), which is returned. */
 static ganhpo_status evaluate_batch(ganhpo_objective_trainer *t, const ganhpo_gan_options *o,
                                     int first, int at, int count, unsigned long long seed,
                                     const char *weights_dir, ganhpo_objective_result *out,
@@ -177,6 +184,8 @@ static ganhpo_status evaluate_batch(ganhpo_objective_trainer *t, const ganhpo_ga
         }
     }
     ganhpo_gan_destroy(&g);
+    if (ganhpo_objective_is_fault(s))
+        return ganhpo_error_trace(s, __FILE__, __LINE__, __func__, "save_weights");
     if (s != GANHPO_SUCCESS) {
         out->ok = 0;
         snprintf(out->reason, sizeof out->reason, "%s", ganhpo_error_message());
@@ -239,6 +248,8 @@ static ganhpo_status gan_evaluate(void *ctx, const long long *levels, const doub
     (void)worker; /* trials depend on (seed, trial) only */
     gan_objective *g = ctx;
     ganhpo_gan_options o = g->gan;
+    if (out->epochs > 0) /* ganhpo_objective_set_epochs */
+        o.epochs = out->epochs;
     for (int i = 0; i < g->space.n_params; i++)
         GH_CHECK(ganhpo_gan_options_set(&o, g->space.params[i].name, values[i]));
     return ganhpo_objective_trainer_evaluate(g->trainer, &o, first, trials, seed,

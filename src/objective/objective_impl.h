@@ -26,4 +26,8 @@ ganhpo_status objective_create_analytic(const ganhpo_space_options *space,
                                         const ganhpo_objective_setup *setup,
                                         ganhpo_objective **out);
 
+/* The GAN objective's checks of a study across sections (objective_gan_config.c). */
+ganhpo_status objective_check_gan_study(const ganhpo_objective_options *o,
+                                        const ganhpo_objective_study *s);
+
 #endif

@@ -13,6 +13,7 @@ struct ganhpo_study_log {
     ganhpo_results_columns columns;
     FILE *f;
     long long rows;
+    ganhpo_study_lock *lock; /* the output directory's, released on close */
 };
 
 /* The row's point must be on the study's lattice: levels within bounds and every value
@@ -115,6 +116,8 @@ static ganhpo_status scan(scan_state *sc, FILE *f)
         }
         offset += (long)len;
         line[len - 1] = '\0';
+        if (len > 1 && line[len - 2] == '\r') /* a copy edited on Windows: CRLF */
+            line[len - 2] = '\0';
         if (lineno == 1 && !(sc->first = strdup(line)))
             st = ganhpo_error_raise(GANHPO_ERR_ALLOC, __FILE__, __LINE__, __func__,
                                     "out of memory reading %s", sc->path);
@@ -248,12 +251,18 @@ ganhpo_status ganhpo_study_log_append(ganhpo_study_log *log, ganhpo_results_row 
     return GANHPO_SUCCESS;
 }
 
+void ganhpo_study_log_hold_lock(ganhpo_study_log *log, ganhpo_study_lock *lock)
+{
+    log->lock = lock;
+}
+
 void ganhpo_study_log_close(ganhpo_study_log **log)
 {
     if (!log || !*log)
         return;
     if ((*log)->f)
         fclose((*log)->f);
+    ganhpo_study_lock_release(&(*log)->lock);
     free(*log);
     *log = NULL;
 }

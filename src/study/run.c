@@ -85,9 +85,18 @@ ganhpo_status study_evaluate(ganhpo_objective *obj, const ganhpo_study_config *c
     ganhpo_status s = ganhpo_objective_evaluate(obj, levels, cfg->study.trials, seed, 0, r);
     if (s == GANHPO_SUCCESS || s == GANHPO_ERR_INTERRUPTED)
         return s;
+    if (ganhpo_objective_is_fault(s))
+        return study_fault(s);
     study_fail_result(r, cfg->study.trials, ganhpo_error_message());
     ganhpo_error_clear();
     return GANHPO_SUCCESS;
+}
+
+ganhpo_status study_fault(ganhpo_status s)
+{
+    return ganhpo_error_trace(s, __FILE__, __LINE__, __func__,
+                              "the study stops; the evaluation is not logged, and --resume "
+                              "evaluates it once the cause (a full disk?) is fixed");
 }
 
 void study_fail_result(ganhpo_objective_result *r, int trials, const char *reason)
@@ -155,13 +164,19 @@ ganhpo_status study_open_log(const ganhpo_study_config *cfg, const char *dir, in
     snprintf(results, sizeof results, "%s/results.csv", dir);
     snprintf(saved, sizeof saved, "%s/study.cfg", dir);
     GH_CHECK(ganhpo_system_make_directory(dir));
-    if (resume)
-        GH_CHECK(study_check_saved_space(cfg, saved));
+    ganhpo_study_lock *lock = NULL;
+    GH_CHECK(ganhpo_study_lock_acquire(dir, progress, &lock));
     int repaired = 0;
     ganhpo_results_columns columns;
     ganhpo_study_columns(cfg, &columns);
-    GH_CHECK(
-        ganhpo_study_log_open(results, &columns, &cfg->space, resume, fn, ctx, log, &repaired));
+    ganhpo_status s = resume ? study_check_saved_space(cfg, saved) : GANHPO_SUCCESS;
+    if (s == GANHPO_SUCCESS)
+        s = ganhpo_study_log_open(results, &columns, &cfg->space, resume, fn, ctx, log, &repaired);
+    if (s != GANHPO_SUCCESS) {
+        ganhpo_study_lock_release(&lock);
+        return ganhpo_error_trace(s, __FILE__, __LINE__, __func__, "open the results log");
+    }
+    ganhpo_study_log_hold_lock(*log, lock);
     if (repaired)
         fprintf(progress,
                 "warning: %s: dropped a partial last line (the previous run stopped "
@@ -169,7 +184,7 @@ ganhpo_status study_open_log(const ganhpo_study_config *cfg, const char *dir, in
                 results);
     if (ganhpo_study_log_rows(*log) > 0)
         fprintf(progress, "resuming from %lld logged evaluations\n", ganhpo_study_log_rows(*log));
-    ganhpo_status s = study_save(cfg, saved);
+    s = study_save(cfg, saved);
     if (s == GANHPO_SUCCESS && ganhpo_objective_uses_gan(&cfg->objective) &&
         cfg->study.save_weights)
         s = ganhpo_study_weights_prepare(dir);

@@ -63,33 +63,6 @@ static unsigned long long scan_seed(const ganhpo_study_config *cfg, long long le
                              (unsigned long long)level);
 }
 
-/* Trains one (level, epochs) point of a GAN scan; errors become a failed result. */
-static void evaluate_gan(ganhpo_objective_trainer *t, const scan_plan *p, long long level,
-                         int epochs, ganhpo_objective_result *r)
-{
-    const ganhpo_study_config *cfg = p->cfg;
-    ganhpo_gan_options o = cfg->gan;
-    o.epochs = epochs;
-    char dir[1100];
-    ganhpo_study_weights_dir(cfg->study.output, dir, sizeof dir);
-    double t0 = ganhpo_system_seconds();
-    if (ganhpo_gan_options_set(&o, cfg->space.params[0].name,
-                               (double)level * cfg->space.params[0].scaling) != GANHPO_SUCCESS ||
-        ganhpo_objective_trainer_evaluate(t, &o, 0, cfg->study.trials, scan_seed(cfg, level),
-                                          cfg->study.save_weights ? dir : NULL,
-                                          r) != GANHPO_SUCCESS) {
-        study_fail_result(r, cfg->study.trials, ganhpo_error_message());
-        ganhpo_error_clear();
-    }
-    int finite = 0;
-    for (int k = 0; k < r->trials; k++)
-        finite += isfinite(r->value[k]) != 0;
-    if (!r->ok || finite == 0)
-        study_fail_result(r, cfg->study.trials, r->reason[0] ? r->reason : "no finite W1");
-    r->epochs = epochs;
-    r->seconds = ganhpo_system_seconds() - t0;
-}
-
 static void report(const scan_plan *p, const ganhpo_results_row *row, long long total,
                    long long evaluated, double elapsed, FILE *f)
 {
@@ -111,17 +84,15 @@ static void report(const scan_plan *p, const ganhpo_results_row *row, long long 
 }
 
 /* Evaluates one point and logs its row. */
-static ganhpo_status run_point(scan_plan *p, ganhpo_objective *obj, ganhpo_objective_trainer *t,
-                               int e, int l, ganhpo_study_log *log, ganhpo_objective_result *r,
+static ganhpo_status run_point(scan_plan *p, ganhpo_objective *obj, int e, int l,
+                               ganhpo_study_log *log, ganhpo_objective_result *r,
                                ganhpo_results_row *row)
 {
     const ganhpo_study_config *cfg = p->cfg;
     unsigned long long seed = scan_seed(cfg, p->levels[l]);
     long long levels[GANHPO_SPACE_MAX_DIMS] = {p->levels[l]};
-    if (t)
-        evaluate_gan(t, p, p->levels[l], p->epochs[e], r);
-    else
-        GH_CHECK(study_evaluate(obj, cfg, levels, seed, r));
+    ganhpo_objective_set_epochs(obj, p->epochs[e]);
+    GH_CHECK(study_evaluate(obj, cfg, levels, seed, r));
     GH_CHECK(ganhpo_study_row_set_result(row, r, cfg));
     snprintf(row->strategy, sizeof row->strategy, "%s",
              ganhpo_search_strategy_name(GANHPO_SEARCH_SCAN));
@@ -133,8 +104,8 @@ static ganhpo_status run_point(scan_plan *p, ganhpo_objective *obj, ganhpo_objec
     return GANHPO_SUCCESS;
 }
 
-static ganhpo_status loop(scan_plan *p, ganhpo_objective *obj, ganhpo_objective_trainer *t,
-                          ganhpo_study_log *log, FILE *progress)
+static ganhpo_status loop(scan_plan *p, ganhpo_objective *obj, ganhpo_study_log *log,
+                          FILE *progress)
 {
     ganhpo_objective_result *r = malloc(sizeof *r);
     if (!r)
@@ -147,7 +118,7 @@ static ganhpo_status loop(scan_plan *p, ganhpo_objective *obj, ganhpo_objective_
         for (int l = 0; l < p->n_levels && s == GANHPO_SUCCESS; l++) {
             if (p->done[e * p->n_levels + l])
                 continue;
-            s = run_point(p, obj, t, e, l, log, r, &row);
+            s = run_point(p, obj, e, l, log, r, &row);
             if (s == GANHPO_SUCCESS)
                 report(p, &row, total, ++evaluated, ganhpo_system_seconds() - t0, progress);
         }
@@ -178,24 +149,15 @@ ganhpo_status study_run_scan(const ganhpo_study_config *cfg, int resume, FILE *p
     plan(cfg, p);
     ganhpo_study_log *log = NULL;
     ganhpo_objective *obj = NULL;
-    ganhpo_objective_trainer *t = NULL;
     ganhpo_status s;
     p->done = calloc((size_t)(p->n_epochs * p->n_levels), 1);
     if (!p->done)
         GH_RAISE_GOTO(s, done, GANHPO_ERR_ALLOC, "out of memory for a scan");
     GH_CHECK_GOTO(study_open_log(cfg, cfg->study.output, resume, replay, p, progress, &log), s,
                   done);
-    if (ganhpo_objective_uses_gan(&cfg->objective)) {
-        GH_CHECK_GOTO(ganhpo_objective_trainer_create(&cfg->data, cfg->study.seed,
-                                                      cfg->study.device, 0, 0, &t),
-                      s, done);
-        GH_CHECK_GOTO(ganhpo_objective_trainer_set_metric(t, &cfg->objective), s, done);
-    } else {
-        GH_CHECK_GOTO(ganhpo_study_objective_create(cfg, 0, 0, &obj), s, done);
-    }
-    GH_CHECK_GOTO(loop(p, obj, t, log, progress), s, done);
+    GH_CHECK_GOTO(ganhpo_study_objective_create(cfg, 0, 0, &obj), s, done);
+    GH_CHECK_GOTO(loop(p, obj, log, progress), s, done);
 done:
-    ganhpo_objective_trainer_destroy(&t);
     ganhpo_objective_destroy(&obj);
     ganhpo_study_log_close(&log);
     free(p->done);

@@ -62,6 +62,24 @@ void ganhpo_study_state_destroy(ganhpo_study_state **st)
     *st = NULL;
 }
 
+/* v as results.csv holds it (9 significant digits, the codec's precision): the search of an
+ * unbroken run observes exactly the numbers a resumed run replays, so both propose alike. */
+static double as_logged(double v)
+{
+    char text[40];
+    snprintf(text, sizeof text, "%.9g", v);
+    return isfinite(v) ? strtod(text, NULL) : v;
+}
+
+/* The noise variance of a row's objective: the squared standard error std^2 / (ok trials). */
+static double row_noise(const ganhpo_results_row *row)
+{
+    int n = 0;
+    for (int t = 0; t < row->n_trials; t++)
+        n += isfinite(row->trial_w1[t]) != 0;
+    return row->ok && n > 0 && isfinite(row->std) ? row->std * row->std / n : 0.0;
+}
+
 /* The position of the row's strategy in search.strategies, or -1. */
 static int strategy_of(const ganhpo_study_config *cfg, const ganhpo_results_row *row)
 {
@@ -87,7 +105,8 @@ ganhpo_status ganhpo_study_state_replay(void *state, const ganhpo_results_row *r
     if (row->index != ganhpo_search_observed(s) + 1)
         GH_RAISE(GANHPO_ERR_RESULTS, "index %d is not the next evaluation (%d) of %s repeat %d",
                  row->index, ganhpo_search_observed(s) + 1, row->strategy, row->repeat);
-    if (ganhpo_search_observe(s, row->levels, row->ok, row->objective) != GANHPO_SUCCESS) {
+    if (ganhpo_search_observe_noisy(s, row->levels, row->ok, row->objective, row_noise(row)) !=
+        GANHPO_SUCCESS) {
         char msg[512];
         snprintf(msg, sizeof msg, "%s", ganhpo_error_message());
         GH_RAISE(GANHPO_ERR_RESULTS, "%s repeat %d: %s", row->strategy, row->repeat, msg);
@@ -160,7 +179,10 @@ ganhpo_status ganhpo_study_state_complete(ganhpo_study_state *st, const ganhpo_s
         GH_RAISE(GANHPO_ERR_ARGUMENT, "task of unknown search %d", task->search);
     ganhpo_search *s = st->search[task->search];
     GH_CHECK(ganhpo_study_row_set_result(row, result, st->cfg));
-    GH_CHECK(ganhpo_search_observe(s, task->levels, row->ok, row->objective));
+    row->mean = as_logged(row->mean);
+    row->std = as_logged(row->std);
+    row->objective = as_logged(row->objective);
+    GH_CHECK(ganhpo_search_observe_noisy(s, task->levels, row->ok, row->objective, row_noise(row)));
     snprintf(row->strategy, sizeof row->strategy, "%s",
              ganhpo_search_strategy_name(task->strategy));
     row->repeat = task->repeat;
