@@ -94,9 +94,9 @@ ganhpo_status wdist_sort_segments(ganhpo_wdist *w, cl_mem keys, size_t n, size_t
 }
 
 /* CPU devices: one MSD pass over the floats of column `offset` (keys made on the fly, NaN
- * check included) scatters them into 2^MSD_BITS buckets in w->tmp, then one work-item per
- * bucket sorts it into dst while it sits in the core's cache (8 work-items per compute
- * unit, each taking every 8 * units-th bucket: PoCL starts a work-group at a cost): two sweeps of
+ * check included) scatters them into 2^MSD_BITS buckets in w->tmp, then each bucket is
+ * sorted into dst by one work-item while it sits in the core's cache (8 work-items per
+ * compute unit loop over the buckets: PoCL starts a work-group at a cost). Two sweeps of
  * memory instead of a key pass and four full radix passes. x must not be w->tmp. */
 static ganhpo_status sorted_msd(ganhpo_wdist *w, cl_mem x, size_t n, size_t stride, size_t offset,
                                 cl_uint slot, cl_mem dst)
