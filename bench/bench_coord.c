@@ -1,17 +1,20 @@
 /* Benchmark of the MPI coordinator (not a test).
  *
  * 1. Dispatch: studies of simulated evaluations (Hartmann6 with an artificial log-normal
- *    duration: mean 2 s, log-spread 1, so a coefficient of variation of 1.3; strategy rbf,
- *    4 repeats of 3 x W points) under mpiexec with W = 8, 16, 32 worker ranks (they sleep,
- *    so over-subscribing the cores is fine). The coordinator prints how busy the groups were
- *    (asynchronous dispatch, measured); the synchronous batch schedule, in which W points
- *    are handed out together and the next batch waits for the slowest, is computed on the
- *    same measured durations (rows in log order, batches of W). Both are given while points
- *    are being handed out (every batch but the last) and until the last result.
+ *    duration: mean 2 s (--duration S), log-spread 1, so a coefficient of variation of
+ *    1.3; strategy rbf, 4 repeats of 3 x W points) under mpiexec with W = 8, 16, 32 worker
+ *    ranks (they sleep, so over-subscribing the cores is fine). The coordinator prints how
+ *    busy the groups were (asynchronous dispatch, measured); the synchronous batch
+ *    schedule, in which W points are handed out together and the next batch waits for the
+ *    slowest, is computed on the same measured durations (rows in log order, batches of
+ *    W). Both are given while points are being handed out (every batch but the last) and
+ *    until the last result.
  * 2. Nested level (with --gan): one GAN point of 4 trials evaluated by a group of 1 rank
  *    (mpiexec -n 2) and of 2 ranks (mpiexec -n 3, group_size 2), wall time and speed-up.
  *
- * usage: bench_coord GANHPO_PROGRAM [--mpiexec PATH] [--workers W ...] [--gan] [--keep DIR]
+ * usage: bench_coord GANHPO_PROGRAM [--mpiexec PATH] [--workers W ...] [--duration S] [--gan]
+ *                    [--keep DIR]
+ * Issue 12's check: --workers 256 --duration 6 (one-minute evaluations scaled down ten times).
  */
 #include <math.h>
 #include <stdio.h>
@@ -23,6 +26,7 @@
 enum { MAX_ROWS = 4096 };
 
 static const char *program, *mpiexec = "mpiexec";
+static double duration = 2.0; /* --duration: mean seconds of a simulated evaluation */
 static char dir[512];
 
 /* Runs mpiexec -n ranks PROGRAM study cfg --output out > log; returns the exit status. */
@@ -129,9 +133,9 @@ static int dispatch(int w)
     fprintf(f,
             ");\n"
             "search = { strategies = [\"rbf\"]; budget = %d; initial = 10; };\n"
-            "objective = { function = \"hartmann6\"; noise = 0.01; duration = 2.0;\n"
+            "objective = { function = \"hartmann6\"; noise = 0.01; duration = %g;\n"
             "              duration_sigma = 1.0; };\n",
-            3 * w);
+            3 * w, duration);
     fclose(f);
     int rc = run_study(w + 1, cfg, out, log);
     static double d[MAX_ROWS];
@@ -202,7 +206,9 @@ int main(int argc, char **argv)
             n_workers = 0;
             while (i + 1 < argc && atoi(argv[i + 1]) > 0 && n_workers < 8)
                 workers[n_workers++] = atoi(argv[++i]);
-        } else if (strcmp(argv[i], "--gan") == 0)
+        } else if (strcmp(argv[i], "--duration") == 0 && i + 1 < argc && atof(argv[i + 1]) > 0)
+            duration = atof(argv[++i]);
+        else if (strcmp(argv[i], "--gan") == 0)
             gan = 1;
         else if (strcmp(argv[i], "--keep") == 0 && i + 1 < argc)
             keep = argv[++i];
@@ -210,7 +216,7 @@ int main(int argc, char **argv)
             program = argv[i];
         else {
             fprintf(stderr, "usage: bench_coord GANHPO_PROGRAM [--mpiexec PATH] [--workers W "
-                            "...] [--gan] [--keep DIR]\n");
+                            "...] [--duration S] [--gan] [--keep DIR]\n");
             return 2;
         }
     }

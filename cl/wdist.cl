@@ -1,8 +1,10 @@
-/* W1 between two 1-D samples: LSD radix sort of order-preserving integer keys, then the
+/* W1 between two 1-D samples: radix sort of order-preserving integer keys (on CPU devices
+ * one MSD pass into buckets, each then sorted in cache; elsewhere LSD passes), then the
  * integral of |F_u - F_v| over the merged support (src/wdist/wdist.c drives these).
  *
  * Prelude defines: RADIX_BITS (digit width; 32 / RADIX_BITS passes, an even number so the
- * keys end in the buffer they started in), SCAN_WG (work-group size of the scan),
+ * keys end in the buffer they started in), MSD_BITS (width of the bucket digit of the
+ * one-sample sort on CPU devices, at least RADIX_BITS), SCAN_WG (work-group size of the scan),
  * TERM_ITEMS (elements per work-item in the integral), TERM_WG (work-group size there,
  * a power of two). */
 #define RADIX      (1u << RADIX_BITS)
@@ -41,10 +43,24 @@ __kernel void wdist_keys(__global const float *x, const uint n, const uint strid
     keys[i] = gh_key(v);
 }
 
-/* hist[d * chunks + c] = number of keys of chunk c whose digit at `shift` is d. One
+/* Segmented sort: `segments` runs of seg_len keys each are sorted independently (one
+ * launch sorts all P projections of the sliced W1). Each segment is cut into cps chunks of
+ * `chunk` keys; chunk c of the launch is chunk c % cps of segment c / cps. The histogram
+ * is laid out segment-major, [segment][digit][chunk], so one exclusive scan over all of it
+ * yields each chunk's output offsets inside its own segment. */
+inline void gh_chunk(const uint c, const uint seg_len, const uint chunk, const uint cps, uint *lo,
+                     uint *hi, uint *slot)
+{
+    const uint s = c / cps, k = c - s * cps;
+    *lo = s * seg_len + min(seg_len, k * chunk);
+    *hi = s * seg_len + min(seg_len, (k + 1) * chunk);
+    *slot = s * RADIX * cps + k;
+}
+
+/* hist[slot + d * cps] = number of keys of chunk c whose digit at `shift` is d. One
  * work-item walks one chunk serially: stable, and cache-friendly on CPU devices. */
-__kernel void radix_hist(__global const uint *keys, const uint n, const uint shift,
-                         const uint chunk, const uint chunks, __global uint *hist)
+__kernel void radix_hist(__global const uint *keys, const uint seg_len, const uint shift,
+                         const uint chunk, const uint cps, const uint chunks, __global uint *hist)
 {
     const uint c = get_global_id(0);
     if (c >= chunks)
@@ -52,11 +68,12 @@ __kernel void radix_hist(__global const uint *keys, const uint n, const uint shi
     uint h[RADIX];
     for (uint d = 0; d < RADIX; d++)
         h[d] = 0;
-    const uint lo = c * chunk, hi = min(n, lo + chunk);
+    uint lo, hi, slot;
+    gh_chunk(c, seg_len, chunk, cps, &lo, &hi, &slot);
     for (uint i = lo; i < hi; i++)
         h[(keys[i] >> shift) & RADIX_MASK]++;
     for (uint d = 0; d < RADIX; d++)
-        hist[d * chunks + c] = h[d];
+        hist[slot + d * cps] = h[d];
 }
 
 /* Exclusive prefix sum of hist[0 .. total) in place, by one work-group of SCAN_WG items,
@@ -90,20 +107,134 @@ __kernel void radix_scan(__global uint *hist, const uint total)
 }
 
 /* Stable scatter of each chunk's keys to the offsets the scan produced. */
-__kernel void radix_scatter(__global const uint *in, __global uint *out, const uint n,
-                            const uint shift, const uint chunk, const uint chunks,
+__kernel void radix_scatter(__global const uint *in, __global uint *out, const uint seg_len,
+                            const uint shift, const uint chunk, const uint cps, const uint chunks,
                             __global const uint *hist)
 {
     const uint c = get_global_id(0);
     if (c >= chunks)
         return;
+    uint lo, hi, slot;
+    gh_chunk(c, seg_len, chunk, cps, &lo, &hi, &slot);
     uint off[RADIX];
     for (uint d = 0; d < RADIX; d++)
-        off[d] = hist[d * chunks + c];
-    const uint lo = c * chunk, hi = min(n, lo + chunk);
+        off[d] = hist[slot + d * cps];
     for (uint i = lo; i < hi; i++) {
         const uint k = in[i];
         out[off[(k >> shift) & RADIX_MASK]++] = k;
+    }
+}
+
+/* Sorts a[0 .. len) by the bits below `bits` of its keys (LSD, stable passes of `digit`
+ * bits, at most MSD_BITS, ping-ponging between a and b); a pass whose digit is the same
+ * for every key is skipped. The sorted run ends in `res`, which is a or b. */
+inline void gh_sort_run(__global uint *a, __global uint *b, const uint len, const uint bits,
+                        const uint digit, __global uint *res)
+{
+    __global uint *in = a, *out = b;
+    const uint radix = 1u << digit, mask = radix - 1u;
+    uint off[1u << MSD_BITS];
+    for (uint shift = 0; shift < bits && len > 1; shift += digit) {
+        for (uint d = 0; d < radix; d++)
+            off[d] = 0;
+        for (uint i = 0; i < len; i++)
+            off[(in[i] >> shift) & mask]++;
+        if (off[(in[0] >> shift) & mask] == len)
+            continue;
+        uint run = 0;
+        for (uint d = 0; d < radix; d++) {
+            const uint c = off[d];
+            off[d] = run;
+            run += c;
+        }
+        for (uint i = 0; i < len; i++) {
+            const uint k = in[i];
+            out[off[(k >> shift) & mask]++] = k;
+        }
+        __global uint *t = in;
+        in = out;
+        out = t;
+    }
+    if (in != res)
+        for (uint i = 0; i < len; i++)
+            res[i] = in[i];
+}
+
+/* Many short runs (the sliced W1's projections): one work-item sorts a whole run of
+ * seg_len keys through every pass, ping-ponging with its own part of tmp, so the run stays
+ * in the core's cache instead of every pass sweeping all runs through memory. */
+__kernel void radix_sort_runs(__global uint *keys, __global uint *tmp, const uint seg_len,
+                              const uint segments)
+{
+    const uint s = get_global_id(0);
+    if (s >= segments)
+        return;
+    __global uint *run = keys + (size_t)s * seg_len;
+    gh_sort_run(run, tmp + (size_t)s * seg_len, seg_len, 32, RADIX_BITS, run);
+}
+
+/* ---- One sample on a CPU device: one MSD pass, then every bucket sorted in cache -------
+ * The keys' top MSD_BITS bits split x[i * stride + offset] (n values, cut into `chunks`
+ * chunks of `chunk`) into buckets; msd_hist and msd_scatter make the keys from the floats
+ * on the fly (no key pass), and msd_buckets sorts each bucket by the remaining bits with
+ * one work-item, while the bucket sits in the core's cache. */
+#define MSD_RADIX (1u << MSD_BITS)
+#define MSD_SHIFT (32u - MSD_BITS)
+
+/* hist[d * chunks + c] = number of keys of chunk c in bucket d; bad[slot] = smallest index
+ * of a NaN or Inf. */
+__kernel void msd_hist(__global const float *x, const uint n, const uint stride, const uint offset,
+                       const uint chunk, const uint chunks, __global uint *hist, __global uint *bad,
+                       const uint slot)
+{
+    const uint c = get_global_id(0);
+    if (c >= chunks)
+        return;
+    uint h[MSD_RADIX];
+    for (uint d = 0; d < MSD_RADIX; d++)
+        h[d] = 0;
+    const uint lo = min(n, c * chunk), hi = min(n, lo + chunk);
+    uint first_bad = 0xffffffffu;
+    for (uint i = lo; i < hi; i++) {
+        const float v = x[(size_t)i * stride + offset];
+        if (!isfinite(v))
+            first_bad = min(first_bad, i);
+        h[gh_key(v) >> MSD_SHIFT]++;
+    }
+    if (first_bad != 0xffffffffu)
+        atomic_min(bad + slot, first_bad);
+    for (uint d = 0; d < MSD_RADIX; d++)
+        hist[d * chunks + c] = h[d];
+}
+
+/* Stable scatter of chunk c's keys into their buckets at the offsets the scan produced. */
+__kernel void msd_scatter(__global const float *x, const uint n, const uint stride,
+                          const uint offset, const uint chunk, const uint chunks,
+                          __global const uint *hist, __global uint *out)
+{
+    const uint c = get_global_id(0);
+    if (c >= chunks)
+        return;
+    uint off[MSD_RADIX];
+    for (uint d = 0; d < MSD_RADIX; d++)
+        off[d] = hist[d * chunks + c];
+    const uint lo = min(n, c * chunk), hi = min(n, lo + chunk);
+    for (uint i = lo; i < hi; i++) {
+        const uint k = gh_key(x[(size_t)i * stride + offset]);
+        out[off[k >> MSD_SHIFT]++] = k;
+    }
+}
+
+/* Work-item g sorts buckets g, g + G, g + 2G, ... (G work-items; interleaved, so that the
+ * large neighbouring buckets of a peaked sample spread over the work-items) of `buckets`
+ * (n keys) into dst by the bits below MSD_SHIFT (digits of MSD_BITS: two passes for 11); the
+ * scanned histogram's first chunk of each bucket gives where the bucket starts. */
+__kernel void msd_buckets(__global uint *buckets, __global uint *dst, const uint n,
+                          const uint chunks, __global const uint *hist)
+{
+    for (uint d = get_global_id(0); d < MSD_RADIX; d += get_global_size(0)) {
+        const uint lo = hist[d * chunks], hi = d + 1 < MSD_RADIX ? hist[(d + 1) * chunks] : n;
+        gh_sort_run(buckets + lo, dst + lo, hi - lo, MSD_SHIFT, MSD_BITS, dst + lo);
     }
 }
 
@@ -150,21 +281,10 @@ inline acc_t gh_side(__global const uint *a, const uint n, __global const uint *
     return s;
 }
 
-/* partial[group] = the group's share of W1(u, v); work-items [0, ceil(n / TERM_ITEMS))
- * take u's elements, the rest v's. */
-__kernel void wdist_terms(__global const uint *u, const uint n, __global const uint *v,
-                          const uint m, __global acc_t *partial)
+/* Sums the work-group's values into partial[group + segment * groups]. */
+inline void gh_group_sum(__local acc_t *red, acc_t s, __global acc_t *partial)
 {
-    __local acc_t red[TERM_WG];
-    const uint g = get_global_id(0), l = get_local_id(0);
-    const uint gu = (n + TERM_ITEMS - 1) / TERM_ITEMS, gv = (m + TERM_ITEMS - 1) / TERM_ITEMS;
-    const acc_t inv_n = (acc_t)1 / (acc_t)n, inv_m = (acc_t)1 / (acc_t)m;
-    acc_t s = 0;
-    if (g < gu)
-        s = gh_side(u, n, v, m, g * TERM_ITEMS, min(n, (g + 1) * TERM_ITEMS), 1, inv_n, inv_m);
-    else if (g < gu + gv)
-        s = gh_side(v, m, u, n, (g - gu) * TERM_ITEMS, min(m, (g - gu + 1) * TERM_ITEMS), 0, inv_m,
-                    inv_n);
+    const uint l = get_local_id(0);
     red[l] = s;
     barrier(CLK_LOCAL_MEM_FENCE);
     for (uint w = TERM_WG / 2; w > 0; w /= 2) {
@@ -173,5 +293,143 @@ __kernel void wdist_terms(__global const uint *u, const uint n, __global const u
         barrier(CLK_LOCAL_MEM_FENCE);
     }
     if (l == 0)
-        partial[get_group_id(0)] = red[0];
+        partial[get_group_id(0) + get_group_id(1) * get_num_groups(0)] = red[0];
+}
+
+/* Per segment (dimension 1) of sorted runs u (n keys each) and v (m keys each): the
+ * group's share of W1(u, v); work-items [0, ceil(n / TERM_ITEMS)) take u's elements, the
+ * rest v's. */
+__kernel void wdist_terms(__global const uint *u, const uint n, __global const uint *v,
+                          const uint m, __global acc_t *partial)
+{
+    __local acc_t red[TERM_WG];
+    const uint g = get_global_id(0), seg = get_global_id(1);
+    const uint gu = (n + TERM_ITEMS - 1) / TERM_ITEMS, gv = (m + TERM_ITEMS - 1) / TERM_ITEMS;
+    const acc_t inv_n = (acc_t)1 / (acc_t)n, inv_m = (acc_t)1 / (acc_t)m;
+    u += (size_t)seg * n;
+    v += (size_t)seg * m;
+    acc_t s = 0;
+    if (g < gu)
+        s = gh_side(u, n, v, m, g * TERM_ITEMS, min(n, (g + 1) * TERM_ITEMS), 1, inv_n, inv_m);
+    else if (g < gu + gv)
+        s = gh_side(v, m, u, n, (g - gu) * TERM_ITEMS, min(m, (g - gu + 1) * TERM_ITEMS), 0, inv_m,
+                    inv_n);
+    gh_group_sum(red, s, partial);
+}
+
+/* Equal sizes: W1 = mean |u_(i) - v_(i)| of the sorted runs, one streaming pass. */
+__kernel void wdist_equal_terms(__global const uint *u, __global const uint *v, const uint n,
+                                __global acc_t *partial)
+{
+    __local acc_t red[TERM_WG];
+    const uint g = get_global_id(0), seg = get_global_id(1);
+    const size_t base = (size_t)seg * n;
+    const uint lo = min(n, g * TERM_ITEMS), hi = min(n, lo + TERM_ITEMS);
+    acc_t s = 0;
+    for (uint i = lo; i < hi; i++)
+        s += fabs((acc_t)gh_unkey(u[base + i]) - (acc_t)gh_unkey(v[base + i]));
+    gh_group_sum(red, s / (acc_t)n, partial);
+}
+
+/* ---- Metrics in the joint space [condition, target] (src/wdist/metrics.c) ------------- */
+
+/* Column j of row i of the joint table: condition columns first, then targets. */
+inline float gh_joint(__global const float *cond, const uint nc, __global const float *target,
+                      const uint nt, const uint i, const uint j)
+{
+    return j < nc ? cond[(size_t)i * nc + j] : target[(size_t)i * nt + (j - nc)];
+}
+
+/* keys[p * n + i] = key of the projection of standardised row i on direction p (rows in
+ * dimension 0, directions in dimension 1); bad[slot] = smallest row with NaN or Inf. */
+__kernel void metrics_project(__global const float *cond, const uint nc,
+                              __global const float *target, const uint nt, const uint n,
+                              __global const acc_t *mean, __global const acc_t *inv_std,
+                              __global const float *dirs, __global uint *keys, __global uint *bad,
+                              const uint slot)
+{
+    const uint i = get_global_id(0), p = get_global_id(1), d = nc + nt;
+    if (i >= n)
+        return;
+    acc_t s = 0;
+    for (uint j = 0; j < d; j++)
+        s += (acc_t)dirs[p * d + j] *
+             (((acc_t)gh_joint(cond, nc, target, nt, i, j) - mean[j]) * inv_std[j]);
+    if (!isfinite(s))
+        atomic_min(bad + slot, i);
+    keys[(size_t)p * n + i] = gh_key((float)s);
+}
+
+/* mu[j] = mean over the n rows of standardised column j (one work-item per column). */
+__kernel void metrics_mean(__global const float *cond, const uint nc, __global const float *target,
+                           const uint nt, const uint n, __global const acc_t *mean,
+                           __global const acc_t *inv_std, __global acc_t *mu)
+{
+    const uint j = get_global_id(0);
+    if (j >= nc + nt)
+        return;
+    acc_t s = 0;
+    for (uint i = 0; i < n; i++)
+        s += ((acc_t)gh_joint(cond, nc, target, nt, i, j) - mean[j]) * inv_std[j];
+    mu[j] = s / (acc_t)n;
+}
+
+/* cov[a * d + b] = sample covariance (divisor n - 1, or 1 when n = 1) of standardised
+ * columns a and b, about the means mu (work-items (a, b)). */
+__kernel void metrics_cov(__global const float *cond, const uint nc, __global const float *target,
+                          const uint nt, const uint n, __global const acc_t *mean,
+                          __global const acc_t *inv_std, __global const acc_t *mu,
+                          __global acc_t *cov)
+{
+    const uint a = get_global_id(0), b = get_global_id(1), d = nc + nt;
+    if (a >= d || b >= d)
+        return;
+    acc_t s = 0;
+    for (uint i = 0; i < n; i++) {
+        const acc_t xa = ((acc_t)gh_joint(cond, nc, target, nt, i, a) - mean[a]) * inv_std[a];
+        const acc_t xb = ((acc_t)gh_joint(cond, nc, target, nt, i, b) - mean[b]) * inv_std[b];
+        s += (xa - mu[a]) * (xb - mu[b]);
+    }
+    cov[a * d + b] = s / (acc_t)(n > 1 ? n - 1 : 1);
+}
+
+#define GH_MUON_MASS 0.1056584
+#define GH_PI        3.14159265358979323846
+
+/* Derived observables of row i, physical units (the kind numbers match
+ * ganhpo_observables). 1 = dimuon, targets (pt, eta, phi) x 2: out[4 i ..] = pair mass,
+ * pair pT, pair rapidity, |delta phi| in [0, pi]. 2 = hadronization, condition (E, px, py,
+ * pz), targets (theta, phi): out[i] = angle between the pion's rest-frame direction and the
+ * cluster's flight direction. */
+__kernel void metrics_derived(__global const float *cond, const uint nc,
+                              __global const float *target, const uint nt, const uint n,
+                              const uint kind, __global float *out)
+{
+    const uint i = get_global_id(0);
+    if (i >= n)
+        return;
+    __global const float *t = target + (size_t)i * nt;
+    if (kind == 1) {
+        acc_t E = 0, px = 0, py = 0, pz = 0;
+        for (uint k = 0; k < 2; k++) {
+            const acc_t pt = t[3 * k], eta = t[3 * k + 1], phi = t[3 * k + 2];
+            const acc_t x = pt * cos(phi), y = pt * sin(phi), z = pt * sinh(eta);
+            px += x, py += y, pz += z;
+            E += sqrt(x * x + y * y + z * z + (acc_t)(GH_MUON_MASS * GH_MUON_MASS));
+        }
+        const acc_t m2 = E * E - px * px - py * py - pz * pz;
+        acc_t dphi = fabs((acc_t)t[2] - (acc_t)t[5]);
+        if (dphi > (acc_t)GH_PI)
+            dphi = (acc_t)(2 * GH_PI) - dphi;
+        out[4 * (size_t)i] = (float)sqrt(fmax(m2, (acc_t)0));
+        out[4 * (size_t)i + 1] = (float)sqrt(px * px + py * py);
+        out[4 * (size_t)i + 2] = (float)(0.5 * log((E + pz) / (E - pz)));
+        out[4 * (size_t)i + 3] = (float)dphi;
+    } else {
+        __global const float *c = cond + (size_t)i * nc;
+        const acc_t th = t[0], ph = t[1], px = c[1], py = c[2], pz = c[3];
+        const acc_t p = sqrt(px * px + py * py + pz * pz);
+        const acc_t dot = sin(th) * cos(ph) * px + sin(th) * sin(ph) * py + cos(th) * pz;
+        out[i] = (float)acos(p > 0 ? clamp(dot / p, (acc_t)-1, (acc_t)1) : (acc_t)1);
+    }
 }

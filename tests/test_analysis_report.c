@@ -6,6 +6,8 @@
 #include "analysis_csv.h"
 #include "check.h"
 #include "testutil.h"
+#include <sys/stat.h>
+#include <signal.h>
 #include "ganhpo/analysis.h"
 
 #include <math.h>
@@ -394,12 +396,51 @@ static void check_cli(void)
     if (f)
         fclose(f);
     CHECK(strstr(gp, "set arrow 1 from 4.5, graph 0") != NULL);
+    /* with the study's space known: each search's recommended point, and its curve */
+    CHECK(strstr(gp, "objective of the recommended point") != NULL);
+    path_in(p, sizeof p, run_dir, "report/index.html");
+    CHECK(tu_file_contains(p, "<h2>Recommended points</h2>"));
+    CHECK(tu_file_contains(p, "posterior mean [95%]"));
     CHECK(tu_cli(NULL, 0, "report --help") == 0);
     CHECK(tu_cli(NULL, 0, "report") == 2);
     CHECK(tu_cli(NULL, 0, "report %s --threshold 1.5", run_dir) == 2);
     CHECK(tu_cli(NULL, 0, "report %s --initial 2.5", run_dir) == 2);
     CHECK(tu_cli(NULL, 0, "report %s --bogus", run_dir) == 2);
     CHECK(tu_cli(NULL, 0, "report %s/missing", run_dir) == 1);
+    /* SIGTERM while the report is written (into RUN_DIR/report.tmp-PID): the previous report
+     * stays as it was and no temporary directory is left */
+    char before[4096], after[4096], tmp[700], errlog[700];
+    path_in(p, sizeof p, run_dir, "report/index.html");
+    tu_read_text(p, before, sizeof before);
+    path_in(errlog, sizeof errlog, tmpdir, "interrupted.log");
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (!freopen(errlog, "w", stderr))
+            _exit(127);
+        execl(getenv("GANHPO_CLI"), "ganhpo", "report", run_dir, "--threshold", "0.3",
+              (char *)NULL);
+        _exit(127);
+    }
+    snprintf(tmp, sizeof tmp, "%s/report.tmp-%ld", run_dir, (long)pid);
+    struct stat sb;
+    for (int i = 0; i < 4000 && stat(tmp, &sb) != 0; i++)
+        tu_pause_ms(1);
+    kill(pid, SIGTERM);
+    CHECK(tu_wait(pid) == 1);
+    CHECK(tu_file_contains(errlog, "interrupted by SIGTERM"));
+    tu_read_text(p, after, sizeof after);
+    CHECK(after[0] != '\0' && strcmp(before, after) == 0);
+    CHECK(stat(tmp, &sb) != 0);
+    /* a header of more fields than half its bytes (the loader read an unset field pointer): an
+     * error naming the header line */
+    path_in(run_dir, sizeof run_dir, tmpdir, "commas");
+    snprintf(p, sizeof p, "mkdir -p '%s' && cp data/results_header_commas.csv '%s/results.csv'",
+             run_dir, run_dir);
+    CHECK(system(p) == 0);
+    char out[4096];
+    CHECK(tu_cli(out, sizeof out, "report %s", run_dir) == 1);
+    CHECK(strstr(out, "results.csv:1") != NULL);
 }
 
 int main(void)

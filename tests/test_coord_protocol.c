@@ -159,6 +159,19 @@ static void test_combine(void)
     ganhpo_coord_combine_finish(&r);
     CHECK(!r.ok && strcmp(r.reason, "rank 2: device lost") == 0);
     CHECK(isnan(r.value[0]) && r.epoch[0] == -1 && isnan(r.value[3]));
+    /* a fault of a rank's own output outranks a failure and keeps its reason, whatever
+     * the order: rank 0 stops the study instead of logging the point */
+    ganhpo_coord_part pf = share(0, 2, 0, nans);
+    pf.result.fault = 1;
+    snprintf(pf.result.reason, sizeof pf.result.reason, "rank 1: cannot write weights file");
+    for (int order = 0; order < 2; order++) {
+        ganhpo_coord_combine_start(&r, 4);
+        ganhpo_coord_combine_add(&r, order ? &pf : &pe);
+        ganhpo_coord_combine_add(&r, order ? &pe : &pf);
+        ganhpo_coord_combine_finish(&r);
+        CHECK(r.fault && !r.ok);
+        CHECK(strcmp(r.reason, "rank 1: cannot write weights file") == 0);
+    }
     /* a missing share leaves its trials failed */
     ganhpo_coord_combine_start(&r, 4);
     ganhpo_coord_combine_add(&r, &pb);

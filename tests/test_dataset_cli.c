@@ -46,6 +46,8 @@ int main(void)
     CHECK(tu_cli(out, sizeof out, "wdist cli_a.tmp cli_c.tmp --columns 1") == 0);
     m = strstr(out, "mean");
     CHECK(m && sscanf(m, "mean %lf", &w) == 1 && w > 0.0 && w < 0.2);
+    CHECK(tu_cli(out, sizeof out, "wdist cli_a.tmp cli_c.tmp --columns 1,1") == 2);
+    CHECK(strstr(out, "names column 1 twice") != NULL);
     CHECK(tu_cli(out, sizeof out, "data --source nope --out x.tmp") == 2);
     CHECK(strstr(out, "nope") != NULL);
     CHECK(tu_cli(out, sizeof out, "data --source gauss --events 0 --out x.tmp") == 2);

@@ -94,6 +94,8 @@ static const broken cases[] = {
     {"columns_trailing_garbage.txt", 0, GANHPO_ERR_DATA_FORMAT,
      "columns_trailing_garbage.txt:1:5:"},
     {"columns_overflow.txt", 0, GANHPO_ERR_DATA_VALUE, "columns_overflow.txt:2:5:"},
+    {"columns_float_overflow.txt", 0, GANHPO_ERR_DATA_VALUE, "columns_float_overflow.txt:2:3:"},
+    {"herwig_energy_overflow.txt", 1, GANHPO_ERR_DATA_VALUE, "herwig_energy_overflow.txt:1:38:"},
     {"herwig_cluster_fields.txt", 1, GANHPO_ERR_DATA_FORMAT, "herwig_cluster_fields.txt:1:1:"},
     {"herwig_children.txt", 1, GANHPO_ERR_DATA_FORMAT, "herwig_children.txt:1:8:"},
     {"herwig_non_numeric.txt", 1, GANHPO_ERR_DATA_FORMAT, "herwig_non_numeric.txt:1:38:"},
@@ -103,6 +105,18 @@ static const broken cases[] = {
     {"herwig_nan.txt", 1, GANHPO_ERR_DATA_VALUE, "herwig_nan.txt:1:43:"},
     {"herwig_no_hadrons.txt", 1, GANHPO_ERR_DATA_FORMAT, "herwig_no_hadrons.txt:1:"},
 };
+
+/* A UTF-8 byte-order mark is skipped; a value below the smallest double reads as 0. */
+static void bom_and_underflow(void)
+{
+    int tc[3] = {0, 1, 2};
+    ganhpo_dataset_options o = columns_options("data/columns_bom.txt", 0, NULL, 3, tc);
+    ganhpo_dataset *ds = NULL;
+    CHECK_OK(ganhpo_dataset_create(&o, 0, &ds));
+    CHECK(ds && ganhpo_dataset_n_events(ds) == 2);
+    CHECK(ds && ganhpo_dataset_target(ds)[4] == 0.0f && ganhpo_dataset_target(ds)[5] == 6.0f);
+    ganhpo_dataset_destroy(&ds);
+}
 
 static void broken_files(void)
 {
@@ -138,5 +152,6 @@ int main(void)
     good_columns();
     good_herwig();
     broken_files();
+    bom_and_underflow();
     return check_finish("test_dataset_readers");
 }

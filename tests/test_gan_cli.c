@@ -5,6 +5,10 @@
 #include "check.h"
 #include "testutil.h"
 
+#include <signal.h>
+
+#include <stdint.h>
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,6 +111,31 @@ static void generate(double train_w1)
     CHECK(lines == 3000 && fields == 6);
 }
 
+/* Copies DIR/t.gan to `path` with gen_layersize = width and a valid checksum (FNV-1a of
+ * all but the last 8 bytes), as a hostile or buggy writer would. */
+static int widen_weights(const char *from_dir, const char *path, int32_t width)
+{
+    static unsigned char b[1 << 20];
+    char src[400];
+    snprintf(src, sizeof src, "%s/t.gan", from_dir);
+    FILE *f = fopen(src, "rb");
+    size_t n = f ? fread(b, 1, sizeof b, f) : 0;
+    if (f)
+        fclose(f);
+    if (n < 64)
+        return 0;
+    memcpy(b + 8 + 4 + 4 + 3 * 4, &width, 4); /* magic, version, byte order, 3 ints */
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < n - 8; i++)
+        h = (h ^ b[i]) * 0x100000001b3ull;
+    memcpy(b + n - 8, &h, 8);
+    f = fopen(path, "wb");
+    int ok = f && fwrite(b, 1, n, f) == n;
+    if (f)
+        fclose(f);
+    return ok;
+}
+
 static void misuse(void)
 {
     CHECK(run("train") == 2);
@@ -116,6 +145,10 @@ static void misuse(void)
     CHECK(strstr(out, "did you mean 'epochs'") != NULL);
     CHECK(run("train %s/tiny.cfg --set noise_dim=0", dir) == 2);
     CHECK(strstr(out, "gan.noise_dim") != NULL);
+    CHECK(run("train %s/tiny.cfg --set epochs=4294967297", dir) == 2); /* not 1 epoch */
+    CHECK(strstr(out, "4294967297 does not fit in 32 bits") != NULL);
+    CHECK(run("train %s/tiny.cfg --set epochs=4294967297L", dir) == 2);
+    CHECK(strstr(out, "gan.epochs") != NULL);
     CHECK(run("train %s/tiny.cfg --bogus", dir) == 2);
     CHECK(run("train %s/none.cfg", dir) == 1);
     CHECK(run("train %s/tiny.cfg --set batch_size=100000", dir) == 1);
@@ -127,9 +160,65 @@ static void misuse(void)
               "%s/x.txt",
               dir, dir, dir) == 2);
     CHECK(run("generate %s/t.gan --events 0 --out %s/x.txt", dir, dir) == 2);
+    /* widths beyond the layout's 32-bit offsets: refused in train and in the loader */
+    CHECK(run("train %s/tiny.cfg --set gen_layersize=65536", dir) == 2);
+    CHECK(strstr(out, "allowed: 1 to 16384") != NULL);
+    char wide[600];
+    snprintf(wide, sizeof wide, "%s/wide.gan", dir);
+    CHECK(widen_weights(dir, wide, 65536));
+    CHECK(run("generate %s --condition-from %s/truth.txt --out %s/x.txt", wide, dir, dir) == 1);
+    CHECK(strstr(out, "impossible architecture") != NULL);
+    /* found by tests/fuzz/fuzz_weights: column counts whose sum overflows an int */
+    CHECK(run("generate data/bad/weights_columns_overflow.gan --events 10 --out %s/x.txt", dir) ==
+          1);
+    CHECK(strstr(out, "impossible architecture") != NULL);
     CHECK(run("generate %s/truth.txt --events 10 --out %s/x.txt", dir, dir) == 1);
     CHECK(strstr(out, "not a ganhpo weights file") != NULL);
     CHECK(run("generate %s/t.gan --condition-from %s/none.txt --out %s/x.txt", dir, dir, dir) == 1);
+}
+
+/* Whether the last 4 KiB of the file path contain text. */
+static int tail_contains(const char *path, const char *text)
+{
+    char buf[4097] = "";
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f) < 4096 ? ftell(f) : 4096;
+    fseek(f, -n, SEEK_END);
+    buf[fread(buf, 1, (size_t)n, f)] = '\0';
+    fclose(f);
+    return strstr(buf, text) != NULL;
+}
+
+/* SIGTERM during training: it stops after the running epoch, says so, and still writes the
+ * best weights so far, which generate reads. */
+static void interrupted(void)
+{
+    char log[400], gan[400];
+    snprintf(log, sizeof log, "%s/interrupted.log", dir);
+    snprintf(gan, sizeof gan, "%s/interrupted.gan", dir);
+    char study[400];
+    snprintf(study, sizeof study, "%s/tiny.cfg", dir);
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        /* both appending, so that neither writes over the other */
+        if (!freopen(log, "a", stdout) || !freopen(log, "a", stderr))
+            _exit(127);
+        execl(getenv("GANHPO_CLI"), "ganhpo", "train", study, "--set", "epochs=100000", "--out",
+              gan, (char *)NULL);
+        _exit(127);
+    }
+    for (int i = 0; i < 60000 && !tu_file_contains(log, "epoch    1"); i++)
+        tu_pause_ms(5);
+    kill(pid, SIGTERM);
+    CHECK(tu_wait(pid) == 1);
+    CHECK(tail_contains(log, "interrupted by SIGTERM"));
+    CHECK(tail_contains(log, "written to"));
+    CHECK(run("generate %s --condition-from %s/truth.txt --events 50 --out %s/x.txt", gan, dir,
+              dir) == 0);
 }
 
 int main(void)
@@ -143,6 +232,7 @@ int main(void)
     double w1 = train();
     generate(w1);
     misuse();
+    interrupted();
     CHECK(tu_remove_dir(dir));
     return check_finish("test_gan_cli");
 }

@@ -40,7 +40,7 @@ static ganhpo_status create(const char *const *argv, double timeout, int concurr
     }
     char trials[300];
     snprintf(trials, sizeof trials, "%s/trials", dir);
-    ganhpo_objective_command_setup setup = {trials, 5.0, 3, 1};
+    ganhpo_objective_setup setup = {.trials_dir = trials, .grace = 5.0, .rank = 3, .local_rank = 1};
     return ganhpo_objective_create_command(&space, &o, &setup, obj);
 }
 

@@ -1,6 +1,7 @@
 /* Lattice mapping and initial designs: Latin (one point per stratum per dimension), distinct,
  * a function of (seed, repeat) only, identical for every strategy of a repeat. */
 #include "check.h"
+#include "ganhpo/rng.h"
 #include "ganhpo/search.h"
 #include "ganhpo/space.h"
 
@@ -170,6 +171,6 @@ int main(void)
     latin(&s);
     tiny();
     same_start(&s);
-    CHECK(ganhpo_space_seed(1, 2) != ganhpo_space_seed(2, 1));
+    CHECK(ganhpo_rng_derive(1, 2) != ganhpo_rng_derive(2, 1));
     return check_finish("test_space_design");
 }

@@ -42,6 +42,20 @@ static int group_alive(long pgid)
     return found;
 }
 
+/* Whether every group of pgids[n] is empty. SIGKILL is delivered asynchronously: a process
+ * of a killed group may take a moment to die, so this waits up to 5 s for them. */
+static int groups_gone(const long *pgids, int n)
+{
+    for (int waited = 0; waited <= 5000; waited += 10, tu_pause_ms(10)) {
+        int alive = 0;
+        for (int i = 0; i < n && !alive; i++)
+            alive = group_alive(pgids[i]);
+        if (!alive)
+            return 1;
+    }
+    return 0;
+}
+
 /* The process groups of every trial started so far (the script records its pid, which is
  * its group). Returns how many. */
 static int trial_groups(long *pgids)
@@ -118,14 +132,26 @@ static void check_log(const char *results, int worker_min)
     CHECK(count[0] == BUDGET && count[1] == BUDGET);
 }
 
+/* The files of study `name`: its study file, output directory, log and progress output. */
+typedef struct {
+    char cfg[300], out[300], results[400], log[300];
+} study_files;
+
+static study_files prepare_study(const char *name)
+{
+    study_files f;
+    snprintf(f.cfg, sizeof f.cfg, "%s/%s.cfg", dir, name);
+    snprintf(f.out, sizeof f.out, "%s/%s", dir, name);
+    snprintf(f.results, sizeof f.results, "%s/results.csv", f.out);
+    snprintf(f.log, sizeof f.log, "%s/%s.log", dir, name);
+    write_files(f.cfg, name);
+    return f;
+}
+
 static void check_sigterm_and_resume(void)
 {
-    char cfg[300], out[300], results[400], log[300];
-    snprintf(cfg, sizeof cfg, "%s/single.cfg", dir);
-    snprintf(out, sizeof out, "%s/single", dir);
-    snprintf(results, sizeof results, "%s/results.csv", out);
-    snprintf(log, sizeof log, "%s/single.log", dir);
-    write_files(cfg, "single");
+    study_files f = prepare_study("single");
+    const char *cfg = f.cfg, *out = f.out, *results = f.results, *log = f.log;
     pid_t pid = tu_study_start(NULL, 0, cfg, out, 0, log);
     int n = 0;
     for (int waited = 0; waited < 60000 && (n = tu_read_lines(results, lines, ROWS + 8)) < 4;
@@ -138,8 +164,7 @@ static void check_sigterm_and_resume(void)
     long pgids[MAX_PIDS];
     int groups = trial_groups(pgids);
     CHECK(groups >= 6);
-    for (int i = 0; i < groups; i++)
-        CHECK(!group_alive(pgids[i]));
+    CHECK(groups_gone(pgids, groups));
     n = tu_read_lines(results, lines, ROWS + 8);
     CHECK(n >= 4 && n < 1 + ROWS);
     CHECK(tu_wait(tu_study_start(NULL, 0, cfg, out, 1, log)) == 0);
@@ -148,18 +173,11 @@ static void check_sigterm_and_resume(void)
 
 static void check_mpi(const char *mpiexec)
 {
-    char cfg[300], out[300], results[400], log[300];
-    snprintf(cfg, sizeof cfg, "%s/mpi.cfg", dir);
-    snprintf(out, sizeof out, "%s/mpi", dir);
-    snprintf(results, sizeof results, "%s/results.csv", out);
-    snprintf(log, sizeof log, "%s/mpi.log", dir);
-    write_files(cfg, "mpi");
-    CHECK(tu_wait(tu_study_start(mpiexec, 3, cfg, out, 0, log)) == 0);
-    check_log(results, 1);
+    study_files f = prepare_study("mpi");
+    CHECK(tu_wait(tu_study_start(mpiexec, 3, f.cfg, f.out, 0, f.log)) == 0);
+    check_log(f.results, 1);
     long pgids[MAX_PIDS];
-    int groups = trial_groups(pgids);
-    for (int i = 0; i < groups; i++)
-        CHECK(!group_alive(pgids[i]));
+    CHECK(groups_gone(pgids, trial_groups(pgids)));
 }
 
 int main(int argc, char **argv)

@@ -4,6 +4,7 @@
 #include "check.h"
 #include "testutil.h"
 #include "ganhpo/config.h"
+#include "ganhpo/coord.h"
 #include "ganhpo/study.h"
 
 #include <dirent.h>
@@ -69,13 +70,14 @@ static int sections_equal(const ganhpo_study_config *a, const ganhpo_study_confi
            memcmp(&a->space, &b->space, sizeof a->space) == 0 &&
            memcmp(&a->search, &b->search, sizeof a->search) == 0 &&
            memcmp(&a->objective, &b->objective, sizeof a->objective) == 0 &&
-           memcmp(&a->parallel, &b->parallel, sizeof a->parallel) == 0;
+           memcmp(ganhpo_coord_study_options(a), ganhpo_coord_study_options(b),
+                  sizeof(ganhpo_coord_options)) == 0;
 }
 
 /* Load, write to a file elsewhere, load that: the same study, and the same text again. */
 static void round_trip(const char *path)
 {
-    ganhpo_status st = ganhpo_study_load(path, &cfg_a);
+    ganhpo_status st = ganhpo_coord_study_load(path, &cfg_a);
     CHECK_OK(st);
     if (st != GANHPO_SUCCESS)
         return;
@@ -87,7 +89,7 @@ static void round_trip(const char *path)
     FILE *f = fdopen(fd, "w");
     CHECK_OK(ganhpo_study_write(&cfg_a, f));
     fclose(f);
-    CHECK_OK(ganhpo_study_load(tmp, &cfg_b));
+    CHECK_OK(ganhpo_coord_study_load(tmp, &cfg_b));
     if (!sections_equal(&cfg_a, &cfg_b))
         fprintf(stderr, "round trip of %s changed the study\n", path);
     CHECK(sections_equal(&cfg_a, &cfg_b));
@@ -103,7 +105,8 @@ static void shipped_configs(void)
 {
     static char names[MAX_FILES][NAME_SIZE];
     int n = list_cfg("../configs", names);
-    CHECK(n == 6); /* the five studies of configs/README.md and hadronization-scan.cfg */
+    CHECK(n == 7); /* the five studies of configs/README.md, hadronization-scan.cfg and
+                      command-example.cfg */
     for (int i = 0; i < n; i++)
         round_trip(names[i]);
     n = list_cfg("data/study", names);
@@ -114,7 +117,7 @@ static void shipped_configs(void)
 
 static void paper_table(void)
 {
-    CHECK_OK(ganhpo_study_load("../configs/dimuon-focus.cfg", &cfg_a));
+    CHECK_OK(ganhpo_coord_study_load("../configs/dimuon-focus.cfg", &cfg_a));
     CHECK(cfg_a.data.source == GANHPO_DATASET_DIMUON);
     CHECK(cfg_a.gan.epochs == 1000 && cfg_a.study.trials == 5);
     CHECK(cfg_a.search.budget == 100 && cfg_a.search.initial == 10);
@@ -124,7 +127,7 @@ static void paper_table(void)
     CHECK(cfg_a.space.params[1].scaling == 10);
     CHECK(cfg_a.space.params[2].scaling == 1e-6);
     CHECK(strcmp(cfg_a.study.output, "runs/dimuon-focus") == 0);
-    CHECK_OK(ganhpo_study_load("../configs/hadronization-broad.cfg", &cfg_a));
+    CHECK_OK(ganhpo_coord_study_load("../configs/hadronization-broad.cfg", &cfg_a));
     CHECK(cfg_a.gan.epochs == 20);
     CHECK(cfg_a.space.params[0].upper == 100 && cfg_a.space.params[0].scaling == 4);
     CHECK(cfg_a.space.params[3].scaling == 5e-5);
@@ -132,7 +135,7 @@ static void paper_table(void)
 
 static void defaults_and_values(void)
 {
-    CHECK_OK(ganhpo_study_load("data/study/good_minimal.cfg", &cfg_a));
+    CHECK_OK(ganhpo_coord_study_load("data/study/good_minimal.cfg", &cfg_a));
     CHECK(strcmp(cfg_a.study.name, "good_minimal") == 0);
     CHECK(strcmp(cfg_a.study.output, "runs/good_minimal") == 0);
     CHECK(cfg_a.study.trials == 5 && cfg_a.study.seed == 1 && cfg_a.study.save_weights == 1);
@@ -141,7 +144,7 @@ static void defaults_and_values(void)
     CHECK(cfg_a.gan.leaky_slope == 0.3 && cfg_a.gan.adam_epsilon == 1e-7);
     CHECK(cfg_a.space.params[0].scaling == 5e-5);
 
-    CHECK_OK(ganhpo_study_load("data/study/good_columns.cfg", &cfg_a));
+    CHECK_OK(ganhpo_coord_study_load("data/study/good_columns.cfg", &cfg_a));
     const char *file = cfg_a.data.file;
     CHECK(file[0] == '/' && strstr(file, "/tests/data/study/columns.txt") != NULL);
     CHECK(cfg_a.data.n_target_columns == 2 && cfg_a.data.target_columns[1] == 1);
@@ -150,7 +153,19 @@ static void defaults_and_values(void)
     CHECK(cfg_a.space.params[0].scaling == 1.0);
     CHECK(cfg_a.study.profiling == 1 && strcmp(cfg_a.study.device, "cpu") == 0);
 
-    CHECK_OK(ganhpo_study_load("data/study/good_analytic.cfg", &cfg_a));
+    /* a UTF-8 byte-order mark is skipped; the data file is still found beside the study */
+    CHECK_OK(ganhpo_coord_study_load("data/study_bom.cfg", &cfg_a));
+    CHECK(strcmp(cfg_a.study.name, "bom") == 0 && strstr(cfg_a.data.file, "/columns.txt"));
+    char bom[256];
+    CHECK(tu_temp_dir(bom, sizeof bom - 16, "ganhpo-bom-"));
+    strcat(bom, "/bad.cfg");
+    tu_write_file(bom, "\xEF\xBB\xBFstudy = { trials = 2; };\ngan = { epohcs = 2; };\n");
+    CHECK_FAILS(ganhpo_coord_study_load(bom, &cfg_a), GANHPO_ERR_CONFIG_KEY);
+    CHECK(strstr(ganhpo_error_message(), "bad.cfg:2: key 'gan.epohcs'") != NULL);
+    unlink(bom);
+    *strrchr(bom, '/') = '\0';
+    rmdir(bom);
+    CHECK_OK(ganhpo_coord_study_load("data/study/good_analytic.cfg", &cfg_a));
     CHECK(cfg_a.study.seed == 12345678901ULL);
     CHECK(cfg_a.objective.function == GANHPO_OBJECTIVE_BRANIN);
     CHECK(cfg_a.space.params[0].lower == -50);
@@ -170,7 +185,7 @@ static int check_bad_file(const char *path)
     }
     fclose(f);
     CHECK(n >= 1);
-    ganhpo_status st = ganhpo_study_load(path, &cfg_a);
+    ganhpo_status st = ganhpo_coord_study_load(path, &cfg_a);
     CHECK(st >= GANHPO_ERR_CONFIG_SYNTAX && st <= GANHPO_ERR_CONFIG_VALUE);
     int ok = st != GANHPO_SUCCESS;
     for (int i = 0; i < n; i++)
@@ -197,9 +212,9 @@ static void bad_corpus(void)
 
 static void api(void)
 {
-    CHECK_FAILS(ganhpo_study_load("data/study/no-such-study.cfg", &cfg_a), GANHPO_ERR_IO);
+    CHECK_FAILS(ganhpo_coord_study_load("data/study/no-such-study.cfg", &cfg_a), GANHPO_ERR_IO);
     CHECK(strstr(ganhpo_error_message(), "no-such-study.cfg") != NULL);
-    CHECK_FAILS(ganhpo_study_load("data/study", &cfg_a), GANHPO_ERR_IO);
+    CHECK_FAILS(ganhpo_coord_study_load("data/study", &cfg_a), GANHPO_ERR_IO);
     ganhpo_gan_options g;
     ganhpo_gan_options_default(&g);
     CHECK_OK(ganhpo_gan_options_set(&g, "batch_size", 640));
@@ -244,13 +259,18 @@ static void cli(void)
     close(fe);
     CHECK(run_cli("check ../configs/quick.cfg", out, err) == 0);
     CHECK(tu_file_contains(out, "directory = \"runs/quick\";"));
-    CHECK_OK(ganhpo_study_load(out, &cfg_b));
-    CHECK_OK(ganhpo_study_load("../configs/quick.cfg", &cfg_a));
+    CHECK_OK(ganhpo_coord_study_load(out, &cfg_b));
+    CHECK_OK(ganhpo_coord_study_load("../configs/quick.cfg", &cfg_a));
     CHECK(sections_equal(&cfg_a, &cfg_b));
     CHECK(run_cli("check data/bad/bad_typo_key.cfg", out, err) == 1);
     CHECK(tu_file_contains(err, "bad_typo_key.cfg:7: key 'gan.epohcs'"));
     CHECK(run_cli("check data/bad/bad_syntax_brace.cfg", out, err) == 1);
     CHECK(tu_file_contains(err, "bad_syntax_brace.cfg:5: syntax error"));
+    /* check reads a data file as the study would and names its first bad line */
+    CHECK(run_cli("check data/check_bad_data.cfg", out, err) == 1);
+    CHECK(tu_file_contains(err, "columns_nan.txt:2:3:"));
+    CHECK(run_cli("check data/study/good_columns.cfg", out, err) == 0);
+    CHECK(tu_file_contains(err, "columns.txt: 3 events read"));
     CHECK(run_cli("check", out, err) == 2);
     CHECK(tu_file_contains(err, "missing the study file"));
     CHECK(run_cli("check --bogus ../configs/quick.cfg", out, err) == 2);

@@ -10,6 +10,7 @@
 #include "testutil.h"
 
 #include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -166,6 +167,28 @@ static void ensemble(void)
     if (f)
         fclose(f);
     CHECK(rows == 5 && mean > 0 && mean < 1.5); /* header, 2 models, mean, std */
+    /* SIGTERM while a new ensemble is made (in ensemble.tmp-PID): the old one stays whole */
+    char run_dir[400], tmp[500], log[400];
+    snprintf(run_dir, sizeof run_dir, "%s/search", dir);
+    snprintf(log, sizeof log, "%s/ensemble-interrupted.log", dir);
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (!freopen(log, "a", stdout) || !freopen(log, "a", stderr))
+            _exit(127);
+        execl(getenv("GANHPO_CLI"), "ganhpo", "ensemble", run_dir, "--k", "3", (char *)NULL);
+        _exit(127);
+    }
+    snprintf(tmp, sizeof tmp, "%s/ensemble.tmp-%ld", run_dir, (long)pid);
+    struct stat sb;
+    for (int i = 0; i < 20000 && stat(tmp, &sb) != 0; i++)
+        tu_pause_ms(1);
+    kill(pid, SIGTERM);
+    CHECK(tu_wait(pid) == 1);
+    CHECK(tu_file_contains(log, "interrupted by SIGTERM"));
+    CHECK(stat(tmp, &sb) != 0);
+    CHECK(exists("%s/search/ensemble/%s", "model-1.gan") &&
+          !exists("%s/search/ensemble/%s", "model-2.gan"));
     CHECK(run("ensemble %s/search --point 99", dir) == 2);
     CHECK(run("ensemble %s/search --k 0", dir) == 2);
     CHECK(run("ensemble") == 2);

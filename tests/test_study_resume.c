@@ -101,6 +101,14 @@ int main(void)
         CHECK(strcmp(before[i], rows[i]) == 0); /* earlier rows unchanged */
     check_final(m);
 
+    /* a copy edited on Windows (CRLF line ends) resumes too */
+    char cmd[1400];
+    snprintf(cmd, sizeof cmd, "head -n 9 '%s' | sed 's/$/\r/' > '%s.crlf' && mv '%s.crlf' '%s'",
+             results, results, results, results);
+    CHECK(system(cmd) == 0);
+    CHECK(cli(cfg, out, 1, log, 1) == 0);
+    check_final(read_lines(results));
+
     CHECK(tu_remove_dir(dir));
     return check_finish("test_study_resume");
 }

@@ -37,6 +37,17 @@ void ganhpo_analysis_results_destroy(ganhpo_results **r);
 /* Index of parameter `name` in r->names, or -1. */
 int ganhpo_analysis_results_param(const ganhpo_results *r, const char *name);
 
+/* A GAN study's best model against the truth, for the report: the validation events'
+ * joint columns (conditions, then targets) and derived observables in physical units. */
+typedef struct {
+    int n_condition, n_target, n_derived;
+    const char *const *names; /* n_condition + n_target + n_derived column names */
+    const double *truth;      /* n x (n_condition + n_target + n_derived), row-major */
+    const double *generated;  /* the same conditions with the model's targets */
+    size_t n;
+    int bins; /* histogram bins */
+} ganhpo_report_model;
+
 /* What the report knows besides results.csv, usually from the study file beside it. */
 typedef struct {
     char name[128];             /* study name ("" = the run directory's name) */
@@ -50,8 +61,9 @@ typedef struct {
     char objective[32];         /* objective function name ("" = unknown) */
     int scan_log;               /* 1 if a scan swept its parameter logarithmically */
     char scan_param[GANHPO_SPACE_NAME_SIZE]; /* the scanned parameter ("" = infer) */
-    double threshold;  /* quantile of mean W1 marking the "best" points, (0, 1] */
-    int sobol_samples; /* quasi-random base samples for the Sobol indices */
+    double threshold;                 /* quantile of mean W1 marking the "best" points, (0, 1] */
+    int sobol_samples;                /* quasi-random base samples for the Sobol indices */
+    const ganhpo_report_model *model; /* the best model's events (NULL: none) */
 } ganhpo_report_options;
 
 /* Defaults: nothing known, threshold 0.1 (the best decile), 4096 Sobol samples. */

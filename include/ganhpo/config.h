@@ -11,6 +11,27 @@
 
 #include "ganhpo/status.h"
 
+/* Checks the text of a study file before libconfig reads it: every @include names a
+ * readable regular file (relative to include_dir, may be NULL), checked in turn, at most 10
+ * levels deep; every integer literal fits the type libconfig gives it (32 bits, or 64 with
+ * the suffix L), so nothing is wrapped or clamped. Errors name file:line:column. */
+ganhpo_status ganhpo_config_check_file(const char *path, const char *include_dir);
+
+/* The same for `size` bytes of text in memory, named `name` in messages. */
+ganhpo_status ganhpo_config_check_text(const char *text, size_t size, const char *name,
+                                       const char *include_dir);
+
+/* The file a setting was read from: libconfig's record, or for a file read through a stream
+ * (one that starts with a UTF-8 byte-order mark, which libconfig's reader refuses) the path
+ * that ganhpo_config_read_file stored in the root setting. NULL when unknown. */
+const char *ganhpo_config_source_file(const config_setting_t *setting);
+
+/* config_read_file, except that a UTF-8 byte-order mark at the start is skipped (editors on
+ * some systems write one). `path` must outlive the settings read. Returns CONFIG_TRUE or
+ * CONFIG_FALSE with libconfig's error as config_read_file does (an unopenable file is a
+ * CONFIG_ERR_FILE_IO). */
+int ganhpo_config_read_file(config_t *c, const char *path);
+
 /* Raises `status` with "FILE:LINE: key 'PATH': " followed by the printf-style message. */
 ganhpo_status ganhpo_config_raise(const config_setting_t *setting, ganhpo_status status,
                                   const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -90,5 +111,16 @@ ganhpo_status ganhpo_config_add_int_array(config_setting_t *group, const char *k
  * printed with the fewest digits that read back to the same double, so a printed study
  * loads to exactly the same values. */
 void ganhpo_config_print(const config_setting_t *group, int indent, FILE *f);
+
+/* The setting `section`.`key` below root (the section itself when key is NULL), or NULL
+ * when absent (a default was used). */
+const config_setting_t *ganhpo_config_find(const config_setting_t *root, const char *section,
+                                           const char *key);
+
+/* Raises GANHPO_ERR_CONFIG_VALUE at the first of a and b that exists (FILE:LINE: key
+ * 'PATH': message), or, when the user set neither, names `file` and the default `key`. */
+ganhpo_status ganhpo_config_raise_at(const char *file, const char *key, const config_setting_t *a,
+                                     const config_setting_t *b, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "ganhpo/status.h"
+#include "ganhpo/study.h"
 
 /* The study file's `parallel` section. */
 typedef struct {
@@ -23,6 +24,17 @@ ganhpo_status ganhpo_coord_set_from_config(ganhpo_coord_options *o,
 
 /* Writes every option into the (empty) group `section`. */
 ganhpo_status ganhpo_coord_write_config(const ganhpo_coord_options *o, config_setting_t *section);
+
+/* The `parallel` section as a section the study file carries for the coordinator
+ * (ganhpo_study_section): read with ganhpo_coord_set_from_config and checked against
+ * study.trials, written back by ganhpo_study_write, its grace given to the objective. */
+const ganhpo_study_section *ganhpo_coord_study_section(void);
+
+/* ganhpo_study_load of a study file that may have a `parallel` section. */
+ganhpo_status ganhpo_coord_study_load(const char *path, ganhpo_study_config *out);
+
+/* The `parallel` options of a study loaded by ganhpo_coord_study_load. */
+const ganhpo_coord_options *ganhpo_coord_study_options(const ganhpo_study_config *cfg);
 
 /* ---- Running a study over MPI (implementation: src/coord/) ------------------------------
  * Rank 0 runs the strategies and is the only writer of results.csv; ranks 1..N-1 form
@@ -44,6 +56,10 @@ int ganhpo_coord_rank(const ganhpo_coord *c);
 
 /* Processes in the job (1 without MPI). */
 int ganhpo_coord_size(const ganhpo_coord *c);
+
+/* The first line of the MPI library's version string (MPI_Get_library_version, callable
+ * without initialising MPI) into buf. Not collective. */
+void ganhpo_coord_library_version(char *buf, size_t size);
 
 /* What a run of a study is asked for on the command line. */
 typedef struct {

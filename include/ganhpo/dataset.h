@@ -21,6 +21,14 @@ typedef enum {
 
 enum { GANHPO_DATASET_MAX_COLUMNS = 32 };
 
+/* Physics observables derived from a source's columns (data.observables), scored by the
+ * derived_w1 metric (metrics.h has the formulas). The numbers are shared with cl/wdist.cl. */
+typedef enum {
+    GANHPO_OBSERVABLES_NONE = 0,
+    GANHPO_OBSERVABLES_DIMUON = 1,       /* targets pt1 eta1 phi1 pt2 eta2 phi2 */
+    GANHPO_OBSERVABLES_HADRONIZATION = 2 /* condition E px py pz, targets theta phi */
+} ganhpo_observables;
+
 /* The study file's `data` section. */
 typedef struct {
     ganhpo_dataset_source source; /* data.source */
@@ -30,8 +38,9 @@ typedef struct {
     int n_condition_columns;
     int target_columns[GANHPO_DATASET_MAX_COLUMNS]; /* data.target_columns (columns) */
     int n_target_columns;
-    long long max_events; /* data.max_events: 0 = every event of a file */
-    long long validation; /* data.validation: validation events */
+    long long max_events;           /* data.max_events: 0 = every event of a file */
+    long long validation;           /* data.validation: validation events */
+    ganhpo_observables observables; /* data.observables: default from the source */
 } ganhpo_dataset_options;
 
 /* Fills the defaults: hadronization, 100000 events, validation 5000. */
@@ -47,6 +56,22 @@ ganhpo_status ganhpo_dataset_write_config(const ganhpo_dataset_options *o,
 
 /* Name of a source as written in study files ("hadronization", ...). */
 const char *ganhpo_dataset_source_name(ganhpo_dataset_source source);
+
+/* "none", "dimuon", "hadronization"; NULL out of range. */
+const char *ganhpo_dataset_observables_name(ganhpo_observables o);
+
+/* The observables a source has without data.observables: its own for the hadronization and
+ * dimuon generators, none otherwise. */
+ganhpo_observables ganhpo_dataset_observables_default(ganhpo_dataset_source source);
+
+/* Number of derived observables (dimuon 4: mass, pt, rapidity, dphi; hadronization 1:
+ * angle; none 0) and the name of observable `index` (NULL out of range). */
+int ganhpo_dataset_observables_count(ganhpo_observables o);
+const char *ganhpo_dataset_observables_column(ganhpo_observables o, int index);
+
+/* GANHPO_ERR_CONFIG_VALUE, naming what is needed, unless a table of n_condition condition
+ * and n_target target columns has the columns `o` is computed from. */
+ganhpo_status ganhpo_dataset_observables_check(ganhpo_observables o, int n_condition, int n_target);
 
 /* ---- Events (implementation: src/dataset/) ------------------------------------------- */
 
@@ -134,7 +159,8 @@ typedef struct {
     int n_condition, n_target;
     cl_mem train_condition, train_target; /* scaled */
     cl_mem val_condition, val_target;     /* scaled */
-    cl_mem val_target_physical;           /* physical units, for W1 */
+    cl_mem val_target_physical;           /* physical units, for the metrics */
+    cl_mem val_condition_physical;        /* physical units, for the metrics */
 } ganhpo_dataset_device;
 
 /* Uploads the split (GANHPO_ERR_STATE before ganhpo_dataset_prepare) to dev; blocks until

@@ -110,4 +110,8 @@ ganhpo_status ganhpo_device_alloc(ganhpo_device *dev, const char *what, size_t b
 /* Rounds `n` up to a multiple of `m` (work-size helper). */
 size_t ganhpo_device_round_up(size_t n, size_t m);
 
+/* Device time of a completed event of a profiling queue (GANHPO_DEVICE_PROFILING), end
+ * minus start, in milliseconds; 0 when the event carries no profiling information. */
+double ganhpo_device_event_ms(cl_event e);
+
 #endif

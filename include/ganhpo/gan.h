@@ -8,6 +8,7 @@
 
 #include "ganhpo/dataset.h"
 #include "ganhpo/device.h"
+#include "ganhpo/metrics.h"
 #include "ganhpo/status.h"
 
 /* How the discriminator's BatchNorm layers get their batch statistics (gan.disc_batchnorm;
@@ -17,6 +18,11 @@ typedef enum {
     GANHPO_DISC_BATCHNORM_SEPARATE,  /* real and fake batches each their own (gan4hep) */
     GANHPO_DISC_BATCHNORM_NONE       /* no BatchNorm in the discriminator */
 } ganhpo_disc_batchnorm;
+
+/* The widest hidden layer: a network's parameters are addressed with 32-bit offsets, and a
+ * width x width weight matrix of 16384 already takes 2^28 of the 2^31 floats a buffer of all
+ * trials may hold (ganhpo_gan_create checks the whole network against that). */
+enum { GANHPO_GAN_MAX_LAYERSIZE = 16384 };
 
 /* The study file's `gan` section: training settings and the values of the six
  * hyperparameters that the search space does not vary. */
@@ -73,7 +79,11 @@ typedef struct ganhpo_gan ganhpo_gan;
  * gamma and beta; not the running statistics): the paper's model complexity. */
 long long ganhpo_gan_parameter_count(const ganhpo_gan_options *o, int n_condition, int n_target);
 
-/* Creates `trials` trials (1..64) of the GAN that `o` describes for data with n_condition
+/* Trials one ganhpo_gan trains together at most (its per-trial arrays are this long). */
+enum { GANHPO_GAN_MAX_TRIALS = 64 };
+
+/* Creates `trials` trials (1..GANHPO_GAN_MAX_TRIALS) of the GAN that `o` describes for data with
+ * n_condition
  * (>= 0) condition and n_target (>= 1) target columns. seeds[trials] seeds each trial
  * (Glorot-uniform initialisation, noise, shuffles). Buffers for batches of o->batch_size
  * are allocated on dev (borrowed: it must outlive the GAN); an allocation failure names the
@@ -87,33 +97,46 @@ void ganhpo_gan_destroy(ganhpo_gan **g);
 
 /* Per-trial outcome of ganhpo_gan_train. Epochs count from 1. */
 typedef struct {
-    int failed;       /* 1 if the trial hit NaN or Inf and was stopped */
-    int failed_epoch; /* epoch in which that was detected (0 if not failed) */
-    char reason[160]; /* why it failed ("" if not) */
-    double best_w1;   /* lowest epoch score (mean W1 over target columns); NaN if none */
-    int best_epoch;   /* epoch of best_w1; -1 if none */
+    int failed;        /* 1 if the trial hit NaN or Inf and was stopped */
+    int failed_epoch;  /* epoch in which that was detected (0 if not failed) */
+    char reason[160];  /* why it failed ("" if not) */
+    double best_w1;    /* w1 (mean W1 over target columns) at best_epoch; NaN if none */
+    int best_epoch;    /* epoch of the lowest score under the selected metric; -1 if none */
+    double best_score; /* that score (= best_w1 when the metric is w1); NaN if none */
+    double best_metrics[GANHPO_METRIC_COUNT]; /* every metric at best_epoch (NaN: none) */
 } ganhpo_gan_trial_result;
 
 /* What ganhpo_gan_train reports after every epoch (arrays have one entry per trial). */
 typedef struct {
     int epoch; /* 1-based */
     int trials;
-    const double *w1;     /* this epoch's score; NaN for a failed trial */
-    const double *loss_d; /* mean discriminator loss over the epoch's steps */
-    const double *loss_g; /* mean generator loss */
-    double seconds;       /* wall time of the epoch, evaluation included */
+    const double *w1;      /* this epoch's w1; NaN for a failed trial */
+    const double *metrics; /* trials x GANHPO_METRIC_COUNT: every metric (NaN: failed) */
+    ganhpo_metric metric;  /* the metric that picks the best epoch */
+    const double *loss_d;  /* mean discriminator loss over the epoch's steps */
+    const double *loss_g;  /* mean generator loss */
+    double seconds;        /* wall time of the epoch, evaluation included */
 } ganhpo_gan_epoch_report;
 
 /* Called after every epoch; a non-zero status stops the training and is returned. */
 typedef ganhpo_status (*ganhpo_gan_epoch_fn)(const ganhpo_gan_epoch_report *report, void *user);
 
+/* How ganhpo_gan_train scores epochs: every metric of metrics.h after each epoch (the
+ * sliced W1 with `projections` directions from Philox `seed`, derived observables
+ * `observables`, the joint space standardised with the training data), and `metric` picks
+ * each trial's best epoch. Without this call: w1, 64 projections, seed 0, no observables.
+ * GANHPO_ERR_ARGUMENT for projections outside 1..GANHPO_METRICS_MAX_PROJECTIONS or
+ * observables that the GAN's columns do not have. */
+ganhpo_status ganhpo_gan_set_metrics(ganhpo_gan *g, ganhpo_metric metric, int projections,
+                                     unsigned long long seed, ganhpo_observables observables);
+
 /* Trains every trial for `epochs` epochs on data (uploaded by ganhpo_dataset_upload; its
  * training set must hold at least one batch) and records, per trial, the best epoch and a
  * device copy of that epoch's generator. `split` provides the scalers (targets are
  * inverse-scaled to physical units before W1; both are stored in weights files).
- * Everything stays on the device between epochs; the host reads losses, flags and W1 once
- * per epoch. fn may be NULL. A trial that fails does not stop the others; only device or
- * argument errors make this function fail. */
+ * Everything stays on the device between epochs; the host reads losses, flags and the
+ * metrics once per epoch. fn may be NULL. A trial that fails does not stop the others; only device
+ * or argument errors make this function fail. */
 ganhpo_status ganhpo_gan_train(ganhpo_gan *g, const ganhpo_dataset_device *data,
                                const ganhpo_dataset_split *split, int epochs,
                                ganhpo_gan_epoch_fn fn, void *user);

@@ -43,10 +43,14 @@ typedef struct {
     int concurrency; /* objective.concurrency: trials run at once by one process */
     int n_metrics;   /* objective.metrics: names of the metrics logged as metric_NAME */
     char metrics[GANHPO_RESULTS_MAX_METRICS][GANHPO_SPACE_NAME_SIZE];
+    /* function = "gan" */
+    ganhpo_metric metric; /* objective.metric: the score the search minimises */
+    int projections;      /* objective.projections: directions of the sliced W1 */
 } ganhpo_objective_options;
 
-/* Defaults: the GAN objective, no noise, no duration, no failures; for a command no
- * timeout, one trial at a time, no metrics. */
+/* Defaults: the GAN objective scored by sliced_w1 with 64 projections (docs/metrics.md
+ * says why), no noise, no duration, no failures; for a command no timeout, one trial at a
+ * time, no metrics. */
 void ganhpo_objective_options_default(ganhpo_objective_options *o);
 
 /* Reads the `objective` section (NULL = absent) and validates it. */
@@ -66,6 +70,22 @@ const char *ganhpo_objective_function_name(ganhpo_objective_function f);
 ganhpo_status ganhpo_objective_check_space(const ganhpo_objective_options *o,
                                            const ganhpo_space_options *space, char *why,
                                            size_t size);
+
+/* A study file as an objective checks it: the file, its root setting (for the lines of
+ * messages) and the sections an objective may depend on. */
+typedef struct {
+    const char *path;
+    const config_setting_t *root;
+    const ganhpo_space_options *space;
+    const ganhpo_gan_options *gan;
+    const ganhpo_dataset_options *data;
+} ganhpo_objective_study;
+
+/* The objective's checks across the sections of a study file (the GAN: a space of its
+ * hyperparameters at values the gan section accepts, a batch of training events); errors
+ * name file, line and key. */
+ganhpo_status ganhpo_objective_check_study(const ganhpo_objective_options *o,
+                                           const ganhpo_objective_study *s);
 
 /* 1 when the objective reads the study file's `data` and `gan` sections (the GAN). */
 int ganhpo_objective_uses_gan(const ganhpo_objective_options *o);
@@ -87,19 +107,23 @@ enum {
 typedef struct {
     int ok;          /* 1 evaluated, 0 failed (see reason) */
     int interrupted; /* 1: stopped by SIGINT/SIGTERM, not a result (never logged) */
+    int fault;       /* 1: ganhpo's own output failed (ganhpo_objective_is_fault; reason says how):
+                        not a result, never logged; the study stops */
     char reason[GANHPO_OBJECTIVE_REASON_SIZE]; /* why it failed ("" when ok) */
     int trials;                                /* trials run */
-    double value[GANHPO_OBJECTIVE_MAX_TRIALS]; /* each trial's best W1 (NAN: trial failed) */
+    double value[GANHPO_OBJECTIVE_MAX_TRIALS]; /* each trial's best score (NAN: trial failed) */
     int epoch[GANHPO_OBJECTIVE_MAX_TRIALS];    /* each trial's best epoch (-1: failed) */
     int epochs;                                /* epochs trained per trial (0 analytic) */
     long long parameters;                      /* trainable parameters of G + D (0 analytic) */
     double seconds;                            /* wall time of the evaluation */
-    int n_metrics; /* metrics reported per trial (objective.metrics of a command) */
+    int n_metrics; /* metrics reported per trial (a command's objective.metrics; the GAN's
+                      w1, sliced_w1, fpd, derived_w1) */
     double metric[GANHPO_RESULTS_MAX_METRICS][GANHPO_OBJECTIVE_MAX_TRIALS]; /* NAN: not reported */
 } ganhpo_objective_result;
 
 /* An objective implementation: fills value[i]/epoch[i] of trial first + i for i < trials,
- * ok/reason, epochs and parameters of `out` (which arrives zeroed with trials set) for the
+ * ok/reason, epochs and parameters of `out` (which arrives zeroed with trials set, and with
+ * epochs set to the override of ganhpo_objective_set_epochs, 0 for none) for the
  * point `levels` (values[i] = levels[i] * scaling). Trial t must draw its randomness from
  * (seed, t) only, so a result depends on neither the worker, the order of evaluations nor
  * how the ranks of a group split the trials (first > 0 for all but the first share). */
@@ -130,13 +154,29 @@ ganhpo_status ganhpo_objective_create_analytic(const ganhpo_space_options *space
                                                const ganhpo_objective_options *o,
                                                ganhpo_objective **out);
 
-/* Where a command objective runs and what it tells its programs. */
+/* What an objective may need besides its own section, filled in by whoever runs it (the
+ * study, an MPI worker). Each objective reads the fields it uses. */
 typedef struct {
-    const char *trials_dir; /* DIR/trials: each trial runs in its own directory below */
-    double grace;           /* seconds running programs get after SIGINT/SIGTERM before SIGKILL */
-    int rank;               /* GANHPO_RANK: the MPI rank (0 in one process) */
-    int local_rank;         /* GANHPO_LOCAL_RANK: the node-local rank, to pick a GPU */
-} ganhpo_objective_command_setup;
+    const ganhpo_dataset_options *data; /* GAN: the events */
+    const ganhpo_gan_options *gan;      /* GAN: the hyperparameters the space does not vary */
+    unsigned long long seed;            /* GAN: study.seed, for the events and the split */
+    const char *device;                 /* GAN: selector (NULL = GANHPO_DEVICE or the rule) */
+    unsigned device_flags;              /* GAN: ganhpo_device_create flags */
+    const char *weights_dir; /* GAN: where evaluations leave their weights (NULL = keep none) */
+    const char *trials_dir;  /* command: DIR/trials, each trial runs in a directory below */
+    double grace;            /* command: seconds programs get after SIGINT/SIGTERM before SIGKILL */
+    int rank;                /* command: GANHPO_RANK, the MPI rank (0 in one process) */
+    int local_rank;          /* node-local rank: the GAN's device among the matches; command:
+                                GANHPO_LOCAL_RANK, to pick a GPU */
+} ganhpo_objective_setup;
+
+/* The objective o->function names, over `space`, from its registered implementation
+ * (the table in src/objective/objective_config.c). Not collective: every worker rank
+ * creates its own. */
+ganhpo_status ganhpo_objective_create_from_options(const ganhpo_space_options *space,
+                                                   const ganhpo_objective_options *o,
+                                                   const ganhpo_objective_setup *setup,
+                                                   ganhpo_objective **out);
 
 /* The command objective (o->function is GANHPO_OBJECTIVE_COMMAND): trial t of a point runs
  * o->command (no shell) in TRIALS_DIR/<seed in hex>-<t>/ (a ".N" suffix when that exists),
@@ -154,11 +194,16 @@ typedef struct {
  * GANHPO_ERR_INTERRUPTED). No program outlives its trial. */
 ganhpo_status ganhpo_objective_create_command(const ganhpo_space_options *space,
                                               const ganhpo_objective_options *o,
-                                              const ganhpo_objective_command_setup *setup,
+                                              const ganhpo_objective_setup *setup,
                                               ganhpo_objective **out);
 
 /* Frees the objective; accepts NULL and nulls the pointer. */
 void ganhpo_objective_destroy(ganhpo_objective **obj);
+
+/* From now on, evaluations train `epochs` epochs instead of the objective's own (0 = its
+ * own again): how a scan sweeps training lengths (paper Fig. 5). Objectives without epochs
+ * ignore it. */
+void ganhpo_objective_set_epochs(ganhpo_objective *obj, int epochs);
 
 /* Evaluates `trials` trials (1..GANHPO_OBJECTIVE_MAX_TRIALS) of the point `levels` into
  * *out and measures its wall time. A trial with a non-finite value is marked failed; an
@@ -174,6 +219,12 @@ ganhpo_status ganhpo_objective_evaluate(ganhpo_objective *obj, const long long *
 ganhpo_status ganhpo_objective_evaluate_trials(ganhpo_objective *obj, const long long *levels,
                                                int first, int count, unsigned long long seed,
                                                int worker, ganhpo_objective_result *out);
+
+/* 1 when an evaluation's error is a fault of ganhpo's own output (GANHPO_ERR_IO: a weights
+ * file that cannot be written, a full disk) rather than a property of the point: the study
+ * stops and leaves the point unlogged, so that --resume evaluates it, instead of logging a
+ * failed row. */
+int ganhpo_objective_is_fault(ganhpo_status s);
 
 /* Mean and sample standard deviation (n - 1; 0 for one) over the ok trials and
  * objective = mean + kappa * std; all three NAN for a failed evaluation. */
@@ -192,7 +243,7 @@ double ganhpo_objective_analytic_value(ganhpo_objective_function f, int dims, co
 
 typedef struct ganhpo_objective_trainer ganhpo_objective_trainer;
 
-enum { GANHPO_OBJECTIVE_BATCH = 64 }; /* trials trained together at most (ganhpo_gan_create) */
+enum { GANHPO_OBJECTIVE_BATCH = GANHPO_GAN_MAX_TRIALS }; /* trials trained together at most */
 
 /* Opens the device (`device`: a selector, NULL or "" = GANHPO_DEVICE or the default rule;
  * nth_device: which of the matching devices, 0 in one process, an MPI rank's node-local
@@ -203,6 +254,13 @@ ganhpo_status ganhpo_objective_trainer_create(const ganhpo_dataset_options *data
                                               unsigned long long seed, const char *device,
                                               size_t nth_device, unsigned flags,
                                               ganhpo_objective_trainer **out);
+
+/* Chooses how the trainer's GANs are scored: o->metric picks each trial's best epoch and is
+ * the trial's value, o->projections directions (from the trainer's seed) for the sliced W1,
+ * and the data's observables for derived_w1. Without this call: w1. GANHPO_ERR_ARGUMENT
+ * for derived_w1 on data without observables. */
+ganhpo_status ganhpo_objective_trainer_set_metric(ganhpo_objective_trainer *t,
+                                                  const ganhpo_objective_options *o);
 
 /* Frees the trainer, its dataset and device; accepts NULL and nulls the pointer. */
 void ganhpo_objective_trainer_destroy(ganhpo_objective_trainer **t);
@@ -217,7 +275,9 @@ unsigned long long ganhpo_objective_trial_seed(unsigned long long seed, int tria
 
 /* Creates and trains trials first..first+count-1 (seeded by ganhpo_objective_trial_seed;
  * count 1..GANHPO_OBJECTIVE_BATCH, trained together) of the GAN `o` describes for o->epochs
- * epochs, calling fn (may be NULL) after every epoch. Caller destroys *out. */
+ * epochs, calling fn (may be NULL) after every epoch. Caller destroys *out. When fn stops
+ * the training with GANHPO_ERR_INTERRUPTED, that is returned and *out still holds the GAN
+ * with the results (best epochs, best generators) of the epochs completed. */
 ganhpo_status ganhpo_objective_trainer_train(ganhpo_objective_trainer *t,
                                              const ganhpo_gan_options *o, int first, int count,
                                              unsigned long long seed, ganhpo_gan_epoch_fn fn,

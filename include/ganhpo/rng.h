@@ -23,8 +23,48 @@
 void ganhpo_rng_key(unsigned long long seed, uint32_t key[2]);
 
 /* Derives an independent child seed from a seed and a tag (e.g. study seed + repeat, then
- * + point, then + trial). A SplitMix64 mix: different (seed, tag) give unrelated seeds. */
+ * + point, then + trial). A SplitMix64 mix: different (seed, tag) give unrelated seeds.
+ * The only derivation in ganhpo: every seed below study.seed comes from it, with a tag of
+ * the seed tree below. */
 unsigned long long ganhpo_rng_derive(unsigned long long seed, unsigned long long tag);
+
+/* ---- The seed tree: every random stream of a study, derived from study.seed. A use of
+ * randomness gets its own tag here, so no two uses share a stream. (S = study.seed,
+ * d = ganhpo_rng_derive.)
+ *
+ *   events of a built-in generator     d(S, DATA), Philox stream i for event i
+ *   train/validation split shuffle     d(S, SPLIT), stream 0
+ *   initial design of repeat r         d(d(S, r), DESIGN)
+ *   strategy k's own draws, repeat r   K = d(d(S, r), STRATEGY + k)
+ *   its proposal number i              d(K, i) (a stream per proposal: exact resume)
+ *   its GP restarts at m points        d(d(K, GP_TUNE), m)
+ *   evaluation seed E of a point       d(... d(d(d(S, r), EVALUATION), level_0) ..., level_n)
+ *   scan point seed E at a level       d(d(S, SCAN), level)
+ *   trial t of an evaluation           d(d(E, TRIAL), t)
+ *   ganhpo train / ensemble            d(S, TRAIN) / d(S, ENSEMBLE), as an evaluation seed
+ *   analytic noise, trial t            d(E, t); its simulated duration d(E, DURATION)
+ *
+ * A trial's seed T then feeds the GAN's Philox streams (GANHPO_RNG_STREAM_*): the device
+ * noise uses counters {block, step, stream, 0}, host streams counter word 2 = stream. */
+#define GANHPO_RNG_TAG_DATA       0x64617461ULL
+#define GANHPO_RNG_TAG_SPLIT      0x73706c6974ULL
+#define GANHPO_RNG_TAG_DESIGN     0x64657369676eULL
+#define GANHPO_RNG_TAG_STRATEGY   0x737472617465ULL
+#define GANHPO_RNG_TAG_EVALUATION 0x6576616cULL
+#define GANHPO_RNG_TAG_SCAN       0x7363616eULL
+#define GANHPO_RNG_TAG_TRIAL      0x747269616cULL
+#define GANHPO_RNG_TAG_TRAIN      0x747261696eULL
+#define GANHPO_RNG_TAG_ENSEMBLE   0x656e73656dULL
+#define GANHPO_RNG_TAG_DURATION   0xd0a7104eULL
+#define GANHPO_RNG_TAG_GP_TUNE    0x67707475ULL
+
+enum {
+    GANHPO_RNG_STREAM_NOISE = 0,      /* device: training batches' noise */
+    GANHPO_RNG_STREAM_VALIDATION = 1, /* device: the fixed validation noise */
+    GANHPO_RNG_STREAM_INIT_G = 16,    /* host: generator initialisation */
+    GANHPO_RNG_STREAM_INIT_D = 17,    /* host: discriminator initialisation */
+    GANHPO_RNG_STREAM_SHUFFLE = 32    /* host: + epoch, the epoch's batch order */
+};
 
 /* One Philox4x32-10 block. */
 void ganhpo_rng_block(const uint32_t counter[4], const uint32_t key[2], uint32_t out[4]);

@@ -7,14 +7,7 @@
 #include "ganhpo/space.h"
 #include "ganhpo/status.h"
 
-/* GANHPO_SEARCH_SCAN names the rows of a scan study in results.csv; it is not a strategy
- * (search.strategies refuses it, ganhpo_search_create too). */
-typedef enum {
-    GANHPO_SEARCH_RANDOM,
-    GANHPO_SEARCH_RBF,
-    GANHPO_SEARCH_GP,
-    GANHPO_SEARCH_SCAN
-} ganhpo_search_strategy;
+typedef enum { GANHPO_SEARCH_RANDOM, GANHPO_SEARCH_RBF, GANHPO_SEARCH_GP } ganhpo_search_strategy;
 
 typedef enum { GANHPO_SEARCH_DESIGN_LHS, GANHPO_SEARCH_DESIGN_RANDOM } ganhpo_search_design;
 
@@ -41,7 +34,7 @@ ganhpo_status ganhpo_search_set_from_config(ganhpo_search_options *o,
 /* Writes every option into the (empty) group `section`. */
 ganhpo_status ganhpo_search_write_config(const ganhpo_search_options *o, config_setting_t *section);
 
-/* "random", "rbf", "gp" or "scan". */
+/* "random", "rbf" or "gp" ("unknown" for any other value). */
 const char *ganhpo_search_strategy_name(ganhpo_search_strategy s);
 
 /* ---- One search: a strategy on a lattice with a budget, driven by propose/observe. ----
@@ -76,6 +69,22 @@ ganhpo_status ganhpo_search_propose(ganhpo_search *s, long long *levels, int *pr
  * point twice, or a point outside the lattice, is GANHPO_ERR_STATE / GANHPO_ERR_ARGUMENT. */
 ganhpo_status ganhpo_search_observe(ganhpo_search *s, const long long *levels, int ok,
                                     double objective);
+
+/* As ganhpo_search_observe, with the noise variance of the objective (>= 0, finite): the
+ * squared standard error of a mean of trials, std^2 / (ok trials). The surrogates weigh the
+ * point by it (shared/SPEC.md section 4.2); 0 (what ganhpo_search_observe passes) says
+ * nothing is known about the point's spread. */
+ganhpo_status ganhpo_search_observe_noisy(ganhpo_search *s, const long long *levels, int ok,
+                                          double objective, double noise);
+
+/* The search's recommendation: the successful point of lowest surrogate posterior mean
+ * (not the lowest raw value, the luckiest draw on a noisy objective) into levels[n_params],
+ * that mean and its standard deviation into *mean and *sd, and the point's observed
+ * objective into *raw. The model is the strategy's (rbf, gp; a random search uses a
+ * smoothing RBF); while none can be fitted (too few points) it is the best raw value with
+ * sd its standard error. GANHPO_ERR_STATE with no successful point. */
+ganhpo_status ganhpo_search_recommend(ganhpo_search *s, long long *levels, double *mean, double *sd,
+                                      double *raw);
 
 /* Evaluations observed so far (failed ones included). */
 int ganhpo_search_observed(const ganhpo_search *s);

@@ -64,10 +64,6 @@ void ganhpo_space_to_unit(const ganhpo_space_options *s, const long long *levels
 /* The nearest lattice point of unit-box coordinates (clamped into the box). */
 void ganhpo_space_from_unit(const ganhpo_space_options *s, const double *u, long long *levels);
 
-/* Derives an independent seed from `seed` and `tag` (SplitMix64 finaliser), so that
- * designs, strategies and evaluations get unrelated random streams from one study seed. */
-unsigned long long ganhpo_space_seed(unsigned long long seed, unsigned long long tag);
-
 /* Initial design of n distinct lattice points into levels[n * n_params] (row per point);
  * *n_out = n, or the lattice size when that is smaller. The design depends only on
  * (seed, repeat), so every strategy of a repeat starts from the same points.

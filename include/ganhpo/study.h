@@ -3,9 +3,9 @@
 #ifndef GANHPO_STUDY_H
 #define GANHPO_STUDY_H
 
+#include <stddef.h>
 #include <stdio.h>
 
-#include "ganhpo/coord.h"
 #include "ganhpo/dataset.h"
 #include "ganhpo/gan.h"
 #include "ganhpo/objective.h"
@@ -59,8 +59,28 @@ ganhpo_status ganhpo_scan_write_config(const ganhpo_scan_options *o, config_sett
  * neighbours on a log scale): levels[] holds at most o->points; *n gets their count. */
 void ganhpo_scan_levels(const ganhpo_scan_options *o, long long *levels, int *n);
 
-/* A whole study file, resolved. */
+typedef struct ganhpo_study_config ganhpo_study_config;
+
+/* A section of the study file that a module built on the study owns (the coordinator's
+ * `parallel`: ganhpo_coord_study_section). The study never looks inside its options: it keeps
+ * them as `size` bytes of ganhpo_study_config.owned_options, lets `set_default` fill them,
+ * reads the section with `read` once its own sections are resolved and checked (section NULL
+ * when the file has none; cfg and the file's root group for checks across sections), writes it
+ * back with `write` and lets `setup` (may be NULL) add to an objective's setup. */
 typedef struct {
+    const char *name;
+    size_t size;
+    void (*set_default)(void *options);
+    ganhpo_status (*read)(void *options, const config_setting_t *section,
+                          const ganhpo_study_config *cfg, const config_setting_t *root);
+    ganhpo_status (*write)(const void *options, config_setting_t *section);
+    void (*setup)(const void *options, ganhpo_objective_setup *setup);
+} ganhpo_study_section;
+
+enum { GANHPO_STUDY_OWNED_SIZE = 64 };
+
+/* A whole study file, resolved. */
+struct ganhpo_study_config {
     char path[1024]; /* the file it was read from */
     ganhpo_study_options study;
     ganhpo_dataset_options data;
@@ -68,21 +88,29 @@ typedef struct {
     ganhpo_space_options space;
     ganhpo_search_options search;
     ganhpo_objective_options objective;
-    ganhpo_coord_options parallel;
     ganhpo_scan_options scan; /* used when study.kind is scan */
-} ganhpo_study_config;
+    /* The section another module owns (ganhpo_study_load_owned): NULL = none; a pointer into
+     * this process only. */
+    const ganhpo_study_section *owned;
+    _Alignas(max_align_t) unsigned char owned_options[GANHPO_STUDY_OWNED_SIZE];
+};
 
 /* Defaults of the `study`, `device` and `output` sections: name "" (the loader uses the
  * study file's base name), kind search, seed 1, repeats 1, trials 5, the default device
  * rule, no profiling, output directory "" (the loader uses runs/<study.name>), weights saved. */
 void ganhpo_study_options_default(ganhpo_study_options *o);
 
-/* Every section's defaults (an empty space). */
+/* Every section's defaults (an empty space, no owned section). */
 void ganhpo_study_config_default(ganhpo_study_config *cfg);
 
 /* Reads and validates a study file: libconfig syntax, unknown sections and keys, types,
- * ranges and consistency between sections. Errors name file, line and key. */
+ * ranges and consistency between sections. Errors name file, line and key. A file with a
+ * section another module owns needs ganhpo_study_load_owned. */
 ganhpo_status ganhpo_study_load(const char *path, ganhpo_study_config *out);
+
+/* ganhpo_study_load that reads the section `owned` too (NULL: none) and sets out->owned. */
+ganhpo_status ganhpo_study_load_owned(const char *path, const ganhpo_study_section *owned,
+                                      ganhpo_study_config *out);
 
 /* Writes the resolved study, every default filled in, as a valid study file. */
 ganhpo_status ganhpo_study_write(const ganhpo_study_config *cfg, FILE *f);
@@ -128,6 +156,24 @@ ganhpo_status ganhpo_study_log_append(ganhpo_study_log *log, ganhpo_results_row 
 
 /* Closes the log; accepts NULL and nulls the pointer. */
 void ganhpo_study_log_close(ganhpo_study_log **log);
+
+/* ---- The output directory's lock: one study at a time writes a directory. ---- */
+
+typedef struct ganhpo_study_lock ganhpo_study_lock;
+
+/* Takes the exclusive lock of the output directory `dir` (the file dir/study.lock, naming
+ * host, pid and start time). Relies on link(2) being atomic, as it is on local file systems
+ * and NFS, not on flock. A lock held by a live process, or by any process on another host,
+ * fails with GANHPO_ERR_STATE naming its holder; one left by a dead process on this host is
+ * taken over with a warning on `progress`. Not collective (rank 0 calls it). */
+ganhpo_status ganhpo_study_lock_acquire(const char *dir, FILE *progress, ganhpo_study_lock **out);
+
+/* Removes the lock file (unless someone else's lock replaced it) and frees the lock; accepts
+ * NULL and nulls the pointer. */
+void ganhpo_study_lock_release(ganhpo_study_lock **lock);
+
+/* Hands `lock` (may be NULL) to the log, which releases it when closed. */
+void ganhpo_study_log_hold_lock(ganhpo_study_log *log, ganhpo_study_lock *lock);
 
 /* ---- The study's state machine: one search per (strategy, repeat). The single-process
  * loop and the MPI coordinator drive it alike: next (a point to evaluate), evaluate
@@ -181,7 +227,8 @@ void ganhpo_study_state_report(const ganhpo_study_state *st, const ganhpo_result
                                long long evaluated, FILE *f);
 
 /* The objective of a study: an analytic function, a command (trials in
- * output.directory/trials, parallel.grace after a signal, GANHPO_RANK = `rank` and
+ * output.directory/trials, the owned section's setup (the coordinator's parallel.grace after
+ * a signal), GANHPO_RANK = `rank` and
  * GANHPO_LOCAL_RANK = nth_device), or the GAN objective (device
  * device.selector, else GANHPO_DEVICE, else the default rule; the data section's events made
  * and split with study.seed; with output.save_weights each evaluation leaves its best
@@ -191,7 +238,8 @@ void ganhpo_study_state_report(const ganhpo_study_state *st, const ganhpo_result
 ganhpo_status ganhpo_study_objective_create(const ganhpo_study_config *cfg, int rank,
                                             size_t nth_device, ganhpo_objective **out);
 
-/* Prepares a run of the study: creates `output` (NULL = output.directory), opens
+/* Prepares a run of the study: creates `output` (NULL = output.directory), takes its lock
+ * (ganhpo_study_lock_acquire; the log releases it when closed), opens
  * output/results.csv (resume: rejects a study whose space differs from the saved study.cfg
  * or the log, and rebuilds every search from the log), writes output/study.cfg (the resolved
  * study), prepares the weights directory of a GAN study that saves weights, and the searches'
@@ -230,7 +278,8 @@ ganhpo_status ganhpo_study_weights_prepare(const char *output);
 ganhpo_status ganhpo_study_weights_keep(const char *output, unsigned long long seed,
                                         const ganhpo_results_row *row, double *best);
 
-/* Runs the study in this process: creates `output` (NULL = output.directory), writes
+/* Runs the study in this process: creates `output` (NULL = output.directory) and holds its
+ * lock (ganhpo_study_lock_acquire) while it runs, writes
  * output/study.cfg (the resolved study), opens output/results.csv (resume: replays it and
  * rejects a study whose space differs from the saved study.cfg or the log), then proposes,
  * evaluates, logs and reports one line per evaluation on `progress` until every search is

@@ -94,6 +94,18 @@ void analysis_histogram(const double *x, size_t n, double lo, double hi, int bin
 /* 1 if row is an evaluation of a search strategy that succeeded. */
 int analysis_row_usable(const ganhpo_results_row *row);
 
+/* --- recommend.c --- */
+
+/* The table of each search's recommended point (rebuilt from its rows; needs the study's
+ * space): posterior mean and interval next to the raw mean +- std. */
+ganhpo_status analysis_write_recommended(FILE *f, const analysis_report *rep);
+
+/* The objective of the point search (strategy, repeat) recommends after each evaluation:
+ * value[i] after index i + 1 (NaN before the first success; at most n); *reached = the
+ * highest index logged. Needs the study's space (rep->o->has_space). */
+ganhpo_status analysis_recommended_so_far(const analysis_report *rep, const char *strategy,
+                                          int repeat, int n, double *value, int *reached);
+
 /* --- the figures (figures.c, sensitivity.c, sobol.c) --- */
 ganhpo_status analysis_figure_w1_sigma(analysis_report *rep);
 ganhpo_status analysis_figure_convergence(analysis_report *rep);
@@ -101,6 +113,22 @@ ganhpo_status analysis_figure_sensitivity(analysis_report *rep);
 ganhpo_status analysis_figure_pareto(analysis_report *rep);
 ganhpo_status analysis_figure_scan(analysis_report *rep);
 ganhpo_status analysis_figure_sobol(analysis_report *rep);
+
+/* --- ensemble.c, model.c --- */
+
+/* GANHPO_ERR_ARGUMENT / GANHPO_ERR_NUMERIC unless the samples are complete and finite. */
+ganhpo_status analysis_check_samples(const ganhpo_ensemble_samples *s);
+
+/* Per target of s, figure PREFIX_NAME: truth against the generated histograms (their mean
+ * and spread when s->k > 1) with the ratio panel; titles "HEADING: NAME". truth and models
+ * are scratch of s->bins and s->bins * s->k doubles. */
+ganhpo_status analysis_draw_histograms(analysis_report *rep, const ganhpo_ensemble_samples *s,
+                                       const char *prefix, const char *heading, double *truth,
+                                       double *models);
+
+/* The best model's figures when the options carry one: histograms of every target and
+ * derived observable, and the correlation matrices of truth and generated events. */
+ganhpo_status analysis_figure_model(analysis_report *rep);
 
 /* --- html.c --- */
 
@@ -112,8 +140,5 @@ void analysis_html_begin(FILE *f, const char *title);
 
 /* A figure: its PNG at the declared size, caption and links to SVG, script and CSV. */
 void analysis_html_figure(FILE *f, const analysis_figure *g);
-
-/* Creates directory `dir` if missing (not its parents). */
-ganhpo_status analysis_make_dir(const char *dir);
 
 #endif

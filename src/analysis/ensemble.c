@@ -1,12 +1,13 @@
 /* Ensemble figures (paper Fig. 7, 11): per target, the truth histogram against the mean of
  * k generators' histograms with their spread as a band, and the ratio panel below. */
 #include "analysis_impl.h"
+#include "ganhpo/system.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-static ganhpo_status check_samples(const ganhpo_ensemble_samples *s)
+ganhpo_status analysis_check_samples(const ganhpo_ensemble_samples *s)
 {
     if (!s || s->n_targets < 1 || s->k < 1 || s->k > 10000 || s->n_truth < 1 ||
         s->n_generated < 1 || s->bins < 1 || s->bins > 100000 || !s->names || !s->truth ||
@@ -85,6 +86,11 @@ static ganhpo_status write_target(const ganhpo_ensemble_samples *s, int t, const
 
 static void plot_target(FILE *gp, const char *csv, const char *name, int k, const double *range)
 {
+    char label[64];
+    if (k == 1)
+        snprintf(label, sizeof label, "generated");
+    else
+        snprintf(label, sizeof label, "generated: mean +- std of %d models", k);
     fprintf(gp,
             "set multiplot\nset lmargin 10\nset rmargin 3\nset grid\nset xrange [%.9g:%.9g]\n"
             "set yrange [0:*]\n"
@@ -92,11 +98,11 @@ static void plot_target(FILE *gp, const char *csv, const char *name, int k, cons
             "set origin 0,0.32\nset size 1,0.68\nset format x ''\nset xlabel ''\n"
             "set ylabel 'density'\nset key top right\nset bmargin 0\n"
             "plot '%s' using 'center':'lower':'upper' with filledcurves lc rgb '#cc3311' "
-            "title 'generated: mean +- std of %d models', \\\n"
+            "title '%s', \\\n"
             "     '%s' using 'center':'mean' with histeps lw 2 lc rgb '#cc3311' notitle, \\\n"
             "     '%s' using 'center':'truth' with histeps lw 2 lc rgb '#000000' "
             "title 'truth'\n",
-            range[0], range[1], csv, k, csv, csv);
+            range[0], range[1], csv, label, csv, csv);
     fprintf(gp, "set origin 0,0\nset size 1,0.32\nset format x '%%g'\nset tmargin 0\n"
                 "set bmargin 3.5\nset xlabel ");
     analysis_gp_string(gp, name);
@@ -142,26 +148,33 @@ static ganhpo_status write_page(const analysis_report *rep, const ganhpo_ensembl
     return analysis_close(f, rep->dir, "index.html");
 }
 
-static ganhpo_status draw_targets(analysis_report *rep, const ganhpo_ensemble_samples *s,
-                                  double *truth, double *models)
+ganhpo_status analysis_draw_histograms(analysis_report *rep, const ganhpo_ensemble_samples *s,
+                                       const char *prefix, const char *heading, double *truth,
+                                       double *models)
 {
     for (int t = 0; t < s->n_targets; t++) {
         char safe[64], name[80], csv[ANALYSIS_NAME_SIZE], title[160];
         analysis_file_safe(safe, sizeof safe, s->names[t]);
-        snprintf(name, sizeof name, "ensemble_%s", safe);
+        snprintf(name, sizeof name, "%s_%s", prefix, safe);
         snprintf(csv, sizeof csv, "%s.csv", name);
-        snprintf(title, sizeof title, "Ensemble: %s", s->names[t]);
+        snprintf(title, sizeof title, "%s: %s", heading, s->names[t]);
         double range[2];
         GH_CHECK(write_target(s, t, rep->dir, csv, truth, models, range));
         FILE *gp;
         analysis_figure *fig;
         GH_CHECK(analysis_figure_begin(rep, name, title, 800, 640, &gp, &fig));
         snprintf(fig->csv[fig->n_csv++], ANALYSIS_NAME_SIZE, "%s", csv);
-        snprintf(fig->caption, sizeof fig->caption,
-                 "%s: truth (black) against the mean histogram of %d generators (red) with "
-                 "their spread (mean +- std) as a band; below, generated / truth "
-                 "(paper Fig. 7, 11).",
-                 s->names[t], s->k);
+        if (s->k == 1)
+            snprintf(fig->caption, sizeof fig->caption,
+                     "%s: truth (black) against the generated events (red) of the validation "
+                     "conditions; below, generated / truth.",
+                     s->names[t]);
+        else
+            snprintf(fig->caption, sizeof fig->caption,
+                     "%s: truth (black) against the mean histogram of %d generators (red) with "
+                     "their spread (mean +- std) as a band; below, generated / truth "
+                     "(paper Fig. 7, 11).",
+                     s->names[t], s->k);
         plot_target(gp, csv, s->names[t], s->k, range);
         GH_CHECK(analysis_figure_finish(rep, fig, gp));
     }
@@ -170,8 +183,8 @@ static ganhpo_status draw_targets(analysis_report *rep, const ganhpo_ensemble_sa
 
 ganhpo_status ganhpo_analysis_plot_ensemble(const ganhpo_ensemble_samples *s, const char *dir)
 {
-    GH_CHECK(check_samples(s));
-    GH_CHECK(analysis_make_dir(dir));
+    GH_CHECK(analysis_check_samples(s));
+    GH_CHECK(ganhpo_system_make_directory(dir));
     GH_CHECK(ganhpo_analysis_check_gnuplot());
     analysis_report *rep = calloc(1, sizeof *rep);
     double *truth = malloc(sizeof *truth * (size_t)s->bins);
@@ -181,7 +194,8 @@ ganhpo_status ganhpo_analysis_plot_ensemble(const ganhpo_ensemble_samples *s, co
     if (!rep || !truth || !models)
         GH_RAISE_GOTO(st, done, GANHPO_ERR_ALLOC, "out of memory for the ensemble plots");
     snprintf(rep->dir, sizeof rep->dir, "%s", dir);
-    GH_CHECK_GOTO(draw_targets(rep, s, truth, models), st, done);
+    GH_CHECK_GOTO(analysis_draw_histograms(rep, s, "ensemble", "Ensemble", truth, models), st,
+                  done);
     GH_CHECK_GOTO(write_w1(s, dir, &mean, &sd), st, done);
     GH_CHECK_GOTO(write_page(rep, s, mean, sd), st, done);
 done:

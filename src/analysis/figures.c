@@ -173,12 +173,17 @@ static ganhpo_status write_convergence(const analysis_report *rep, const char *s
         free(best), free(reached), free(col);
         GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for convergence curves");
     }
-    for (int k = 0; k < repeats; k++) {
-        best_so_far(r, strategy, k, n, best + (size_t)k * n, &reached[k]);
+    ganhpo_status st = GANHPO_SUCCESS;
+    for (int k = 0; k < repeats && st == GANHPO_SUCCESS; k++) {
+        if (rep->o->has_space)
+            st =
+                analysis_recommended_so_far(rep, strategy, k, n, best + (size_t)k * n, &reached[k]);
+        else
+            best_so_far(r, strategy, k, n, best + (size_t)k * n, &reached[k]);
         for (int i = 0; i < reached[k]; i++)
             fprintf(runs, "%s,%d,%d,%.9g\n", strategy, k, i + 1, best[(size_t)k * n + i]);
     }
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n && st == GANHPO_SUCCESS; i++) {
         size_t m = 0;
         for (int k = 0; k < repeats; k++)
             if (reached[k] > i && !isnan(best[(size_t)k * n + i]))
@@ -193,7 +198,7 @@ static ganhpo_status write_convergence(const analysis_report *rep, const char *s
         *hi = fmax(*hi, mean + sd);
     }
     free(best), free(reached), free(col);
-    return GANHPO_SUCCESS;
+    return st;
 }
 
 static ganhpo_status convergence_files(analysis_report *rep, double *lo, double *hi)
@@ -230,13 +235,16 @@ ganhpo_status analysis_figure_convergence(analysis_report *rep)
     add_csv(fig, "convergence.csv");
     add_csv(fig, "convergence_runs.csv");
     snprintf(fig->caption, sizeof fig->caption,
-             "Best objective (mean W1 + kappa std) found so far against the evaluation "
-             "index: mean over repeated searches with a one-std band, one line per strategy%s "
-             "(paper Fig. 3).",
+             "%s against the evaluation index: mean over repeated searches with a one-std band, "
+             "one line per strategy%s (paper Fig. 3).",
+             rep->o->has_space ? "Objective (mean W1 + kappa std) of the point each search "
+                                 "recommends (lowest surrogate posterior mean)"
+                               : "Best objective (mean W1 + kappa std) found so far",
              rep->o->initial > 0 ? "; the dashed line ends the initial design" : "");
     fprintf(gp,
-            "set xlabel 'evaluation'\nset ylabel 'best objective so far'\nset key top right\n"
+            "set xlabel 'evaluation'\nset ylabel '%s'\nset key top right\n"
             "set style fill transparent solid 0.2 noborder\nset grid\n%sset logscale y\n",
+            rep->o->has_space ? "objective of the recommended point" : "best objective so far",
             wants_log(lo, hi, 10) ? "" : "un");
     if (rep->o->initial > 0)
         fprintf(gp,

@@ -111,8 +111,17 @@ static void write_best_row(FILE *f, const ganhpo_results *r, const ganhpo_result
     fprintf(f, "</td><td>%d</td>", row->repeat);
     for (int k = 0; k < r->n_params; k++)
         fprintf(f, "<td>%lld (%.6g)</td>", row->levels[k], row->values[k]);
-    fprintf(f, "<td>%.6g &plusmn; %.3g</td><td>%.6g</td><td>%lld</td></tr>\n", row->mean, row->std,
+    fprintf(f, "<td>%.6g &plusmn; %.3g</td><td>%.6g</td><td>%lld</td>", row->mean, row->std,
             row->objective, row->parameters);
+    for (int m = 0; m < r->n_metrics; m++) { /* mean over the trials that report it */
+        double sum = 0;
+        int n = 0;
+        for (int t = 0; m < row->n_metrics && t < row->n_trials; t++)
+            if (isfinite(row->trial_metric[m * row->n_trials + t]))
+                sum += row->trial_metric[m * row->n_trials + t], n++;
+        fprintf(f, "<td>%.6g</td>", n ? sum / n : NAN);
+    }
+    fputs("</tr>\n", f);
 }
 
 static void table_head(FILE *f, const ganhpo_results *r)
@@ -123,7 +132,13 @@ static void table_head(FILE *f, const ganhpo_results *r)
         analysis_html_text(f, r->names[k]);
         fputs("<br>level (value)</th>", f);
     }
-    fputs("<th>mean W1 &plusmn; std</th><th>objective</th><th>parameters</th></tr>\n", f);
+    fputs("<th>mean score &plusmn; std</th><th>objective</th><th>parameters</th>", f);
+    for (int m = 0; m < r->n_metrics; m++) {
+        fputs("<th>", f);
+        analysis_html_text(f, r->metrics[m]);
+        fputs("<br>(trial mean)</th>", f);
+    }
+    fputs("</tr>\n", f);
 }
 
 /* The best points by objective, then the Pareto front. */
@@ -231,7 +246,9 @@ ganhpo_status analysis_write_index(const analysis_report *rep)
     if (rep->notes[0])
         fprintf(f, "<ul>\n%s</ul>\n", rep->notes);
     write_space(f, rep);
-    ganhpo_status st = write_points(f, rep);
+    ganhpo_status st = analysis_write_recommended(f, rep);
+    if (st == GANHPO_SUCCESS)
+        st = write_points(f, rep);
     for (int i = 0; i < rep->n_figs && st == GANHPO_SUCCESS; i++)
         analysis_html_figure(f, &rep->figs[i]);
     write_sobol(f, rep);

@@ -1,12 +1,11 @@
 /* `ganhpo report`: derives what every figure shares (strategies, threshold, level domain),
  * draws the figures the data supports and writes figures.csv, failed.csv and index.html. */
 #include "analysis_impl.h"
+#include "ganhpo/system.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 void ganhpo_analysis_report_options_default(ganhpo_report_options *o)
 {
@@ -23,7 +22,7 @@ static void find_strategies(analysis_report *rep)
         int k = 0;
         while (k < rep->n_strategies && strcmp(rep->strategies[k], s) != 0)
             k++;
-        if (k == rep->n_strategies && strcmp(s, "scan") != 0 &&
+        if (k == rep->n_strategies && strcmp(s, GANHPO_RESULTS_SCAN_ROWS) != 0 &&
             rep->n_strategies < ANALYSIS_MAX_STRATEGIES)
             strcpy(rep->strategies[rep->n_strategies++], s);
         rep->n_ok += analysis_row_usable(&r->rows[i]);
@@ -109,16 +108,6 @@ static ganhpo_status write_manifest(const analysis_report *rep)
     return analysis_close(f, rep->dir, "figures.csv");
 }
 
-ganhpo_status analysis_make_dir(const char *dir)
-{
-    if (mkdir(dir, 0755) != 0 && errno != EEXIST)
-        GH_RAISE(GANHPO_ERR_IO, "cannot create directory %s: %s", dir, strerror(errno));
-    struct stat sb;
-    if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
-        GH_RAISE(GANHPO_ERR_IO, "%s exists and is not a directory", dir);
-    return GANHPO_SUCCESS;
-}
-
 static ganhpo_status draw(analysis_report *rep)
 {
     if (rep->n_ok > 0) {
@@ -132,6 +121,8 @@ static ganhpo_status draw(analysis_report *rep)
                            "convergence, sensitivity, Pareto or Sobol figures.");
     }
     GH_CHECK(analysis_figure_scan(rep));
+    if (rep->o->model)
+        GH_CHECK(analysis_figure_model(rep));
     return GANHPO_SUCCESS;
 }
 
@@ -147,7 +138,7 @@ ganhpo_status ganhpo_analysis_report(const ganhpo_results *r, const ganhpo_repor
                  o->threshold, o->sobol_samples);
     if (r->n_params == 0)
         GH_RAISE(GANHPO_ERR_RESULTS, "%s has no level_ columns: nothing to analyse", r->path);
-    GH_CHECK(analysis_make_dir(dir));
+    GH_CHECK(ganhpo_system_make_directory(dir));
     GH_CHECK(ganhpo_analysis_check_gnuplot());
     analysis_report *rep = calloc(1, sizeof *rep);
     if (!rep)

@@ -31,7 +31,9 @@ int ganhpo_cli_fail(void)
     return GANHPO_EXIT_FAILURE;
 }
 
-int ganhpo_cli_value(int argc, char **argv, int *i, const char *name, const char **value)
+/* If argv[*i] is `--name VALUE` or `--name=VALUE`, stores VALUE, advances *i and returns 1;
+ * a missing or empty VALUE returns -1; otherwise 0. */
+static int take_value(int argc, char **argv, int *i, const char *name, const char **value)
 {
     const char *arg = argv[*i];
     size_t n = strlen(name);
@@ -48,13 +50,97 @@ int ganhpo_cli_value(int argc, char **argv, int *i, const char *name, const char
     return (*value)[0] ? 1 : -1;
 }
 
-int ganhpo_cli_option(const char *cmd, int argc, char **argv, int *i, const char *name,
-                      const char **value)
+/* Whether argv[*i] is one of the options of `line` (1, stored), another argument (0) or an
+ * option given wrongly (-1, the reason in why). */
+static int take_option(const ganhpo_cli_line *line, int argc, char **argv, int *i, char *why,
+                       size_t cap)
 {
-    int r = ganhpo_cli_value(argc, argv, i, name, value);
+    const char *arg = argv[*i], *v = NULL, *name = NULL;
+    int r = 0;
+    for (int k = 0; k < line->n_flags; k++)
+        if (strncmp(arg, "--", 2) == 0 && strcmp(arg + 2, line->flags[k].name) == 0) {
+            *line->flags[k].flag = 1;
+            return 1;
+        }
+    for (int k = 0; k < line->n_specs && r == 0; k++)
+        r = take_value(argc, argv, i, name = line->specs[k].name, line->specs[k].value);
+    for (int k = 0; k < line->n_lists && r == 0; k++) {
+        const ganhpo_cli_list *l = &line->lists[k];
+        r = take_value(argc, argv, i, name = l->name, &v);
+        if (r > 0 && *l->count == l->max)
+            return snprintf(why, cap, "at most %d --%s options", l->max, l->name), -1;
+        if (r > 0)
+            l->values[(*l->count)++] = v;
+    }
     if (r < 0)
-        ganhpo_cli_usage_error(cmd, "option --%s needs a value", name);
+        return snprintf(why, cap, "option --%s needs a value", name), -1;
     return r;
+}
+
+static int take_positional(ganhpo_cli_line *line, const char *arg, char *why, size_t cap)
+{
+    if (arg[0] == '-' && arg[1] != '\0')
+        return snprintf(why, cap, "unknown option '%s'", arg), -1;
+    if (line->n_positional == line->max_positional && line->max_positional == 1)
+        return snprintf(why, cap, "takes one %s, got '%s' and '%s'", line->what,
+                        line->positional[0], arg),
+               -1;
+    if (line->n_positional == line->max_positional)
+        return snprintf(why, cap, "unexpected argument '%s'", arg), -1;
+    line->positional[line->n_positional++] = arg;
+    return 0;
+}
+
+int ganhpo_cli_scan(ganhpo_cli_line *line, int argc, char **argv, char *why, size_t cap)
+{
+    for (int i = line->first; i < argc; i++)
+        if (ganhpo_cli_is_help(argv[i]))
+            return 1;
+    line->n_positional = 0;
+    for (int i = line->first; i < argc; i++) {
+        int r = take_option(line, argc, argv, &i, why, cap);
+        if (r == 0)
+            r = take_positional(line, argv[i], why, cap);
+        if (r < 0)
+            return -1;
+    }
+    if (line->n_positional >= line->min_positional)
+        return 0;
+    if (line->max_positional == 1)
+        return snprintf(why, cap, "missing the %s", line->what), -1;
+    return snprintf(why, cap, "needs %d %s, got %d", line->min_positional, line->what,
+                    line->n_positional),
+           -1;
+}
+
+int ganhpo_cli_read(const char *cmd, ganhpo_cli_line *line, int argc, char **argv,
+                    void (*help)(void), int *status)
+{
+    char why[1200];
+    int r = ganhpo_cli_scan(line, argc, argv, why, sizeof why);
+    if (r == 0)
+        return 0;
+    if (r > 0) {
+        help();
+        *status = 0;
+    } else
+        *status = ganhpo_cli_usage_error(cmd, "%s", why);
+    return 1;
+}
+
+int ganhpo_cli_parse(const char *cmd, int argc, char **argv, const ganhpo_cli_spec *specs, int n,
+                     const char *what, const char **positional)
+{
+    ganhpo_cli_line line = {.first = 1,
+                            .specs = specs,
+                            .n_specs = n,
+                            .what = what,
+                            .positional = positional,
+                            .max_positional = 1};
+    char why[1200];
+    if (ganhpo_cli_scan(&line, argc, argv, why, sizeof why) < 0)
+        return ganhpo_cli_usage_error(cmd, "%s", why);
+    return 0;
 }
 
 int ganhpo_cli_make_directory(const char *cmd, const char *dir)

@@ -100,37 +100,22 @@ static int bench_gan(int argc, char **argv)
         {"cond", &cond, 0},           {"noise", &o.noise_dim, 1},     {"targets", &targets, 1},
         {"gen", &o.gen_layersize, 1}, {"disc", &o.disc_layersize, 1}, {"batch", &o.batch_size, 2},
         {"steps", &steps, 1},         {"trials", &trials, 1}};
-    for (int i = 2; i < argc; i++) {
-        const char *v;
-        int r, matched = 0;
-        if (ganhpo_cli_is_help(argv[i])) {
-            help();
-            return 0;
-        }
-        if (strcmp(argv[i], "--profile") == 0) {
-            profile = 1;
-            continue;
-        }
-        if ((r = ganhpo_cli_option("bench", argc, argv, &i, "device", &device)) != 0) {
-            if (r < 0)
-                return GANHPO_EXIT_USAGE;
-            continue;
-        }
-        if ((r = ganhpo_cli_option("bench", argc, argv, &i, "disc-batchnorm", &v)) != 0) {
-            if (r < 0 || parse_disc_batchnorm(v, &o.disc_batchnorm) != 0)
-                return GANHPO_EXIT_USAGE;
-            continue;
-        }
-        for (size_t j = 0; j < sizeof opts / sizeof opts[0] && !matched; j++) {
-            if ((r = ganhpo_cli_option("bench", argc, argv, &i, opts[j].name, &v)) == 0)
-                continue;
-            if (r < 0 || parse_int(opts[j].name, v, opts[j].min, opts[j].value) != 0)
-                return GANHPO_EXIT_USAGE;
-            matched = 1;
-        }
-        if (!matched)
-            return ganhpo_cli_usage_error("bench", "unknown argument '%s'", argv[i]);
-    }
+    enum { N_INT = sizeof opts / sizeof opts[0] };
+    const char *batchnorm = NULL, *texts[N_INT] = {NULL};
+    ganhpo_cli_spec specs[N_INT + 2] = {{"device", &device}, {"disc-batchnorm", &batchnorm}};
+    for (int j = 0; j < N_INT; j++)
+        specs[2 + j] = (ganhpo_cli_spec){opts[j].name, &texts[j]};
+    const ganhpo_cli_flag flags[] = {{"profile", &profile}};
+    ganhpo_cli_line line = {
+        .first = 2, .specs = specs, .n_specs = N_INT + 2, .flags = flags, .n_flags = 1};
+    int rc = 0;
+    if (ganhpo_cli_read("bench", &line, argc, argv, help, &rc))
+        return rc;
+    if (batchnorm && parse_disc_batchnorm(batchnorm, &o.disc_batchnorm) != 0)
+        return GANHPO_EXIT_USAGE;
+    for (int j = 0; j < N_INT; j++)
+        if (texts[j] && parse_int(opts[j].name, texts[j], opts[j].min, opts[j].value) != 0)
+            return GANHPO_EXIT_USAGE;
     ganhpo_device *dev = NULL;
     ganhpo_gan_bench_result r;
     if (ganhpo_device_create(device, 0, profile ? GANHPO_DEVICE_PROFILING : 0, &dev) != 0 ||

@@ -1,6 +1,7 @@
 /* ganhpo data: generated events written to a file in the `columns` format. */
 #include "cli/cli.h"
 #include "ganhpo/dataset.h"
+#include "ganhpo/coord.h"
 #include "ganhpo/study.h"
 
 #include <errno.h>
@@ -46,30 +47,23 @@ static int parse_source(const char *text, ganhpo_dataset_source *out)
 
 int ganhpo_cmd_data(int argc, char **argv)
 {
-    const char *source = NULL, *events = NULL, *seed = NULL, *out = NULL, *study = NULL, *v;
-    for (int i = 1; i < argc; i++) {
-        int r = 0;
-        if (ganhpo_cli_is_help(argv[i])) {
-            help();
-            return 0;
-        }
-        const char *names[4] = {"source", "events", "seed", "out"};
-        const char **dst[4] = {&source, &events, &seed, &out};
-        for (int k = 0; k < 4 && r == 0; k++)
-            if ((r = ganhpo_cli_option("data", argc, argv, &i, names[k], &v)) == 1)
-                *dst[k] = v;
-        if (r < 0)
-            return GANHPO_EXIT_USAGE;
-        if (r == 0 && (argv[i][0] == '-' || study))
-            return ganhpo_cli_usage_error("data", "unexpected argument '%s'", argv[i]);
-        if (r == 0)
-            study = argv[i];
-    }
+    const char *source = NULL, *events = NULL, *seed = NULL, *out = NULL, *study = NULL;
+    const ganhpo_cli_spec specs[] = {
+        {"source", &source}, {"events", &events}, {"seed", &seed}, {"out", &out}};
+    ganhpo_cli_line line = {.first = 1,
+                            .specs = specs,
+                            .n_specs = 4,
+                            .what = "study file",
+                            .positional = &study,
+                            .max_positional = 1};
+    int rc = 0;
+    if (ganhpo_cli_read("data", &line, argc, argv, help, &rc))
+        return rc;
     if ((!source && !study) || !out)
         return ganhpo_cli_usage_error("data", "needs a study file or --source, and --out");
     ganhpo_study_config cfg;
     ganhpo_study_config_default(&cfg);
-    if (study && ganhpo_study_load(study, &cfg) != GANHPO_SUCCESS)
+    if (study && ganhpo_coord_study_load(study, &cfg) != GANHPO_SUCCESS)
         return ganhpo_cli_fail();
     ganhpo_dataset_options o = cfg.data;
     long long s = (long long)cfg.study.seed;

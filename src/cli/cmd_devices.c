@@ -18,19 +18,11 @@ static void help(void)
 int ganhpo_cmd_devices(int argc, char **argv)
 {
     const char *selector = NULL;
-    for (int i = 1; i < argc; i++) {
-        int r;
-        if (ganhpo_cli_is_help(argv[i])) {
-            help();
-            return 0;
-        }
-        if ((r = ganhpo_cli_option("devices", argc, argv, &i, "device", &selector)) != 0) {
-            if (r < 0)
-                return GANHPO_EXIT_USAGE;
-            continue;
-        }
-        return ganhpo_cli_usage_error("devices", "unknown argument '%s'", argv[i]);
-    }
+    const ganhpo_cli_spec specs[] = {{"device", &selector}};
+    ganhpo_cli_line line = {.first = 1, .specs = specs, .n_specs = 1};
+    int rc = 0;
+    if (ganhpo_cli_read("devices", &line, argc, argv, help, &rc))
+        return rc;
     ganhpo_device_info *list;
     size_t n, matches[64], nm;
     if (ganhpo_device_list(&list, &n) != GANHPO_SUCCESS)

@@ -1,7 +1,9 @@
 /* ganhpo ensemble: a study's point trained k times, the k generators against the truth
  * (paper Fig. 7, 11). */
 #include "cli/cli.h"
+#include "ganhpo/rng.h"
 #include "ganhpo/analysis.h"
+#include "ganhpo/coord.h"
 #include "ganhpo/study.h"
 
 #include <math.h>
@@ -10,7 +12,6 @@
 #include <string.h>
 
 /* Separates the ensemble's trials from the study's evaluations. */
-static const unsigned long long ENSEMBLE_TAG = 0x656e73656dULL;
 
 static void help(void)
 {
@@ -39,23 +40,10 @@ typedef struct {
 
 static int parse(int argc, char **argv, ensemble_args *a)
 {
-    const char *names[] = {"k", "point", "bins", "device"};
-    const char **dst[] = {&a->k, &a->point, &a->bins, &a->device};
-    for (int i = 1; i < argc; i++) {
-        int r = 0;
-        for (int k = 0; k < 4 && r == 0; k++)
-            r = ganhpo_cli_option("ensemble", argc, argv, &i, names[k], dst[k]);
-        if (r < 0)
-            return GANHPO_EXIT_USAGE;
-        if (r > 0)
-            continue;
-        if (argv[i][0] == '-' && argv[i][1] != '\0')
-            return ganhpo_cli_usage_error("ensemble", "unknown option '%s'", argv[i]);
-        if (a->run_dir)
-            return ganhpo_cli_usage_error("ensemble", "takes one run directory, got '%s' and '%s'",
-                                          a->run_dir, argv[i]);
-        a->run_dir = argv[i];
-    }
+    const ganhpo_cli_spec specs[] = {
+        {"k", &a->k}, {"point", &a->point}, {"bins", &a->bins}, {"device", &a->device}};
+    if (ganhpo_cli_parse("ensemble", argc, argv, specs, 4, "run directory", &a->run_dir))
+        return GANHPO_EXIT_USAGE;
     if (!a->run_dir)
         return ganhpo_cli_usage_error("ensemble", "missing the run directory");
     return 0;
@@ -134,8 +122,9 @@ static int generate_all(ganhpo_objective_trainer *t, const char *dir, int k, dou
     return rc;
 }
 
-/* Saves every model and prints its W1; w1[k] gets each model's best W1. */
-static int save_models(const ganhpo_gan *g, const char *dir, double *w1)
+/* Saves every model into dir and prints its W1 and its path once in `shown`; w1[k] gets
+ * each model's best W1. */
+static int save_models(const ganhpo_gan *g, const char *dir, const char *shown, double *w1)
 {
     const ganhpo_gan_trial_result *r = ganhpo_gan_results(g);
     for (int m = 0; m < ganhpo_gan_trials(g); m++) {
@@ -149,8 +138,8 @@ static int save_models(const ganhpo_gan *g, const char *dir, double *w1)
         if (ganhpo_gan_save(g, m, path) != GANHPO_SUCCESS)
             return ganhpo_cli_fail();
         w1[m] = r[m].best_w1;
-        printf("model %d: best W1 %.6g at epoch %d -> %s\n", m, r[m].best_w1, r[m].best_epoch,
-               path);
+        printf("model %d: best W1 %.6g at epoch %d -> %s/model-%d.gan\n", m, r[m].best_w1,
+               r[m].best_epoch, shown, m);
     }
     return 0;
 }
@@ -186,24 +175,36 @@ static void print_summary(const double *w1, int k, const char *dir)
            k > 1 ? sqrt(q / (k - 1)) : 0.0, dir);
 }
 
+/* Stops the trainings after the running epoch once SIGINT or SIGTERM arrived. */
+static ganhpo_status stop_on_signal(const ganhpo_gan_epoch_report *r, void *user)
+{
+    (void)r;
+    (void)user;
+    return ganhpo_cli_check_signal();
+}
+
+/* Trains, saves and plots into a temporary directory that replaces dir only when whole. */
 static int run(const ganhpo_study_config *cfg, const ganhpo_gan_options *o, const char *dir, int k,
                int bins)
 {
     ganhpo_objective_trainer *t = NULL;
     ganhpo_gan *g = NULL;
     double w1[GANHPO_OBJECTIVE_BATCH];
-    int rc = ganhpo_cli_make_directory("ensemble", dir);
-    if (rc)
-        return rc;
-    if (ganhpo_objective_trainer_create(&cfg->data, cfg->study.seed, cfg->study.device, 0, 0, &t) !=
-            GANHPO_SUCCESS ||
-        ganhpo_objective_trainer_train(t, o, 0, k, ganhpo_space_seed(cfg->study.seed, ENSEMBLE_TAG),
-                                       NULL, NULL, &g) != GANHPO_SUCCESS)
-        rc = ganhpo_cli_fail();
+    char tmp[1100];
+    ganhpo_cli_temp_name(dir, tmp, sizeof tmp);
+    ganhpo_cli_catch_signals();
+    int rc = ganhpo_cli_make_directory("ensemble", tmp);
+    if (rc == 0 && (ganhpo_objective_trainer_create(&cfg->data, cfg->study.seed, cfg->study.device,
+                                                    0, 0, &t) != GANHPO_SUCCESS ||
+                    ganhpo_objective_trainer_train(
+                        t, o, 0, k, ganhpo_rng_derive(cfg->study.seed, GANHPO_RNG_TAG_ENSEMBLE),
+                        stop_on_signal, NULL, &g) != GANHPO_SUCCESS))
+        rc = ganhpo_cli_signal() ? GANHPO_EXIT_FAILURE : ganhpo_cli_fail();
     if (rc == 0)
-        rc = save_models(g, dir, w1);
+        rc = save_models(g, tmp, dir, w1);
     if (rc == 0)
-        rc = plot(t, dir, k, bins, w1);
+        rc = plot(t, tmp, k, bins, w1);
+    rc = ganhpo_cli_put_in_place("ensemble", tmp, dir, rc);
     if (rc == 0)
         print_summary(w1, k, dir);
     ganhpo_gan_destroy(&g);
@@ -233,7 +234,7 @@ int ganhpo_cmd_ensemble(int argc, char **argv)
     const ganhpo_results_row *row = NULL;
     ganhpo_gan_options o;
     snprintf(path, sizeof path, "%s/study.cfg", a.run_dir);
-    if (!cfg || ganhpo_study_load(path, cfg) != GANHPO_SUCCESS) {
+    if (!cfg || ganhpo_coord_study_load(path, cfg) != GANHPO_SUCCESS) {
         rc = ganhpo_cli_fail();
     } else if (cfg->objective.function != GANHPO_OBJECTIVE_GAN) {
         fprintf(stderr,

@@ -32,24 +32,14 @@ typedef struct {
 
 static int parse(int argc, char **argv, generate_args *a)
 {
-    const char *names[] = {"events", "condition-from", "condition-columns",
-                           "seed",   "device",         "out"};
-    const char **dst[] = {&a->events, &a->cond_file, &a->cond_cols, &a->seed, &a->device, &a->out};
-    for (int i = 1; i < argc; i++) {
-        int r = 0;
-        for (int k = 0; k < 6 && r == 0; k++)
-            r = ganhpo_cli_option("generate", argc, argv, &i, names[k], dst[k]);
-        if (r < 0)
-            return GANHPO_EXIT_USAGE;
-        if (r > 0)
-            continue;
-        if (argv[i][0] == '-' && argv[i][1] != '\0')
-            return ganhpo_cli_usage_error("generate", "unknown option '%s'", argv[i]);
-        if (a->weights)
-            return ganhpo_cli_usage_error("generate", "takes one weights file, got '%s' and '%s'",
-                                          a->weights, argv[i]);
-        a->weights = argv[i];
-    }
+    const ganhpo_cli_spec specs[] = {{"events", &a->events},
+                                     {"condition-from", &a->cond_file},
+                                     {"condition-columns", &a->cond_cols},
+                                     {"seed", &a->seed},
+                                     {"device", &a->device},
+                                     {"out", &a->out}};
+    if (ganhpo_cli_parse("generate", argc, argv, specs, 6, "weights file", &a->weights))
+        return GANHPO_EXIT_USAGE;
     if (!a->weights)
         return ganhpo_cli_usage_error("generate", "missing the weights file");
     if (!a->out || !a->out[0])
@@ -132,16 +122,20 @@ static int generate(const generate_args *a, ganhpo_generator *gen, size_t n,
     float *target = malloc(n * (size_t)nt * sizeof *target);
     ganhpo_dataset *ds = NULL;
     int rc = 0;
+    char tmp[1200]; /* the events go to FILE only whole: a signal or an error leaves it as it was */
+    ganhpo_cli_temp_name(a->out, tmp, sizeof tmp);
+    ganhpo_cli_catch_signals();
     if ((nc && !cond) || !target) {
         fprintf(stderr, "ganhpo generate: out of memory for %zu events\n", n);
         rc = GANHPO_EXIT_FAILURE;
     } else if (ganhpo_generator_generate(gen, n, cond, seed, target) != GANHPO_SUCCESS ||
                ganhpo_dataset_create_from_arrays(n, nc, nt, cond, target, &ds) != GANHPO_SUCCESS ||
-               ganhpo_dataset_write_columns(ds, a->out) != GANHPO_SUCCESS) {
+               ganhpo_dataset_write_columns(ds, tmp) != GANHPO_SUCCESS) {
         rc = ganhpo_cli_fail();
-    } else {
-        printf("wrote %zu events (%d condition, %d target columns) to %s\n", n, nc, nt, a->out);
     }
+    rc = ganhpo_cli_put_in_place("generate", tmp, a->out, rc);
+    if (rc == 0)
+        printf("wrote %zu events (%d condition, %d target columns) to %s\n", n, nc, nt, a->out);
     ganhpo_dataset_destroy(&ds);
     free(cond);
     free(target);

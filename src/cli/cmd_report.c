@@ -1,6 +1,8 @@
 /* ganhpo report: the figures, tables and index.html of a study's run directory. */
 #include "cli/cli.h"
+#include "cli/report_model.h"
 #include "ganhpo/analysis.h"
+#include "ganhpo/coord.h"
 #include "ganhpo/study.h"
 
 #include <dirent.h>
@@ -15,7 +17,10 @@ static void help(void)
            "RUN_DIR/report/: every figure as PNG and SVG with the gnuplot script and the CSV\n"
            "files behind it, and index.html with the study summary and the best points.\n"
            "The study file beside results.csv (study.cfg, or the only *.cfg there) gives the\n"
-           "space, the design size, the budget and the name.\n"
+           "space, the design size, the budget and the name. For a GAN study with\n"
+           "RUN_DIR/best.gan the report also generates the validation events with it and\n"
+           "draws truth against generated for every target and derived observable, and the\n"
+           "correlation matrices of both; the best-points table shows every metric.\n"
            "Failed evaluations are counted and listed, never plotted.\n\n"
            "  --threshold Q  quantile of mean W1 that marks the best points in the\n"
            "                 sensitivity figures, 0 < Q <= 1 (default 0.1, the best decile)\n"
@@ -66,15 +71,17 @@ static int find_study_file(const char *run_dir, char *name, size_t size)
     return n == 1;
 }
 
-/* What the study file tells the report: name, space, design size, budget, trials. */
-static ganhpo_status read_study(const char *run_dir, const char *file, ganhpo_report_options *o)
+/* What the study file tells the report: name, space, design size, budget, trials, and
+ * for a GAN study with best.gan its best model (in *model). */
+static ganhpo_status read_study(const char *run_dir, const char *file, ganhpo_report_options *o,
+                                report_model_storage *model)
 {
     char path[2048];
     snprintf(path, sizeof path, "%s/%s", run_dir, file);
     ganhpo_study_config *cfg = malloc(sizeof *cfg);
     if (!cfg)
         GH_RAISE(GANHPO_ERR_ALLOC, "out of memory reading %s", path);
-    ganhpo_status st = ganhpo_study_load(path, cfg);
+    ganhpo_status st = ganhpo_coord_study_load(path, cfg);
     if (st == GANHPO_SUCCESS) {
         snprintf(o->name, sizeof o->name, "%s", cfg->study.name);
         snprintf(o->study_file, sizeof o->study_file, "%s", file);
@@ -90,51 +97,36 @@ static ganhpo_status read_study(const char *run_dir, const char *file, ganhpo_re
             snprintf(o->scan_param, sizeof o->scan_param, "%s", cfg->scan.parameter);
             o->scan_log = cfg->scan.log;
         }
+        st = report_model_load(run_dir, cfg, model, &o->model);
     }
     free(cfg);
     GH_CHECK(st);
     return GANHPO_SUCCESS;
 }
 
-static int parse(int argc, char **argv, report_args *a)
+/* Returns 0 to go on, else 1 with the exit status in *rc (0 after --help). */
+static int parse(int argc, char **argv, report_args *a, int *rc)
 {
-    for (int i = 1; i < argc; i++) {
-        int r = 0;
-        if (ganhpo_cli_is_help(argv[i])) {
-            help();
-            return 1;
-        }
-        if ((r = ganhpo_cli_option("report", argc, argv, &i, "threshold", &a->threshold)) ||
-            (r = ganhpo_cli_option("report", argc, argv, &i, "initial", &a->initial)) ||
-            (r = ganhpo_cli_option("report", argc, argv, &i, "output", &a->output))) {
-            if (r < 0)
-                return GANHPO_EXIT_USAGE;
-            continue;
-        }
-        if (argv[i][0] == '-')
-            return ganhpo_cli_usage_error("report", "unknown option '%s'", argv[i]);
-        if (a->run_dir)
-            return ganhpo_cli_usage_error("report", "one RUN_DIR expected, got '%s' and '%s'",
-                                          a->run_dir, argv[i]);
-        a->run_dir = argv[i];
-    }
-    if (!a->run_dir)
-        return ganhpo_cli_usage_error("report", "RUN_DIR is missing");
-    return 0;
+    const ganhpo_cli_spec specs[] = {
+        {"threshold", &a->threshold}, {"initial", &a->initial}, {"output", &a->output}};
+    ganhpo_cli_line line = {.first = 1,
+                            .specs = specs,
+                            .n_specs = 3,
+                            .what = "RUN_DIR",
+                            .positional = &a->run_dir,
+                            .min_positional = 1,
+                            .max_positional = 1};
+    return ganhpo_cli_read("report", &line, argc, argv, help, rc);
 }
 
 int ganhpo_cmd_report(int argc, char **argv)
 {
     report_args a = {0};
-    int rc = parse(argc, argv, &a);
-    if (rc)
-        return rc == 1 ? 0 : rc;
+    int rc = 0;
+    if (parse(argc, argv, &a, &rc))
+        return rc;
     ganhpo_report_options o;
     ganhpo_analysis_report_options_default(&o);
-    char study_file[256];
-    if (find_study_file(a.run_dir, study_file, sizeof study_file) &&
-        read_study(a.run_dir, study_file, &o) != GANHPO_SUCCESS)
-        return ganhpo_cli_fail();
     double initial = 0;
     if (a.threshold && number("threshold", a.threshold, 1e-9, 1, &o.threshold))
         return GANHPO_EXIT_USAGE;
@@ -142,8 +134,6 @@ int ganhpo_cmd_report(int argc, char **argv)
         return GANHPO_EXIT_USAGE;
     if (initial != (int)initial)
         return ganhpo_cli_usage_error("report", "--initial '%s' must be an integer", a.initial);
-    if (a.initial)
-        o.initial = (int)initial;
     char results[2048], out[2048];
     snprintf(results, sizeof results, "%s/results.csv", a.run_dir);
     if (a.output)
@@ -153,10 +143,25 @@ int ganhpo_cmd_report(int argc, char **argv)
     ganhpo_results *r = NULL;
     if (ganhpo_analysis_results_read(results, &r) != GANHPO_SUCCESS)
         return ganhpo_cli_fail();
-    ganhpo_status st = ganhpo_analysis_report(r, &o, out);
+    char study_file[256];
+    static report_model_storage model;
+    ganhpo_status st = GANHPO_SUCCESS;
+    if (find_study_file(a.run_dir, study_file, sizeof study_file))
+        st = read_study(a.run_dir, study_file, &o, &model);
+    if (a.initial)
+        o.initial = (int)initial;
+    /* written beside its place and renamed there whole: a signal or an error leaves the
+     * previous report as it was */
+    char tmp[2100];
+    ganhpo_cli_temp_name(out, tmp, sizeof tmp);
+    ganhpo_cli_catch_signals();
     if (st == GANHPO_SUCCESS)
+        st = ganhpo_analysis_report(r, &o, tmp);
+    report_model_free(&model);
+    rc = ganhpo_cli_put_in_place("report", tmp, out, st == GANHPO_SUCCESS ? 0 : ganhpo_cli_fail());
+    if (rc == 0)
         printf("report: %zu evaluations (%zu failed%s) -> %s/index.html\n", r->n_rows, r->n_failed,
                r->truncated ? ", last line unfinished" : "", out);
     ganhpo_analysis_results_destroy(&r);
-    return st == GANHPO_SUCCESS ? 0 : ganhpo_cli_fail();
+    return rc;
 }

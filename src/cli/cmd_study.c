@@ -36,27 +36,18 @@ static void help(void)
 /* Reads the command line; returns 0, 1 for --help, or -1 with the reason in why. */
 static int parse(int argc, char **argv, ganhpo_coord_run *run, char *why, size_t cap)
 {
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int r;
-        if (ganhpo_cli_is_help(a))
-            return 1;
-        if (strcmp(a, "--resume") == 0)
-            run->resume = 1;
-        else if ((r = ganhpo_cli_value(argc, argv, &i, "output", &run->output)) ||
-                 (r = ganhpo_cli_value(argc, argv, &i, "device", &run->device))) {
-            if (r < 0)
-                return snprintf(why, cap, "%s needs a value", a), -1;
-        } else if (a[0] == '-' && a[1] != '\0')
-            return snprintf(why, cap, "unknown option '%s'", a), -1;
-        else if (run->path)
-            return snprintf(why, cap, "takes one study file, got '%s' and '%s'", run->path, a), -1;
-        else
-            run->path = a;
-    }
-    if (!run->path)
-        return snprintf(why, cap, "missing the study file"), -1;
-    return 0;
+    const ganhpo_cli_spec specs[] = {{"output", &run->output}, {"device", &run->device}};
+    const ganhpo_cli_flag flags[] = {{"resume", &run->resume}};
+    ganhpo_cli_line line = {.first = 1,
+                            .specs = specs,
+                            .n_specs = 2,
+                            .flags = flags,
+                            .n_flags = 1,
+                            .what = "study file",
+                            .positional = &run->path,
+                            .min_positional = 1,
+                            .max_positional = 1};
+    return ganhpo_cli_scan(&line, argc, argv, why, cap);
 }
 
 int ganhpo_cmd_study(int argc, char **argv)

@@ -1,5 +1,9 @@
-/* ganhpo train: one point of a study trained study.trials times, W1 printed per epoch. */
+/* ganhpo train: one point of a study trained study.trials times, every metric printed per
+ * epoch. */
 #include "cli/cli.h"
+#include "ganhpo/config.h"
+#include "ganhpo/rng.h"
+#include "ganhpo/coord.h"
 #include "ganhpo/study.h"
 
 #include <ctype.h>
@@ -9,7 +13,6 @@
 #include <string.h>
 
 /* Separates the trials of `ganhpo train` from the study's evaluations. */
-static const unsigned long long TRAIN_TAG = 0x747261696eULL;
 
 enum { MAX_SETS = 64 };
 
@@ -19,9 +22,10 @@ static void help(void)
            "                    [--out WEIGHTS]\n\n"
            "Trains the point that the study's gan section describes (its hyperparameters and\n"
            "epochs; defaults where it is silent) study.trials times on the study's data, the\n"
-           "trials together on one device. Prints, per epoch, the mean +- std of the\n"
-           "validation W1 over the trials and the epoch's time; then every trial's best W1\n"
-           "and epoch, their mean and std, and where the weights went.\n\n"
+           "trials together on one device. Prints, per epoch, the mean +- std over the trials\n"
+           "of every validation metric (w1, sliced_w1, fpd, derived_w1; configs/README.md)\n"
+           "and the epoch's time; then every trial's best epoch (by objective.metric) with\n"
+           "its metrics, the mean and std of the best W1, and where the weights went.\n\n"
            "  --set NAME=VALUE  override a gan key (noise_dim, batch_size, lr_gen, lr_disc,\n"
            "                    gen_layersize, disc_layersize, epochs, leaky_slope, ...; see\n"
            "                    configs/README.md), checked as in a study file; repeatable\n"
@@ -47,7 +51,10 @@ static int apply_set(const char *text, ganhpo_gan_options *gan)
     config_t c;
     config_init(&c);
     int rc = 0;
-    if (config_read_string(&c, src) != CONFIG_TRUE) {
+    if (ganhpo_config_check_text(eq + 1, strlen(eq + 1), "value", NULL) != GANHPO_SUCCESS) {
+        rc = ganhpo_cli_usage_error("train", "--set '%s': %s", text, ganhpo_error_message());
+        ganhpo_error_clear();
+    } else if (config_read_string(&c, src) != CONFIG_TRUE) {
         rc = ganhpo_cli_usage_error("train", "--set '%s': '%s' is not a number or true/false", text,
                                     eq + 1);
     } else if (ganhpo_gan_set_from_config(gan, config_lookup(&c, "gan")) != GANHPO_SUCCESS) {
@@ -74,19 +81,38 @@ static void mean_std(const double *v, int n, double *mean, double *std, int *ok)
     *std = *ok > 1 ? sqrt(q / (*ok - 1)) : 0.0;
 }
 
+/* Prints an epoch's line; stops the training after it once SIGINT or SIGTERM arrived. */
 static ganhpo_status print_epoch(const ganhpo_gan_epoch_report *r, void *user)
 {
     (void)user;
-    double m, s;
+    double m, s, v[GANHPO_OBJECTIVE_BATCH];
     int ok;
     mean_std(r->w1, r->trials, &m, &s, &ok);
-    printf("epoch %4d  W1 %.6g +- %.3g  (%d/%d trials)  %.2f s\n", r->epoch, m, s, ok, r->trials,
-           r->seconds);
+    printf("epoch %4d  W1 %.6g +- %.3g", r->epoch, m, s);
+    for (int i = GANHPO_METRIC_SLICED_W1; i < GANHPO_METRIC_COUNT; i++) {
+        for (int k = 0; k < r->trials; k++)
+            v[k] = r->metrics[(size_t)k * GANHPO_METRIC_COUNT + (size_t)i];
+        int ok_i;
+        mean_std(v, r->trials, &m, &s, &ok_i);
+        if (ok_i > 0)
+            printf("  %s %.6g +- %.3g", ganhpo_metric_name((ganhpo_metric)i), m, s);
+    }
+    printf("  (%d/%d trials)  %.2f s\n", ok, r->trials, r->seconds);
     fflush(stdout);
-    return GANHPO_SUCCESS;
+    return ganhpo_cli_check_signal();
 }
 
-/* Prints every trial's outcome and their statistics; returns the best trial or -1. */
+/* "w1 0.1, sliced_w1 0.2, ..." of one trial's metrics at its best epoch. */
+static void print_metrics(const ganhpo_gan_trial_result *r)
+{
+    for (int i = 0; i < GANHPO_METRIC_COUNT; i++)
+        if (!isnan(r->best_metrics[i]))
+            printf("%s%s %.6g", i ? ", " : "", ganhpo_metric_name((ganhpo_metric)i),
+                   r->best_metrics[i]);
+}
+
+/* Prints every trial's outcome and their statistics; returns the best trial (lowest score
+ * under the training's metric) or -1. */
 static int print_trials(const ganhpo_gan *g)
 {
     const ganhpo_gan_trial_result *r = ganhpo_gan_results(g);
@@ -94,11 +120,14 @@ static int print_trials(const ganhpo_gan *g)
     double v[GANHPO_OBJECTIVE_BATCH] = {0}, m, s;
     for (int k = 0; k < n; k++) {
         v[k] = r[k].failed ? NAN : r[k].best_w1;
-        if (r[k].failed)
+        if (r[k].failed) {
             printf("trial %d: failed in epoch %d: %s\n", k, r[k].failed_epoch, r[k].reason);
-        else
-            printf("trial %d: best W1 %.6g at epoch %d\n", k, r[k].best_w1, r[k].best_epoch);
-        if (isfinite(v[k]) && (best < 0 || v[k] < v[best]))
+            continue;
+        }
+        printf("trial %d: best W1 %.6g at epoch %d (", k, r[k].best_w1, r[k].best_epoch);
+        print_metrics(&r[k]);
+        printf(")\n");
+        if (isfinite(r[k].best_score) && (best < 0 || r[k].best_score < r[best].best_score))
             best = k;
     }
     mean_std(v, n, &m, &s, &ok);
@@ -120,14 +149,26 @@ static int train(const ganhpo_study_config *cfg, const char *out)
     ganhpo_gan *g = NULL;
     int rc = 0;
     if (ganhpo_objective_trainer_create(&cfg->data, cfg->study.seed, cfg->study.device, 0, 0, &t) !=
-        GANHPO_SUCCESS)
+            GANHPO_SUCCESS ||
+        ganhpo_objective_trainer_set_metric(t, &cfg->objective) != GANHPO_SUCCESS) {
+        ganhpo_objective_trainer_destroy(&t);
         return ganhpo_cli_fail();
+    }
     print_point(&cfg->gan, cfg->study.trials, ganhpo_objective_trainer_device(t));
-    unsigned long long seed = ganhpo_space_seed(cfg->study.seed, TRAIN_TAG);
-    if (ganhpo_objective_trainer_train(t, &cfg->gan, 0, cfg->study.trials, seed, print_epoch, NULL,
-                                       &g) != GANHPO_SUCCESS) {
+    printf("best epoch by objective.metric = %s\n", ganhpo_metric_name(cfg->objective.metric));
+    unsigned long long seed = ganhpo_rng_derive(cfg->study.seed, GANHPO_RNG_TAG_TRAIN);
+    ganhpo_cli_catch_signals();
+    ganhpo_status s = ganhpo_objective_trainer_train(t, &cfg->gan, 0, cfg->study.trials, seed,
+                                                     print_epoch, NULL, &g);
+    if (s == GANHPO_ERR_INTERRUPTED) {
+        fprintf(stderr, "ganhpo train: %s; keeping the best epochs so far\n",
+                ganhpo_error_message());
+        ganhpo_error_clear();
+        rc = GANHPO_EXIT_FAILURE;
+    } else if (s != GANHPO_SUCCESS) {
         rc = ganhpo_cli_fail();
-    } else {
+    }
+    if (g) {
         int best = print_trials(g);
         if (best < 0) {
             fprintf(stderr, "ganhpo train: every trial failed; no weights written\n");
@@ -150,50 +191,31 @@ typedef struct {
     int n_sets;
 } train_args;
 
-static int parse(int argc, char **argv, train_args *a)
+/* Returns 0 to go on, else 1 with the exit status in *rc (0 after --help). */
+static int parse(int argc, char **argv, train_args *a, int *rc)
 {
-    for (int i = 1; i < argc; i++) {
-        const char *v = NULL;
-        int r = ganhpo_cli_option("train", argc, argv, &i, "set", &v);
-        if (r > 0 && a->n_sets == MAX_SETS)
-            return ganhpo_cli_usage_error("train", "at most %d --set options", MAX_SETS);
-        if (r > 0)
-            a->sets[a->n_sets++] = v;
-        if (r == 0)
-            r = ganhpo_cli_option("train", argc, argv, &i, "device", &a->device);
-        if (r == 0)
-            r = ganhpo_cli_option("train", argc, argv, &i, "out", &a->out);
-        if (r < 0)
-            return GANHPO_EXIT_USAGE;
-        if (r > 0)
-            continue;
-        if (argv[i][0] == '-' && argv[i][1] != '\0')
-            return ganhpo_cli_usage_error("train", "unknown option '%s'", argv[i]);
-        if (a->path)
-            return ganhpo_cli_usage_error("train", "takes one study file, got '%s' and '%s'",
-                                          a->path, argv[i]);
-        a->path = argv[i];
-    }
-    if (!a->path)
-        return ganhpo_cli_usage_error("train", "missing the study file");
-    if (a->out && a->out[0] == '\0')
-        return ganhpo_cli_usage_error("train", "--out needs a file name");
-    return 0;
+    const ganhpo_cli_spec specs[] = {{"device", &a->device}, {"out", &a->out}};
+    const ganhpo_cli_list lists[] = {{"set", a->sets, &a->n_sets, MAX_SETS}};
+    ganhpo_cli_line line = {.first = 1,
+                            .specs = specs,
+                            .n_specs = 2,
+                            .lists = lists,
+                            .n_lists = 1,
+                            .what = "study file",
+                            .positional = &a->path,
+                            .min_positional = 1,
+                            .max_positional = 1};
+    return ganhpo_cli_read("train", &line, argc, argv, help, rc);
 }
 
 int ganhpo_cmd_train(int argc, char **argv)
 {
-    for (int i = 1; i < argc; i++)
-        if (ganhpo_cli_is_help(argv[i])) {
-            help();
-            return 0;
-        }
     train_args a = {0};
-    int rc = parse(argc, argv, &a);
-    if (rc)
+    int rc = 0;
+    if (parse(argc, argv, &a, &rc))
         return rc;
     ganhpo_study_config *cfg = malloc(sizeof *cfg);
-    if (!cfg || ganhpo_study_load(a.path, cfg) != GANHPO_SUCCESS) {
+    if (!cfg || ganhpo_coord_study_load(a.path, cfg) != GANHPO_SUCCESS) {
         free(cfg);
         return ganhpo_cli_fail();
     }

@@ -1,9 +1,9 @@
 /* ganhpo version */
 #include "cli/cli.h"
+#include "ganhpo/coord.h"
 
 #include <gsl/gsl_version.h>
 #include <libconfig.h>
-#include <mpi.h>
 #include <stdio.h>
 
 int ganhpo_cmd_version(int argc, char **argv)
@@ -15,14 +15,8 @@ int ganhpo_cmd_version(int argc, char **argv)
     }
     if (argc > 1)
         return ganhpo_cli_usage_error("version", "takes no arguments, got '%s'", argv[1]);
-    char mpi[MPI_MAX_LIBRARY_VERSION_STRING];
-    int len = 0;
-    MPI_Get_library_version(mpi, &len);
-    for (int i = 0; i < len; i++)
-        if (mpi[i] == '\n') {
-            mpi[i] = '\0';
-            break;
-        }
+    char mpi[512];
+    ganhpo_coord_library_version(mpi, sizeof mpi);
     printf("ganhpo %s\n  GSL %s, libconfig %d.%d.%d, %s\n", GANHPO_VERSION, GSL_VERSION,
            LIBCONFIG_VER_MAJOR, LIBCONFIG_VER_MINOR, LIBCONFIG_VER_REVISION, mpi);
     return 0;

@@ -55,6 +55,30 @@ void ganhpo_config_path(const config_setting_t *setting, char *buf, size_t size)
     }
 }
 
+const char *ganhpo_config_source_file(const config_setting_t *setting)
+{
+    const char *file = config_setting_source_file(setting);
+    while (!file && setting && !config_setting_is_root(setting))
+        setting = config_setting_parent(setting);
+    return file ? file : setting ? config_setting_get_hook(setting) : NULL;
+}
+
+int ganhpo_config_read_file(config_t *c, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    unsigned char bom[3] = {0};
+    if (!f || fread(bom, 1, 3, f) != 3 || memcmp(bom, "\xEF\xBB\xBF", 3) != 0) {
+        if (f)
+            fclose(f);
+        return config_read_file(c, path);
+    }
+    int ok = config_read(c, f); /* from after the mark; lines count alike */
+    fclose(f);
+    if (ok == CONFIG_TRUE)
+        config_setting_set_hook(config_root_setting(c), (void *)path);
+    return ok;
+}
+
 ganhpo_status ganhpo_config_raise(const config_setting_t *setting, ganhpo_status status,
                                   const char *fmt, ...)
 {
@@ -64,7 +88,7 @@ ganhpo_status ganhpo_config_raise(const config_setting_t *setting, ganhpo_status
     vsnprintf(message, sizeof message, fmt, ap);
     va_end(ap);
     ganhpo_config_path(setting, path, sizeof path);
-    const char *file = config_setting_source_file(setting);
+    const char *file = ganhpo_config_source_file(setting);
     if (!file)
         file = "<study>";
     if (config_setting_is_root(setting))
@@ -511,4 +535,27 @@ void ganhpo_config_print(const config_setting_t *group, int indent, FILE *f)
         print_value(m, indent, f);
         fprintf(f, ";\n");
     }
+}
+
+const config_setting_t *ganhpo_config_find(const config_setting_t *root, const char *section,
+                                           const char *key)
+{
+    const config_setting_t *s = config_setting_get_member(root, section);
+    if (s && key && config_setting_type(s) == CONFIG_TYPE_GROUP)
+        return config_setting_get_member(s, key);
+    return key ? NULL : s;
+}
+
+ganhpo_status ganhpo_config_raise_at(const char *file, const char *key, const config_setting_t *a,
+                                     const config_setting_t *b, const char *fmt, ...)
+{
+    char message[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof message, fmt, ap);
+    va_end(ap);
+    const config_setting_t *s = a ? a : b;
+    if (s)
+        return ganhpo_config_raise(s, GANHPO_ERR_CONFIG_VALUE, "%s", message);
+    GH_RAISE(GANHPO_ERR_CONFIG_VALUE, "%s: key '%s' (default): %s", file, key, message);
 }

@@ -3,11 +3,11 @@
  * reported, and the group gets the next point, proposed with the other groups' points
  * pending. Several strategies and repeats share the groups through the study state. */
 #include "coord/coord_impl.h"
+#include "ganhpo/system.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 typedef struct {
     int busy;
@@ -40,13 +40,6 @@ typedef struct {
     int interrupted; /* a worker's evaluation was stopped by a signal */
 } master;
 
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
 /* Sends group g the next point, if the study has one now. */
 static ganhpo_status dispatch_one(master *m, int g, int *have)
 {
@@ -69,7 +62,7 @@ static ganhpo_status dispatch_one(master *m, int g, int *have)
     s->busy = 1;
     s->ticket = w.ticket;
     m->busy++;
-    m->use.last_dispatch = now();
+    m->use.last_dispatch = ganhpo_system_seconds();
     if (w.ticket == 0)
         m->use.first_dispatch = m->use.last_dispatch;
     return GANHPO_SUCCESS;
@@ -107,7 +100,7 @@ static ganhpo_status record_usage(usage *u, double seconds)
         u->end = b;
         u->cap = cap;
     }
-    u->end[u->n] = now();
+    u->end[u->n] = ganhpo_system_seconds();
     u->start[u->n] = u->end[u->n] - seconds;
     u->n++;
     return GANHPO_SUCCESS;
@@ -161,6 +154,11 @@ static ganhpo_status collect(master *m, int *got)
                  m->part.ticket, mst.MPI_SOURCE);
     s->busy = 0;
     m->busy--;
+    if (m->part.result.fault)
+        GH_RAISE(GANHPO_ERR_IO,
+                 "%s; the study stops; the evaluation is not logged, and --resume evaluates it "
+                 "once the cause (a full disk?) is fixed",
+                 m->part.result.reason);
     if (m->part.result.interrupted) { /* stopped by a signal: not a result, never logged */
         m->interrupted = 1;
         return GANHPO_SUCCESS;
@@ -184,17 +182,18 @@ static ganhpo_status run(master *m, int *abandoned)
     for (;;) {
         if (!stopping && (ganhpo_coord_signal() || m->interrupted)) {
             stopping = 1;
-            deadline = now() + m->cfg->parallel.grace;
+            deadline = ganhpo_system_seconds() + ganhpo_coord_study_options(m->cfg)->grace;
             fprintf(m->progress,
                     "%s received: no new points; waiting up to %g s for %d running "
                     "evaluations (a second signal abandons them)\n",
-                    ganhpo_coord_signal() == SIGINT ? "SIGINT" : "SIGTERM", m->cfg->parallel.grace,
-                    m->busy);
+                    ganhpo_coord_signal() == SIGINT ? "SIGINT" : "SIGTERM",
+                    ganhpo_coord_study_options(m->cfg)->grace, m->busy);
             fflush(m->progress);
         }
         if (!stopping)
             GH_CHECK(dispatch(m));
-        if (m->busy == 0 || (stopping && (now() >= deadline || ganhpo_coord_signal_count() > 1)))
+        if (m->busy == 0 ||
+            (stopping && (ganhpo_system_seconds() >= deadline || ganhpo_coord_signal_count() > 1)))
             break;
         int got = 0;
         GH_CHECK(collect(m, &got));

@@ -42,6 +42,15 @@ ganhpo_status ganhpo_coord_signals_install(void)
     return GANHPO_SUCCESS;
 }
 
+void ganhpo_coord_library_version(char *buf, size_t size)
+{
+    char text[MPI_MAX_LIBRARY_VERSION_STRING];
+    int len = 0;
+    MPI_Get_library_version(text, &len);
+    text[len < MPI_MAX_LIBRARY_VERSION_STRING ? len : MPI_MAX_LIBRARY_VERSION_STRING - 1] = '\0';
+    snprintf(buf, size, "%.*s", (int)strcspn(text, "\n"), text);
+}
+
 void ganhpo_coord_nap(void)
 {
     struct timespec t = {0, COORD_NAP_NS};

@@ -116,7 +116,8 @@ size_t ganhpo_coord_pack_part(const ganhpo_coord_part *p, unsigned char *buf)
     cursor c = {.w = buf};
     put(&c, &p->ticket, sizeof p->ticket);
     int len = (int)strnlen(r->reason, sizeof r->reason - 1);
-    int ints[7] = {p->first, r->ok, r->trials, r->epochs, len, r->interrupted, r->n_metrics};
+    int ints[8] = {p->first, r->ok,          r->trials,    r->epochs,
+                   len,      r->interrupted, r->n_metrics, r->fault};
     put(&c, ints, sizeof ints);
     put(&c, &r->parameters, sizeof r->parameters);
     put(&c, &r->seconds, sizeof r->seconds);
@@ -133,7 +134,7 @@ ganhpo_status ganhpo_coord_unpack_part(const unsigned char *buf, size_t n, ganhp
     ganhpo_objective_result *r = &p->result;
     cursor c = {.r = buf, .size = n};
     memset(p, 0, sizeof *p);
-    int ints[7];
+    int ints[8];
     get(&c, &p->ticket, sizeof p->ticket);
     get(&c, ints, sizeof ints);
     get(&c, &r->parameters, sizeof r->parameters);
@@ -145,6 +146,7 @@ ganhpo_status ganhpo_coord_unpack_part(const unsigned char *buf, size_t n, ganhp
     int len = ints[4];
     r->interrupted = ints[5];
     r->n_metrics = ints[6];
+    r->fault = ints[7];
     int sane = !c.bad && p->first >= 0 && r->trials >= 1 &&
                p->first + r->trials <= GANHPO_OBJECTIVE_MAX_TRIALS && len >= 0 &&
                len < GANHPO_OBJECTIVE_REASON_SIZE && r->n_metrics >= 0 &&
@@ -190,8 +192,11 @@ void ganhpo_coord_combine_add(ganhpo_objective_result *total, const ganhpo_coord
         total->epochs = r->epochs;
     if (r->parameters > total->parameters)
         total->parameters = r->parameters;
-    if ((!r->ok && total->ok) || (total->ok && !total->reason[0]))
+    if (r->fault && !total->fault) /* a fault's reason is the one rank 0 reports */
         snprintf(total->reason, sizeof total->reason, "%s", r->reason);
+    else if (!total->fault && ((!r->ok && total->ok) || (total->ok && !total->reason[0])))
+        snprintf(total->reason, sizeof total->reason, "%s", r->reason);
+    total->fault |= r->fault;
     if (!r->ok)
         total->ok = 0;
 }
@@ -201,12 +206,12 @@ void ganhpo_coord_combine_finish(ganhpo_objective_result *total)
     int good = 0;
     for (int t = 0; t < total->trials; t++)
         good += isfinite(total->value[t]) ? 1 : 0;
-    if (total->ok && good == 0) {
+    if (total->ok == 1 && good == 0) {
         total->ok = 0;
         if (!total->reason[0]) /* else the first failed trial's own reason */
             snprintf(total->reason, sizeof total->reason, "no trial gave a finite value");
     }
-    if (total->ok) {
+    if (total->ok == 1) {
         total->reason[0] = '\0';
         return;
     }

@@ -11,7 +11,7 @@
  * device.selector, so the saved study.cfg says which device ran it. */
 static ganhpo_status load(const char *path, const char *device, ganhpo_study_config *cfg)
 {
-    GH_CHECK(ganhpo_study_load(path, cfg));
+    GH_CHECK(ganhpo_coord_study_load(path, cfg));
     if (!device)
         return GANHPO_SUCCESS;
     if (strlen(device) >= sizeof cfg->study.device)
@@ -29,7 +29,8 @@ static ganhpo_status prepare(const ganhpo_coord *c, const ganhpo_coord_run *run,
 {
     GH_CHECK(load(run->path, run->device, cfg));
     ganhpo_coord_layout l;
-    GH_CHECK(ganhpo_coord_layout_make(c->size, 0, cfg->parallel.group_size, cfg->study.trials, &l));
+    GH_CHECK(ganhpo_coord_layout_make(c->size, 0, ganhpo_coord_study_options(cfg)->group_size,
+                                      cfg->study.trials, &l));
     if (run->output)
         snprintf(cfg->study.output, sizeof cfg->study.output, "%s", run->output);
     GH_CHECK(ganhpo_study_open(cfg, NULL, run->resume, progress, st, log));
@@ -132,8 +133,8 @@ static ganhpo_status play(ganhpo_coord *c, ganhpo_study_config *cfg, ganhpo_stud
                           ganhpo_study_log *log, FILE *progress)
 {
     ganhpo_coord_layout l;
-    GH_CHECK(ganhpo_coord_layout_make(c->size, c->rank, cfg->parallel.group_size, cfg->study.trials,
-                                      &l));
+    GH_CHECK(ganhpo_coord_layout_make(c->size, c->rank, ganhpo_coord_study_options(cfg)->group_size,
+                                      cfg->study.trials, &l));
     MPI_Comm group = MPI_COMM_NULL;
     GH_CHECK_MPI(
         MPI_Comm_split(MPI_COMM_WORLD, c->rank == 0 ? MPI_UNDEFINED : l.group, c->rank, &group));
@@ -190,6 +191,7 @@ ganhpo_status ganhpo_coord_study(ganhpo_coord *c, const ganhpo_coord_run *run, F
         goto done;
     }
     GH_CHECK_GOTO(ganhpo_coord_bcast(cfg, (int)sizeof *cfg, MPI_COMM_WORLD), s, done);
+    cfg->owned = ganhpo_coord_study_section(); /* rank 0's pointer means nothing here */
     s = play(c, cfg, st, log, progress);
 done:
     ganhpo_study_log_close(&log);

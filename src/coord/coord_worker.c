@@ -2,22 +2,17 @@
  * point from rank 0, hands every other rank of the group its share of the trials, trains
  * its own share, gathers the shares and returns the combined result. */
 #include "coord/coord_impl.h"
+#include "ganhpo/system.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
 
 /* Trains one share; an error (device, data) becomes a failed share naming the rank, so the
- * point is logged as failed and the study goes on; an interrupted one is marked so. */
+ * point is logged as failed and the study goes on; an interrupted one is marked so, and so
+ * is a fault of ganhpo's own output (ganhpo_objective_is_fault): rank 0 stops the study
+ * without logging the point. */
 static void evaluate_share(ganhpo_objective *obj, const ganhpo_coord_layout *l,
                            const ganhpo_coord_work *w, ganhpo_coord_part *part)
 {
@@ -30,6 +25,7 @@ static void evaluate_share(ganhpo_objective *obj, const ganhpo_coord_layout *l,
         return;
     memset(r, 0, sizeof *r);
     r->interrupted = s == GANHPO_ERR_INTERRUPTED;
+    r->fault = ganhpo_objective_is_fault(s);
     r->trials = w->count;
     for (int t = 0; t < w->count; t++) {
         r->value[t] = NAN;
@@ -57,7 +53,7 @@ static ganhpo_status lead_point(ganhpo_objective *obj, const ganhpo_coord_layout
                                 ganhpo_coord_work *w, unsigned char *buf, ganhpo_coord_part *part,
                                 ganhpo_coord_part *total)
 {
-    double t0 = now();
+    double t0 = ganhpo_system_seconds();
     GH_CHECK(send_shares(l, group, w, buf));
     ganhpo_coord_share(w->trials, l->group_size, 0, &w->first, &w->count);
     evaluate_share(obj, l, w, part);
@@ -76,7 +72,7 @@ static ganhpo_status lead_point(ganhpo_objective *obj, const ganhpo_coord_layout
         ganhpo_coord_combine_add(&total->result, part);
     }
     ganhpo_coord_combine_finish(&total->result);
-    total->result.seconds = now() - t0;
+    total->result.seconds = ganhpo_system_seconds() - t0;
     size_t n = ganhpo_coord_pack_part(total, buf);
     return ganhpo_coord_send(buf, (int)n, 0, COORD_TAG_RESULT, MPI_COMM_WORLD);
 }

@@ -18,8 +18,10 @@ static const char *const sources[] = {"hadronization", "dimuon", "gauss", "mixtu
                                       "columns",       "herwig", NULL};
 
 static const char *const keys[] = {
-    "source",         "events",     "file",       "condition_columns",
-    "target_columns", "max_events", "validation", NULL};
+    "source",     "events",      "file", "condition_columns", "target_columns", "max_events",
+    "validation", "observables", NULL};
+
+static const char *const observables[] = {"none", "dimuon", "hadronization", NULL};
 
 enum { MAX_EVENTS = 1000000000 };
 
@@ -30,6 +32,7 @@ void ganhpo_dataset_options_default(ganhpo_dataset_options *o)
     o->events = 100000;
     o->max_events = 0;
     o->validation = 5000;
+    o->observables = GANHPO_OBSERVABLES_HADRONIZATION;
 }
 
 const char *ganhpo_dataset_source_name(ganhpo_dataset_source source)
@@ -47,7 +50,8 @@ static int is_file_source(ganhpo_dataset_source s)
 /* 1 if `key` means something for `source`. */
 static int applies(ganhpo_dataset_source source, const char *key)
 {
-    if (strcmp(key, "source") == 0 || strcmp(key, "validation") == 0)
+    if (strcmp(key, "source") == 0 || strcmp(key, "validation") == 0 ||
+        strcmp(key, "observables") == 0)
         return 1;
     if (strcmp(key, "events") == 0)
         return !is_file_source(source);
@@ -78,7 +82,7 @@ static ganhpo_status check_applicable(const ganhpo_dataset_options *o,
 static ganhpo_status resolve_file(ganhpo_dataset_options *o, const config_setting_t *s)
 {
     char joined[PATH_MAX + 1024];
-    const char *study = config_setting_source_file(s);
+    const char *study = ganhpo_config_source_file(s);
     const char *slash = study ? strrchr(study, '/') : NULL;
     if (o->file[0] != '/' && slash)
         snprintf(joined, sizeof joined, "%.*s/%s", (int)(slash - study), study, o->file);
@@ -140,6 +144,26 @@ static ganhpo_status read_counts(ganhpo_dataset_options *o, const config_setting
     return GANHPO_SUCCESS;
 }
 
+/* data.observables (default: the source's own) against the columns the source has. */
+static ganhpo_status read_observables(ganhpo_dataset_options *o, const config_setting_t *section)
+{
+    static const int shape[][2] = {{4, 2}, {0, 6}, {0, 2}, {1, 1}, {0, 0}, {4, 2}};
+    const config_setting_t *s = config_setting_get_member(section, "observables");
+    int which = (int)ganhpo_dataset_observables_default(o->source);
+    GH_CHECK(ganhpo_config_choice(section, "observables", observables, &which));
+    o->observables = (ganhpo_observables)which;
+    int nc = shape[o->source][0], nt = shape[o->source][1];
+    if (o->source == GANHPO_DATASET_COLUMNS)
+        nc = o->n_condition_columns, nt = o->n_target_columns;
+    if (s && ganhpo_dataset_observables_check(o->observables, nc, nt) != GANHPO_SUCCESS) {
+        char why[512];
+        snprintf(why, sizeof why, "%s", ganhpo_error_message());
+        ganhpo_error_clear();
+        return ganhpo_config_raise(s, GANHPO_ERR_CONFIG_VALUE, "%s", why);
+    }
+    return GANHPO_SUCCESS;
+}
+
 ganhpo_status ganhpo_dataset_set_from_config(ganhpo_dataset_options *o,
                                              const config_setting_t *section)
 {
@@ -152,7 +176,7 @@ ganhpo_status ganhpo_dataset_set_from_config(ganhpo_dataset_options *o,
     GH_CHECK(check_applicable(o, section));
     GH_CHECK(read_counts(o, section));
     if (!is_file_source(o->source))
-        return GANHPO_SUCCESS;
+        return read_observables(o, section);
     GH_CHECK(ganhpo_config_string(section, "file", o->file, sizeof o->file));
     const config_setting_t *file = config_setting_get_member(section, "file");
     if (!file || o->file[0] == '\0')
@@ -162,12 +186,13 @@ ganhpo_status ganhpo_dataset_set_from_config(ganhpo_dataset_options *o,
                                    ganhpo_dataset_source_name(o->source));
     GH_CHECK(resolve_file(o, file));
     if (o->source != GANHPO_DATASET_COLUMNS)
-        return GANHPO_SUCCESS;
+        return read_observables(o, section);
     GH_CHECK(ganhpo_config_int_array(section, "condition_columns", 0, 1023, o->condition_columns,
                                      GANHPO_DATASET_MAX_COLUMNS, &o->n_condition_columns));
     GH_CHECK(ganhpo_config_int_array(section, "target_columns", 0, 1023, o->target_columns,
                                      GANHPO_DATASET_MAX_COLUMNS, &o->n_target_columns));
-    return check_columns(o, section);
+    GH_CHECK(check_columns(o, section));
+    return read_observables(o, section);
 }
 
 ganhpo_status ganhpo_dataset_write_config(const ganhpo_dataset_options *o,
@@ -186,5 +211,7 @@ ganhpo_status ganhpo_dataset_write_config(const ganhpo_dataset_options *o,
         GH_CHECK(ganhpo_config_add_int_array(section, "target_columns", o->target_columns,
                                              o->n_target_columns));
     }
+    GH_CHECK(ganhpo_config_add_string(section, "observables",
+                                      ganhpo_dataset_observables_name(o->observables)));
     return ganhpo_config_add_int(section, "validation", o->validation);
 }

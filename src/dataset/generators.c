@@ -166,9 +166,10 @@ ganhpo_status ganhpo_dataset_generate(ganhpo_dataset_source source, long long ev
     int nc = shape[source][0], nt = shape[source][1];
     GH_CHECK(ganhpo_dataset_alloc((size_t)events, nc, nt, &ds));
     ganhpo_dataset_set_names(ds, names[source]);
+    unsigned long long data_seed = ganhpo_rng_derive(seed, GANHPO_RNG_TAG_DATA);
     for (size_t i = 0; i < ds->n; i++) {
         ganhpo_rng r;
-        ganhpo_rng_init(&r, seed, i);
+        ganhpo_rng_init(&r, data_seed, i);
         float *c = ds->condition ? ds->condition + i * nc : NULL, *t = ds->target + i * nt;
         if (source == GANHPO_DATASET_HADRONIZATION)
             hadronization_event(&r, c, t);

@@ -87,7 +87,7 @@ ganhpo_status ganhpo_dataset_prepare(ganhpo_dataset *ds, long long validation,
     if (!perm)
         GH_RAISE(GANHPO_ERR_ALLOC, "out of host memory shuffling %zu events", n);
     ganhpo_rng r;
-    ganhpo_rng_init(&r, seed, 0);
+    ganhpo_rng_init(&r, ganhpo_rng_derive(seed, GANHPO_RNG_TAG_SPLIT), 0);
     for (size_t i = 0; i < n; i++)
         perm[i] = i;
     for (size_t i = n - 1; i > 0; i--) { /* Fisher-Yates */
@@ -164,6 +164,9 @@ ganhpo_status ganhpo_dataset_upload(const ganhpo_dataset *ds, ganhpo_device *dev
     GH_CHECK_GOTO(upload(dev, "physical validation targets", s->val_target_physical, s->n_val, nt,
                          &out->val_target_physical),
                   st, fail);
+    GH_CHECK_GOTO(upload(dev, "physical validation conditions", s->val_condition_physical, s->n_val,
+                         nc, &out->val_condition_physical),
+                  st, fail);
     return GANHPO_SUCCESS;
 fail:
     ganhpo_dataset_device_release(out);
@@ -174,9 +177,9 @@ void ganhpo_dataset_device_release(ganhpo_dataset_device *d)
 {
     if (!d)
         return;
-    cl_mem m[5] = {d->train_condition, d->train_target, d->val_condition, d->val_target,
-                   d->val_target_physical};
-    for (int i = 0; i < 5; i++)
+    cl_mem m[6] = {d->train_condition, d->train_target,        d->val_condition,
+                   d->val_target,      d->val_target_physical, d->val_condition_physical};
+    for (int i = 0; i < 6; i++)
         if (m[i])
             clReleaseMemObject(m[i]);
     memset(d, 0, sizeof *d);

@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,9 +82,16 @@ static ganhpo_status number(const char *line, field f, const char *path, int lin
     if (end == tok || *end != '\0' || f.len >= sizeof tok)
         GH_RAISE(GANHPO_ERR_DATA_FORMAT, "%s:%d:%d: '%s' is not a number (%s)", path, lineno, col,
                  tok, what);
-    if (!isfinite(v) || errno == ERANGE)
+    if (!isfinite(v))
         GH_RAISE(GANHPO_ERR_DATA_VALUE, "%s:%d:%d: %s is '%s'; only finite numbers are allowed",
                  path, lineno, col, what, tok);
+    /* Events are trained in single precision: beyond FLT_MAX a value would become Inf. An
+     * underflow (1e-400) reads as 0, as it does in float. */
+    if (fabs(v) > FLT_MAX)
+        GH_RAISE(GANHPO_ERR_DATA_VALUE,
+                 "%s:%d:%d: %s is '%s', beyond the largest single-precision value (%.7g) that "
+                 "training uses",
+                 path, lineno, col, what, tok, (double)FLT_MAX);
     *out = v;
     return GANHPO_SUCCESS;
 }
@@ -175,6 +183,8 @@ static ganhpo_status columns_line(const ganhpo_dataset_options *o, const int *tc
 }
 
 /* Calls fn on every data line of the file until it fails or max_events are collected. */
+#define UTF8_BOM "\xEF\xBB\xBF"
+
 typedef ganhpo_status (*line_fn)(const ganhpo_dataset_options *o, const char *line, int lineno,
                                  void *state, collector *c);
 
@@ -190,6 +200,8 @@ static ganhpo_status each_line(const ganhpo_dataset_options *o, line_fn fn, void
     ganhpo_status st = GANHPO_SUCCESS;
     while (getline(&line, &cap, f) >= 0) {
         lineno++;
+        if (lineno == 1 && strncmp(line, UTF8_BOM, 3) == 0) /* an editor's byte-order mark */
+            memmove(line, line + 3, strlen(line + 3) + 1);
         if (strlen(line) == 0 || is_comment(line))
             continue;
         if (o->max_events > 0 && c->n >= (size_t)o->max_events)

@@ -317,3 +317,14 @@ size_t ganhpo_device_round_up(size_t n, size_t m)
 {
     return (n + m - 1) / m * m;
 }
+
+double ganhpo_device_event_ms(cl_event e)
+{
+    cl_ulong t0 = 0, t1 = 0;
+    if (clGetEventProfilingInfo(e, CL_PROFILING_COMMAND_START, sizeof t0, &t0, NULL) !=
+            CL_SUCCESS ||
+        clGetEventProfilingInfo(e, CL_PROFILING_COMMAND_END, sizeof t1, &t1, NULL) != CL_SUCCESS ||
+        t1 < t0)
+        return 0.0;
+    return (double)(t1 - t0) * 1e-6;
+}

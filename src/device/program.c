@@ -184,11 +184,13 @@ ganhpo_status ganhpo_device_program(ganhpo_device *dev, const char *name, const 
             *out = e->program;
             return GANHPO_SUCCESS;
         }
-    char *source;
+    char *source = NULL, file[256];
     GH_CHECK(assemble(name, &source));
     cl_program program;
+    /* the message names the file itself: not every driver's build log does */
+    snprintf(file, sizeof file, "%s.cl", name);
     ganhpo_device_start_build_notice(dev);
-    ganhpo_status st = ganhpo_device_build(dev, name, defs, source, build_options, &program);
+    ganhpo_status st = ganhpo_device_build(dev, file, defs, source, build_options, &program);
     ganhpo_device_stop_build_notice(dev);
     free(source);
     if (st != GANHPO_SUCCESS)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ganhpo/rng.h"
+#include "ganhpo/system.h"
 
 static ganhpo_status upload_random(ganhpo_device *dev, const char *what, size_t n, ganhpo_rng *r,
                                    cl_mem *out)
@@ -33,11 +34,11 @@ static ganhpo_status run_steps(ganhpo_gan *g, const ganhpo_dataset_device *d, in
     const size_t pool = d->n_train / (size_t)g->batch;
     GH_CHECK(gan_begin_epoch(g, d, 1));
     GH_CHECK_CL(clFinish(g->queue));
-    const double t0 = gan_now();
+    const double t0 = ganhpo_system_seconds();
     for (int s = 0; s < steps; s++)
         GH_CHECK(gan_step(g, (size_t)s % pool));
     GH_CHECK_CL(clFinish(g->queue));
-    *seconds = gan_now() - t0;
+    *seconds = ganhpo_system_seconds() - t0;
     return GANHPO_SUCCESS;
 }
 
@@ -96,8 +97,8 @@ ganhpo_status ganhpo_gan_bench(ganhpo_device *dev, const ganhpo_gan_options *o, 
     memset(out, 0, sizeof *out);
     if (steps < 1)
         GH_RAISE(GANHPO_ERR_ARGUMENT, "steps = %d: need >= 1", steps);
-    unsigned long long seeds[64];
-    for (int k = 0; k < 64; k++)
+    unsigned long long seeds[GANHPO_GAN_MAX_TRIALS];
+    for (int k = 0; k < GANHPO_GAN_MAX_TRIALS; k++)
         seeds[k] = ganhpo_rng_derive(12345, (unsigned long long)k);
     ganhpo_gan *g = NULL;
     GH_CHECK(ganhpo_gan_create(dev, o, n_condition, n_target, trials, seeds, &g));

@@ -268,7 +268,7 @@ static ganhpo_status input_ops(ganhpo_gan *g, gan_op_list *l)
     GH_CHECK(gan_ops_kernel(l, "gather_batch", g->k_gather, (size_t)K * B, 16));
     GH_CHECK(gan_kernel(g, "noise_normal", &g->k_noise));
     GH_CHECK(args(g->k_noise, "muuuumuuu", g->g_in, (unsigned)g->opt.noise_dim, B, gin, B * gin,
-                  g->keys, 0u, (unsigned)GAN_STREAM_NOISE, K));
+                  g->keys, 0u, (unsigned)GANHPO_RNG_STREAM_NOISE, K));
     size_t blocks = ((size_t)B * g->opt.noise_dim + 3) / 4;
     return gan_ops_kernel(l, "noise_normal", g->k_noise, K * blocks, 16);
 }
@@ -358,7 +358,7 @@ ganhpo_status gan_eval_input(ganhpo_gan *g, cl_mem condition, unsigned step)
         GH_CHECK(gan_kernel(g, "noise_normal", &g->k_eval_noise));
         GH_CHECK(args(g->k_eval_noise, "muuuumuuu", g->e_in, (unsigned)nz, (unsigned)V,
                       (unsigned)gin, (unsigned)(V * gin), g->keys, 0u,
-                      (unsigned)GAN_STREAM_VALIDATION, (unsigned)g->trials));
+                      (unsigned)GANHPO_RNG_STREAM_VALIDATION, (unsigned)g->trials));
     }
     cl_uint st = step;
     GH_CHECK(gan_arg(g->k_eval_noise, 6, sizeof st, &st));

@@ -22,8 +22,9 @@ static const hyperparameter hyper[] = {
     {"batch_size", 1, 1, 1048576, offsetof(ganhpo_gan_options, batch_size)},
     {"lr_gen", 0, DBL_MIN, 1, offsetof(ganhpo_gan_options, lr_gen)},
     {"lr_disc", 0, DBL_MIN, 1, offsetof(ganhpo_gan_options, lr_disc)},
-    {"gen_layersize", 1, 1, 65536, offsetof(ganhpo_gan_options, gen_layersize)},
-    {"disc_layersize", 1, 1, 65536, offsetof(ganhpo_gan_options, disc_layersize)},
+    {"gen_layersize", 1, 1, GANHPO_GAN_MAX_LAYERSIZE, offsetof(ganhpo_gan_options, gen_layersize)},
+    {"disc_layersize", 1, 1, GANHPO_GAN_MAX_LAYERSIZE,
+     offsetof(ganhpo_gan_options, disc_layersize)},
 };
 enum { N_HYPER = sizeof hyper / sizeof hyper[0] };
 

@@ -4,16 +4,9 @@
 
 #include <math.h>
 #include <stdlib.h>
-#include <time.h>
 
-#include "ganhpo/wdist.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
+#include "ganhpo/metrics.h"
+#include "ganhpo/system.h"
 
 static void describe(char *out, size_t size, int flags, int epoch)
 {
@@ -44,42 +37,61 @@ static ganhpo_status copy_slice(ganhpo_gan *g, cl_mem src, cl_mem dst, size_t fl
     return GANHPO_SUCCESS;
 }
 
-static ganhpo_status score(ganhpo_gan *g, ganhpo_wdist *w, int k, int epoch, double *w1)
+/* Every metric of trial k's validation events (conditions: the data's) into m[]; a
+ * numeric failure of a metric fails the trial, not the training. */
+static ganhpo_status score(ganhpo_gan *g, ganhpo_metrics *ms, cl_mem cond, int k, int epoch,
+                           double *m)
 {
     const size_t t = (size_t)g->n_target;
     GH_CHECK(copy_slice(g, g->e_out, g->e_one, g->n_val * t, k, 0));
-    GH_CHECK(ganhpo_wdist_columns_to_reference(w, g->e_one, g->n_val, NULL, w1));
+    ganhpo_status st = ganhpo_metrics_evaluate(ms, cond, g->e_one, g->n_val, m);
+    if (st == GANHPO_ERR_NUMERIC) { /* e.g. a derived observable overflowed */
+        ganhpo_error_clear();
+        GH_CHECK(fail_trial(g, k, 0, epoch));
+        for (int i = 0; i < GANHPO_METRIC_COUNT; i++)
+            m[i] = NAN;
+        return GANHPO_SUCCESS;
+    }
+    GH_CHECK(st);
     ganhpo_gan_trial_result *r = &g->results[k];
-    if (isnan(r->best_w1) || *w1 < r->best_w1) {
-        r->best_w1 = *w1;
+    const double s = m[g->metric];
+    if (isnan(r->best_score) || s < r->best_score) {
+        r->best_score = s;
+        r->best_w1 = m[GANHPO_METRIC_W1];
         r->best_epoch = epoch;
+        for (int i = 0; i < GANHPO_METRIC_COUNT; i++)
+            r->best_metrics[i] = m[i];
         GH_CHECK(copy_slice(g, g->G.params, g->G.best, g->G.lay.stride, k, 1));
         GH_CHECK(copy_slice(g, g->D.params, g->D.best, g->D.lay.stride, k, 1));
     }
     return GANHPO_SUCCESS;
 }
 
-/* Validation pass, then the once-per-epoch read of flags and losses. */
-static ganhpo_status end_epoch(ganhpo_gan *g, ganhpo_wdist *w, int epoch, size_t steps, double *w1,
-                               double *loss_d, double *loss_g)
+/* Validation pass, then the once-per-epoch read of flags and losses; m is trials x
+ * GANHPO_METRIC_COUNT. */
+static ganhpo_status end_epoch(ganhpo_gan *g, ganhpo_metrics *ms, cl_mem cond, int epoch,
+                               size_t steps, double *m, double *loss_d, double *loss_g)
 {
     const int K = g->trials;
-    cl_int flags[64];
-    cl_float loss[128];
+    cl_int flags[GANHPO_GAN_MAX_TRIALS];
+    cl_float loss[2 * GANHPO_GAN_MAX_TRIALS];
     GH_CHECK(gan_ops_run(g, &g->eval));
     GH_CHECK_CL(clEnqueueReadBuffer(g->queue, g->loss, CL_FALSE, 0, 2 * (size_t)K * sizeof(float),
                                     loss, 0, NULL, NULL));
     GH_CHECK_CL(clEnqueueReadBuffer(g->queue, g->flags, CL_TRUE, 0, (size_t)K * sizeof(cl_int),
                                     flags, 0, NULL, NULL));
     for (int k = 0; k < K; k++) {
-        w1[k] = loss_d[k] = loss_g[k] = NAN;
+        double *mk = m + (size_t)k * GANHPO_METRIC_COUNT;
+        loss_d[k] = loss_g[k] = NAN;
+        for (int i = 0; i < GANHPO_METRIC_COUNT; i++)
+            mk[i] = NAN;
         if (g->alive[k] && flags[k])
             GH_CHECK(fail_trial(g, k, flags[k], epoch));
         if (!g->alive[k])
             continue;
         loss_d[k] = loss[2 * k] / (double)steps;
         loss_g[k] = loss[2 * k + 1] / (double)steps;
-        GH_CHECK(score(g, w, k, epoch, &w1[k]));
+        GH_CHECK(score(g, ms, cond, k, epoch, mk));
     }
     return GANHPO_SUCCESS;
 }
@@ -103,20 +115,60 @@ static ganhpo_status check_data(const ganhpo_gan *g, const ganhpo_dataset_device
 }
 
 static ganhpo_status run_epochs(ganhpo_gan *g, const ganhpo_dataset_device *data, int epochs,
-                                ganhpo_wdist *w, ganhpo_gan_epoch_fn fn, void *user)
+                                ganhpo_metrics *ms, ganhpo_gan_epoch_fn fn, void *user)
 {
     const size_t steps = data->n_train / (size_t)g->batch;
-    double w1[64], ld[64], lg[64];
+    double m[GANHPO_GAN_MAX_TRIALS * GANHPO_METRIC_COUNT], w1[GANHPO_GAN_MAX_TRIALS];
+    double ld[GANHPO_GAN_MAX_TRIALS], lg[GANHPO_GAN_MAX_TRIALS];
     for (int e = 1; e <= epochs; e++) {
-        const double t0 = now();
+        const double t0 = ganhpo_system_seconds();
         GH_CHECK(gan_begin_epoch(g, data, e));
         for (size_t b = 0; b < steps; b++)
             GH_CHECK(gan_step(g, b));
-        GH_CHECK(end_epoch(g, w, e, steps, w1, ld, lg));
-        ganhpo_gan_epoch_report r = {e, g->trials, w1, ld, lg, now() - t0};
+        GH_CHECK(end_epoch(g, ms, data->val_condition_physical, e, steps, m, ld, lg));
+        for (int k = 0; k < g->trials; k++)
+            w1[k] = m[(size_t)k * GANHPO_METRIC_COUNT + GANHPO_METRIC_W1];
+        ganhpo_gan_epoch_report r = {e,         g->trials, w1, m,
+                                     g->metric, ld,        lg, ganhpo_system_seconds() - t0};
         if (fn)
             GH_CHECK(fn(&r, user));
     }
+    return GANHPO_SUCCESS;
+}
+
+ganhpo_status ganhpo_gan_set_metrics(ganhpo_gan *g, ganhpo_metric metric, int projections,
+                                     unsigned long long seed, ganhpo_observables observables)
+{
+    if ((unsigned)metric >= GANHPO_METRIC_COUNT)
+        GH_RAISE(GANHPO_ERR_ARGUMENT, "unknown metric %d", (int)metric);
+    if (projections < 1 || projections > GANHPO_METRICS_MAX_PROJECTIONS)
+        GH_RAISE(GANHPO_ERR_ARGUMENT, "projections = %d: expected 1 .. %d", projections,
+                 GANHPO_METRICS_MAX_PROJECTIONS);
+    GH_CHECK(ganhpo_dataset_observables_check(observables, g->n_cond, g->n_target));
+    if (metric == GANHPO_METRIC_DERIVED_W1 && observables == GANHPO_OBSERVABLES_NONE)
+        GH_RAISE(GANHPO_ERR_ARGUMENT,
+                 "metric derived_w1 needs derived observables (data.observables)");
+    g->metric = metric;
+    g->projections = projections;
+    g->metric_seed = seed;
+    g->observables = observables;
+    return GANHPO_SUCCESS;
+}
+
+/* The metrics workspace for this training: the validation set is the cached truth. */
+static ganhpo_status make_metrics(ganhpo_gan *g, const ganhpo_dataset_device *data,
+                                  const ganhpo_dataset_split *split, ganhpo_metrics **out)
+{
+    ganhpo_metrics_options o;
+    ganhpo_metrics_options_default(&o, g->n_cond, g->n_target);
+    if (g->projections > 0)
+        o.projections = g->projections;
+    o.seed = g->metric_seed;
+    o.observables = g->observables;
+    ganhpo_metrics_options_fit_split(&o, split);
+    GH_CHECK(ganhpo_metrics_create(g->dev, &o, data->n_val, out));
+    GH_CHECK(ganhpo_metrics_set_reference(*out, data->val_condition_physical,
+                                          data->val_target_physical, data->n_val));
     return GANHPO_SUCCESS;
 }
 
@@ -129,14 +181,12 @@ ganhpo_status ganhpo_gan_train(ganhpo_gan *g, const ganhpo_dataset_device *data,
     g->target_scaler = split->target_scaler;
     if (!g->n_val)
         GH_CHECK(gan_build_eval(g, data, &g->target_scaler));
-    ganhpo_wdist *w = NULL;
-    GH_CHECK(ganhpo_wdist_create(g->dev, data->n_val, &w));
-    ganhpo_status st =
-        ganhpo_wdist_set_reference(w, data->val_target_physical, data->n_val, (size_t)g->n_target);
+    ganhpo_metrics *ms = NULL;
+    ganhpo_status st = make_metrics(g, data, split, &ms);
     if (st == GANHPO_SUCCESS)
-        st = run_epochs(g, data, epochs, w, fn, user);
-    ganhpo_wdist_destroy(&w);
+        st = run_epochs(g, data, epochs, ms, fn, user);
+    ganhpo_metrics_destroy(&ms);
     if (st != GANHPO_SUCCESS)
-        return ganhpo_error_trace(st, __FILE__, __LINE__, __func__, "run_epochs");
+        return ganhpo_error_trace(st, __FILE__, __LINE__, __func__, "training");
     return GANHPO_SUCCESS;
 }

@@ -7,17 +7,16 @@
 #include <stdint.h>
 
 #include "ganhpo/gan.h"
+#include "ganhpo/rng.h"
 
-/* Philox streams of a trial's seed. The device noise uses counters {block, step, s, 0}
- * with s = GAN_STREAM_NOISE (training batches) or GAN_STREAM_VALIDATION (the fixed
- * validation noise); host streams (counter word 2 = stream) start above them. */
-enum {
-    GAN_STREAM_NOISE = 0,
-    GAN_STREAM_VALIDATION = 1,
-    GAN_STREAM_INIT_G = 16,
-    GAN_STREAM_INIT_D = 17,
-    GAN_STREAM_SHUFFLE = 32 /* + epoch */
-};
+/* The weights file format (docs/weights-format.md): written by gan_io.c, read by
+ * gan_load.c. */
+enum { GAN_WEIGHTS_VERSION = 1 };
+#define GAN_WEIGHTS_MAGIC  "GANHPOW" /* 8 bytes with its terminator */
+#define GAN_WEIGHTS_ENDIAN 0x01020304u
+
+/* FNV-1a 64-bit hash of n bytes: the weights file's trailing checksum. */
+uint64_t gan_weights_hash(const unsigned char *p, size_t n);
 
 /* Failure flag bits (cl/gan.cl has the same values). */
 enum { GAN_FLAG_PARAM = 1, GAN_FLAG_LOSS = 2, GAN_FLAG_OUTPUT = 4 };
@@ -115,6 +114,11 @@ struct ganhpo_gan {
     gan_op_list eval;
     cl_kernel k_eval_noise;
     ganhpo_scaler cond_scaler, target_scaler; /* of the data last trained on */
+    /* scoring (ganhpo_gan_set_metrics; zeroed = w1, no observables) */
+    ganhpo_metric metric;
+    int projections; /* 0 = the default */
+    unsigned long long metric_seed;
+    ganhpo_observables observables;
     /* results */
     ganhpo_gan_trial_result *results;
     int *alive;
@@ -126,8 +130,14 @@ struct ganhpo_gan {
 
 /* ---- gan_layout.c ---- */
 
-/* Fills the layout of an MLP n_in -> width -> width -> n_out. */
+/* Fills the layout of an MLP n_in -> width -> width -> n_out (gan_layout_check first: the
+ * offsets are 32-bit). */
 void gan_layout_init(gan_layout *l, int n_in, int width, int n_out);
+
+/* GANHPO_ERR_ARGUMENT, naming `net` and the sizes, unless `trials` slices of the MLP n_in ->
+ * width -> width -> n_out fit in one buffer addressed by the layout's 32-bit offsets (at most
+ * 2^31 - 1 floats in all, so that signed 32-bit indices in kernels hold too). */
+ganhpo_status gan_layout_check(const char *net, int n_in, int width, int n_out, int trials);
 
 /* Glorot-uniform weights, zero biases, gamma 1, beta 0, running mean 0 and variance 1 for
  * one trial's slice (host array of l->stride floats), from Philox stream `stream` of
@@ -159,9 +169,6 @@ ganhpo_status gan_arg(cl_kernel k, cl_uint i, size_t size, const void *value);
 /* Turns profiling of g's ops on (needs a device created with GANHPO_DEVICE_PROFILING):
  * each op then runs alone (enqueue, clFinish) and its times go into the per-name table. */
 void gan_profile_enable(ganhpo_gan *g, int on);
-
-/* Monotonic clock in seconds. */
-double gan_now(void);
 
 /* ---- gan_build.c ---- */
 

@@ -21,11 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { WEIGHTS_VERSION = 1 };
-static const char MAGIC[8] = {'G', 'A', 'N', 'H', 'P', 'O', 'W', '\0'};
-static const uint32_t ENDIAN = 0x01020304u;
-
-static uint64_t fnv1a(const unsigned char *p, size_t n)
+uint64_t gan_weights_hash(const unsigned char *p, size_t n)
 {
     uint64_t h = 0xcbf29ce484222325ull;
     for (size_t i = 0; i < n; i++)
@@ -81,10 +77,10 @@ static void put_scaler(sink *s, const ganhpo_scaler *sc, int n)
 static void put_header(sink *s, const ganhpo_gan *g, const ganhpo_gan_trial_result *r)
 {
     const ganhpo_gan_options *o = &g->opt;
-    const uint32_t version = WEIGHTS_VERSION;
-    put(s, MAGIC, sizeof MAGIC);
+    const uint32_t version = GAN_WEIGHTS_VERSION, endian = GAN_WEIGHTS_ENDIAN;
+    put(s, GAN_WEIGHTS_MAGIC, sizeof GAN_WEIGHTS_MAGIC);
     put(s, &version, sizeof version);
-    put(s, &ENDIAN, sizeof ENDIAN);
+    put(s, &endian, sizeof endian);
     const int ints[9] = {g->n_cond,        g->n_target,       o->noise_dim,
                          o->gen_layersize, o->disc_layersize, o->condition_discriminator,
                          o->batch_size,    r->best_epoch,     (int)o->disc_batchnorm};
@@ -139,7 +135,7 @@ ganhpo_status ganhpo_gan_save(const ganhpo_gan *gc, int trial, const char *path)
     ganhpo_status st = put_params(&s, g, &g->G, trial, best ? g->G.best : g->G.params);
     if (st == GANHPO_SUCCESS)
         st = put_params(&s, g, &g->D, trial, best ? g->D.best : g->D.params);
-    uint64_t h = fnv1a(s.p, s.n);
+    uint64_t h = gan_weights_hash(s.p, s.n);
     put(&s, &h, sizeof h);
     if (st == GANHPO_SUCCESS && s.oom)
         st = ganhpo_error_raise(GANHPO_ERR_ALLOC, __FILE__, __LINE__, __func__,

@@ -2,6 +2,7 @@
 #include "gan/gan_impl.h"
 
 #include <math.h>
+#include <stdint.h>
 
 #include "ganhpo/rng.h"
 
@@ -17,6 +18,20 @@ static void bn_layout(gan_bn_offsets *bn, cl_uint *next, int width)
     bn->bias = take(next, width);
     bn->gamma = take(next, width);
     bn->beta = take(next, width);
+}
+
+ganhpo_status gan_layout_check(const char *net, int n_in, int width, int n_out, int trials)
+{
+    const long long w = width;
+    long long slice = (long long)n_in * w + w * w + w * n_out + n_out + 10 * w;
+    slice = (slice + 15) / 16 * 16;
+    if (n_in < 1 || width < 1 || n_out < 1 || trials < 1 || slice > INT32_MAX / trials)
+        GH_RAISE(GANHPO_ERR_ARGUMENT,
+                 "the %s (%d inputs, width %d, %d outputs) needs %lld floats per trial, %d trials "
+                 "%.4g in all; the parameter layout holds at most %d (a smaller width or fewer "
+                 "trials)",
+                 net, n_in, width, n_out, slice, trials, (double)slice * trials, INT32_MAX);
+    return GANHPO_SUCCESS;
 }
 
 void gan_layout_init(gan_layout *l, int n_in, int width, int n_out)

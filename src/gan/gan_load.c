@@ -63,26 +63,23 @@ static ganhpo_status check_preamble(cursor *c, size_t total)
 {
     char magic[8];
     uint32_t version = 0, endian = 0;
-    if (total < 8 + 8 || memcmp(c->p, "GANHPOW", 8) != 0)
+    if (total < 8 + 8 || memcmp(c->p, GAN_WEIGHTS_MAGIC, 8) != 0)
         GH_RAISE(GANHPO_ERR_WEIGHTS,
                  "'%s' is not a ganhpo weights file (no GANHPOW magic at its start)", c->path);
     GH_CHECK(get(c, magic, sizeof magic, "magic"));
     GH_CHECK(get(c, &version, sizeof version, "version"));
     GH_CHECK(get(c, &endian, sizeof endian, "endianness marker"));
-    if (endian != 0x01020304u)
+    if (endian != GAN_WEIGHTS_ENDIAN)
         GH_RAISE(GANHPO_ERR_WEIGHTS,
                  "weights file '%s' was written with the other byte order (marker 0x%08x)", c->path,
                  endian);
-    if (version != 1)
+    if (version != GAN_WEIGHTS_VERSION)
         GH_RAISE(GANHPO_ERR_WEIGHTS,
-                 "weights file '%s' has format version %u; this ganhpo reads version 1", c->path,
-                 version);
+                 "weights file '%s' has format version %u; this ganhpo reads version %d", c->path,
+                 version, GAN_WEIGHTS_VERSION);
     uint64_t stored;
     memcpy(&stored, c->p + total - 8, 8);
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (size_t i = 0; i < total - 8; i++)
-        h = (h ^ c->p[i]) * 0x100000001b3ull;
-    if (h != stored)
+    if (gan_weights_hash(c->p, total - 8) != stored)
         GH_RAISE(GANHPO_ERR_WEIGHTS,
                  "weights file '%s' is corrupted or truncated (checksum mismatch)", c->path);
     return GANHPO_SUCCESS;
@@ -142,9 +139,14 @@ static ganhpo_status parse_header(cursor *c, ganhpo_generator *g)
                               .adam_beta2 = r[6],
                               .adam_epsilon = r[7],
                               .epochs = 1};
-    if (g->n_cond < 0 || g->n_target < 1 || g->n_cond + g->n_target > GANHPO_DATASET_MAX_COLUMNS ||
-        o->noise_dim < 1 || o->gen_layersize < 1 || o->disc_layersize < 1 ||
-        o->gen_layersize > 1000000 || o->disc_layersize > 1000000 || o->noise_dim > 1000000 ||
+    if (g->n_cond < 0 || g->n_target < 1 || g->n_cond > GANHPO_DATASET_MAX_COLUMNS ||
+        g->n_target > GANHPO_DATASET_MAX_COLUMNS ||
+        g->n_cond + g->n_target > GANHPO_DATASET_MAX_COLUMNS || o->noise_dim < 1 ||
+        o->gen_layersize < 1 || o->disc_layersize < 1 || o->noise_dim > 1000000 ||
+        gan_layout_check("generator", o->noise_dim + g->n_cond, o->gen_layersize, g->n_target, 1) !=
+            GANHPO_SUCCESS ||
+        gan_layout_check("discriminator", g->n_target + g->n_cond, o->disc_layersize, 1, 1) !=
+            GANHPO_SUCCESS ||
         v[8] < GANHPO_DISC_BATCHNORM_JOINT || v[8] > GANHPO_DISC_BATCHNORM_NONE)
         GH_RAISE(GANHPO_ERR_WEIGHTS,
                  "weights file '%s' describes an impossible architecture (condition %d, "

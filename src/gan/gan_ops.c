@@ -2,11 +2,11 @@
  * arguments already set, GEMM shapes and offsets) and replayed every step, so the step
  * loop costs one enqueue per operation and nothing else on the host. */
 #include "gan/gan_impl.h"
+#include "ganhpo/system.h"
 
 #include <clblast_c.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 static ganhpo_status push(gan_op_list *l, const gan_op *op)
 {
@@ -147,19 +147,15 @@ static void profile_add(ganhpo_gan *g, const gan_op *o, double wall_ms, double k
 static ganhpo_status run_profiled(ganhpo_gan *g, const gan_op *o)
 {
     cl_event ev = NULL;
-    const double t0 = gan_now();
+    const double t0 = ganhpo_system_seconds();
     GH_CHECK(enqueue(g, o, &ev));
     cl_int err = clFinish(g->queue);
-    const double t1 = gan_now();
-    cl_ulong e0 = 0, e1 = 0;
-    if (err == CL_SUCCESS && ev) {
-        clGetEventProfilingInfo(ev, CL_PROFILING_COMMAND_START, sizeof e0, &e0, NULL);
-        clGetEventProfilingInfo(ev, CL_PROFILING_COMMAND_END, sizeof e1, &e1, NULL);
-    }
+    const double t1 = ganhpo_system_seconds();
+    const double kernel_ms = err == CL_SUCCESS && ev ? ganhpo_device_event_ms(ev) : 0.0;
     if (ev)
         clReleaseEvent(ev);
     GH_CHECK_CL(err);
-    profile_add(g, o, 1e3 * (t1 - t0), (double)(e1 - e0) * 1e-6);
+    profile_add(g, o, 1e3 * (t1 - t0), kernel_ms);
     return GANHPO_SUCCESS;
 }
 
@@ -213,13 +209,6 @@ ganhpo_status gan_arg(cl_kernel k, cl_uint i, size_t size, const void *value)
 void gan_profile_enable(ganhpo_gan *g, int on)
 {
     g->profile = on;
-}
-
-double gan_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 static void profile_add(ganhpo_gan *g, const gan_op *o, double wall_ms, double kernel_ms)

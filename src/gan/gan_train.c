@@ -30,8 +30,8 @@ long long ganhpo_gan_parameter_count(const ganhpo_gan_options *o, int n_conditio
 
 static ganhpo_status check_args(const ganhpo_gan_options *o, int n_cond, int n_target, int trials)
 {
-    if (trials < 1 || trials > 64)
-        GH_RAISE(GANHPO_ERR_ARGUMENT, "trials = %d: allowed 1..64", trials);
+    if (trials < 1 || trials > GANHPO_GAN_MAX_TRIALS)
+        GH_RAISE(GANHPO_ERR_ARGUMENT, "trials = %d: allowed 1..%d", trials, GANHPO_GAN_MAX_TRIALS);
     if (n_cond < 0 || n_target < 1 || n_cond + n_target > GANHPO_DATASET_MAX_COLUMNS)
         GH_RAISE(GANHPO_ERR_ARGUMENT,
                  "%d condition and %d target columns: need >= 0 and >= 1, at most %d in all",
@@ -48,7 +48,10 @@ static ganhpo_status check_args(const ganhpo_gan_options *o, int n_cond, int n_t
     if ((unsigned)o->disc_batchnorm > GANHPO_DISC_BATCHNORM_NONE)
         GH_RAISE(GANHPO_ERR_ARGUMENT, "disc_batchnorm = %d: allowed joint, separate or none",
                  (int)o->disc_batchnorm);
-    return GANHPO_SUCCESS;
+    GH_CHECK(
+        gan_layout_check("generator", o->noise_dim + n_cond, o->gen_layersize, n_target, trials));
+    return gan_layout_check("discriminator", n_target + (o->condition_discriminator ? n_cond : 0),
+                            o->disc_layersize, 1, trials);
 }
 
 /* Allocates a network's flat buffers and uploads each trial's initial parameters. */
@@ -94,9 +97,10 @@ static ganhpo_status upload(ganhpo_gan *g, const char *what, size_t bytes, const
 static ganhpo_status create_small(ganhpo_gan *g)
 {
     const int K = g->trials;
-    cl_uint keys[2 * 64];
-    cl_float lr_g[64], lr_d[64], loss[2 * 64];
-    cl_int mask[64], flags[64];
+    cl_uint keys[2 * GANHPO_GAN_MAX_TRIALS];
+    cl_float lr_g[GANHPO_GAN_MAX_TRIALS], lr_d[GANHPO_GAN_MAX_TRIALS];
+    cl_float loss[2 * GANHPO_GAN_MAX_TRIALS];
+    cl_int mask[GANHPO_GAN_MAX_TRIALS], flags[GANHPO_GAN_MAX_TRIALS];
     for (int k = 0; k < K; k++) {
         ganhpo_rng_key(g->seeds[k], keys + 2 * k);
         lr_g[k] = (cl_float)g->opt.lr_gen;
@@ -122,11 +126,13 @@ static ganhpo_status create_body(ganhpo_gan *g)
         GH_RAISE(GANHPO_ERR_ALLOC, "out of host memory for %d trial results", K);
     for (int k = 0; k < K; k++) {
         g->alive[k] = 1;
-        g->results[k].best_w1 = NAN;
+        g->results[k].best_w1 = g->results[k].best_score = NAN;
+        for (int m = 0; m < GANHPO_METRIC_COUNT; m++)
+            g->results[k].best_metrics[m] = NAN;
         g->results[k].best_epoch = -1;
     }
-    GH_CHECK(create_net(g, &g->G, "generator", GAN_STREAM_INIT_G));
-    GH_CHECK(create_net(g, &g->D, "discriminator", GAN_STREAM_INIT_D));
+    GH_CHECK(create_net(g, &g->G, "generator", GANHPO_RNG_STREAM_INIT_G));
+    GH_CHECK(create_net(g, &g->D, "discriminator", GANHPO_RNG_STREAM_INIT_D));
     GH_CHECK(create_small(g));
     return gan_build_step(g);
 }
@@ -233,7 +239,7 @@ const ganhpo_gan_trial_result *ganhpo_gan_results(const ganhpo_gan *g)
 static void shuffle(uint32_t *perm, size_t n, unsigned long long seed, int epoch)
 {
     ganhpo_rng r;
-    ganhpo_rng_init(&r, seed, GAN_STREAM_SHUFFLE + (unsigned long long)epoch);
+    ganhpo_rng_init(&r, seed, GANHPO_RNG_STREAM_SHUFFLE + (unsigned long long)epoch);
     for (size_t i = 0; i < n; i++)
         perm[i] = (uint32_t)i;
     for (size_t i = n - 1; i > 0; i--) {

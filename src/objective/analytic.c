@@ -1,6 +1,7 @@
 /* Analytic test objectives: known functions on the lattice, with optional noise and an
  * artificial duration, so the search can be tested and benchmarked without training. */
-#include "ganhpo/objective.h"
+#include "objective/objective_impl.h"
+#include "ganhpo/rng.h"
 
 #include <gsl/gsl_math.h>
 #include <gsl/gsl_randist.h>
@@ -15,9 +16,6 @@ typedef struct {
     ganhpo_objective_options opts;
     gsl_rng *rng;
 } analytic;
-
-/* Stream tag of the duration draw, apart from the trials' tags 0, 1, ... */
-static const unsigned long long DURATION_TAG = 0xd0a7104eULL;
 
 static double branin(const double *u)
 {
@@ -87,7 +85,7 @@ double ganhpo_objective_analytic_value(ganhpo_objective_function f, int dims, co
 
 static void seed_rng(gsl_rng *r, unsigned long long seed, unsigned long long tag)
 {
-    unsigned long long k = ganhpo_space_seed(seed, tag);
+    unsigned long long k = ganhpo_rng_derive(seed, tag);
     gsl_rng_set(r, (unsigned long)(k ^ (k >> 32)));
 }
 
@@ -126,7 +124,7 @@ static ganhpo_status analytic_evaluate(void *ctx, const long long *levels, const
     }
     if (a->opts.duration > 0.0) {
         double s = a->opts.duration_sigma;
-        seed_rng(a->rng, seed, DURATION_TAG);
+        seed_rng(a->rng, seed, GANHPO_RNG_TAG_DURATION);
         pause_for(exp(log(a->opts.duration) - 0.5 * s * s + s * gsl_ran_ugaussian(a->rng)));
     }
     return GANHPO_SUCCESS;
@@ -165,4 +163,12 @@ ganhpo_status ganhpo_objective_create_analytic(const ganhpo_space_options *space
     a->space = *space;
     a->opts = *o;
     return ganhpo_objective_create(space, analytic_evaluate, analytic_destroy, a, out);
+}
+
+ganhpo_status objective_create_analytic(const ganhpo_space_options *space,
+                                        const ganhpo_objective_options *o,
+                                        const ganhpo_objective_setup *setup, ganhpo_objective **out)
+{
+    (void)setup;
+    return ganhpo_objective_create_analytic(space, o, out);
 }

@@ -483,7 +483,7 @@ static void destroy(void *ctx)
 
 ganhpo_status ganhpo_objective_create_command(const ganhpo_space_options *space,
                                               const ganhpo_objective_options *o,
-                                              const ganhpo_objective_command_setup *setup,
+                                              const ganhpo_objective_setup *setup,
                                               ganhpo_objective **out)
 {
     *out = NULL;

@@ -11,6 +11,7 @@ struct ganhpo_objective {
     ganhpo_objective_evaluate_fn evaluate;
     ganhpo_objective_destroy_fn destroy;
     void *ctx;
+    int epochs; /* ganhpo_objective_set_epochs: 0 = the objective's own */
 };
 
 ganhpo_status ganhpo_objective_create(const ganhpo_space_options *space,
@@ -37,6 +38,11 @@ ganhpo_status ganhpo_objective_create(const ganhpo_space_options *space,
     o->ctx = ctx;
     *out = o;
     return GANHPO_SUCCESS;
+}
+
+void ganhpo_objective_set_epochs(ganhpo_objective *obj, int epochs)
+{
+    obj->epochs = epochs > 0 ? epochs : 0;
 }
 
 void ganhpo_objective_destroy(ganhpo_objective **obj)
@@ -92,6 +98,7 @@ static ganhpo_status run(ganhpo_objective *obj, const long long *levels, int fir
     ganhpo_space_values(&obj->space, levels, values);
     memset(out, 0, sizeof *out);
     out->trials = count;
+    out->epochs = obj->epochs;
     out->ok = 1;
     for (int t = 0; t < count; t++) {
         out->value[t] = NAN;
@@ -119,6 +126,11 @@ ganhpo_status ganhpo_objective_evaluate_trials(ganhpo_objective *obj, const long
     GH_CHECK(run(obj, levels, first, count, seed, worker, out));
     settle(out, 0);
     return GANHPO_SUCCESS;
+}
+
+int ganhpo_objective_is_fault(ganhpo_status s)
+{
+    return s == GANHPO_ERR_IO;
 }
 
 void ganhpo_objective_summarize(const ganhpo_objective_result *r, double kappa, double *mean,

@@ -2,13 +2,19 @@
  * below: its name, the keys of the section it reads (and how), the space it needs and
  * whether it uses the `data` and `gan` sections; the loader knows nothing else about it. */
 #include "ganhpo/config.h"
-#include "ganhpo/objective.h"
+#include "objective/objective_impl.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 typedef ganhpo_status (*read_fn)(ganhpo_objective_options *o, const config_setting_t *section);
 typedef ganhpo_status (*write_fn)(const ganhpo_objective_options *o, config_setting_t *section);
+typedef ganhpo_status (*check_fn)(const ganhpo_objective_options *o,
+                                  const ganhpo_objective_study *s);
+typedef ganhpo_status (*create_fn)(const ganhpo_space_options *space,
+                                   const ganhpo_objective_options *o,
+                                   const ganhpo_objective_setup *setup, ganhpo_objective **out);
 
 typedef struct {
     const char *name;        /* objective.function */
@@ -16,11 +22,14 @@ typedef struct {
     const char *const *keys; /* keys besides "function" */
     read_fn read;
     write_fn write;
+    create_fn create;
+    check_fn check;  /* checks across sections (NULL: none) */
     int dims, exact; /* space parameters needed: at least dims, or exactly with exact */
     int uses_gan;    /* reads the data and gan sections */
 } objective_kind;
 
-static const char *const no_keys[] = {NULL};
+static const char *const gan_keys[] = {"metric", "projections", NULL};
+static const char *const metric_names[] = {"w1", "sliced_w1", "fpd", "derived_w1", NULL};
 static const char *const analytic_keys[] = {"noise", "duration", "duration_sigma", "fail_every",
                                             NULL};
 static const char *const command_keys[] = {"command", "timeout", "concurrency", "metrics", NULL};
@@ -127,14 +136,38 @@ static ganhpo_status write_command(const ganhpo_objective_options *o, config_set
     return add_strings(section, "metrics", o->n_metrics, GANHPO_SPACE_NAME_SIZE, &o->metrics[0][0]);
 }
 
+static ganhpo_status read_gan(ganhpo_objective_options *o, const config_setting_t *section)
+{
+    int metric = (int)o->metric;
+    GH_CHECK(ganhpo_config_choice(section, "metric", metric_names, &metric));
+    o->metric = (ganhpo_metric)metric;
+    long long projections = o->projections;
+    GH_CHECK(
+        ganhpo_config_int(section, "projections", 1, GANHPO_METRICS_MAX_PROJECTIONS, &projections));
+    o->projections = (int)projections;
+    return GANHPO_SUCCESS;
+}
+
+static ganhpo_status write_gan(const ganhpo_objective_options *o, config_setting_t *section)
+{
+    GH_CHECK(ganhpo_config_add_string(section, "metric", ganhpo_metric_name(o->metric)));
+    return ganhpo_config_add_int(section, "projections", o->projections);
+}
+
 /* In the order of ganhpo_objective_function. */
 static const objective_kind kinds[] = {
-    {"gan", "the GAN", no_keys, NULL, NULL, 1, 0, 1},
-    {"branin", "analytic functions", analytic_keys, read_analytic, write_analytic, 2, 1, 0},
-    {"hartmann6", "analytic functions", analytic_keys, read_analytic, write_analytic, 6, 1, 0},
-    {"ackley", "analytic functions", analytic_keys, read_analytic, write_analytic, 1, 0, 0},
-    {"rosenbrock", "analytic functions", analytic_keys, read_analytic, write_analytic, 2, 0, 0},
-    {"command", "function = \"command\"", command_keys, read_command, write_command, 1, 0, 0},
+    {"gan", "the GAN", gan_keys, read_gan, write_gan, objective_create_gan,
+     objective_check_gan_study, 1, 0, 1},
+    {"branin", "analytic functions", analytic_keys, read_analytic, write_analytic,
+     objective_create_analytic, NULL, 2, 1, 0},
+    {"hartmann6", "analytic functions", analytic_keys, read_analytic, write_analytic,
+     objective_create_analytic, NULL, 6, 1, 0},
+    {"ackley", "analytic functions", analytic_keys, read_analytic, write_analytic,
+     objective_create_analytic, NULL, 1, 0, 0},
+    {"rosenbrock", "analytic functions", analytic_keys, read_analytic, write_analytic,
+     objective_create_analytic, NULL, 2, 0, 0},
+    {"command", "function = \"command\"", command_keys, read_command, write_command,
+     ganhpo_objective_create_command, NULL, 1, 0, 0},
 };
 
 enum { N_KINDS = sizeof kinds / sizeof kinds[0] };
@@ -144,6 +177,8 @@ void ganhpo_objective_options_default(ganhpo_objective_options *o)
     memset(o, 0, sizeof *o);
     o->function = GANHPO_OBJECTIVE_GAN;
     o->concurrency = 1;
+    o->metric = GANHPO_METRIC_SLICED_W1;
+    o->projections = 64;
 }
 
 const char *ganhpo_objective_function_name(ganhpo_objective_function f)
@@ -250,8 +285,33 @@ ganhpo_status ganhpo_objective_check_space(const ganhpo_objective_options *o,
     return check_placeholders(o, space, why, size);
 }
 
+ganhpo_status ganhpo_objective_create_from_options(const ganhpo_space_options *space,
+                                                   const ganhpo_objective_options *o,
+                                                   const ganhpo_objective_setup *setup,
+                                                   ganhpo_objective **out)
+{
+    *out = NULL;
+    if ((int)o->function < 0 || (int)o->function >= N_KINDS)
+        GH_RAISE(GANHPO_ERR_ARGUMENT, "objective function %d is not registered", (int)o->function);
+    return kinds[o->function].create(space, o, setup, out);
+}
+
+ganhpo_status ganhpo_objective_check_study(const ganhpo_objective_options *o,
+                                           const ganhpo_objective_study *s)
+{
+    const objective_kind *k = &kinds[o->function];
+    return k->check ? k->check(o, s) : GANHPO_SUCCESS;
+}
+
 void ganhpo_objective_columns(const ganhpo_objective_options *o, ganhpo_results_columns *columns)
 {
+    if (o->function == GANHPO_OBJECTIVE_GAN) { /* every metric of metrics.h */
+        columns->n_metrics = GANHPO_METRIC_COUNT;
+        for (int m = 0; m < GANHPO_METRIC_COUNT; m++)
+            snprintf(columns->metrics[m], sizeof columns->metrics[m], "%s",
+                     ganhpo_metric_name((ganhpo_metric)m));
+        return;
+    }
     columns->n_metrics = o->n_metrics;
     memcpy(columns->metrics, o->metrics, sizeof columns->metrics);
 }

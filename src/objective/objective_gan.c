@@ -1,9 +1,11 @@
 /* The GAN objective: a point's hyperparameters trained `trials` times on a device, scored by
  * each trial's best validation W1 (shared/SPEC.md sections 2 and 4.2). */
-#include "ganhpo/objective.h"
+#include "objective/objective_impl.h"
+#include "ganhpo/rng.h"
 
 #include <errno.h>
 #include <math.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,10 +14,12 @@ struct ganhpo_objective_trainer {
     ganhpo_device *dev;
     ganhpo_dataset *ds;
     ganhpo_dataset_device data;
+    unsigned long long seed;
+    ganhpo_dataset_source source;
+    ganhpo_observables observables;
+    ganhpo_metric metric;
+    int projections;
 };
-
-/* Separates the trial streams from everything else derived from an evaluation seed. */
-static const unsigned long long TRIAL_TAG = 0x747269616cULL;
 
 ganhpo_status ganhpo_objective_trainer_create(const ganhpo_dataset_options *data,
                                               unsigned long long seed, const char *device,
@@ -26,6 +30,11 @@ ganhpo_status ganhpo_objective_trainer_create(const ganhpo_dataset_options *data
     ganhpo_objective_trainer *t = calloc(1, sizeof *t);
     if (!t)
         GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for a trainer");
+    t->seed = seed;
+    t->source = data->source;
+    t->observables = data->observables;
+    t->metric = GANHPO_METRIC_W1;
+    t->projections = 64;
     ganhpo_status s;
     GH_CHECK_GOTO(ganhpo_device_create(device, nth_device, flags, &t->dev), s, fail);
     GH_CHECK_GOTO(ganhpo_dataset_create(data, seed, &t->ds), s, fail);
@@ -36,6 +45,19 @@ ganhpo_status ganhpo_objective_trainer_create(const ganhpo_dataset_options *data
 fail:
     ganhpo_objective_trainer_destroy(&t);
     return s;
+}
+
+ganhpo_status ganhpo_objective_trainer_set_metric(ganhpo_objective_trainer *t,
+                                                  const ganhpo_objective_options *o)
+{
+    if (o->metric == GANHPO_METRIC_DERIVED_W1 && t->observables == GANHPO_OBSERVABLES_NONE)
+        GH_RAISE(GANHPO_ERR_ARGUMENT,
+                 "objective.metric = \"derived_w1\" needs derived observables, and data.source "
+                 "= \"%s\" has none (set data.observables)",
+                 ganhpo_dataset_source_name(t->source));
+    t->metric = o->metric;
+    t->projections = o->projections;
+    return GANHPO_SUCCESS;
 }
 
 void ganhpo_objective_trainer_destroy(ganhpo_objective_trainer **t)
@@ -66,7 +88,8 @@ const ganhpo_dataset_split *ganhpo_objective_trainer_split(const ganhpo_objectiv
 
 unsigned long long ganhpo_objective_trial_seed(unsigned long long seed, int trial)
 {
-    return ganhpo_space_seed(ganhpo_space_seed(seed, TRIAL_TAG), (unsigned long long)trial);
+    return ganhpo_rng_derive(ganhpo_rng_derive(seed, GANHPO_RNG_TAG_TRIAL),
+                             (unsigned long long)trial);
 }
 
 ganhpo_status ganhpo_objective_trainer_train(ganhpo_objective_trainer *t,
@@ -89,11 +112,15 @@ ganhpo_status ganhpo_objective_trainer_train(ganhpo_objective_trainer *t,
         seeds[k] = ganhpo_objective_trial_seed(seed, first + k);
     ganhpo_gan *g = NULL;
     GH_CHECK(ganhpo_gan_create(t->dev, o, split->n_condition, split->n_target, count, seeds, &g));
-    ganhpo_status s = ganhpo_gan_train(g, &t->data, split, o->epochs, fn, user);
-    if (s != GANHPO_SUCCESS) {
+    ganhpo_status s = ganhpo_gan_set_metrics(g, t->metric, t->projections, t->seed, t->observables);
+    if (s == GANHPO_SUCCESS)
+        s = ganhpo_gan_train(g, &t->data, split, o->epochs, fn, user);
+    if (s == GANHPO_ERR_INTERRUPTED)
+        *out = g; /* fn stopped it: the epochs so far count */
+    else if (s != GANHPO_SUCCESS)
         ganhpo_gan_destroy(&g);
+    if (s != GANHPO_SUCCESS)
         return ganhpo_error_trace(s, __FILE__, __LINE__, __func__, "ganhpo_gan_train");
-    }
     *out = g;
     return GANHPO_SUCCESS;
 }
@@ -111,10 +138,13 @@ static ganhpo_status save_weights(const ganhpo_gan *g, int k, const char *dir,
     char path[1200], tmp[1300];
     ganhpo_objective_weights_path(dir, seed, epochs, trial, path, sizeof path);
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    GH_CHECK(ganhpo_gan_save(g, k, tmp));
-    if (rename(tmp, path) != 0)
-        GH_RAISE(GANHPO_ERR_IO, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
-    return GANHPO_SUCCESS;
+    ganhpo_status s = ganhpo_gan_save(g, k, tmp);
+    if (s == GANHPO_SUCCESS && rename(tmp, path) != 0)
+        s = ganhpo_error_raise(GANHPO_ERR_IO, __FILE__, __LINE__, __func__,
+                               "cannot rename %s to %s: %s", tmp, path, strerror(errno));
+    if (s != GANHPO_SUCCESS)
+        unlink(tmp); /* a full disk leaves no empty file behind */
+    return s;
 }
 
 /* Copies one batch's results into out (offset `at`) and the first failure's reason. */
@@ -123,18 +153,21 @@ static void collect(const ganhpo_gan *g, int at, ganhpo_objective_result *out, i
     const ganhpo_gan_trial_result *r = ganhpo_gan_results(g);
     *best_k = -1;
     for (int k = 0; k < ganhpo_gan_trials(g); k++) {
-        int ok = !r[k].failed && isfinite(r[k].best_w1);
-        out->value[at + k] = ok ? r[k].best_w1 : NAN;
+        int ok = !r[k].failed && isfinite(r[k].best_score);
+        out->value[at + k] = ok ? r[k].best_score : NAN;
         out->epoch[at + k] = ok ? r[k].best_epoch : -1;
+        for (int m = 0; m < GANHPO_METRIC_COUNT; m++)
+            out->metric[m][at + k] = ok ? r[k].best_metrics[m] : NAN;
         if (!ok && out->reason[0] == '\0')
             snprintf(out->reason, sizeof out->reason, "trial %d: %s", at + k,
-                     r[k].reason[0] ? r[k].reason : "no finite W1");
-        if (ok && (*best_k < 0 || r[k].best_w1 < r[*best_k].best_w1))
+                     r[k].reason[0] ? r[k].reason : "no finite score");
+        if (ok && (*best_k < 0 || r[k].best_score < r[*best_k].best_score))
             *best_k = k;
     }
 }
 
-/* Trains one batch of trials; an error fails the evaluation with its message. */
+/* Trains one batch of trials; an error fails the evaluation with its message, except a
+ * fault of the weights file (ganhpo_objective_is_fault), which is returned. */
 static ganhpo_status evaluate_batch(ganhpo_objective_trainer *t, const ganhpo_gan_options *o,
                                     int first, int at, int count, unsigned long long seed,
                                     const char *weights_dir, ganhpo_objective_result *out,
@@ -151,6 +184,8 @@ static ganhpo_status evaluate_batch(ganhpo_objective_trainer *t, const ganhpo_ga
         }
     }
     ganhpo_gan_destroy(&g);
+    if (ganhpo_objective_is_fault(s))
+        return ganhpo_error_trace(s, __FILE__, __LINE__, __func__, "save_weights");
     if (s != GANHPO_SUCCESS) {
         out->ok = 0;
         snprintf(out->reason, sizeof out->reason, "%s", ganhpo_error_message());
@@ -173,9 +208,12 @@ ganhpo_status ganhpo_objective_trainer_evaluate(ganhpo_objective_trainer *t,
     out->epochs = o->epochs;
     const ganhpo_dataset_split *split = ganhpo_dataset_get_split(t->ds);
     out->parameters = ganhpo_gan_parameter_count(o, split->n_condition, split->n_target);
+    out->n_metrics = GANHPO_METRIC_COUNT;
     for (int k = 0; k < count; k++) {
         out->value[k] = NAN;
         out->epoch[k] = -1;
+        for (int m = 0; m < GANHPO_METRIC_COUNT; m++)
+            out->metric[m][k] = NAN;
     }
     double best = INFINITY;
     for (int at = 0; at < count && out->ok; at += GANHPO_OBJECTIVE_BATCH) {
@@ -210,6 +248,8 @@ static ganhpo_status gan_evaluate(void *ctx, const long long *levels, const doub
     (void)worker; /* trials depend on (seed, trial) only */
     gan_objective *g = ctx;
     ganhpo_gan_options o = g->gan;
+    if (out->epochs > 0) /* ganhpo_objective_set_epochs */
+        o.epochs = out->epochs;
     for (int i = 0; i < g->space.n_params; i++)
         GH_CHECK(ganhpo_gan_options_set(&o, g->space.params[i].name, values[i]));
     return ganhpo_objective_trainer_evaluate(g->trainer, &o, first, trials, seed,
@@ -243,4 +283,20 @@ ganhpo_status ganhpo_objective_create_gan(const ganhpo_space_options *space,
         snprintf(g->weights_dir, sizeof g->weights_dir, "%s", weights_dir);
     }
     return ganhpo_objective_create(space, gan_evaluate, gan_destroy, g, out);
+}
+
+ganhpo_status objective_create_gan(const ganhpo_space_options *space,
+                                   const ganhpo_objective_options *o,
+                                   const ganhpo_objective_setup *setup, ganhpo_objective **out)
+{
+    *out = NULL;
+    ganhpo_objective_trainer *t = NULL;
+    GH_CHECK(ganhpo_objective_trainer_create(setup->data, setup->seed, setup->device,
+                                             (size_t)setup->local_rank, setup->device_flags, &t));
+    ganhpo_status s = ganhpo_objective_trainer_set_metric(t, o);
+    if (s != GANHPO_SUCCESS) {
+        ganhpo_objective_trainer_destroy(&t);
+        return ganhpo_error_trace(s, __FILE__, __LINE__, __func__, "set_metric");
+    }
+    return ganhpo_objective_create_gan(space, setup->gan, t, setup->weights_dir, out);
 }

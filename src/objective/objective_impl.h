@@ -16,4 +16,18 @@ void command_last_line(const char *path, char *line, size_t size);
 int command_parse_result(const ganhpo_objective_options *o, const char *line, double *value,
                          double *metrics, char *why, size_t size);
 
+/* The registered constructors of the GAN and analytic objectives (the command's is public:
+ * ganhpo_objective_create_command). */
+ganhpo_status objective_create_gan(const ganhpo_space_options *space,
+                                   const ganhpo_objective_options *o,
+                                   const ganhpo_objective_setup *setup, ganhpo_objective **out);
+ganhpo_status objective_create_analytic(const ganhpo_space_options *space,
+                                        const ganhpo_objective_options *o,
+                                        const ganhpo_objective_setup *setup,
+                                        ganhpo_objective **out);
+
+/* The GAN objective's checks of a study across sections (objective_gan_config.c). */
+ganhpo_status objective_check_gan_study(const ganhpo_objective_options *o,
+                                        const ganhpo_objective_study *s);
+
 #endif

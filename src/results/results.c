@@ -525,12 +525,13 @@ static ganhpo_status reader_map(ganhpo_results_reader *r, const char *line)
 {
     size_t len = strlen(line);
     r->header = malloc(len + 1);
-    r->names = malloc(sizeof(char *) * (len / 2 + 2));
-    r->fields = malloc(sizeof(char *) * (len / 2 + 2));
+    /* a line of len bytes has at most len + 1 fields (",,," has four) */
+    r->names = malloc(sizeof(char *) * (len + 2));
+    r->fields = malloc(sizeof(char *) * (len + 2));
     if (!r->header || !r->names || !r->fields)
         GH_RAISE(GANHPO_ERR_ALLOC, "out of memory reading %s", r->path);
     memcpy(r->header, line, len + 1);
-    r->n_fields = split(r->header, ',', r->names, (int)(len / 2 + 1));
+    r->n_fields = split(r->header, ',', r->names, (int)(len + 1));
     for (int c = 0; c < N_COLUMNS; c++)
         for (int k = 0; k < GANHPO_SPACE_MAX_DIMS; k++)
             r->where[c][k] = -1;

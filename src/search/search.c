@@ -1,6 +1,7 @@
 /* A search's bookkeeping: the points proposed and observed, the budget, the initial design,
  * random proposals and the exact bookkeeping that keeps a point from being proposed twice. */
 #include "search/search_impl.h"
+#include "ganhpo/rng.h"
 
 #include <gsl/gsl_errno.h>
 #include <math.h>
@@ -8,7 +9,6 @@
 #include <string.h>
 
 /* Separates a strategy's stream from the design's and the other strategies'. */
-static const unsigned long long STRATEGY_TAG = 0x737472617465ULL;
 /* Random draws before a proposal walks the lattice for an unvisited point. */
 enum { RANDOM_DRAWS = 64 };
 /* DYCORS step: initial (and largest) perturbation std in the unit box. */
@@ -18,7 +18,7 @@ static unsigned long long hash_levels(const long long *lv, int d)
 {
     unsigned long long h = 0x243f6a8885a308d3ULL;
     for (int i = 0; i < d; i++)
-        h = ganhpo_space_seed(h, (unsigned long long)lv[i]);
+        h = ganhpo_rng_derive(h, (unsigned long long)lv[i]);
     return h;
 }
 
@@ -61,11 +61,14 @@ static ganhpo_status grow(ganhpo_search *s)
     double *v = realloc(s->value, sizeof *v * (size_t)cap);
     if (v)
         s->value = v;
+    double *nv = realloc(s->noise, sizeof *nv * (size_t)cap);
+    if (nv)
+        s->noise = nv;
     int *ok = realloc(s->ok, sizeof *ok * (size_t)cap);
     if (ok)
         s->ok = ok;
     int *slots = malloc(sizeof *slots * 4 * (size_t)cap);
-    if (!lv || !u || !st || !v || !ok || !slots) {
+    if (!lv || !u || !st || !v || !nv || !ok || !slots) {
         free(slots);
         GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for %d search points", cap);
     }
@@ -93,6 +96,7 @@ static ganhpo_status add_point(ganhpo_search *s, const long long *lv, point_stat
         s->unit[(size_t)i * s->na + j] = u[s->active[j]];
     s->state[i] = (signed char)st;
     s->value[i] = NAN;
+    s->noise[i] = 0.0;
     hash_insert(s, i);
     *idx = i;
     return GANHPO_SUCCESS;
@@ -111,9 +115,10 @@ ganhpo_status ganhpo_search_scratch(ganhpo_search *s, size_t n, double **out)
     return GANHPO_SUCCESS;
 }
 
+/* A random search keeps a smoothing RBF too: its recommendation needs a model. */
 static ganhpo_status make_models(ganhpo_search *s)
 {
-    if (s->strategy == GANHPO_SEARCH_RBF && s->na > 0)
+    if (s->strategy != GANHPO_SEARCH_GP && s->na > 0)
         GH_CHECK(ganhpo_rbf_create(s->na, 1e-10, &s->rbf));
     if (s->strategy == GANHPO_SEARCH_GP && s->na > 0)
         GH_CHECK(ganhpo_gp_create(s->na, &s->gp));
@@ -127,15 +132,17 @@ static ganhpo_status init(ganhpo_search *s, unsigned long long seed, int repeat)
             s->active[s->na++] = i;
     s->size = ganhpo_space_size(&s->space);
     s->best = -1;
+    s->bound = INFINITY;
+    s->center = -1;
     s->sigma = SIGMA_INIT;
     s->gp_tuned_at = -1;
+    s->rbf_scaled_at = -1;
     s->rng = gsl_rng_alloc(gsl_rng_mt19937);
     s->design = malloc(sizeof(long long) * (size_t)s->d * (size_t)s->opts.initial);
     if (!s->rng || !s->design)
         GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for a search");
-    unsigned long long k = ganhpo_space_seed(ganhpo_space_seed(seed, (unsigned long long)repeat),
-                                             STRATEGY_TAG + (unsigned long long)s->strategy);
-    gsl_rng_set(s->rng, (unsigned long)(k ^ (k >> 32)));
+    s->key = ganhpo_rng_derive(ganhpo_rng_derive(seed, (unsigned long long)repeat),
+                               GANHPO_RNG_TAG_STRATEGY + (unsigned long long)s->strategy);
     GH_CHECK(ganhpo_space_design(&s->space, s->opts.design == GANHPO_SEARCH_DESIGN_LHS,
                                  s->opts.initial, seed, repeat, s->design, &s->n_design));
     GH_CHECK(make_models(s));
@@ -183,6 +190,7 @@ void ganhpo_search_destroy(ganhpo_search **sp)
     free(s->unit);
     free(s->state);
     free(s->value);
+    free(s->noise);
     free(s->ok);
     free(s->slots);
     free(s->work);
@@ -235,6 +243,11 @@ ganhpo_status ganhpo_search_propose(ganhpo_search *s, long long *levels, int *pr
     int used = s->n_observed + s->n_pending;
     if (used >= s->opts.budget || (double)s->n >= s->size)
         return GANHPO_SUCCESS;
+    /* The proposal's randomness comes from (seed, repeat, strategy, its evaluation number)
+     * alone, never from how far a stream was drawn before: a search rebuilt from its log
+     * proposes exactly what the unbroken search would have. */
+    unsigned long long k = ganhpo_rng_derive(s->key, (unsigned long long)used);
+    gsl_rng_set(s->rng, (unsigned long)(k ^ (k >> 32)));
     int found = next_design_point(s, levels);
     if (!found && s->strategy != GANHPO_SEARCH_RANDOM && s->n_ok >= s->na + 1)
         GH_CHECK(ganhpo_search_model_point(s, levels, &found));
@@ -257,28 +270,42 @@ static int is_design_point(const ganhpo_search *s, const long long *lv)
     return 0;
 }
 
-static ganhpo_status record_success(ganhpo_search *s, int i, double v)
+static ganhpo_status record_success(ganhpo_search *s, int i, double v, double noise)
 {
     s->value[i] = v;
+    s->noise[i] = noise;
     s->ok[s->n_ok++] = i;
     if (s->rbf)
         GH_CHECK(ganhpo_rbf_add_point(s->rbf, s->unit + (size_t)i * s->na));
     double previous = s->best >= 0 ? s->value[s->best] : INFINITY;
     if (v < previous)
         s->best = i;
-    if (!is_design_point(s, s->levels + (size_t)i * s->d) && isfinite(previous))
-        ganhpo_search_adapt_step(s, v, previous);
+    /* The step control counts a success when the value beats every earlier point's value plus
+     * its standard error: a lucky noisy draw does not set a bar no honest point can pass. */
+    double bound = s->bound;
+    s->bound = fmin(s->bound, v + sqrt(noise));
+    if (!is_design_point(s, s->levels + (size_t)i * s->d) && isfinite(bound))
+        ganhpo_search_adapt_step(s, v, bound);
     return GANHPO_SUCCESS;
 }
 
 ganhpo_status ganhpo_search_observe(ganhpo_search *s, const long long *levels, int ok,
                                     double objective)
 {
+    return ganhpo_search_observe_noisy(s, levels, ok, objective, 0.0);
+}
+
+ganhpo_status ganhpo_search_observe_noisy(ganhpo_search *s, const long long *levels, int ok,
+                                          double objective, double noise)
+{
     if (!ganhpo_space_contains(&s->space, levels))
         GH_RAISE(GANHPO_ERR_ARGUMENT, "observed point lies outside the search space");
     if (ok && !isfinite(objective))
         GH_RAISE(GANHPO_ERR_NUMERIC, "a successful evaluation needs a finite objective (got %g)",
                  objective);
+    if (ok && (!(noise >= 0.0) || !isfinite(noise)))
+        GH_RAISE(GANHPO_ERR_NUMERIC,
+                 "a successful evaluation needs a finite noise variance >= 0 (got %g)", noise);
     int i = ganhpo_search_find(s, levels);
     if (i >= 0 && s->state[i] != POINT_PENDING)
         GH_RAISE(GANHPO_ERR_STATE, "point observed twice (evaluation %d of this search)", i + 1);
@@ -293,7 +320,7 @@ ganhpo_status ganhpo_search_observe(ganhpo_search *s, const long long *levels, i
     s->n_observed++;
     s->state[i] = (signed char)(ok ? POINT_OK : POINT_FAILED);
     if (ok)
-        GH_CHECK(record_success(s, i, objective));
+        GH_CHECK(record_success(s, i, objective, noise));
     return GANHPO_SUCCESS;
 }
 
@@ -320,4 +347,23 @@ int ganhpo_search_best(const ganhpo_search *s, long long *levels, double *object
         memcpy(levels, s->levels + (size_t)s->best * s->d, sizeof(long long) * (size_t)s->d);
     *objective = s->value[s->best];
     return 1;
+}
+
+ganhpo_status ganhpo_search_recommend(ganhpo_search *s, long long *levels, double *mean, double *sd,
+                                      double *raw)
+{
+    int fitted = 0;
+    if (s->n_ok == 0)
+        GH_RAISE(GANHPO_ERR_STATE, "no successful evaluation to recommend yet");
+    if (s->n_ok >= s->na + 1 && s->na > 0)
+        GH_CHECK(ganhpo_search_model_fit(s, &fitted));
+    int i = fitted && s->center >= 0 ? s->center : s->best;
+    double m = s->value[i], v = s->noise[i];
+    if (fitted)
+        GH_CHECK(ganhpo_search_model_at(s, i, &m, &v));
+    memcpy(levels, s->levels + (size_t)i * s->d, sizeof(long long) * (size_t)s->d);
+    *mean = m;
+    *sd = sqrt(v);
+    *raw = s->value[i];
+    return GANHPO_SUCCESS;
 }

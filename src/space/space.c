@@ -1,5 +1,6 @@
 /* The lattice of the search space and its initial designs. */
 #include "ganhpo/space.h"
+#include "ganhpo/rng.h"
 
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_matrix.h>
@@ -12,8 +13,6 @@
 /* Latin candidates compared per design: enough for a clearly better minimum distance than a
  * single draw, cheap next to one evaluation. */
 enum { LATIN_TRIES = 50 };
-/* Tag that separates the design stream from the other streams of a repeat. */
-static const unsigned long long DESIGN_TAG = 0x64657369676eULL;
 
 static long long levels_of(const ganhpo_space_param *p)
 {
@@ -76,14 +75,6 @@ void ganhpo_space_from_unit(const ganhpo_space_options *s, const double *u, long
 {
     for (int i = 0; i < s->n_params; i++)
         levels[i] = ganhpo_space_param_from_unit(&s->params[i], u[i]);
-}
-
-unsigned long long ganhpo_space_seed(unsigned long long seed, unsigned long long tag)
-{
-    unsigned long long z = seed + 0x9e3779b97f4a7c15ULL * (tag + 1);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
 }
 
 /* Every lattice point, in mixed-radix order (the caller checked that they fit). */
@@ -263,8 +254,8 @@ ganhpo_status ganhpo_space_design(const ganhpo_space_options *s, int latin, int 
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     if (!r)
         GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for a random number generator");
-    unsigned long long k =
-        ganhpo_space_seed(ganhpo_space_seed(seed, (unsigned long long)repeat), DESIGN_TAG);
+    unsigned long long k = ganhpo_rng_derive(ganhpo_rng_derive(seed, (unsigned long long)repeat),
+                                             GANHPO_RNG_TAG_DESIGN);
     gsl_rng_set(r, (unsigned long)(k ^ (k >> 32)));
     ganhpo_status st = GANHPO_SUCCESS;
     if (latin)

@@ -13,6 +13,7 @@ struct ganhpo_study_log {
     ganhpo_results_columns columns;
     FILE *f;
     long long rows;
+    ganhpo_study_lock *lock; /* the output directory's, released on close */
 };
 
 /* The row's point must be on the study's lattice: levels within bounds and every value
@@ -43,17 +44,22 @@ typedef struct {
     int resume;
     ganhpo_study_row_fn replay;
     void *ctx;
-    const char *header; /* without its newline */
-    char *first;        /* the file's first line */
+    const char *header;     /* without its newline */
+    const char *old_header; /* the same without metric columns (NULL: there are none) */
+    int old;                /* the file has the old header: rows go on without metrics */
+    char *first;            /* the file's first line */
     ganhpo_results_reader *reader;
     long long rows;
     long good_end; /* offset after the last complete line */
     int partial;
 } scan_state;
 
+/* The file's header must be the study's; a log written before the study's metric columns
+ * existed (the GAN's metrics were added later) is accepted too. */
 static ganhpo_status check_header(scan_state *sc, char *line)
 {
-    if (strcmp(line, sc->header) != 0)
+    sc->old = sc->old_header && strcmp(line, sc->old_header) == 0;
+    if (strcmp(line, sc->header) != 0 && !sc->old)
         GH_RAISE(GANHPO_ERR_RESULTS,
                  "%s:1: the header does not match the study's space (expected '%s'); the "
                  "study file's space was changed since these results were written",
@@ -110,6 +116,8 @@ static ganhpo_status scan(scan_state *sc, FILE *f)
         }
         offset += (long)len;
         line[len - 1] = '\0';
+        if (len > 1 && line[len - 2] == '\r') /* a copy edited on Windows: CRLF */
+            line[len - 2] = '\0';
         if (lineno == 1 && !(sc->first = strdup(line)))
             st = ganhpo_error_raise(GANHPO_ERR_ALLOC, __FILE__, __LINE__, __func__,
                                     "out of memory reading %s", sc->path);
@@ -152,18 +160,22 @@ static ganhpo_status continue_file(ganhpo_study_log *log, const scan_state *sc)
     return GANHPO_SUCCESS;
 }
 
-/* header: the expected header line, with its newline. */
+/* header: the expected header line, with its newline; old_header: the same without the
+ * metric columns (NULL when there are none). */
 static ganhpo_status open_log(ganhpo_study_log *log, int resume, ganhpo_study_row_fn replay,
-                              void *ctx, char *header, int *repaired)
+                              void *ctx, char *header, char *old_header, int *repaired)
 {
     FILE *f = fopen(log->path, "r");
     if (!f && errno != ENOENT)
         GH_RAISE(GANHPO_ERR_IO, "cannot read %s: %s", log->path, strerror(errno));
     if (!f)
         return start_file(log, header);
-    size_t n = strlen(header);
-    scan_state sc = {log->path, &log->space, resume, replay, ctx, header, NULL, NULL, 0, 0, 0};
+    size_t n = strlen(header), n_old = old_header ? strlen(old_header) : 0;
+    scan_state sc = {log->path, &log->space, resume, replay, ctx, header, old_header,
+                     0,         NULL,        NULL,   0,      0,   0};
     header[n - 1] = '\0';
+    if (old_header)
+        old_header[n_old - 1] = '\0';
     ganhpo_status st = scan(&sc, f);
     header[n - 1] = '\n';
     fclose(f);
@@ -172,6 +184,8 @@ static ganhpo_status open_log(ganhpo_study_log *log, int resume, ganhpo_study_ro
     GH_CHECK(st);
     if (sc.rows == 0)
         return start_file(log, header);
+    if (sc.old)
+        log->columns.n_metrics = 0;
     *repaired = sc.partial;
     return continue_file(log, &sc);
 }
@@ -191,11 +205,16 @@ ganhpo_status ganhpo_study_log_open(const char *path, const ganhpo_results_colum
     snprintf(log->path, sizeof log->path, "%s", path);
     log->space = *space;
     log->columns = *columns;
-    char *header = NULL;
+    char *header = NULL, *old_header = NULL;
+    ganhpo_results_columns old = *columns;
+    old.n_metrics = 0;
     ganhpo_status st = ganhpo_results_header_format(columns, &header);
+    if (st == GANHPO_SUCCESS && columns->n_metrics > 0)
+        st = ganhpo_results_header_format(&old, &old_header);
     if (st == GANHPO_SUCCESS)
-        st = open_log(log, resume, replay, ctx, header, repaired);
+        st = open_log(log, resume, replay, ctx, header, old_header, repaired);
     free(header);
+    free(old_header);
     if (st != GANHPO_SUCCESS) {
         ganhpo_study_log_close(&log);
         return ganhpo_error_trace(st, __FILE__, __LINE__, __func__, "open_log");
@@ -215,7 +234,10 @@ ganhpo_status ganhpo_study_log_append(ganhpo_study_log *log, ganhpo_results_row 
     for (int i = 0; i < log->space.n_params; i++)
         row->values[i] = (double)row->levels[i] * log->space.params[i].scaling;
     char *line = NULL;
-    GH_CHECK(ganhpo_results_row_format(&log->columns, row, &line));
+    ganhpo_results_row shown = *row;
+    if (log->columns.n_metrics == 0) /* a log from before the metric columns goes on without */
+        shown.n_metrics = 0;
+    GH_CHECK(ganhpo_results_row_format(&log->columns, &shown, &line));
     /* one write of the whole line, so a crash leaves at most one partial last line */
     size_t n = strlen(line);
     ganhpo_status st = GANHPO_SUCCESS;
@@ -229,12 +251,18 @@ ganhpo_status ganhpo_study_log_append(ganhpo_study_log *log, ganhpo_results_row 
     return GANHPO_SUCCESS;
 }
 
+void ganhpo_study_log_hold_lock(ganhpo_study_log *log, ganhpo_study_lock *lock)
+{
+    log->lock = lock;
+}
+
 void ganhpo_study_log_close(ganhpo_study_log **log)
 {
     if (!log || !*log)
         return;
     if ((*log)->f)
         fclose((*log)->f);
+    ganhpo_study_lock_release(&(*log)->lock);
     free(*log);
     *log = NULL;
 }

@@ -12,23 +12,23 @@
 ganhpo_status ganhpo_study_objective_create(const ganhpo_study_config *cfg, int rank,
                                             size_t nth_device, ganhpo_objective **out)
 {
-    *out = NULL;
-    if (cfg->objective.function == GANHPO_OBJECTIVE_COMMAND) {
-        char dir[1100];
-        snprintf(dir, sizeof dir, "%s/trials", cfg->study.output);
-        ganhpo_objective_command_setup setup = {dir, cfg->parallel.grace, rank, (int)nth_device};
-        return ganhpo_objective_create_command(&cfg->space, &cfg->objective, &setup, out);
-    }
-    if (!ganhpo_objective_uses_gan(&cfg->objective))
-        return ganhpo_objective_create_analytic(&cfg->space, &cfg->objective, out);
-    ganhpo_objective_trainer *t = NULL;
-    GH_CHECK(
-        ganhpo_objective_trainer_create(&cfg->data, cfg->study.seed, cfg->study.device, nth_device,
-                                        cfg->study.profiling ? GANHPO_DEVICE_PROFILING : 0, &t));
-    char dir[1100];
-    ganhpo_study_weights_dir(cfg->study.output, dir, sizeof dir);
-    return ganhpo_objective_create_gan(&cfg->space, &cfg->gan, t,
-                                       cfg->study.save_weights ? dir : NULL, out);
+    char weights[1100], trials[1100];
+    ganhpo_study_weights_dir(cfg->study.output, weights, sizeof weights);
+    snprintf(trials, sizeof trials, "%s/trials", cfg->study.output);
+    ganhpo_objective_setup setup = {
+        .data = &cfg->data,
+        .gan = &cfg->gan,
+        .seed = cfg->study.seed,
+        .device = cfg->study.device,
+        .device_flags = cfg->study.profiling ? GANHPO_DEVICE_PROFILING : 0,
+        .weights_dir = cfg->study.save_weights ? weights : NULL,
+        .trials_dir = trials,
+        .rank = rank,
+        .local_rank = (int)nth_device,
+    };
+    if (cfg->owned && cfg->owned->setup)
+        cfg->owned->setup(cfg->owned_options, &setup);
+    return ganhpo_objective_create_from_options(&cfg->space, &cfg->objective, &setup, out);
 }
 
 static int same_param(const ganhpo_space_param *a, const ganhpo_space_param *b)
@@ -46,7 +46,7 @@ ganhpo_status study_check_saved_space(const ganhpo_study_config *cfg, const char
     ganhpo_study_config *old = malloc(sizeof *old);
     if (!old)
         GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for a study");
-    ganhpo_status st = ganhpo_study_load(saved, old);
+    ganhpo_status st = ganhpo_study_load_owned(saved, cfg->owned, old);
     int same = st == GANHPO_SUCCESS && old->space.n_params == cfg->space.n_params;
     for (int i = 0; same && i < cfg->space.n_params; i++)
         same = same_param(&old->space.params[i], &cfg->space.params[i]);
@@ -86,9 +86,18 @@ ganhpo_status study_evaluate(ganhpo_objective *obj, const ganhpo_study_config *c
     ganhpo_status s = ganhpo_objective_evaluate(obj, levels, cfg->study.trials, seed, 0, r);
     if (s == GANHPO_SUCCESS || s == GANHPO_ERR_INTERRUPTED)
         return s;
+    if (ganhpo_objective_is_fault(s))
+        return study_fault(s);
     study_fail_result(r, cfg->study.trials, ganhpo_error_message());
     ganhpo_error_clear();
     return GANHPO_SUCCESS;
+}
+
+ganhpo_status study_fault(ganhpo_status s)
+{
+    return ganhpo_error_trace(s, __FILE__, __LINE__, __func__,
+                              "the study stops; the evaluation is not logged, and --resume "
+                              "evaluates it once the cause (a full disk?) is fixed");
 }
 
 void study_fail_result(ganhpo_objective_result *r, int trials, const char *reason)
@@ -156,13 +165,19 @@ ganhpo_status study_open_log(const ganhpo_study_config *cfg, const char *dir, in
     snprintf(results, sizeof results, "%s/results.csv", dir);
     snprintf(saved, sizeof saved, "%s/study.cfg", dir);
     GH_CHECK(ganhpo_system_make_directory(dir));
-    if (resume)
-        GH_CHECK(study_check_saved_space(cfg, saved));
+    ganhpo_study_lock *lock = NULL;
+    GH_CHECK(ganhpo_study_lock_acquire(dir, progress, &lock));
     int repaired = 0;
     ganhpo_results_columns columns;
     ganhpo_study_columns(cfg, &columns);
-    GH_CHECK(
-        ganhpo_study_log_open(results, &columns, &cfg->space, resume, fn, ctx, log, &repaired));
+    ganhpo_status s = resume ? study_check_saved_space(cfg, saved) : GANHPO_SUCCESS;
+    if (s == GANHPO_SUCCESS)
+        s = ganhpo_study_log_open(results, &columns, &cfg->space, resume, fn, ctx, log, &repaired);
+    if (s != GANHPO_SUCCESS) {
+        ganhpo_study_lock_release(&lock);
+        return ganhpo_error_trace(s, __FILE__, __LINE__, __func__, "open the results log");
+    }
+    ganhpo_study_log_hold_lock(*log, lock);
     if (repaired)
         fprintf(progress,
                 "warning: %s: dropped a partial last line (the previous run stopped "
@@ -170,7 +185,7 @@ ganhpo_status study_open_log(const ganhpo_study_config *cfg, const char *dir, in
                 results);
     if (ganhpo_study_log_rows(*log) > 0)
         fprintf(progress, "resuming from %lld logged evaluations\n", ganhpo_study_log_rows(*log));
-    ganhpo_status s = study_save(cfg, saved);
+    s = study_save(cfg, saved);
     if (s == GANHPO_SUCCESS && ganhpo_objective_uses_gan(&cfg->objective) &&
         cfg->study.save_weights)
         s = ganhpo_study_weights_prepare(dir);

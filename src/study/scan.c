@@ -1,14 +1,12 @@
 /* A scan study (paper Fig. 5): the space's one parameter swept over the scan's levels, every
  * level trained for every epoch count, one results.csv row per (epochs, level). */
 #include "study/study_impl.h"
+#include "ganhpo/rng.h"
+#include "ganhpo/system.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-/* Separates scan seeds from the search's evaluation seeds. */
-static const unsigned long long SCAN_TAG = 0x7363616eULL;
 
 typedef struct {
     const ganhpo_study_config *cfg;
@@ -41,7 +39,7 @@ static ganhpo_status replay(void *ctx, const ganhpo_results_row *row, int line)
 {
     (void)line; /* the log names the line */
     scan_plan *p = ctx;
-    if (strcmp(row->strategy, ganhpo_search_strategy_name(GANHPO_SEARCH_SCAN)) != 0)
+    if (strcmp(row->strategy, GANHPO_RESULTS_SCAN_ROWS) != 0)
         GH_RAISE(GANHPO_ERR_RESULTS, "a row of strategy '%s' in the results of a scan study",
                  row->strategy);
     int l = find_level(p, row->levels[0]), e = find_epochs(p, row->epochs);
@@ -61,42 +59,8 @@ static ganhpo_status replay(void *ctx, const ganhpo_results_row *row, int line)
 
 static unsigned long long scan_seed(const ganhpo_study_config *cfg, long long level)
 {
-    return ganhpo_space_seed(ganhpo_space_seed(cfg->study.seed, SCAN_TAG),
+    return ganhpo_rng_derive(ganhpo_rng_derive(cfg->study.seed, GANHPO_RNG_TAG_SCAN),
                              (unsigned long long)level);
-}
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-/* Trains one (level, epochs) point of a GAN scan; errors become a failed result. */
-static void evaluate_gan(ganhpo_objective_trainer *t, const scan_plan *p, long long level,
-                         int epochs, ganhpo_objective_result *r)
-{
-    const ganhpo_study_config *cfg = p->cfg;
-    ganhpo_gan_options o = cfg->gan;
-    o.epochs = epochs;
-    char dir[1100];
-    ganhpo_study_weights_dir(cfg->study.output, dir, sizeof dir);
-    double t0 = now();
-    if (ganhpo_gan_options_set(&o, cfg->space.params[0].name,
-                               (double)level * cfg->space.params[0].scaling) != GANHPO_SUCCESS ||
-        ganhpo_objective_trainer_evaluate(t, &o, 0, cfg->study.trials, scan_seed(cfg, level),
-                                          cfg->study.save_weights ? dir : NULL,
-                                          r) != GANHPO_SUCCESS) {
-        study_fail_result(r, cfg->study.trials, ganhpo_error_message());
-        ganhpo_error_clear();
-    }
-    int finite = 0;
-    for (int k = 0; k < r->trials; k++)
-        finite += isfinite(r->value[k]) != 0;
-    if (!r->ok || finite == 0)
-        study_fail_result(r, cfg->study.trials, r->reason[0] ? r->reason : "no finite W1");
-    r->epochs = epochs;
-    r->seconds = now() - t0;
 }
 
 static void report(const scan_plan *p, const ganhpo_results_row *row, long long total,
@@ -120,20 +84,17 @@ static void report(const scan_plan *p, const ganhpo_results_row *row, long long 
 }
 
 /* Evaluates one point and logs its row. */
-static ganhpo_status run_point(scan_plan *p, ganhpo_objective *obj, ganhpo_objective_trainer *t,
-                               int e, int l, ganhpo_study_log *log, ganhpo_objective_result *r,
+static ganhpo_status run_point(scan_plan *p, ganhpo_objective *obj, int e, int l,
+                               ganhpo_study_log *log, ganhpo_objective_result *r,
                                ganhpo_results_row *row)
 {
     const ganhpo_study_config *cfg = p->cfg;
     unsigned long long seed = scan_seed(cfg, p->levels[l]);
     long long levels[GANHPO_SPACE_MAX_DIMS] = {p->levels[l]};
-    if (t)
-        evaluate_gan(t, p, p->levels[l], p->epochs[e], r);
-    else
-        GH_CHECK(study_evaluate(obj, cfg, levels, seed, r));
+    ganhpo_objective_set_epochs(obj, p->epochs[e]);
+    GH_CHECK(study_evaluate(obj, cfg, levels, seed, r));
     GH_CHECK(ganhpo_study_row_set_result(row, r, cfg));
-    snprintf(row->strategy, sizeof row->strategy, "%s",
-             ganhpo_search_strategy_name(GANHPO_SEARCH_SCAN));
+    snprintf(row->strategy, sizeof row->strategy, "%s", GANHPO_RESULTS_SCAN_ROWS);
     row->index = e * p->n_levels + l + 1;
     row->levels[0] = p->levels[l];
     GH_CHECK(study_keep_weights(cfg, seed, row, &p->best));
@@ -142,23 +103,23 @@ static ganhpo_status run_point(scan_plan *p, ganhpo_objective *obj, ganhpo_objec
     return GANHPO_SUCCESS;
 }
 
-static ganhpo_status loop(scan_plan *p, ganhpo_objective *obj, ganhpo_objective_trainer *t,
-                          ganhpo_study_log *log, FILE *progress)
+static ganhpo_status loop(scan_plan *p, ganhpo_objective *obj, ganhpo_study_log *log,
+                          FILE *progress)
 {
     ganhpo_objective_result *r = malloc(sizeof *r);
     if (!r)
         GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for a result");
     ganhpo_results_row row = {0};
     long long total = (long long)p->n_epochs * p->n_levels, evaluated = 0;
-    double t0 = now();
+    double t0 = ganhpo_system_seconds();
     ganhpo_status s = GANHPO_SUCCESS;
     for (int e = 0; e < p->n_epochs && s == GANHPO_SUCCESS; e++)
         for (int l = 0; l < p->n_levels && s == GANHPO_SUCCESS; l++) {
             if (p->done[e * p->n_levels + l])
                 continue;
-            s = run_point(p, obj, t, e, l, log, r, &row);
+            s = run_point(p, obj, e, l, log, r, &row);
             if (s == GANHPO_SUCCESS)
-                report(p, &row, total, ++evaluated, now() - t0, progress);
+                report(p, &row, total, ++evaluated, ganhpo_system_seconds() - t0, progress);
         }
     free(r);
     ganhpo_results_row_clear(&row);
@@ -187,22 +148,15 @@ ganhpo_status study_run_scan(const ganhpo_study_config *cfg, int resume, FILE *p
     plan(cfg, p);
     ganhpo_study_log *log = NULL;
     ganhpo_objective *obj = NULL;
-    ganhpo_objective_trainer *t = NULL;
     ganhpo_status s;
     p->done = calloc((size_t)(p->n_epochs * p->n_levels), 1);
     if (!p->done)
         GH_RAISE_GOTO(s, done, GANHPO_ERR_ALLOC, "out of memory for a scan");
     GH_CHECK_GOTO(study_open_log(cfg, cfg->study.output, resume, replay, p, progress, &log), s,
                   done);
-    if (ganhpo_objective_uses_gan(&cfg->objective))
-        GH_CHECK_GOTO(ganhpo_objective_trainer_create(&cfg->data, cfg->study.seed,
-                                                      cfg->study.device, 0, 0, &t),
-                      s, done);
-    else
-        GH_CHECK_GOTO(ganhpo_study_objective_create(cfg, 0, 0, &obj), s, done);
-    GH_CHECK_GOTO(loop(p, obj, t, log, progress), s, done);
+    GH_CHECK_GOTO(ganhpo_study_objective_create(cfg, 0, 0, &obj), s, done);
+    GH_CHECK_GOTO(loop(p, obj, log, progress), s, done);
 done:
-    ganhpo_objective_trainer_destroy(&t);
     ganhpo_objective_destroy(&obj);
     ganhpo_study_log_close(&log);
     free(p->done);

@@ -1,11 +1,12 @@
 /* The study's state machine: one search per (strategy, repeat), rebuilt from the log on
  * resume, handing out points and turning results into log rows. */
 #include "study/study_impl.h"
+#include "ganhpo/rng.h"
+#include "ganhpo/system.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 struct ganhpo_study_state {
     const ganhpo_study_config *cfg;
@@ -16,16 +17,6 @@ struct ganhpo_study_state {
     long long rows; /* observed, replayed or new */
     double best;    /* lowest objective of the rows replayed or whose weights were kept */
 };
-
-/* Separates evaluation seeds from the design and strategy streams of a repeat. */
-static const unsigned long long EVALUATION_TAG = 0x6576616cULL;
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
 
 ganhpo_status ganhpo_study_state_create(const ganhpo_study_config *cfg, ganhpo_study_state **out)
 {
@@ -45,7 +36,7 @@ ganhpo_status ganhpo_study_state_create(const ganhpo_study_config *cfg, ganhpo_s
     st->cfg = cfg;
     st->n_search = n;
     st->best = INFINITY;
-    st->t0 = now();
+    st->t0 = ganhpo_system_seconds();
     for (int k = 0; k < n; k++) {
         ganhpo_status s = ganhpo_search_create(
             &cfg->space, &cfg->search, cfg->search.strategies[k / cfg->study.repeats],
@@ -69,6 +60,24 @@ void ganhpo_study_state_destroy(ganhpo_study_state **st)
     free((*st)->tried);
     free(*st);
     *st = NULL;
+}
+
+/* v as results.csv holds it (9 significant digits, the codec's precision): the search of an
+ * unbroken run observes exactly the numbers a resumed run replays, so both propose alike. */
+static double as_logged(double v)
+{
+    char text[40];
+    snprintf(text, sizeof text, "%.9g", v);
+    return isfinite(v) ? strtod(text, NULL) : v;
+}
+
+/* The noise variance of a row's objective: the squared standard error std^2 / (ok trials). */
+static double row_noise(const ganhpo_results_row *row)
+{
+    int n = 0;
+    for (int t = 0; t < row->n_trials; t++)
+        n += isfinite(row->trial_w1[t]) != 0;
+    return row->ok && n > 0 && isfinite(row->std) ? row->std * row->std / n : 0.0;
 }
 
 /* The position of the row's strategy in search.strategies, or -1. */
@@ -96,7 +105,8 @@ ganhpo_status ganhpo_study_state_replay(void *state, const ganhpo_results_row *r
     if (row->index != ganhpo_search_observed(s) + 1)
         GH_RAISE(GANHPO_ERR_RESULTS, "index %d is not the next evaluation (%d) of %s repeat %d",
                  row->index, ganhpo_search_observed(s) + 1, row->strategy, row->repeat);
-    if (ganhpo_search_observe(s, row->levels, row->ok, row->objective) != GANHPO_SUCCESS) {
+    if (ganhpo_search_observe_noisy(s, row->levels, row->ok, row->objective, row_noise(row)) !=
+        GANHPO_SUCCESS) {
         char msg[512];
         snprintf(msg, sizeof msg, "%s", ganhpo_error_message());
         GH_RAISE(GANHPO_ERR_RESULTS, "%s repeat %d: %s", row->strategy, row->repeat, msg);
@@ -115,16 +125,17 @@ ganhpo_status ganhpo_study_state_keep_weights(ganhpo_study_state *st, const ganh
 
 int ganhpo_study_state_timed_out(const ganhpo_study_state *st)
 {
-    return st->cfg->search.time_limit > 0 && now() - st->t0 >= st->cfg->search.time_limit;
+    return st->cfg->search.time_limit > 0 &&
+           ganhpo_system_seconds() - st->t0 >= st->cfg->search.time_limit;
 }
 
 static unsigned long long point_seed(const ganhpo_study_config *cfg, int repeat,
                                      const long long *levels)
 {
-    unsigned long long s = ganhpo_space_seed(cfg->study.seed, (unsigned long long)repeat);
-    s = ganhpo_space_seed(s, EVALUATION_TAG);
+    unsigned long long s = ganhpo_rng_derive(cfg->study.seed, (unsigned long long)repeat);
+    s = ganhpo_rng_derive(s, GANHPO_RNG_TAG_EVALUATION);
     for (int i = 0; i < cfg->space.n_params; i++)
-        s = ganhpo_space_seed(s, (unsigned long long)levels[i]);
+        s = ganhpo_rng_derive(s, (unsigned long long)levels[i]);
     return s;
 }
 
@@ -168,7 +179,10 @@ ganhpo_status ganhpo_study_state_complete(ganhpo_study_state *st, const ganhpo_s
         GH_RAISE(GANHPO_ERR_ARGUMENT, "task of unknown search %d", task->search);
     ganhpo_search *s = st->search[task->search];
     GH_CHECK(ganhpo_study_row_set_result(row, result, st->cfg));
-    GH_CHECK(ganhpo_search_observe(s, task->levels, row->ok, row->objective));
+    row->mean = as_logged(row->mean);
+    row->std = as_logged(row->std);
+    row->objective = as_logged(row->objective);
+    GH_CHECK(ganhpo_search_observe_noisy(s, task->levels, row->ok, row->objective, row_noise(row)));
     snprintf(row->strategy, sizeof row->strategy, "%s",
              ganhpo_search_strategy_name(task->strategy));
     row->repeat = task->repeat;
@@ -199,7 +213,7 @@ void ganhpo_study_state_report(const ganhpo_study_state *st, const ganhpo_result
         fprintf(f, "%.6g +- %.3g", row->mean, row->std);
     else
         fprintf(f, "failed: %s", row->reason);
-    double best, elapsed = now() - st->t0;
+    double best, elapsed = ganhpo_system_seconds() - st->t0;
     if (ganhpo_search_best(s, NULL, &best))
         fprintf(f, "  best %.6g", best);
     fprintf(f, "  %.1f s", elapsed);
@@ -213,7 +227,9 @@ ganhpo_status ganhpo_study_row_set_result(ganhpo_results_row *row,
                                           const ganhpo_objective_result *result,
                                           const ganhpo_study_config *cfg)
 {
-    int metrics = cfg->objective.n_metrics;
+    ganhpo_results_columns columns;
+    ganhpo_study_columns(cfg, &columns);
+    int metrics = columns.n_metrics;
     double kappa = cfg->search.kappa;
     GH_CHECK(ganhpo_results_row_reserve(row, result->trials, metrics));
     for (int t = 0; t < result->trials; t++) {

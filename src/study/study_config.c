@@ -6,14 +6,13 @@
 #include <errno.h>
 #include <libconfig.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
-static const char *const sections[] = {"study",  "data",      "gan",      "space",
-                                       "search", "objective", "parallel", "device",
-                                       "output", "scan",      NULL};
+static const char *const sections[] = {"study",     "data",   "gan",    "space", "search",
+                                       "objective", "device", "output", "scan",  NULL};
+enum { N_SECTIONS = sizeof sections / sizeof sections[0] - 1 };
 static const char *const study_keys[] = {"name", "kind", "seed", "repeats", "trials", NULL};
 static const char *const device_keys[] = {"selector", "profiling", NULL};
 static const char *const output_keys[] = {"directory", "save_weights", NULL};
@@ -38,7 +37,6 @@ void ganhpo_study_config_default(ganhpo_study_config *cfg)
     ganhpo_space_options_default(&cfg->space);
     ganhpo_search_options_default(&cfg->search);
     ganhpo_objective_options_default(&cfg->objective);
-    ganhpo_coord_options_default(&cfg->parallel);
     ganhpo_scan_options_default(&cfg->scan);
 }
 
@@ -132,7 +130,8 @@ static ganhpo_status read_file(config_t *c, const char *path)
     const char *slash = strrchr(path, '/');
     snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
     config_set_include_dir(c, dir);
-    if (config_read_file(c, path) == CONFIG_TRUE)
+    GH_CHECK(ganhpo_config_check_file(path, dir));
+    if (ganhpo_config_read_file(c, path) == CONFIG_TRUE)
         return GANHPO_SUCCESS;
     const char *file = config_error_file(c) ? config_error_file(c) : path;
     if (config_error_type(c) == CONFIG_ERR_FILE_IO)
@@ -169,7 +168,11 @@ static ganhpo_status check_unused_sections(const ganhpo_study_config *cfg,
 static ganhpo_status read_sections(ganhpo_study_config *cfg, const config_setting_t *root)
 {
     const config_setting_t *g;
-    GH_CHECK(ganhpo_config_check_keys(root, sections));
+    const char *known[N_SECTIONS + 2];
+    memcpy(known, sections, sizeof sections);
+    known[N_SECTIONS] = cfg->owned ? cfg->owned->name : NULL;
+    known[N_SECTIONS + 1] = NULL;
+    GH_CHECK(ganhpo_config_check_keys(root, known));
     GH_CHECK(read_study_options(&cfg->study, root));
     GH_CHECK(ganhpo_config_group(root, "objective", &g));
     GH_CHECK(ganhpo_objective_set_from_config(&cfg->objective, g));
@@ -181,78 +184,8 @@ static ganhpo_status read_sections(ganhpo_study_config *cfg, const config_settin
     GH_CHECK(ganhpo_space_set_from_config(&cfg->space, config_setting_get_member(root, "space")));
     GH_CHECK(ganhpo_config_group(root, "search", &g));
     GH_CHECK(ganhpo_search_set_from_config(&cfg->search, g));
-    GH_CHECK(ganhpo_config_group(root, "parallel", &g));
-    GH_CHECK(ganhpo_coord_set_from_config(&cfg->parallel, g));
     GH_CHECK(ganhpo_config_group(root, "scan", &g));
     GH_CHECK(ganhpo_scan_set_from_config(&cfg->scan, g));
-    return GANHPO_SUCCESS;
-}
-
-/* The setting at `path` ("search.budget"), or NULL; settings that are absent used defaults. */
-static const config_setting_t *find(const config_setting_t *root, const char *section,
-                                    const char *key)
-{
-    const config_setting_t *s = config_setting_get_member(root, section);
-    if (s && key && config_setting_type(s) == CONFIG_TYPE_GROUP)
-        return config_setting_get_member(s, key);
-    return key ? NULL : s;
-}
-
-/* Raises at the first of the given settings that exists, or names the file and the default
- * key when the user set none of them. */
-static ganhpo_status raise_at(const char *file, const char *key, const config_setting_t *a,
-                              const config_setting_t *b, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-
-static ganhpo_status raise_at(const char *file, const char *key, const config_setting_t *a,
-                              const config_setting_t *b, const char *fmt, ...)
-{
-    char message[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(message, sizeof message, fmt, ap);
-    va_end(ap);
-    const config_setting_t *s = a ? a : b;
-    if (s)
-        return ganhpo_config_raise(s, GANHPO_ERR_CONFIG_VALUE, "%s", message);
-    GH_RAISE(GANHPO_ERR_CONFIG_VALUE, "%s: key '%s' (default): %s", file, key, message);
-}
-
-/* A GAN study's space may only name the six hyperparameters, at values the `gan` section
- * itself would accept, and must not also fix them in `gan`. */
-static ganhpo_status check_gan_param(const ganhpo_study_config *cfg, const config_setting_t *root,
-                                     int i)
-{
-    const ganhpo_space_param *p = &cfg->space.params[i];
-    const config_setting_t *elem = config_setting_get_elem(find(root, "space", NULL), (unsigned)i);
-    const config_setting_t *name = config_setting_get_member(elem, "name");
-    if (!ganhpo_gan_is_hyperparameter(p->name))
-        return ganhpo_config_raise(name, GANHPO_ERR_CONFIG_VALUE,
-                                   "\"%s\" is not a GAN hyperparameter; objective.function = "
-                                   "\"gan\" searches noise_dim, batch_size, lr_gen, lr_disc, "
-                                   "gen_layersize, disc_layersize",
-                                   p->name);
-    const config_setting_t *scaling = config_setting_get_member(elem, "scaling");
-    if (ganhpo_gan_is_integer_hyperparameter(p->name) && p->scaling != floor(p->scaling))
-        return ganhpo_config_raise(scaling ? scaling : elem, GANHPO_ERR_CONFIG_VALUE,
-                                   "scaling = %.9g must be a whole number: %s takes whole values",
-                                   p->scaling, p->name);
-    ganhpo_gan_options probe = cfg->gan;
-    double ends[2] = {(double)p->lower * p->scaling, (double)p->upper * p->scaling};
-    for (int e = 0; e < 2; e++)
-        if (ganhpo_gan_options_set(&probe, p->name, ends[e]) != GANHPO_SUCCESS) {
-            char why[512];
-            snprintf(why, sizeof why, "%s", ganhpo_error_message());
-            return ganhpo_config_raise(
-                config_setting_get_member(elem, e ? "upper" : "lower"), GANHPO_ERR_CONFIG_VALUE,
-                "level %lld x scaling %.9g gives %s", e ? p->upper : p->lower, p->scaling, why);
-        }
-    const config_setting_t *fixed = find(root, "gan", p->name);
-    if (fixed)
-        return ganhpo_config_raise(fixed, GANHPO_ERR_CONFIG_VALUE,
-                                   "is fixed here but the space also varies it (space.[%d], line "
-                                   "%u); remove one of the two",
-                                   i, config_setting_source_line(elem));
     return GANHPO_SUCCESS;
 }
 
@@ -264,36 +197,11 @@ static ganhpo_status check_objective_space(const ganhpo_study_config *cfg,
     char why[512];
     if (ganhpo_objective_check_space(&cfg->objective, &cfg->space, why, sizeof why) == 0)
         return GANHPO_SUCCESS;
-    const config_setting_t *cmd = find(root, "objective", "command");
-    return ganhpo_config_raise(
-        strncmp(why, "objective.command", 17) == 0 && cmd ? cmd : find(root, "space", NULL),
-        GANHPO_ERR_CONFIG_VALUE, "%s", why);
-}
-
-/* The largest batch size the study trains with: the space's top value when it varies it. */
-static double largest_batch(const ganhpo_study_config *cfg)
-{
-    for (int i = 0; i < cfg->space.n_params; i++)
-        if (strcmp(cfg->space.params[i].name, "batch_size") == 0)
-            return (double)cfg->space.params[i].upper * cfg->space.params[i].scaling;
-    return cfg->gan.batch_size;
-}
-
-static ganhpo_status check_gan_study(const ganhpo_study_config *cfg, const config_setting_t *root)
-{
-    for (int i = 0; i < cfg->space.n_params; i++)
-        GH_CHECK(check_gan_param(cfg, root, i));
-    const ganhpo_dataset_options *d = &cfg->data;
-    if (d->source == GANHPO_DATASET_COLUMNS || d->source == GANHPO_DATASET_HERWIG)
-        return GANHPO_SUCCESS;
-    double batch = largest_batch(cfg);
-    if ((double)(d->events - d->validation) < batch)
-        return raise_at(cfg->path, "data.events", find(root, "data", "events"),
-                        find(root, "data", "validation"),
-                        "events - validation = %lld training events, fewer than one batch of "
-                        "%.9g (the largest batch_size of the study)",
-                        d->events - d->validation, batch);
-    return GANHPO_SUCCESS;
+    const config_setting_t *cmd = ganhpo_config_find(root, "objective", "command");
+    return ganhpo_config_raise(strncmp(why, "objective.command", 17) == 0 && cmd
+                                   ? cmd
+                                   : ganhpo_config_find(root, "space", NULL),
+                               GANHPO_ERR_CONFIG_VALUE, "%s", why);
 }
 
 static ganhpo_status check_budget(const ganhpo_study_config *cfg, const config_setting_t *root)
@@ -302,17 +210,12 @@ static ganhpo_status check_budget(const ganhpo_study_config *cfg, const config_s
     for (int i = 0; i < cfg->space.n_params; i++)
         points *= (double)(cfg->space.params[i].upper - cfg->space.params[i].lower + 1);
     if (cfg->study.kind == GANHPO_STUDY_SEARCH && (double)cfg->search.budget > points)
-        return raise_at(cfg->path, "search.budget", find(root, "search", "budget"),
-                        find(root, "space", NULL),
-                        "budget = %d exceeds the %.0f points of the space's lattice (no point is "
-                        "evaluated twice)",
-                        cfg->search.budget, points);
-    if (cfg->parallel.group_size > cfg->study.trials)
-        return raise_at(cfg->path, "parallel.group_size", find(root, "parallel", "group_size"),
-                        NULL,
-                        "group_size = %d exceeds study.trials = %d: a group's ranks share one "
-                        "point's trials, so some would idle",
-                        cfg->parallel.group_size, cfg->study.trials);
+        return ganhpo_config_raise_at(
+            cfg->path, "search.budget", ganhpo_config_find(root, "search", "budget"),
+            ganhpo_config_find(root, "space", NULL),
+            "budget = %d exceeds the %.0f points of the space's lattice (no point is "
+            "evaluated twice)",
+            cfg->search.budget, points);
     return GANHPO_SUCCESS;
 }
 
@@ -322,14 +225,16 @@ static ganhpo_status check_scan_range(const ganhpo_study_config *cfg, const conf
     const ganhpo_scan_options *o = &cfg->scan;
     const ganhpo_space_param *p = &cfg->space.params[0];
     if (o->lower < p->lower || o->upper > p->upper || o->lower >= o->upper)
-        return raise_at(cfg->path, "scan.lower", find(root, "scan", "lower"),
-                        find(root, "scan", "upper"),
-                        "the scan's levels %lld..%lld must satisfy %lld <= lower < upper <= %lld "
-                        "(the bounds of space parameter \"%s\")",
-                        o->lower, o->upper, p->lower, p->upper, p->name);
+        return ganhpo_config_raise_at(
+            cfg->path, "scan.lower", ganhpo_config_find(root, "scan", "lower"),
+            ganhpo_config_find(root, "scan", "upper"),
+            "the scan's levels %lld..%lld must satisfy %lld <= lower < upper <= %lld "
+            "(the bounds of space parameter \"%s\")",
+            o->lower, o->upper, p->lower, p->upper, p->name);
     if (o->log && o->lower < 1)
-        return raise_at(cfg->path, "scan.log", find(root, "scan", "log"), NULL,
-                        "log spacing needs levels >= 1 (scan.lower is %lld)", o->lower);
+        return ganhpo_config_raise_at(
+            cfg->path, "scan.log", ganhpo_config_find(root, "scan", "log"), NULL,
+            "log spacing needs levels >= 1 (scan.lower is %lld)", o->lower);
     return GANHPO_SUCCESS;
 }
 
@@ -337,7 +242,7 @@ static ganhpo_status check_scan_range(const ganhpo_study_config *cfg, const conf
 static ganhpo_status check_scan(ganhpo_study_config *cfg, const config_setting_t *root)
 {
     ganhpo_scan_options *o = &cfg->scan;
-    const config_setting_t *sec = find(root, "scan", NULL);
+    const config_setting_t *sec = ganhpo_config_find(root, "scan", NULL);
     if (cfg->study.kind != GANHPO_STUDY_SCAN) {
         if (sec)
             return ganhpo_config_raise(sec, GANHPO_ERR_CONFIG_KEY,
@@ -347,23 +252,26 @@ static ganhpo_status check_scan(ganhpo_study_config *cfg, const config_setting_t
     }
     const ganhpo_space_param *p = &cfg->space.params[0];
     if (cfg->space.n_params != 1)
-        return raise_at(cfg->path, "space", find(root, "space", NULL), NULL,
-                        "a scan sweeps one parameter: list only it in space (%d are listed) "
-                        "and fix the others in the gan section",
-                        cfg->space.n_params);
+        return ganhpo_config_raise_at(
+            cfg->path, "space", ganhpo_config_find(root, "space", NULL), NULL,
+            "a scan sweeps one parameter: list only it in space (%d are listed) "
+            "and fix the others in the gan section",
+            cfg->space.n_params);
     if (o->parameter[0] == '\0')
         memcpy(o->parameter, p->name, sizeof o->parameter);
     else if (strcmp(o->parameter, p->name) != 0)
-        return raise_at(cfg->path, "scan.parameter", find(root, "scan", "parameter"), NULL,
-                        "\"%s\" is not the space's parameter \"%s\"", o->parameter, p->name);
+        return ganhpo_config_raise_at(
+            cfg->path, "scan.parameter", ganhpo_config_find(root, "scan", "parameter"), NULL,
+            "\"%s\" is not the space's parameter \"%s\"", o->parameter, p->name);
     o->lower = o->has_lower ? o->lower : p->lower;
     o->upper = o->has_upper ? o->upper : p->upper;
     GH_CHECK(check_scan_range(cfg, root));
     int gan = ganhpo_objective_uses_gan(&cfg->objective);
     if (!gan && o->n_epochs > 0)
-        return raise_at(cfg->path, "scan.epochs", find(root, "scan", "epochs"), NULL,
-                        "objective.function = \"%s\" has no epochs to set; remove scan.epochs",
-                        ganhpo_objective_function_name(cfg->objective.function));
+        return ganhpo_config_raise_at(
+            cfg->path, "scan.epochs", ganhpo_config_find(root, "scan", "epochs"), NULL,
+            "objective.function = \"%s\" has no epochs to set; remove scan.epochs",
+            ganhpo_objective_function_name(cfg->objective.function));
     if (gan && o->n_epochs == 0) {
         o->epochs[0] = cfg->gan.epochs;
         o->n_epochs = 1;
@@ -379,8 +287,8 @@ static ganhpo_status check_study(ganhpo_study_config *cfg, const config_setting_
                  "( { name = \"lr_gen\"; lower = 1; upper = 200; scaling = 5e-5; } );",
                  cfg->path);
     GH_CHECK(check_objective_space(cfg, root));
-    if (ganhpo_objective_uses_gan(&cfg->objective))
-        GH_CHECK(check_gan_study(cfg, root));
+    ganhpo_objective_study study = {cfg->path, root, &cfg->space, &cfg->gan, &cfg->data};
+    GH_CHECK(ganhpo_objective_check_study(&cfg->objective, &study));
     GH_CHECK(check_budget(cfg, root));
     GH_CHECK(check_scan(cfg, root));
     if (cfg->study.name[0] == '\0')
@@ -390,20 +298,42 @@ static ganhpo_status check_study(ganhpo_study_config *cfg, const config_setting_
     return GANHPO_SUCCESS;
 }
 
+/* The owned section (out->owned), read last: its checks may span the resolved study. */
+static ganhpo_status read_owned(ganhpo_study_config *cfg, const config_setting_t *root)
+{
+    const ganhpo_study_section *o = cfg->owned;
+    if (!o)
+        return GANHPO_SUCCESS;
+    const config_setting_t *g;
+    GH_CHECK(ganhpo_config_group(root, o->name, &g));
+    return o->read(cfg->owned_options, g, cfg, root);
+}
+
 ganhpo_status ganhpo_study_load(const char *path, ganhpo_study_config *out)
 {
+    return ganhpo_study_load_owned(path, NULL, out);
+}
+
+ganhpo_status ganhpo_study_load_owned(const char *path, const ganhpo_study_section *owned,
+                                      ganhpo_study_config *out)
+{
+    ganhpo_study_config_default(out);
+    if (owned && owned->size > sizeof out->owned_options)
+        GH_RAISE(GANHPO_ERR_ARGUMENT, "the options of section '%s' (%zu bytes) exceed %zu bytes",
+                 owned->name, owned->size, sizeof out->owned_options);
+    if (strlen(path) >= sizeof out->path)
+        GH_RAISE(GANHPO_ERR_ARGUMENT, "study file path is too long: '%s'", path);
+    memcpy(out->path, path, strlen(path) + 1);
+    out->owned = owned;
+    if (owned)
+        owned->set_default(out->owned_options);
     ganhpo_status st;
     config_t c;
     config_init(&c);
-    ganhpo_study_config_default(out);
-    if (strlen(path) >= sizeof out->path) {
-        config_destroy(&c);
-        GH_RAISE(GANHPO_ERR_ARGUMENT, "study file path is too long: '%s'", path);
-    }
-    memcpy(out->path, path, strlen(path) + 1);
     GH_CHECK_GOTO(read_file(&c, path), st, done);
     GH_CHECK_GOTO(read_sections(out, config_root_setting(&c)), st, done);
     GH_CHECK_GOTO(check_study(out, config_root_setting(&c)), st, done);
+    GH_CHECK_GOTO(read_owned(out, config_root_setting(&c)), st, done);
 done:
     config_destroy(&c);
     return st;
@@ -465,8 +395,10 @@ static ganhpo_status build(const ganhpo_study_config *cfg, config_setting_t *roo
     GH_CHECK(ganhpo_search_write_config(&cfg->search, g));
     GH_CHECK(add_group(root, "objective", CONFIG_TYPE_GROUP, &g));
     GH_CHECK(ganhpo_objective_write_config(&cfg->objective, g));
-    GH_CHECK(add_group(root, "parallel", CONFIG_TYPE_GROUP, &g));
-    GH_CHECK(ganhpo_coord_write_config(&cfg->parallel, g));
+    if (cfg->owned) {
+        GH_CHECK(add_group(root, cfg->owned->name, CONFIG_TYPE_GROUP, &g));
+        GH_CHECK(cfg->owned->write(cfg->owned_options, g));
+    }
     if (cfg->study.kind == GANHPO_STUDY_SCAN) {
         GH_CHECK(add_group(root, "scan", CONFIG_TYPE_GROUP, &g));
         GH_CHECK(ganhpo_scan_write_config(&cfg->scan, g));

@@ -17,10 +17,15 @@ ganhpo_status study_open_log(const ganhpo_study_config *cfg, const char *dir, in
                              ganhpo_study_log **log);
 
 /* Evaluates `levels`; an error becomes a failed evaluation so that the study goes on, except
- * GANHPO_ERR_INTERRUPTED (SIGINT/SIGTERM), which is returned: no result to log. */
+ * GANHPO_ERR_INTERRUPTED (SIGINT/SIGTERM), which is returned: no result to log, and a fault
+ * of ganhpo's own output (ganhpo_objective_is_fault), which is returned too. */
 ganhpo_status study_evaluate(ganhpo_objective *obj, const ganhpo_study_config *cfg,
                              const long long *levels, unsigned long long seed,
                              ganhpo_objective_result *r);
+
+/* Adds to the error s (a fault, not a property of the point) that the study stops and
+ * that --resume evaluates the point again; returns s. */
+ganhpo_status study_fault(ganhpo_status s);
 
 /* A failed result of `trials` trials (every value NAN, epoch -1) with `reason`. */
 void study_fail_result(ganhpo_objective_result *r, int trials, const char *reason);

@@ -2,12 +2,12 @@
  * generator under OUTPUT/pending/, the process that logs the rows keeps the best one as
  * OUTPUT/best.gan and deletes the others. */
 #include "ganhpo/study.h"
+#include "ganhpo/system.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 void ganhpo_study_weights_dir(const char *output, char *path, size_t size)
@@ -25,8 +25,7 @@ ganhpo_status ganhpo_study_weights_prepare(const char *output)
 {
     char dir[1100], path[1400];
     ganhpo_study_weights_dir(output, dir, sizeof dir);
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-        GH_RAISE(GANHPO_ERR_IO, "cannot create directory '%s': %s", dir, strerror(errno));
+    GH_CHECK(ganhpo_system_make_directory(dir));
     DIR *d = opendir(dir);
     if (!d)
         GH_RAISE(GANHPO_ERR_IO, "cannot read directory '%s': %s", dir, strerror(errno));

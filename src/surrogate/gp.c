@@ -1,5 +1,6 @@
-/* Gaussian process regression with a Matern-5/2 ARD kernel and a noise term; the
- * hyperparameters by maximum marginal likelihood (GSL BFGS on their logarithms). */
+/* Gaussian process regression with a Matern-5/2 ARD kernel and heteroscedastic noise (a
+ * known variance per point plus a fitted floor); the hyperparameters by maximum marginal
+ * likelihood (GSL BFGS on their logarithms). */
 #include "ganhpo/surrogate.h"
 
 #include <gsl/gsl_blas.h>
@@ -17,8 +18,12 @@ struct ganhpo_gp {
     ganhpo_gp_hyper h;
     int n;
     double *x, *y;
+    double *point_noise; /* known noise variance of the first n_point_noise points */
+    int n_point_noise;
     gsl_matrix *chol; /* lower Cholesky factor of the covariance of y */
     gsl_vector *alpha;
+    double *known;         /* the known noise of each row of chol */
+    ganhpo_gp_hyper fit_h; /* the hyperparameters of chol */
     double lml;
     int fitted;
 };
@@ -28,6 +33,13 @@ struct ganhpo_gp {
 static const double LOG_LEN_LO = -4.6, LOG_LEN_HI = 2.3;       /* 0.01 .. 10 */
 static const double LOG_SIGNAL_LO = -4.6, LOG_SIGNAL_HI = 4.6; /* 0.01 .. 100 */
 static const double LOG_NOISE_LO = -13.8, LOG_NOISE_HI = 0.0;  /* 1e-6 .. 1 */
+/* The known point noise is an estimate from a few trials: its scale is fitted too. */
+static const double LOG_SCALE_LO = -4.6, LOG_SCALE_HI = 0.0; /* 0.01 .. 1 */
+/* A log-normal prior on each lengthscale (the optimum is a posterior mode): from a few noisy
+ * points the likelihood alone readily declares a coordinate irrelevant (lengthscale at the
+ * bound), and the search then stops exploring it; in the noisy benchmarks that left whole
+ * searches stuck (docs/search-noise.md). */
+static const double LOG_LEN_PRIOR_MEAN = -0.6931471805599453, LOG_LEN_PRIOR_SD = 0.5;
 /* BFGS iterations per start: the likelihood surface is smooth; more rarely pays. */
 enum { OPT_ITERATIONS = 60 };
 static const double SQRT5 = 2.23606797749978969641;
@@ -56,9 +68,10 @@ static void release_fit(ganhpo_gp *g)
     gsl_vector_free(g->alpha);
     free(g->x);
     free(g->y);
+    free(g->known);
     g->chol = NULL;
     g->alpha = NULL;
-    g->x = g->y = NULL;
+    g->x = g->y = g->known = NULL;
     g->fitted = 0;
 }
 
@@ -67,6 +80,7 @@ void ganhpo_gp_destroy(ganhpo_gp **gp)
     if (!gp || !*gp)
         return;
     release_fit(*gp);
+    free((*gp)->point_noise);
     free(*gp);
     *gp = NULL;
 }
@@ -74,7 +88,8 @@ void ganhpo_gp_destroy(ganhpo_gp **gp)
 ganhpo_status ganhpo_gp_set_hyper(ganhpo_gp *g, const ganhpo_gp_hyper *h)
 {
     int ok = isfinite(h->mean) && h->signal > 0 && isfinite(h->signal) && h->noise > 0 &&
-             isfinite(h->noise);
+             isfinite(h->noise) && h->log_point_noise_scale <= 0.0 &&
+             isfinite(h->log_point_noise_scale);
     for (int j = 0; j < g->dims; j++)
         ok = ok && h->lengthscale[j] > 0 && isfinite(h->lengthscale[j]);
     if (!ok)
@@ -87,6 +102,22 @@ ganhpo_status ganhpo_gp_set_hyper(ganhpo_gp *g, const ganhpo_gp_hyper *h)
 void ganhpo_gp_get_hyper(const ganhpo_gp *g, ganhpo_gp_hyper *h)
 {
     *h = g->h;
+}
+
+ganhpo_status ganhpo_gp_set_point_noise(ganhpo_gp *g, int n, const double *var)
+{
+    for (int a = 0; a < n; a++)
+        if (!(var[a] >= 0.0) || !isfinite(var[a]))
+            GH_RAISE(GANHPO_ERR_ARGUMENT, "GP point noise %d is %g; it must be finite and >= 0", a,
+                     var[a]);
+    double *p = n > 0 ? realloc(g->point_noise, sizeof(double) * (size_t)n) : g->point_noise;
+    if (!p)
+        GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for the noise of %d GP points", n);
+    if (n > 0)
+        memcpy(p, var, sizeof(double) * (size_t)n);
+    g->point_noise = p;
+    g->n_point_noise = n;
+    return GANHPO_SUCCESS;
 }
 
 /* Scaled distance r and the Matern-5/2 correlation at it. */
@@ -104,7 +135,8 @@ static double matern(const ganhpo_gp_hyper *h, const double *a, const double *b,
 /* Covariance of n values (lower Cholesky factor in k on success) and alpha = K^-1 (y - m);
  * returns the log marginal likelihood, or NAN when K is not positive definite. */
 static double factor_covariance(const ganhpo_gp_hyper *h, int n, int d, const double *x,
-                                const double *y, gsl_matrix *k, gsl_vector *alpha)
+                                const double *y, const double *extra, int n_extra, gsl_matrix *k,
+                                gsl_vector *alpha)
 {
     for (int a = 0; a < n; a++) {
         for (int b = 0; b < a; b++) {
@@ -112,7 +144,8 @@ static double factor_covariance(const ganhpo_gp_hyper *h, int n, int d, const do
             gsl_matrix_set(k, (size_t)a, (size_t)b, v);
             gsl_matrix_set(k, (size_t)b, (size_t)a, v);
         }
-        gsl_matrix_set(k, (size_t)a, (size_t)a, h->signal * (1.0 + 1e-10) + h->noise);
+        double known = a < n_extra ? exp(h->log_point_noise_scale) * extra[a] : 0.0;
+        gsl_matrix_set(k, (size_t)a, (size_t)a, h->signal * (1.0 + 1e-10) + h->noise + known);
     }
     if (gsl_linalg_cholesky_decomp1(k) != GSL_SUCCESS)
         return NAN;
@@ -128,31 +161,117 @@ static double factor_covariance(const ganhpo_gp_hyper *h, int n, int d, const do
     return -0.5 * quad - logdet - 0.5 * n * log(2.0 * M_PI);
 }
 
-ganhpo_status ganhpo_gp_fit(ganhpo_gp *g, int n, const double *x, const double *y)
+/* Rows of the current factor that a fit of x[n] keeps: the leading rows whose points, known
+ * noise and hyperparameters are unchanged (the leading block of a Cholesky factor is the
+ * factor of the leading block of the matrix). */
+static int reusable_rows(const ganhpo_gp *g, int n, const double *x)
 {
-    release_fit(g);
-    if (n < 1)
-        GH_RAISE(GANHPO_ERR_ARGUMENT, "a GP fit needs at least one point (got %d)", n);
-    for (int a = 0; a < n; a++)
-        if (!isfinite(y[a]))
-            GH_RAISE(GANHPO_ERR_NUMERIC, "GP value %d is %g", a, y[a]);
+    if (!g->fitted || memcmp(&g->fit_h, &g->h, sizeof g->h) != 0)
+        return 0;
+    int keep = g->n < n ? g->n : n, d = g->dims;
+    for (int a = 0; a < keep; a++) {
+        double known = a < g->n_point_noise ? g->point_noise[a] : 0.0;
+        if (known != g->known[a] ||
+            memcmp(g->x + (size_t)a * d, x + (size_t)a * d, sizeof(double) * (size_t)d) != 0)
+            return a;
+    }
+    return keep;
+}
+
+/* Rows keep..n-1 of the lower Cholesky factor by bordering: row a solves the leading a x a
+ * block against the covariances of point a, O(a^2) each. 0 when not positive definite. */
+static int extend_factor(ganhpo_gp *g, int keep, gsl_vector *work)
+{
+    int d = g->dims;
+    const ganhpo_gp_hyper *h = &g->h;
+    for (int a = keep; a < g->n; a++) {
+        const double *xa = g->x + (size_t)a * d;
+        double q = 0.0;
+        for (int b = 0; b < a; b++)
+            gsl_vector_set(work, (size_t)b, h->signal * matern(h, g->x + (size_t)b * d, xa, d));
+        if (a > 0) {
+            gsl_matrix_view lead = gsl_matrix_submatrix(g->chol, 0, 0, (size_t)a, (size_t)a);
+            gsl_vector_view l = gsl_vector_subvector(work, 0, (size_t)a);
+            gsl_blas_dtrsv(CblasLower, CblasNoTrans, CblasNonUnit, &lead.matrix, &l.vector);
+            gsl_blas_ddot(&l.vector, &l.vector, &q);
+            for (int b = 0; b < a; b++)
+                gsl_matrix_set(g->chol, (size_t)a, (size_t)b, gsl_vector_get(work, (size_t)b));
+        }
+        double diag = h->signal * (1.0 + 1e-10) + h->noise + g->known[a] - q;
+        if (!(diag > 0.0))
+            return 0;
+        gsl_matrix_set(g->chol, (size_t)a, (size_t)a, sqrt(diag));
+    }
+    return 1;
+}
+
+/* alpha = K^-1 (y - mean) from the factor, and the log marginal likelihood. */
+static void solve_alpha(ganhpo_gp *g)
+{
+    double quad = 0.0, logdet = 0.0;
+    for (int a = 0; a < g->n; a++)
+        gsl_vector_set(g->alpha, (size_t)a, g->y[a] - g->h.mean);
+    gsl_blas_dtrsv(CblasLower, CblasNoTrans, CblasNonUnit, g->chol, g->alpha);
+    for (int a = 0; a < g->n; a++)
+        quad += gsl_vector_get(g->alpha, (size_t)a) * gsl_vector_get(g->alpha, (size_t)a);
+    gsl_blas_dtrsv(CblasLower, CblasTrans, CblasNonUnit, g->chol, g->alpha);
+    for (int a = 0; a < g->n; a++)
+        logdet += log(gsl_matrix_get(g->chol, (size_t)a, (size_t)a));
+    g->lml = -0.5 * quad - logdet - 0.5 * g->n * log(2.0 * M_PI);
+}
+
+/* New storage for n points holding the first `keep` rows of the old factor. */
+static ganhpo_status resize_fit(ganhpo_gp *g, int n, int keep, const double *x, const double *y)
+{
     size_t d = (size_t)g->dims;
-    g->x = malloc(sizeof(double) * (size_t)n * d);
-    g->y = malloc(sizeof(double) * (size_t)n);
-    g->chol = gsl_matrix_alloc((size_t)n, (size_t)n);
-    g->alpha = gsl_vector_alloc((size_t)n);
-    if (!g->x || !g->y || !g->chol || !g->alpha) {
+    gsl_matrix *chol = gsl_matrix_alloc((size_t)n, (size_t)n);
+    gsl_vector *alpha = gsl_vector_alloc((size_t)n);
+    double *nx = malloc(sizeof(double) * (size_t)n * d), *ny = malloc(sizeof(double) * (size_t)n);
+    double *known = malloc(sizeof(double) * (size_t)n);
+    if (!chol || !alpha || !nx || !ny || !known) {
+        gsl_matrix_free(chol), gsl_vector_free(alpha), free(nx), free(ny), free(known);
         release_fit(g);
         GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for a GP of %d points", n);
     }
-    memcpy(g->x, x, sizeof(double) * (size_t)n * d);
-    memcpy(g->y, y, sizeof(double) * (size_t)n);
+    for (int a = 0; a < keep; a++)
+        memcpy(chol->data + (size_t)a * chol->tda, g->chol->data + (size_t)a * g->chol->tda,
+               sizeof(double) * (size_t)(a + 1));
+    release_fit(g);
+    memcpy(nx, x, sizeof(double) * (size_t)n * d);
+    memcpy(ny, y, sizeof(double) * (size_t)n);
+    for (int a = 0; a < n; a++)
+        known[a] = a < g->n_point_noise ? g->point_noise[a] : 0.0;
+    g->chol = chol, g->alpha = alpha, g->x = nx, g->y = ny, g->known = known;
     g->n = n;
-    g->lml = factor_covariance(&g->h, n, g->dims, g->x, g->y, g->chol, g->alpha);
-    if (isnan(g->lml)) {
+    return GANHPO_SUCCESS;
+}
+
+ganhpo_status ganhpo_gp_fit(ganhpo_gp *g, int n, const double *x, const double *y)
+{
+    if (n < 1 || !x || !y) {
+        release_fit(g);
+        GH_RAISE(GANHPO_ERR_ARGUMENT, "a GP fit needs at least one point (got %d)", n);
+    }
+    for (int a = 0; a < n; a++)
+        if (!isfinite(y[a])) {
+            release_fit(g);
+            GH_RAISE(GANHPO_ERR_NUMERIC, "GP value %d is %g", a, y[a]);
+        }
+    int keep = reusable_rows(g, n, x);
+    GH_CHECK(resize_fit(g, n, keep, x, y));
+    gsl_vector *work = gsl_vector_alloc((size_t)n);
+    if (!work) {
+        release_fit(g);
+        GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for a GP of %d points", n);
+    }
+    int ok = extend_factor(g, keep, work);
+    gsl_vector_free(work);
+    if (!ok) {
         release_fit(g);
         GH_RAISE(GANHPO_ERR_SINGULAR, "the GP covariance of %d points is not positive definite", n);
     }
+    g->fit_h = g->h;
+    solve_alpha(g);
     g->fitted = 1;
     return GANHPO_SUCCESS;
 }
@@ -189,29 +308,65 @@ ganhpo_status ganhpo_gp_predict(const ganhpo_gp *g, int n, const double *x, doub
     return GANHPO_SUCCESS;
 }
 
+ganhpo_status ganhpo_gp_fitted_means(const ganhpo_gp *g, double *mean)
+{
+    if (!g->fitted)
+        GH_RAISE(GANHPO_ERR_STATE, "GP fitted means before a successful fit");
+    /* (K_f + Sigma) alpha = y - m, so the mean of f at point a is y_a - Sigma_a alpha_a */
+    for (int a = 0; a < g->n; a++) {
+        double sigma = g->h.signal * 1e-10 + g->h.noise + g->known[a];
+        mean[a] = g->y[a] - sigma * gsl_vector_get(g->alpha, (size_t)a);
+    }
+    return GANHPO_SUCCESS;
+}
+
+ganhpo_status ganhpo_gp_predict_bound(const ganhpo_gp *g, int n, const double *x, double *mean,
+                                      double *var_bound)
+{
+    if (!g->fitted)
+        GH_RAISE(GANHPO_ERR_STATE, "GP prediction before a successful fit");
+    int d = g->dims;
+    const double *alpha = g->alpha->data;
+    for (int p = 0; p < n; p++) {
+        const double *xp = x + (size_t)p * d;
+        double m = 0.0, bound = g->h.signal;
+        for (int a = 0; a < g->n; a++) {
+            double k = g->h.signal * matern(&g->h, g->x + (size_t)a * d, xp, d);
+            double own = g->h.signal * (1.0 + 1e-10) + g->h.noise + g->known[a];
+            m += k * alpha[(size_t)a * g->alpha->stride];
+            bound = fmin(bound, g->h.signal - k * k / own);
+        }
+        mean[p] = g->h.mean + m;
+        var_bound[p] = fmax(bound, 0.0);
+    }
+    return GANHPO_SUCCESS;
+}
+
 /* ---- maximum marginal likelihood ---- */
 
 typedef struct {
     int n, d;
     const double *x;
-    double *y; /* standardised */
+    double *y;     /* standardised */
+    double *extra; /* known point noise, standardised */
+    int n_extra;
     gsl_matrix *k, *kinv;
     gsl_vector *alpha;
 } opt_ctx;
 
 static void bounds(int j, int d, double *lo, double *hi)
 {
-    *lo = j < d ? LOG_LEN_LO : j == d ? LOG_SIGNAL_LO : LOG_NOISE_LO;
-    *hi = j < d ? LOG_LEN_HI : j == d ? LOG_SIGNAL_HI : LOG_NOISE_HI;
+    *lo = j < d ? LOG_LEN_LO : j == d ? LOG_SIGNAL_LO : j == d + 1 ? LOG_NOISE_LO : LOG_SCALE_LO;
+    *hi = j < d ? LOG_LEN_HI : j == d ? LOG_SIGNAL_HI : j == d + 1 ? LOG_NOISE_HI : LOG_SCALE_HI;
 }
 
 /* Hyperparameters of theta clamped into the box; *penalty grows quadratically outside. */
 static void unpack(const gsl_vector *theta, int d, ganhpo_gp_hyper *h, double *penalty,
                    double *gpen)
 {
-    double t[GANHPO_GP_MAX_DIMS + 2];
+    double t[GANHPO_GP_MAX_DIMS + 3];
     *penalty = 0.0;
-    for (int j = 0; j < d + 2; j++) {
+    for (int j = 0; j < d + 3; j++) {
         double lo, hi, v = gsl_vector_get(theta, (size_t)j);
         bounds(j, d, &lo, &hi);
         t[j] = v < lo ? lo : v > hi ? hi : v;
@@ -223,6 +378,7 @@ static void unpack(const gsl_vector *theta, int d, ganhpo_gp_hyper *h, double *p
         h->lengthscale[j] = exp(t[j]);
     h->signal = exp(t[d]);
     h->noise = exp(t[d + 1]);
+    h->log_point_noise_scale = t[d + 2];
 }
 
 /* Negative log marginal likelihood and its gradient in log-hyperparameters. */
@@ -231,20 +387,25 @@ static double neg_lml(const gsl_vector *theta, void *p, gsl_vector *grad)
     opt_ctx *c = p;
     int n = c->n, d = c->d;
     ganhpo_gp_hyper h;
-    double penalty, gpen[GANHPO_GP_MAX_DIMS + 2];
+    double penalty, gpen[GANHPO_GP_MAX_DIMS + 3];
     unpack(theta, d, &h, &penalty, gpen);
-    double lml = factor_covariance(&h, n, d, c->x, c->y, c->k, c->alpha);
+    double lml = factor_covariance(&h, n, d, c->x, c->y, c->extra, c->n_extra, c->k, c->alpha);
     if (isnan(lml)) {
         if (grad)
             gsl_vector_set_zero(grad);
         return GSL_NAN;
+    }
+    for (int j = 0; j < d; j++) {
+        double t = (log(h.lengthscale[j]) - LOG_LEN_PRIOR_MEAN) / LOG_LEN_PRIOR_SD;
+        penalty += 0.5 * t * t;
+        gpen[j] += t / LOG_LEN_PRIOR_SD;
     }
     if (!grad)
         return -lml + penalty;
     /* W = alpha alpha^T - K^-1; d lml / d theta_j = 0.5 tr(W dK/dtheta_j) */
     gsl_matrix_memcpy(c->kinv, c->k);
     gsl_linalg_cholesky_invert(c->kinv);
-    double g[GANHPO_GP_MAX_DIMS + 2] = {0};
+    double g[GANHPO_GP_MAX_DIMS + 3] = {0};
     for (int a = 0; a < n; a++) {
         const double *xa = c->x + (size_t)a * d;
         for (int b = 0; b <= a; b++) {
@@ -264,11 +425,13 @@ static double neg_lml(const gsl_vector *theta, void *p, gsl_vector *grad)
             for (int j = 0; j < d; j++)
                 g[j] += f * dk * s2[j];
             g[d] += f * kf;
-            if (a == b)
+            if (a == b) {
                 g[d + 1] += f * h.noise;
+                g[d + 2] += f * exp(h.log_point_noise_scale) * (a < c->n_extra ? c->extra[a] : 0.0);
+            }
         }
     }
-    for (int j = 0; j < d + 2; j++) {
+    for (int j = 0; j < d + 3; j++) {
         double lo, hi, v = gsl_vector_get(theta, (size_t)j);
         bounds(j, d, &lo, &hi);
         double inside = v >= lo && v <= hi;
@@ -316,17 +479,20 @@ static double minimise(gsl_multimin_fdfminimizer *m, gsl_multimin_function_fdf *
 
 static void start_from(const ganhpo_gp_hyper *h, double ys2, int d, gsl_vector *theta)
 {
-    for (int j = 0; j < d + 2; j++) {
+    for (int j = 0; j < d + 3; j++) {
         double lo, hi, v;
         bounds(j, d, &lo, &hi);
-        v = j < d ? log(h->lengthscale[j]) : log((j == d ? h->signal : h->noise) / ys2);
+        v = j < d        ? log(h->lengthscale[j])
+            : j == d     ? log(h->signal / ys2)
+            : j == d + 1 ? log(h->noise / ys2)
+                         : h->log_point_noise_scale;
         gsl_vector_set(theta, (size_t)j, v < lo ? lo : v > hi ? hi : v);
     }
 }
 
 static void random_start(gsl_rng *r, int d, gsl_vector *theta)
 {
-    for (int j = 0; j < d + 2; j++) {
+    for (int j = 0; j < d + 3; j++) {
         double lo, hi;
         bounds(j, d, &lo, &hi);
         if (j == d + 1)
@@ -339,7 +505,7 @@ static ganhpo_status run_starts(opt_ctx *c, ganhpo_gp_hyper *h, double ys2, int 
                                 unsigned long long seed)
 {
     int d = c->d;
-    size_t np = (size_t)d + 2;
+    size_t np = (size_t)d + 3;
     gsl_multimin_fdfminimizer *m =
         gsl_multimin_fdfminimizer_alloc(gsl_multimin_fdfminimizer_vector_bfgs2, np);
     gsl_vector *theta = gsl_vector_alloc(np), *best = gsl_vector_alloc(np);
@@ -364,7 +530,7 @@ static ganhpo_status run_starts(opt_ctx *c, ganhpo_gp_hyper *h, double ys2, int 
     if (!isfinite(fbest))
         GH_RAISE_GOTO(st, done, GANHPO_ERR_SINGULAR,
                       "no GP hyperparameters give a positive definite covariance");
-    double penalty, gpen[GANHPO_GP_MAX_DIMS + 2];
+    double penalty, gpen[GANHPO_GP_MAX_DIMS + 3];
     unpack(best, d, h, &penalty, gpen);
 done:
     gsl_multimin_fdfminimizer_free(m);
@@ -385,18 +551,23 @@ ganhpo_status ganhpo_gp_optimize(ganhpo_gp *g, int n, const double *x, const dou
     for (int a = 0; a < n; a++)
         var += (y[a] - mean) * (y[a] - mean) / (n - 1);
     double ys2 = var > 0 && isfinite(var) ? var : 1.0, ys = sqrt(ys2);
+    int n_extra = g->n_point_noise < n ? g->n_point_noise : n;
     opt_ctx c = {n,
                  g->dims,
                  x,
                  malloc(sizeof(double) * (size_t)n),
+                 malloc(sizeof(double) * (size_t)n),
+                 n_extra,
                  gsl_matrix_alloc((size_t)n, (size_t)n),
                  gsl_matrix_alloc((size_t)n, (size_t)n),
                  gsl_vector_alloc((size_t)n)};
     ganhpo_status st = GANHPO_SUCCESS;
-    if (!c.y || !c.k || !c.kinv || !c.alpha)
+    if (!c.y || !c.extra || !c.k || !c.kinv || !c.alpha)
         GH_RAISE_GOTO(st, done, GANHPO_ERR_ALLOC, "out of memory for a GP of %d points", n);
     for (int a = 0; a < n; a++)
         c.y[a] = (y[a] - mean) / ys;
+    for (int a = 0; a < n_extra; a++)
+        c.extra[a] = g->point_noise[a] / ys2;
     ganhpo_gp_hyper h = g->h;
     GH_CHECK_GOTO(run_starts(&c, &h, ys2, restarts, seed), st, done);
     h.mean = mean;
@@ -406,6 +577,7 @@ ganhpo_status ganhpo_gp_optimize(ganhpo_gp *g, int n, const double *x, const dou
     GH_CHECK_GOTO(ganhpo_gp_fit(g, n, x, y), st, done);
 done:
     free(c.y);
+    free(c.extra);
     gsl_matrix_free(c.k);
     gsl_matrix_free(c.kinv);
     gsl_vector_free(c.alpha);

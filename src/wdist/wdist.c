@@ -9,18 +9,28 @@
 
 #include "wdist/wdist_impl.h"
 
+void wdist_defines(char *defs, size_t size)
+{
+    snprintf(defs, size,
+             "#define RADIX_BITS %d\n#define MSD_BITS %d\n#define TERM_ITEMS %d\n"
+             "#define TERM_WG %d\n#define SCAN_WG %d\n",
+             RADIX_BITS, MSD_BITS, TERM_ITEMS, TERM_WG, SCAN_WG);
+}
+
 static ganhpo_status make_kernels(ganhpo_wdist *w)
 {
     char defs[256];
-    snprintf(defs, sizeof defs,
-             "#define RADIX_BITS %d\n#define TERM_ITEMS %d\n#define TERM_WG %d\n"
-             "#define SCAN_WG %d\n",
-             RADIX_BITS, TERM_ITEMS, TERM_WG, SCAN_WG);
+    wdist_defines(defs, sizeof defs);
     GH_CHECK(ganhpo_device_kernel(w->dev, "wdist", defs, "wdist_keys", &w->k_keys));
     GH_CHECK(ganhpo_device_kernel(w->dev, "wdist", defs, "radix_hist", &w->k_hist));
     GH_CHECK(ganhpo_device_kernel(w->dev, "wdist", defs, "radix_scan", &w->k_scan));
     GH_CHECK(ganhpo_device_kernel(w->dev, "wdist", defs, "radix_scatter", &w->k_scatter));
+    GH_CHECK(ganhpo_device_kernel(w->dev, "wdist", defs, "radix_sort_runs", &w->k_runs));
+    GH_CHECK(ganhpo_device_kernel(w->dev, "wdist", defs, "msd_hist", &w->k_msd_hist));
+    GH_CHECK(ganhpo_device_kernel(w->dev, "wdist", defs, "msd_scatter", &w->k_msd_scatter));
+    GH_CHECK(ganhpo_device_kernel(w->dev, "wdist", defs, "msd_buckets", &w->k_msd_buckets));
     GH_CHECK(ganhpo_device_kernel(w->dev, "wdist", defs, "wdist_terms", &w->k_terms));
+    GH_CHECK(ganhpo_device_kernel(w->dev, "wdist", defs, "wdist_equal_terms", &w->k_equal));
     return GANHPO_SUCCESS;
 }
 
@@ -40,6 +50,33 @@ size_t ganhpo_wdist_term_groups(size_t n, size_t m)
     return (items + TERM_WG - 1) / TERM_WG;
 }
 
+/* Replaces *buf by a buffer of `bytes` if *cap (in elements) is below `need`. */
+static ganhpo_status grow(ganhpo_wdist *w, cl_mem *buf, size_t *cap, size_t need, size_t elem,
+                          const char *what)
+{
+    if (need <= *cap)
+        return GANHPO_SUCCESS;
+    if (*buf)
+        clReleaseMemObject(*buf);
+    *buf = NULL;
+    *cap = 0;
+    GH_CHECK(ganhpo_device_alloc(w->dev, what, need * elem, buf));
+    *cap = need;
+    return GANHPO_SUCCESS;
+}
+
+ganhpo_status ganhpo_wdist_reserve_hist(ganhpo_wdist *w, size_t entries)
+{
+    GH_CHECK(grow(w, &w->hist, &w->hist_cap, entries, sizeof(cl_uint), "W1 radix histogram"));
+    return GANHPO_SUCCESS;
+}
+
+ganhpo_status ganhpo_wdist_reserve_partial(ganhpo_wdist *w, size_t sums)
+{
+    GH_CHECK(grow(w, &w->partial, &w->partial_cap, sums, sizeof(cl_double), "W1 partial sums"));
+    return GANHPO_SUCCESS;
+}
+
 ganhpo_status ganhpo_wdist_reserve(ganhpo_wdist *w, size_t n)
 {
     if (n > UINT_MAX / 2)
@@ -47,39 +84,15 @@ ganhpo_status ganhpo_wdist_reserve(ganhpo_wdist *w, size_t n)
                  UINT_MAX / 2);
     if (n <= w->cap)
         return GANHPO_SUCCESS;
+    static const char *const what[3] = {"W1 sorted sample u", "W1 sorted sample v",
+                                        "W1 sort scratch"};
     cl_mem *bufs[3] = {&w->su, &w->sv, &w->tmp};
-    for (int i = 0; i < 3; i++) {
-        if (*bufs[i])
-            clReleaseMemObject(*bufs[i]);
-        *bufs[i] = NULL;
-    }
     w->cap = 0;
-    GH_CHECK(ganhpo_device_alloc(w->dev, "W1 sorted sample u", n * sizeof(cl_uint), &w->su));
-    GH_CHECK(ganhpo_device_alloc(w->dev, "W1 sorted sample v", n * sizeof(cl_uint), &w->sv));
-    GH_CHECK(ganhpo_device_alloc(w->dev, "W1 sort scratch", n * sizeof(cl_uint), &w->tmp));
+    for (int i = 0; i < 3; i++) {
+        size_t cap = 0; /* forces the new size */
+        GH_CHECK(grow(w, bufs[i], &cap, n, sizeof(cl_uint), what[i]));
+    }
     w->cap = n;
-    size_t chunk = ganhpo_wdist_chunk(w, n);
-    size_t chunks = (n + chunk - 1) / chunk;
-    if (w->cpu && chunks < 8 * (size_t)w->compute_units + 1)
-        chunks = 8 * (size_t)w->compute_units + 1; /* smaller samples may use more chunks */
-    size_t hist = ((size_t)1 << RADIX_BITS) * chunks;
-    size_t partial = ganhpo_wdist_term_groups(n, n);
-    if (hist > w->hist_cap) {
-        if (w->hist)
-            clReleaseMemObject(w->hist);
-        w->hist = NULL;
-        GH_CHECK(
-            ganhpo_device_alloc(w->dev, "W1 radix histogram", hist * sizeof(cl_uint), &w->hist));
-        w->hist_cap = hist;
-    }
-    if (partial > w->partial_cap) {
-        if (w->partial)
-            clReleaseMemObject(w->partial);
-        w->partial = NULL;
-        GH_CHECK(ganhpo_device_alloc(w->dev, "W1 partial sums", partial * sizeof(cl_double),
-                                     &w->partial));
-        w->partial_cap = partial;
-    }
     return GANHPO_SUCCESS;
 }
 
@@ -116,8 +129,9 @@ void ganhpo_wdist_destroy(ganhpo_wdist **wp)
     if (!wp || !*wp)
         return;
     ganhpo_wdist *w = *wp;
-    cl_kernel ks[5] = {w->k_keys, w->k_hist, w->k_scan, w->k_scatter, w->k_terms};
-    for (int i = 0; i < 5; i++)
+    cl_kernel ks[10] = {w->k_keys,  w->k_hist, w->k_scan,     w->k_scatter,     w->k_terms,
+                        w->k_equal, w->k_runs, w->k_msd_hist, w->k_msd_scatter, w->k_msd_buckets};
+    for (int i = 0; i < 10; i++)
         if (ks[i])
             clReleaseKernel(ks[i]);
     cl_mem ms[7] = {w->su, w->sv, w->tmp, w->hist, w->partial, w->bad, w->ref};

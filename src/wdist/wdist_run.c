@@ -9,36 +9,60 @@
 static void account(ganhpo_wdist *w)
 {
     for (int i = 0; i < w->n_events; i++) {
-        cl_ulong t0 = 0, t1 = 0;
         clWaitForEvents(1, &w->events[i]);
-        clGetEventProfilingInfo(w->events[i], CL_PROFILING_COMMAND_START, sizeof t0, &t0, NULL);
-        clGetEventProfilingInfo(w->events[i], CL_PROFILING_COMMAND_END, sizeof t1, &t1, NULL);
-        *(w->event_sort[i] ? &w->sort_ms : &w->integrate_ms) += (double)(t1 - t0) * 1e-6;
+        *(w->event_sort[i] ? &w->sort_ms : &w->integrate_ms) +=
+            ganhpo_device_event_ms(w->events[i]);
         clReleaseEvent(w->events[i]);
     }
     w->n_events = 0;
 }
 
-static ganhpo_status launch(ganhpo_wdist *w, cl_kernel k, size_t global, size_t local, int sort)
+ganhpo_status wdist_launch(ganhpo_wdist *w, cl_kernel k, size_t global0, size_t global1,
+                           size_t local, int sort)
 {
     if (w->n_events == MAX_EVENTS)
         account(w);
     cl_event *ev = w->profiling ? &w->events[w->n_events] : NULL;
-    global = ganhpo_device_round_up(global, local);
-    GH_CHECK_CL(clEnqueueNDRangeKernel(ganhpo_device_queue(w->dev), k, 1, NULL, &global, &local, 0,
+    size_t global[2] = {ganhpo_device_round_up(global0, local), global1}, lsize[2] = {local, 1};
+    GH_CHECK_CL(clEnqueueNDRangeKernel(ganhpo_device_queue(w->dev), k, 2, NULL, global, lsize, 0,
                                        NULL, ev));
     if (ev)
         w->event_sort[w->n_events++] = sort;
     return GANHPO_SUCCESS;
 }
 
+static ganhpo_status launch(ganhpo_wdist *w, cl_kernel k, size_t global, size_t local, int sort)
+{
+    GH_CHECK(wdist_launch(w, k, global, 1, local, sort));
+    return GANHPO_SUCCESS;
+}
+
 #define ARG(k, i, v) GH_CHECK_CL(clSetKernelArg((k), (i), sizeof(v), &(v)))
 
-/* Sorts n keys of `keys` in place (scratch: w->tmp). */
-static ganhpo_status sort_keys(ganhpo_wdist *w, cl_mem keys, size_t n)
+/* Runs short enough to stay in a CPU core's cache (keys and scratch), and enough of them
+ * to keep every core busy, are sorted whole by one work-item each. */
+static int sort_in_cache(const ganhpo_wdist *w, size_t n, size_t segments)
 {
-    cl_uint un = (cl_uint)n, chunk = (cl_uint)ganhpo_wdist_chunk(w, n);
-    cl_uint chunks = (un + chunk - 1) / chunk, total = chunks << RADIX_BITS;
+    return w->cpu && segments >= 2 * (size_t)w->compute_units && n <= RUN_IN_CACHE;
+}
+
+ganhpo_status wdist_sort_segments(ganhpo_wdist *w, cl_mem keys, size_t n, size_t segments)
+{
+    if (sort_in_cache(w, n, segments)) {
+        cl_uint un = (cl_uint)n, us = (cl_uint)segments;
+        ARG(w->k_runs, 0, keys);
+        ARG(w->k_runs, 1, w->tmp);
+        ARG(w->k_runs, 2, un);
+        ARG(w->k_runs, 3, us);
+        GH_CHECK(launch(w, w->k_runs, segments, 1, 1));
+        return GANHPO_SUCCESS;
+    }
+    cl_uint un = (cl_uint)n, chunk = (cl_uint)ganhpo_wdist_chunk(w, n * segments);
+    if (chunk > un)
+        chunk = un;
+    cl_uint cps = (un + chunk - 1) / chunk, chunks = cps * (cl_uint)segments;
+    cl_uint total = chunks << RADIX_BITS;
+    GH_CHECK(ganhpo_wdist_reserve_hist(w, total));
     size_t local = w->cpu ? 1 : 64;
     cl_mem in = keys, out = w->tmp;
     for (cl_uint shift = 0; shift < 32; shift += RADIX_BITS) {
@@ -46,8 +70,9 @@ static ganhpo_status sort_keys(ganhpo_wdist *w, cl_mem keys, size_t n)
         ARG(w->k_hist, 1, un);
         ARG(w->k_hist, 2, shift);
         ARG(w->k_hist, 3, chunk);
-        ARG(w->k_hist, 4, chunks);
-        ARG(w->k_hist, 5, w->hist);
+        ARG(w->k_hist, 4, cps);
+        ARG(w->k_hist, 5, chunks);
+        ARG(w->k_hist, 6, w->hist);
         GH_CHECK(launch(w, w->k_hist, chunks, local, 1));
         ARG(w->k_scan, 0, w->hist);
         ARG(w->k_scan, 1, total);
@@ -57,8 +82,9 @@ static ganhpo_status sort_keys(ganhpo_wdist *w, cl_mem keys, size_t n)
         ARG(w->k_scatter, 2, un);
         ARG(w->k_scatter, 3, shift);
         ARG(w->k_scatter, 4, chunk);
-        ARG(w->k_scatter, 5, chunks);
-        ARG(w->k_scatter, 6, w->hist);
+        ARG(w->k_scatter, 5, cps);
+        ARG(w->k_scatter, 6, chunks);
+        ARG(w->k_scatter, 7, w->hist);
         GH_CHECK(launch(w, w->k_scatter, chunks, local, 1));
         cl_mem t = in;
         in = out;
@@ -67,10 +93,55 @@ static ganhpo_status sort_keys(ganhpo_wdist *w, cl_mem keys, size_t n)
     return GANHPO_SUCCESS;
 }
 
-/* Keys of column `offset` of a table with `stride` columns (n rows) into dst, sorted. */
+/* CPU devices: one MSD pass over the floats of column `offset` (keys made on the fly, NaN
+ * check included) scatters them into 2^MSD_BITS buckets in w->tmp, then each bucket is
+ * sorted into dst by one work-item while it sits in the core's cache (8 work-items per
+ * compute unit loop over the buckets: PoCL starts a work-group at a cost). Two sweeps of
+ * memory instead of a key pass and four full radix passes. x must not be w->tmp. */
+static ganhpo_status sorted_msd(ganhpo_wdist *w, cl_mem x, size_t n, size_t stride, size_t offset,
+                                cl_uint slot, cl_mem dst)
+{
+    cl_uint un = (cl_uint)n, us = (cl_uint)stride, uo = (cl_uint)offset;
+    cl_uint chunk = (cl_uint)ganhpo_wdist_chunk(w, n);
+    if (chunk > un)
+        chunk = un;
+    cl_uint chunks = (un + chunk - 1) / chunk, total = chunks << MSD_BITS;
+    GH_CHECK(ganhpo_wdist_reserve_hist(w, total));
+    cl_kernel kh = w->k_msd_hist, ks = w->k_msd_scatter, kb = w->k_msd_buckets;
+    cl_kernel both[2] = {kh, ks};
+    for (int i = 0; i < 2; i++) {
+        ARG(both[i], 0, x);
+        ARG(both[i], 1, un);
+        ARG(both[i], 2, us);
+        ARG(both[i], 3, uo);
+        ARG(both[i], 4, chunk);
+        ARG(both[i], 5, chunks);
+        ARG(both[i], 6, w->hist);
+    }
+    ARG(kh, 7, w->bad);
+    ARG(kh, 8, slot);
+    GH_CHECK(launch(w, kh, chunks, 1, 1));
+    ARG(w->k_scan, 0, w->hist);
+    ARG(w->k_scan, 1, total);
+    GH_CHECK(launch(w, w->k_scan, SCAN_WG, SCAN_WG, 1));
+    ARG(ks, 7, w->tmp);
+    GH_CHECK(launch(w, ks, chunks, 1, 1));
+    ARG(kb, 0, w->tmp);
+    ARG(kb, 1, dst);
+    ARG(kb, 2, un);
+    ARG(kb, 3, chunks);
+    ARG(kb, 4, w->hist);
+    GH_CHECK(launch(w, kb, 8 * (size_t)w->compute_units, 1, 1));
+    return GANHPO_SUCCESS;
+}
+
+/* Keys of column `offset` of a table with `stride` columns (n rows) into dst, sorted; x
+ * must not be w->tmp (x may be dst). */
 static ganhpo_status sorted_keys(ganhpo_wdist *w, cl_mem x, size_t n, size_t stride, size_t offset,
                                  cl_uint slot, cl_mem dst)
 {
+    if (w->cpu)
+        return sorted_msd(w, x, n, stride, offset, slot, dst);
     cl_uint un = (cl_uint)n, us = (cl_uint)stride, uo = (cl_uint)offset;
     ARG(w->k_keys, 0, x);
     ARG(w->k_keys, 1, un);
@@ -80,7 +151,7 @@ static ganhpo_status sorted_keys(ganhpo_wdist *w, cl_mem x, size_t n, size_t str
     ARG(w->k_keys, 5, w->bad);
     ARG(w->k_keys, 6, slot);
     GH_CHECK(launch(w, w->k_keys, n, 64, 1));
-    return sort_keys(w, dst, n);
+    return wdist_sort_segments(w, dst, n, 1);
 }
 
 static ganhpo_status check_sizes(ganhpo_wdist *w, size_t n, size_t m, const char *what)
@@ -93,7 +164,7 @@ static ganhpo_status check_sizes(ganhpo_wdist *w, size_t n, size_t m, const char
 }
 
 /* Starts a call: clears the NaN flags and the timers. */
-static ganhpo_status begin(ganhpo_wdist *w)
+ganhpo_status wdist_begin(ganhpo_wdist *w)
 {
     cl_uint none = UINT_MAX;
     GH_CHECK_CL(clEnqueueFillBuffer(ganhpo_device_queue(w->dev), w->bad, &none, sizeof none, 0,
@@ -102,18 +173,37 @@ static ganhpo_status begin(ganhpo_wdist *w)
     return GANHPO_SUCCESS;
 }
 
-/* Integral over the merged support of the sorted keys in w->su (n) and w->sv (m); reads the
- * result and the NaN flags (blocking). */
-static ganhpo_status integrate(ganhpo_wdist *w, size_t n, size_t m, const char *what, double *out)
+/* Enqueues the integral of each of `segments` pairs of sorted runs (u: n keys each, v: m
+ * keys each) into w->partial; returns the number of partial sums per segment. */
+static ganhpo_status enqueue_terms(ganhpo_wdist *w, cl_mem u, size_t n, cl_mem v, size_t m,
+                                   size_t segments, size_t *groups)
 {
     cl_uint un = (cl_uint)n, um = (cl_uint)m;
-    size_t groups = ganhpo_wdist_term_groups(n, m);
-    ARG(w->k_terms, 0, w->su);
+    *groups = n == m ? ganhpo_wdist_term_groups(n, 0) : ganhpo_wdist_term_groups(n, m);
+    GH_CHECK(ganhpo_wdist_reserve_partial(w, *groups * segments));
+    if (n == m) {
+        ARG(w->k_equal, 0, u);
+        ARG(w->k_equal, 1, v);
+        ARG(w->k_equal, 2, un);
+        ARG(w->k_equal, 3, w->partial);
+        GH_CHECK(wdist_launch(w, w->k_equal, *groups * TERM_WG, segments, TERM_WG, 0));
+        return GANHPO_SUCCESS;
+    }
+    ARG(w->k_terms, 0, u);
     ARG(w->k_terms, 1, un);
-    ARG(w->k_terms, 2, w->sv);
+    ARG(w->k_terms, 2, v);
     ARG(w->k_terms, 3, um);
     ARG(w->k_terms, 4, w->partial);
-    GH_CHECK(launch(w, w->k_terms, groups * TERM_WG, TERM_WG, 0));
+    GH_CHECK(wdist_launch(w, w->k_terms, *groups * TERM_WG, segments, TERM_WG, 0));
+    return GANHPO_SUCCESS;
+}
+
+ganhpo_status wdist_integrate(ganhpo_wdist *w, cl_mem u, size_t n, cl_mem v, size_t m,
+                              size_t segments, const char *what, double *out)
+{
+    size_t groups;
+    GH_CHECK(enqueue_terms(w, u, n, v, m, segments, &groups));
+    groups *= segments;
     cl_command_queue q = ganhpo_device_queue(w->dev);
     size_t elem = w->fp64 ? sizeof(double) : sizeof(float);
     void *partial = malloc(groups * elem);
@@ -133,17 +223,35 @@ static ganhpo_status integrate(ganhpo_wdist *w, size_t n, size_t m, const char *
         if (bad[s] != UINT_MAX)
             GH_RAISE(GANHPO_ERR_NUMERIC, "W1 of %s: sample %s has NaN or Inf at row %u", what,
                      s == 0 ? "u" : "v", bad[s]);
-    *out = sum;
+    *out = sum / (double)segments;
+    return GANHPO_SUCCESS;
+}
+
+static ganhpo_status integrate(ganhpo_wdist *w, size_t n, size_t m, const char *what, double *out)
+{
+    GH_CHECK(wdist_integrate(w, w->su, n, w->sv, m, 1, what, out));
     return GANHPO_SUCCESS;
 }
 
 ganhpo_status ganhpo_wdist_1d(ganhpo_wdist *w, cl_mem u, size_t n, cl_mem v, size_t m, double *out)
 {
     GH_CHECK(check_sizes(w, n, m, "two samples"));
-    GH_CHECK(begin(w));
+    GH_CHECK(wdist_begin(w));
     GH_CHECK(sorted_keys(w, u, n, 1, 0, 0, w->su));
     GH_CHECK(sorted_keys(w, v, m, 1, 0, 1, w->sv));
     GH_CHECK(integrate(w, n, m, "two samples", out));
+    return GANHPO_SUCCESS;
+}
+
+/* Uploads n floats into dst itself (no buffer to allocate: the keys replace them there, or
+ * the MSD pass moves them to the scratch first; the in-order queue keeps that order), then
+ * keys and sorts them into dst. */
+static ganhpo_status sorted_host(ganhpo_wdist *w, const float *x, size_t n, cl_uint slot,
+                                 cl_mem dst)
+{
+    GH_CHECK_CL(clEnqueueWriteBuffer(ganhpo_device_queue(w->dev), dst, CL_FALSE, 0,
+                                     n * sizeof(float), x, 0, NULL, NULL));
+    GH_CHECK(sorted_keys(w, dst, n, 1, 0, slot, dst));
     return GANHPO_SUCCESS;
 }
 
@@ -151,22 +259,11 @@ ganhpo_status ganhpo_wdist_1d_host(ganhpo_wdist *w, const float *u, size_t n, co
                                    size_t m, double *out)
 {
     GH_CHECK(check_sizes(w, n, m, "two host arrays"));
-    cl_mem bu = NULL, bv = NULL;
-    ganhpo_status st;
-    cl_command_queue q = ganhpo_device_queue(w->dev);
-    GH_CHECK_GOTO(ganhpo_device_alloc(w->dev, "W1 sample u", n * sizeof(float), &bu), st, done);
-    GH_CHECK_GOTO(ganhpo_device_alloc(w->dev, "W1 sample v", m * sizeof(float), &bv), st, done);
-    GH_CHECK_CL_GOTO(clEnqueueWriteBuffer(q, bu, CL_FALSE, 0, n * sizeof(float), u, 0, NULL, NULL),
-                     st, done);
-    GH_CHECK_CL_GOTO(clEnqueueWriteBuffer(q, bv, CL_FALSE, 0, m * sizeof(float), v, 0, NULL, NULL),
-                     st, done);
-    GH_CHECK_GOTO(ganhpo_wdist_1d(w, bu, n, bv, m, out), st, done);
-done:
-    if (bu)
-        clReleaseMemObject(bu);
-    if (bv)
-        clReleaseMemObject(bv);
-    return st;
+    GH_CHECK(wdist_begin(w));
+    GH_CHECK(sorted_host(w, u, n, 0, w->su));
+    GH_CHECK(sorted_host(w, v, m, 1, w->sv));
+    GH_CHECK(integrate(w, n, m, "two host arrays", out));
+    return GANHPO_SUCCESS;
 }
 
 /* Per-column W1 of table a against either table b (b != NULL) or the cached reference. */
@@ -181,7 +278,7 @@ static ganhpo_status columns(ganhpo_wdist *w, cl_mem a, size_t n, cl_mem b, size
         char what[64];
         double d;
         snprintf(what, sizeof what, "column %zu", c);
-        GH_CHECK(begin(w));
+        GH_CHECK(wdist_begin(w));
         GH_CHECK(sorted_keys(w, a, n, cols, c, 0, w->su));
         if (b)
             GH_CHECK(sorted_keys(w, b, m, cols, c, 1, w->sv));
@@ -220,7 +317,7 @@ ganhpo_status ganhpo_wdist_set_reference(ganhpo_wdist *w, cl_mem reference, size
     cl_command_queue q = ganhpo_device_queue(w->dev);
     for (size_t c = 0; c < cols; c++) {
         cl_uint bad[2];
-        GH_CHECK(begin(w));
+        GH_CHECK(wdist_begin(w));
         GH_CHECK(sorted_keys(w, reference, m, cols, c, 1, w->sv));
         GH_CHECK_CL(clEnqueueCopyBuffer(q, w->sv, w->ref, 0, c * m * sizeof(cl_uint),
                                         m * sizeof(cl_uint), 0, NULL, NULL));

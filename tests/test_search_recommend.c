@@ -1,0 +1,60 @@
+/* The recommendation on a synthetic log: many points whose trials agree (small standard
+ * error) around a good region, and one far point of a poor true value that one lucky noisy
+ * mean made the lowest raw value. Every strategy's recommendation is a consistent good point,
+ * not the lucky one, while ganhpo_search_best still names the lucky one; with too few points
+ * for a model the recommendation is the best raw value. */
+#include "check.h"
+#include "ganhpo/search.h"
+
+static double truth(const long long *lv)
+{
+    double x = (double)lv[0] / 20.0 - 0.3, y = (double)lv[1] / 20.0 - 0.3;
+    return x * x + y * y;
+}
+
+static void recommend_with(ganhpo_search_strategy strategy)
+{
+    ganhpo_space_options space = {.n_params = 2};
+    for (int i = 0; i < 2; i++)
+        space.params[i] = (ganhpo_space_param){.lower = 0, .upper = 20, .scaling = 0.05};
+    snprintf(space.params[0].name, sizeof space.params[0].name, "x");
+    snprintf(space.params[1].name, sizeof space.params[1].name, "y");
+    ganhpo_search_options o;
+    ganhpo_search_options_default(&o);
+    o.budget = 100;
+    o.initial = 5;
+    ganhpo_search *s = NULL;
+    CHECK_OK(ganhpo_search_create(&space, &o, strategy, 3, 0, &s));
+    long long lv[2], lucky[2] = {18, 17};
+    double mean, sd, raw;
+    CHECK_FAILS(ganhpo_search_recommend(s, lv, &mean, &sd, &raw), GANHPO_ERR_STATE);
+    /* one point: no model yet, the best raw value */
+    CHECK_OK(ganhpo_search_observe_noisy(s, lucky, 1, -0.4, 0.09));
+    CHECK_OK(ganhpo_search_recommend(s, lv, &mean, &sd, &raw));
+    CHECK(lv[0] == lucky[0] && lv[1] == lucky[1] && raw == -0.4);
+    CHECK_CLOSE(sd, 0.3, 1e-12);
+    /* a 6 x 6 grid of points with consistent trials, deterministic small errors */
+    int k = 0;
+    for (long long a = 0; a <= 20; a += 4)
+        for (long long b = 1; b <= 20; b += 4) {
+            long long p[2] = {a, b};
+            double e = 0.01 * ((k++ * 7) % 5 - 2);
+            CHECK_OK(ganhpo_search_observe_noisy(s, p, 1, truth(p) + e, 1e-4));
+        }
+    double best;
+    CHECK(ganhpo_search_best(s, lv, &best));
+    CHECK(lv[0] == lucky[0] && lv[1] == lucky[1]);
+    CHECK_OK(ganhpo_search_recommend(s, lv, &mean, &sd, &raw));
+    CHECK(!(lv[0] == lucky[0] && lv[1] == lucky[1]));
+    CHECK(truth(lv) < 0.05);
+    CHECK(isfinite(mean) && sd >= 0.0 && fabs(raw - truth(lv)) <= 0.02 + 1e-12);
+    ganhpo_search_destroy(&s);
+}
+
+int main(void)
+{
+    recommend_with(GANHPO_SEARCH_RBF);
+    recommend_with(GANHPO_SEARCH_GP);
+    recommend_with(GANHPO_SEARCH_RANDOM);
+    return check_finish("test_search_recommend");
+}
