@@ -514,7 +514,7 @@ inline void gh_gemm_dot(__global const float *a, uint lda, __global const float 
         __global float *c, const uint c_off, const uint ldc, const uint c_stride, const uint m,    \
         const uint n, const uint kdim, const uint n_trials
 
-/* Outer-product kernels: C = op(A) op(B) with tiles of C (gemm_nn, gemm_tn, gemm_nt_outer
+/* Outer-product kernels: C = op(A) op(B) with tiles of C (gemm_nn, gemm_nt_outer
  * for a thin inner dimension), or of C^T = B^T A for C = A^T B with few columns
  * (gemm_tn_ct, the weight gradient of a thin output layer). */
 #define GH_GEMM_OUTER(name, ta, tb)                                                                \
@@ -526,7 +526,6 @@ inline void gh_gemm_dot(__global const float *a, uint lda, __global const float 
                           c + c_off + k * c_stride, ldc, 0, m, n, kdim, r0, j0);                   \
     }
 GH_GEMM_OUTER(gemm_nn, 0, 0)
-GH_GEMM_OUTER(gemm_tn, 1, 0)
 GH_GEMM_OUTER(gemm_nt_outer, 0, 1)
 
 __kernel void gemm_tn_ct(GH_GEMM_ARGS)
@@ -535,6 +534,49 @@ __kernel void gemm_tn_ct(GH_GEMM_ARGS)
     if (gh_gemm_tile(n, m, GH_TILE, GH_TILE_W, n_trials, &k, &r0, &j0))
         gh_gemm_outer(b + b_off + k * b_stride, ldb, 1, a + a_off + k * a_stride, lda, 0,
                       c + c_off + k * c_stride, ldc, 1, n, m, kdim, r0, j0);
+}
+
+/* C = A^T B with a wide inner dimension (weight gradients, the inner dimension is the
+ * batch): a 16 x 16 tile of C per work-item, and per batch row kk one contiguous 16-wide
+ * read of row kk of A and one of row kk of B (an outer product). The square tile does twice
+ * the work per cache line of B that an 8 x 16 tile does, which is what limits this product:
+ * its rows lie a whole row of A or B apart. Edge tiles read zeros past m and n. */
+#define GH_FMA_ROW(i) acc[0x##i] = fma((float16)av.s##i, bv, acc[0x##i])
+__kernel void gemm_tn_wide(GH_GEMM_ARGS)
+{
+    uint k, r0, j0;
+    if (!gh_gemm_tile(m, n, GH_TILE_W, GH_TILE_W, n_trials, &k, &r0, &j0))
+        return;
+    a += a_off + k * a_stride + r0;
+    b += b_off + k * b_stride + j0;
+    c += c_off + k * c_stride + r0 * ldc + j0;
+    const uint mr = min(m - r0, (uint)GH_TILE_W), nc = min(n - j0, (uint)GH_TILE_W);
+    float16 acc[GH_TILE_W];
+#pragma unroll
+    for (uint i = 0; i < GH_TILE_W; i++)
+        acc[i] = 0.0f;
+    for (uint kk = 0; kk < kdim; kk++) {
+        const float16 av = gh_load16(a + kk * lda, mr);
+        const float16 bv = gh_load16(b + kk * ldb, nc);
+        GH_FMA_ROW(0);
+        GH_FMA_ROW(1);
+        GH_FMA_ROW(2);
+        GH_FMA_ROW(3);
+        GH_FMA_ROW(4);
+        GH_FMA_ROW(5);
+        GH_FMA_ROW(6);
+        GH_FMA_ROW(7);
+        GH_FMA_ROW(8);
+        GH_FMA_ROW(9);
+        GH_FMA_ROW(a);
+        GH_FMA_ROW(b);
+        GH_FMA_ROW(c);
+        GH_FMA_ROW(d);
+        GH_FMA_ROW(e);
+        GH_FMA_ROW(f);
+    }
+    for (uint i = 0; i < mr; i++)
+        gh_store16(acc[i], c + i * ldc, nc);
 }
 
 /* Dot-product kernels: C = A B^T (gemm_nt: dL/dinput = dL/dz W^T), and C = A B with few
