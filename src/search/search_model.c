@@ -9,6 +9,7 @@
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,10 @@ static const double UNIFORM_WEIGHT = 0.8;
 static const double WEIGHTS[] = {0.3, 0.5, 0.8, 0.95};
 /* GP maximum-likelihood restarts besides the default start, and the points it uses at most. */
 enum { GP_RESTARTS = 2, GP_TUNE_MAX = 200 };
+/* Work on exact GP variances per proposal (candidates times points squared), and the
+ * fewest candidates screened exactly: at 2000 points that is 8 of them. */
+static const double GP_EXACT_WORK = 3.2e7;
+enum { GP_EXACT_MIN = 8 };
 /* The RBF's noise floor: this share of the median squared standard error of the points,
  * so a point whose trials agree by chance (or that has one trial) is not taken as exact. */
 static const double RBF_FLOOR_SHARE = 0.5;
@@ -399,11 +404,21 @@ static int by_bound(const void *a, const void *b)
     return x > y ? -1 : x < y ? 1 : (i > j) - (i < j);
 }
 
+/* Candidates whose exact variance (O(n^2) each) a proposal may compute: all of them up to a
+ * few hundred points, then fewer as n grows (a function of the count alone, so a resumed
+ * search proposes the same points). */
+static int exact_cap(int n)
+{
+    double cap = GP_EXACT_WORK / ((double)n * n);
+    return cap < GP_EXACT_MIN ? GP_EXACT_MIN : cap > INT_MAX ? INT_MAX : (int)cap;
+}
+
 /* The candidate of largest expected improvement over the lowest posterior mean among the
  * evaluated points (not the lowest noisy value, which a lucky draw would set out of reach);
  * the lowest mean when no candidate improves. EI grows with the variance, so each
- * candidate's EI at its variance bound bounds its EI: the exact variance (O(n^2)) is
- * computed in order of that bound, only while the bound can still beat the best EI found. */
+ * candidate's EI at its variance bound bounds its EI: the exact variance is computed in
+ * order of that bound, only while the bound can still beat the best EI found, and for at
+ * most exact_cap(n) candidates (the rest keep only their bound). */
 static ganhpo_status pick_gp(ganhpo_search *s, candidates *c, int *pick)
 {
     double fbest = s->center_value, best_ei = 0.0;
@@ -421,7 +436,9 @@ static ganhpo_status pick_gp(ganhpo_search *s, candidates *c, int *pick)
     screen_key = c->dist;
     qsort(order, (size_t)c->n, sizeof *order, by_bound);
     ganhpo_status st = GANHPO_SUCCESS;
-    for (int r = 0; r < c->n && st == GANHPO_SUCCESS && c->dist[order[r]] > best_ei; r++) {
+    int cap = exact_cap(s->n);
+    for (int r = 0; r < c->n && r < cap && st == GANHPO_SUCCESS && c->dist[order[r]] > best_ei;
+         r++) {
         int k = order[r];
         double mean, var;
         st = ganhpo_gp_predict(s->gp, 1, c->unit + (size_t)k * s->na, &mean, &var);

@@ -20,7 +20,9 @@ struct ganhpo_gp {
     double *x, *y;
     double *point_noise; /* known noise variance of the first n_point_noise points */
     int n_point_noise;
-    gsl_matrix *chol; /* lower Cholesky factor of the covariance of y */
+    gsl_matrix *chol;      /* lower Cholesky factor of the covariance of y, a view of chol_block */
+    gsl_block *chol_block; /* cap x cap storage, kept while fits grow within it */
+    int cap;
     gsl_vector *alpha;
     double *known;         /* the known noise of each row of chol */
     ganhpo_gp_hyper fit_h; /* the hyperparameters of chol */
@@ -42,6 +44,10 @@ static const double LOG_SCALE_LO = -4.6, LOG_SCALE_HI = 0.0; /* 0.01 .. 1 */
 static const double LOG_LEN_PRIOR_MEAN = -0.6931471805599453, LOG_LEN_PRIOR_SD = 0.5;
 /* BFGS iterations per start: the likelihood surface is smooth; more rarely pays. */
 enum { OPT_ITERATIONS = 60 };
+/* The variance bound conditions on this many points of largest covariance with the query,
+ * plus a margin (relative to the signal) for the rounding of the exact variance. */
+enum { BOUND_POINTS = 16 };
+static const double BOUND_MARGIN = 1e-9;
 static const double SQRT5 = 2.23606797749978969641;
 
 ganhpo_status ganhpo_gp_create(int dims, ganhpo_gp **out)
@@ -65,11 +71,14 @@ ganhpo_status ganhpo_gp_create(int dims, ganhpo_gp **out)
 static void release_fit(ganhpo_gp *g)
 {
     gsl_matrix_free(g->chol);
+    gsl_block_free(g->chol_block);
     gsl_vector_free(g->alpha);
     free(g->x);
     free(g->y);
     free(g->known);
     g->chol = NULL;
+    g->chol_block = NULL;
+    g->cap = 0;
     g->alpha = NULL;
     g->x = g->y = g->known = NULL;
     g->fitted = 0;
@@ -220,29 +229,54 @@ static void solve_alpha(ganhpo_gp *g)
     g->lml = -0.5 * quad - logdet - 0.5 * g->n * log(2.0 * M_PI);
 }
 
-/* New storage for n points holding the first `keep` rows of the old factor. */
+/* Storage of the factor for n points holding its first `keep` rows: the same block while n
+ * fits (refits that add a point copy nothing), else a block with a quarter to spare. */
+static ganhpo_status reserve_factor(ganhpo_gp *g, int n, int keep)
+{
+    if (g->chol_block && n <= g->cap)
+        return GANHPO_SUCCESS;
+    size_t cap = (size_t)n + (size_t)n / 4;
+    gsl_block *block = gsl_block_alloc(cap * cap);
+    if (!block)
+        GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for a GP of %d points", n);
+    for (int a = 0; a < keep; a++)
+        memcpy(block->data + (size_t)a * cap, g->chol->data + (size_t)a * g->chol->tda,
+               sizeof(double) * (size_t)(a + 1));
+    gsl_block_free(g->chol_block);
+    g->chol_block = block;
+    g->cap = (int)cap;
+    return GANHPO_SUCCESS;
+}
+
+/* Storage for a fit of n points holding the first `keep` rows of the old factor. */
 static ganhpo_status resize_fit(ganhpo_gp *g, int n, int keep, const double *x, const double *y)
 {
     size_t d = (size_t)g->dims;
-    gsl_matrix *chol = gsl_matrix_alloc((size_t)n, (size_t)n);
-    gsl_vector *alpha = gsl_vector_alloc((size_t)n);
-    double *nx = malloc(sizeof(double) * (size_t)n * d), *ny = malloc(sizeof(double) * (size_t)n);
-    double *known = malloc(sizeof(double) * (size_t)n);
-    if (!chol || !alpha || !nx || !ny || !known) {
-        gsl_matrix_free(chol), gsl_vector_free(alpha), free(nx), free(ny), free(known);
+    ganhpo_status st = reserve_factor(g, n, keep);
+    if (st != GANHPO_SUCCESS) {
+        release_fit(g);
+        return st;
+    }
+    gsl_matrix_free(g->chol);
+    gsl_vector_free(g->alpha);
+    g->chol = gsl_matrix_alloc_from_block(g->chol_block, 0, (size_t)n, (size_t)n, (size_t)g->cap);
+    g->alpha = gsl_vector_alloc((size_t)n);
+    double *nx = realloc(g->x, sizeof(double) * (size_t)n * d);
+    g->x = nx ? nx : g->x;
+    double *ny = realloc(g->y, sizeof(double) * (size_t)n);
+    g->y = ny ? ny : g->y;
+    double *known = realloc(g->known, sizeof(double) * (size_t)n);
+    g->known = known ? known : g->known;
+    if (!g->chol || !g->alpha || !nx || !ny || !known) {
         release_fit(g);
         GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for a GP of %d points", n);
     }
-    for (int a = 0; a < keep; a++)
-        memcpy(chol->data + (size_t)a * chol->tda, g->chol->data + (size_t)a * g->chol->tda,
-               sizeof(double) * (size_t)(a + 1));
-    release_fit(g);
     memcpy(nx, x, sizeof(double) * (size_t)n * d);
     memcpy(ny, y, sizeof(double) * (size_t)n);
     for (int a = 0; a < n; a++)
         known[a] = a < g->n_point_noise ? g->point_noise[a] : 0.0;
-    g->chol = chol, g->alpha = alpha, g->x = nx, g->y = ny, g->known = known;
     g->n = n;
+    g->fitted = 0;
     return GANHPO_SUCCESS;
 }
 
@@ -320,6 +354,54 @@ ganhpo_status ganhpo_gp_fitted_means(const ganhpo_gp *g, double *mean)
     return GANHPO_SUCCESS;
 }
 
+/* The noise-inclusive prior variance of observation a (the diagonal of the covariance). */
+static double own_variance(const ganhpo_gp *g, int a)
+{
+    return g->h.signal * (1.0 + 1e-10) + g->h.noise + g->known[a];
+}
+
+/* Inserts covariance k of point a into the descending list top[count] (at most
+ * BOUND_POINTS long, indices in idx). */
+static void keep_nearest(double k, int a, double *top, int *idx, int *count)
+{
+    if (*count == BOUND_POINTS && k <= top[BOUND_POINTS - 1])
+        return;
+    int i = *count < BOUND_POINTS ? (*count)++ : BOUND_POINTS - 1;
+    for (; i > 0 && top[i - 1] < k; i--) {
+        top[i] = top[i - 1];
+        idx[i] = idx[i - 1];
+    }
+    top[i] = k;
+    idx[i] = a;
+}
+
+/* The posterior variance of f given only the points idx[p] (covariances k[p] with the
+ * query): Cholesky of their p x p covariance, then signal - |L^-1 k|^2. NAN when that small
+ * factor is not positive definite. */
+static double subset_variance(const ganhpo_gp *g, const int *idx, const double *k, int p)
+{
+    double l[BOUND_POINTS * BOUND_POINTS], v[BOUND_POINTS], q = 0.0;
+    int d = g->dims;
+    for (int a = 0; a < p; a++) {
+        for (int b = 0; b <= a; b++) {
+            double t = a == b ? own_variance(g, idx[a])
+                              : g->h.signal * matern(&g->h, g->x + (size_t)idx[a] * d,
+                                                     g->x + (size_t)idx[b] * d, d);
+            for (int c = 0; c < b; c++)
+                t -= l[a * BOUND_POINTS + c] * l[b * BOUND_POINTS + c];
+            if (a == b && !(t > 0.0))
+                return NAN;
+            l[a * BOUND_POINTS + b] = a == b ? sqrt(t) : t / l[b * BOUND_POINTS + b];
+        }
+        double t = k[a];
+        for (int c = 0; c < a; c++)
+            t -= l[a * BOUND_POINTS + c] * v[c];
+        v[a] = t / l[a * BOUND_POINTS + a];
+        q += v[a] * v[a];
+    }
+    return g->h.signal - q;
+}
+
 ganhpo_status ganhpo_gp_predict_bound(const ganhpo_gp *g, int n, const double *x, double *mean,
                                       double *var_bound)
 {
@@ -329,13 +411,17 @@ ganhpo_status ganhpo_gp_predict_bound(const ganhpo_gp *g, int n, const double *x
     const double *alpha = g->alpha->data;
     for (int p = 0; p < n; p++) {
         const double *xp = x + (size_t)p * d;
-        double m = 0.0, bound = g->h.signal;
+        double m = 0.0, top[BOUND_POINTS];
+        int idx[BOUND_POINTS], count = 0;
         for (int a = 0; a < g->n; a++) {
             double k = g->h.signal * matern(&g->h, g->x + (size_t)a * d, xp, d);
-            double own = g->h.signal * (1.0 + 1e-10) + g->h.noise + g->known[a];
             m += k * alpha[(size_t)a * g->alpha->stride];
-            bound = fmin(bound, g->h.signal - k * k / own);
+            keep_nearest(k, a, top, idx, &count);
         }
+        double bound = fmin(g->h.signal, g->h.signal - top[0] * top[0] / own_variance(g, idx[0]));
+        double subset = subset_variance(g, idx, top, count);
+        if (subset == subset) /* rounding margin: the bound must not fall below the exact */
+            bound = fmin(bound, subset + BOUND_MARGIN * g->h.signal);
         mean[p] = g->h.mean + m;
         var_bound[p] = fmax(bound, 0.0);
     }
