@@ -33,6 +33,9 @@ enum { GP_RESTARTS = 2, GP_TUNE_MAX = 200 };
  * fewest candidates screened exactly: at 2000 points that is 8 of them. */
 static const double GP_EXACT_WORK = 3.2e7;
 enum { GP_EXACT_MIN = 8 };
+/* Candidates whose exact variances one GP prediction computes together (the bound order
+ * still decides which of them count). */
+enum { EXACT_BLOCK = 8 };
 /* The RBF's noise floor: this share of the median squared standard error of the points,
  * so a point whose trials agree by chance (or that has one trial) is not taken as exact. */
 static const double RBF_FLOOR_SHARE = 0.5;
@@ -111,7 +114,7 @@ typedef struct {
     int n;
     long long *levels; /* n x d */
     double *unit;      /* n x na */
-    double *dist;      /* to the nearest evaluated or pending point */
+    double *dist;      /* to the nearest evaluated or pending point (rbf only) */
     double *pred, *var;
 } candidates;
 
@@ -148,7 +151,7 @@ static void generate(ganhpo_search *s, int want, candidates *c)
         double *cu = c->unit + (size_t)c->n * s->na;
         for (int j = 0; j < s->na; j++)
             cu[j] = u[s->active[j]];
-        c->dist[c->n] = nearest(s, cu);
+        c->dist[c->n] = s->strategy == GANHPO_SEARCH_GP ? 0.0 : nearest(s, cu);
         c->n++;
     }
 }
@@ -421,7 +424,8 @@ static int exact_cap(int n)
  * most exact_cap(n) candidates (the rest keep only their bound). */
 static ganhpo_status pick_gp(ganhpo_search *s, candidates *c, int *pick)
 {
-    double fbest = s->center_value, best_ei = 0.0;
+    double fbest = s->center_value, best_ei = 0.0, block[EXACT_BLOCK * GANHPO_SPACE_MAX_DIMS];
+    double mean[EXACT_BLOCK], var[EXACT_BLOCK];
     int *order = malloc(sizeof(int) * (size_t)c->n);
     if (!order)
         GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for %d candidates", c->n);
@@ -436,16 +440,23 @@ static ganhpo_status pick_gp(ganhpo_search *s, candidates *c, int *pick)
     screen_key = c->dist;
     qsort(order, (size_t)c->n, sizeof *order, by_bound);
     ganhpo_status st = GANHPO_SUCCESS;
-    int cap = exact_cap(s->n);
-    for (int r = 0; r < c->n && r < cap && st == GANHPO_SUCCESS && c->dist[order[r]] > best_ei;
-         r++) {
-        int k = order[r];
-        double mean, var;
-        st = ganhpo_gp_predict(s->gp, 1, c->unit + (size_t)k * s->na, &mean, &var);
-        double ei = expected_improvement(fbest, mean, var);
-        if (ei > best_ei || (ei == best_ei && best >= 0 && k < best)) {
-            best_ei = ei;
-            best = k;
+    int cap = exact_cap(s->n), r = 0;
+    while (r < c->n && r < cap && st == GANHPO_SUCCESS && c->dist[order[r]] > best_ei) {
+        int count = 0;
+        while (count < EXACT_BLOCK && r + count < c->n && r + count < cap) {
+            memcpy(block + (size_t)count * s->na, c->unit + (size_t)order[r + count] * s->na,
+                   sizeof(double) * (size_t)s->na);
+            count++;
+        }
+        st = ganhpo_gp_predict(s->gp, count, block, mean, var);
+        for (int b = 0; b < count && st == GANHPO_SUCCESS && c->dist[order[r]] > best_ei;
+             b++, r++) {
+            int k = order[r];
+            double ei = expected_improvement(fbest, mean[b], var[b]);
+            if (ei > best_ei || (ei == best_ei && best >= 0 && k < best)) {
+                best_ei = ei;
+                best = k;
+            }
         }
     }
     free(order);

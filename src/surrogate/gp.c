@@ -47,6 +47,8 @@ enum { OPT_ITERATIONS = 60 };
 /* The variance bound conditions on this many points of largest covariance with the query,
  * plus a margin (relative to the signal) for the rounding of the exact variance. */
 enum { BOUND_POINTS = 16 };
+/* Points whose variances one pass over the Cholesky factor solves for together. */
+enum { PREDICT_BLOCK = 8 };
 static const double BOUND_MARGIN = 1e-9;
 static const double SQRT5 = 2.23606797749978969641;
 
@@ -315,30 +317,53 @@ double ganhpo_gp_log_likelihood(const ganhpo_gp *g)
     return g->fitted ? g->lml : NAN;
 }
 
+/* v[b] = L^-1 v[b] for `count` vectors of length n at once (forward substitution by rows of
+ * L, the arithmetic of dtrsv): each row of the factor is read once for all of them. */
+static void solve_lower_many(const gsl_matrix *l, int n, int count, double **v)
+{
+    for (int a = 0; a < n; a++) {
+        const double *row = l->data + (size_t)a * l->tda;
+        for (int b = 0; b < count; b++) {
+            double t = v[b][a];
+            for (int c = 0; c < a; c++)
+                t -= row[c] * v[b][c];
+            v[b][a] = t / row[a];
+        }
+    }
+}
+
 ganhpo_status ganhpo_gp_predict(const ganhpo_gp *g, int n, const double *x, double *mean,
                                 double *var)
 {
     if (!g->fitted)
         GH_RAISE(GANHPO_ERR_STATE, "GP prediction before a successful fit");
     int d = g->dims;
-    gsl_vector *kv = gsl_vector_alloc((size_t)g->n);
+    double *kv = malloc(sizeof(double) * (size_t)g->n * PREDICT_BLOCK), *rows[PREDICT_BLOCK];
     if (!kv)
         GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for a GP prediction");
-    for (int p = 0; p < n; p++) {
-        const double *xp = x + (size_t)p * d;
-        for (int a = 0; a < g->n; a++)
-            gsl_vector_set(kv, (size_t)a, g->h.signal * matern(&g->h, g->x + (size_t)a * d, xp, d));
-        double m = 0.0;
-        gsl_blas_ddot(kv, g->alpha, &m);
-        mean[p] = g->h.mean + m;
-        if (var) {
-            gsl_blas_dtrsv(CblasLower, CblasNoTrans, CblasNonUnit, g->chol, kv);
+    for (int p0 = 0; p0 < n; p0 += PREDICT_BLOCK) {
+        int count = n - p0 < PREDICT_BLOCK ? n - p0 : PREDICT_BLOCK;
+        for (int b = 0; b < count; b++) {
+            const double *xp = x + (size_t)(p0 + b) * d;
+            rows[b] = kv + (size_t)b * g->n;
+            for (int a = 0; a < g->n; a++)
+                rows[b][a] = g->h.signal * matern(&g->h, g->x + (size_t)a * d, xp, d);
+            gsl_vector_view k = gsl_vector_view_array(rows[b], (size_t)g->n);
+            double m = 0.0;
+            gsl_blas_ddot(&k.vector, g->alpha, &m);
+            mean[p0 + b] = g->h.mean + m;
+        }
+        if (!var)
+            continue;
+        solve_lower_many(g->chol, g->n, count, rows);
+        for (int b = 0; b < count; b++) {
+            gsl_vector_view k = gsl_vector_view_array(rows[b], (size_t)g->n);
             double q = 0.0;
-            gsl_blas_ddot(kv, kv, &q);
-            var[p] = fmax(g->h.signal - q, 0.0);
+            gsl_blas_ddot(&k.vector, &k.vector, &q);
+            var[p0 + b] = fmax(g->h.signal - q, 0.0);
         }
     }
-    gsl_vector_free(kv);
+    free(kv);
     return GANHPO_SUCCESS;
 }
 
@@ -402,6 +427,24 @@ static double subset_variance(const ganhpo_gp *g, const int *idx, const double *
     return g->h.signal - q;
 }
 
+/* x[n * d] divided by the lengthscales into xs. */
+static void scale_points(const ganhpo_gp_hyper *h, int n, int d, const double *x, double *xs)
+{
+    for (int a = 0; a < n; a++)
+        for (int j = 0; j < d; j++)
+            xs[(size_t)a * d + j] = x[(size_t)a * d + j] / h->lengthscale[j];
+}
+
+/* The Matern-5/2 correlation of two points already divided by the lengthscales. */
+static double matern_scaled(const double *a, const double *b, int d)
+{
+    double q = 0.0;
+    for (int j = 0; j < d; j++)
+        q += (a[j] - b[j]) * (a[j] - b[j]);
+    double r = sqrt(q);
+    return (1.0 + SQRT5 * r + 5.0 / 3.0 * q) * exp(-SQRT5 * r);
+}
+
 ganhpo_status ganhpo_gp_predict_bound(const ganhpo_gp *g, int n, const double *x, double *mean,
                                       double *var_bound)
 {
@@ -409,12 +452,16 @@ ganhpo_status ganhpo_gp_predict_bound(const ganhpo_gp *g, int n, const double *x
         GH_RAISE(GANHPO_ERR_STATE, "GP prediction before a successful fit");
     int d = g->dims;
     const double *alpha = g->alpha->data;
+    double *xs = malloc(sizeof(double) * (size_t)g->n * d), xp[GANHPO_GP_MAX_DIMS];
+    if (!xs)
+        GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for a GP prediction");
+    scale_points(&g->h, g->n, d, g->x, xs);
     for (int p = 0; p < n; p++) {
-        const double *xp = x + (size_t)p * d;
-        double m = 0.0, top[BOUND_POINTS];
-        int idx[BOUND_POINTS], count = 0;
+        scale_points(&g->h, 1, d, x + (size_t)p * d, xp);
+        double m = 0.0, top[BOUND_POINTS] = {0.0};
+        int idx[BOUND_POINTS] = {0}, count = 0;
         for (int a = 0; a < g->n; a++) {
-            double k = g->h.signal * matern(&g->h, g->x + (size_t)a * d, xp, d);
+            double k = g->h.signal * matern_scaled(xs + (size_t)a * d, xp, d);
             m += k * alpha[(size_t)a * g->alpha->stride];
             keep_nearest(k, a, top, idx, &count);
         }
@@ -425,6 +472,7 @@ ganhpo_status ganhpo_gp_predict_bound(const ganhpo_gp *g, int n, const double *x
         mean[p] = g->h.mean + m;
         var_bound[p] = fmax(bound, 0.0);
     }
+    free(xs);
     return GANHPO_SUCCESS;
 }
 
