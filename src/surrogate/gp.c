@@ -25,6 +25,7 @@ struct ganhpo_gp {
     int cap;
     gsl_vector *alpha;
     double *known;         /* the known noise of each row of chol */
+    double *beta;          /* L^-1 (y - mean), the forward half of alpha's solve */
     ganhpo_gp_hyper fit_h; /* the hyperparameters of chol */
     double lml;
     int fitted;
@@ -78,11 +79,12 @@ static void release_fit(ganhpo_gp *g)
     free(g->x);
     free(g->y);
     free(g->known);
+    free(g->beta);
     g->chol = NULL;
     g->chol_block = NULL;
     g->cap = 0;
     g->alpha = NULL;
-    g->x = g->y = g->known = NULL;
+    g->x = g->y = g->known = g->beta = NULL;
     g->fitted = 0;
 }
 
@@ -216,19 +218,36 @@ static int extend_factor(ganhpo_gp *g, int keep, gsl_vector *work)
     return 1;
 }
 
-/* alpha = K^-1 (y - mean) from the factor, and the log marginal likelihood. */
-static void solve_alpha(ganhpo_gp *g)
+/* alpha = K^-1 (y - mean) from the factor, and the log marginal likelihood. The forward
+ * solve beta = L^-1 (y - mean) keeps its first `from` entries (rows of L and values that
+ * did not change) and computes the rest as dtrsv would. */
+static void solve_alpha(ganhpo_gp *g, int from)
 {
     double quad = 0.0, logdet = 0.0;
-    for (int a = 0; a < g->n; a++)
-        gsl_vector_set(g->alpha, (size_t)a, g->y[a] - g->h.mean);
-    gsl_blas_dtrsv(CblasLower, CblasNoTrans, CblasNonUnit, g->chol, g->alpha);
-    for (int a = 0; a < g->n; a++)
-        quad += gsl_vector_get(g->alpha, (size_t)a) * gsl_vector_get(g->alpha, (size_t)a);
+    for (int a = from; a < g->n; a++) {
+        const double *row = g->chol->data + (size_t)a * g->chol->tda;
+        double t = g->y[a] - g->h.mean;
+        for (int c = 0; c < a; c++)
+            t -= row[c] * g->beta[c];
+        g->beta[a] = t / row[a];
+    }
+    for (int a = 0; a < g->n; a++) {
+        gsl_vector_set(g->alpha, (size_t)a, g->beta[a]);
+        quad += g->beta[a] * g->beta[a];
+    }
     gsl_blas_dtrsv(CblasLower, CblasTrans, CblasNonUnit, g->chol, g->alpha);
     for (int a = 0; a < g->n; a++)
         logdet += log(gsl_matrix_get(g->chol, (size_t)a, (size_t)a));
     g->lml = -0.5 * quad - logdet - 0.5 * g->n * log(2.0 * M_PI);
+}
+
+/* Leading rows among the first `keep` whose value is unchanged. */
+static int same_values(const ganhpo_gp *g, int keep, const double *y)
+{
+    int a = 0;
+    while (a < keep && g->y[a] == y[a])
+        a++;
+    return a;
 }
 
 /* Storage of the factor for n points holding its first `keep` rows: the same block while n
@@ -269,7 +288,9 @@ static ganhpo_status resize_fit(ganhpo_gp *g, int n, int keep, const double *x, 
     g->y = ny ? ny : g->y;
     double *known = realloc(g->known, sizeof(double) * (size_t)n);
     g->known = known ? known : g->known;
-    if (!g->chol || !g->alpha || !nx || !ny || !known) {
+    double *beta = realloc(g->beta, sizeof(double) * (size_t)n);
+    g->beta = beta ? beta : g->beta;
+    if (!g->chol || !g->alpha || !nx || !ny || !known || !beta) {
         release_fit(g);
         GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for a GP of %d points", n);
     }
@@ -293,7 +314,7 @@ ganhpo_status ganhpo_gp_fit(ganhpo_gp *g, int n, const double *x, const double *
             release_fit(g);
             GH_RAISE(GANHPO_ERR_NUMERIC, "GP value %d is %g", a, y[a]);
         }
-    int keep = reusable_rows(g, n, x);
+    int keep = reusable_rows(g, n, x), from = same_values(g, keep, y);
     GH_CHECK(resize_fit(g, n, keep, x, y));
     gsl_vector *work = gsl_vector_alloc((size_t)n);
     if (!work) {
@@ -307,7 +328,7 @@ ganhpo_status ganhpo_gp_fit(ganhpo_gp *g, int n, const double *x, const double *
         GH_RAISE(GANHPO_ERR_SINGULAR, "the GP covariance of %d points is not positive definite", n);
     }
     g->fit_h = g->h;
-    solve_alpha(g);
+    solve_alpha(g, from);
     g->fitted = 1;
     return GANHPO_SUCCESS;
 }
