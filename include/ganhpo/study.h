@@ -185,7 +185,8 @@ typedef struct {
     ganhpo_search_strategy strategy;
     int repeat;
     long long levels[GANHPO_SPACE_MAX_DIMS];
-    unsigned long long seed; /* evaluation seed: from (study seed, repeat, point) only */
+    unsigned long long seed; /* evaluation seed: from (study seed, repeat, point, round) only */
+    int again; /* 0: a new point; else the index of the row whose point this re-evaluates */
 } ganhpo_study_task;
 
 typedef struct ganhpo_study_state ganhpo_study_state;

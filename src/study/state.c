@@ -8,14 +8,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The ok trials of one point over all its rows (the first and its re-evaluations). */
+typedef struct {
+    int rows; /* rows of the point so far */
+    int n;    /* ok trials */
+    double sum, sumsq;
+} point_trials;
+
 struct ganhpo_study_state {
     const ganhpo_study_config *cfg;
     int n_search;
     ganhpo_search **search;
     unsigned char *tried; /* scratch of ganhpo_study_state_next, one flag per search */
     double t0;
-    long long rows; /* observed, replayed or new */
-    double best;    /* lowest objective of the rows replayed or whose weights were kept */
+    long long rows;       /* observed, replayed or new */
+    double best;          /* lowest objective of the rows replayed or whose weights were kept */
+    point_trials *points; /* search k's point first evaluated as index i: [k * (budget + 1) + i] */
 };
 
 ganhpo_status ganhpo_study_state_create(const ganhpo_study_config *cfg, ganhpo_study_state **out)
@@ -26,10 +34,11 @@ ganhpo_status ganhpo_study_state_create(const ganhpo_study_config *cfg, ganhpo_s
     if (st) {
         st->search = calloc((size_t)n, sizeof *st->search);
         st->tried = calloc((size_t)n, 1);
+        st->points = calloc((size_t)n * ((size_t)cfg->search.budget + 1), sizeof *st->points);
     }
-    if (!st || !st->search || !st->tried) {
+    if (!st || !st->search || !st->tried || !st->points) {
         if (st)
-            free(st->search), free(st->tried);
+            free(st->search), free(st->tried), free(st->points);
         free(st);
         GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for %d searches", n);
     }
@@ -58,6 +67,7 @@ void ganhpo_study_state_destroy(ganhpo_study_state **st)
         ganhpo_search_destroy(&(*st)->search[k]);
     free((*st)->search);
     free((*st)->tried);
+    free((*st)->points);
     free(*st);
     *st = NULL;
 }
@@ -78,6 +88,41 @@ static double row_noise(const ganhpo_results_row *row)
     for (int t = 0; t < row->n_trials; t++)
         n += isfinite(row->trial_w1[t]) != 0;
     return row->ok && n > 0 && isfinite(row->std) ? row->std * row->std / n : 0.0;
+}
+
+/* Adds the row's ok trials (as logged) to its point's. */
+static void add_trials(point_trials *p, const ganhpo_results_row *row)
+{
+    p->rows++;
+    for (int t = 0; row->ok && t < row->n_trials; t++)
+        if (isfinite(row->trial_w1[t])) {
+            double v = as_logged(row->trial_w1[t]);
+            p->n++;
+            p->sum += v;
+            p->sumsq += v * v;
+        }
+}
+
+/* The search observes the row: a new point with the row's own objective, or a
+ * re-evaluated one (again > 0) with the mean, std and standard error of all its trials. */
+static ganhpo_status observe(ganhpo_study_state *st, int k, int again,
+                             const ganhpo_results_row *row)
+{
+    ganhpo_search *s = st->search[k];
+    point_trials *p = st->points + (size_t)k * ((size_t)st->cfg->search.budget + 1);
+    if (!again) {
+        GH_CHECK(
+            ganhpo_search_observe_noisy(s, row->levels, row->ok, row->objective, row_noise(row)));
+        add_trials(&p[ganhpo_search_observed(s)], row);
+        return GANHPO_SUCCESS;
+    }
+    p += again;
+    add_trials(p, row);
+    double mean = p->sum / p->n,
+           var = p->n > 1 ? (p->sumsq - p->n * mean * mean) / (p->n - 1) : 0.0;
+    double sd = sqrt(fmax(var, 0.0));
+    return ganhpo_search_observe_again(s, row->levels, row->ok, mean + st->cfg->search.kappa * sd,
+                                       sd * sd / p->n);
 }
 
 /* The position of the row's strategy in search.strategies, or -1. */
@@ -105,8 +150,13 @@ ganhpo_status ganhpo_study_state_replay(void *state, const ganhpo_results_row *r
     if (row->index != ganhpo_search_observed(s) + 1)
         GH_RAISE(GANHPO_ERR_RESULTS, "index %d is not the next evaluation (%d) of %s repeat %d",
                  row->index, ganhpo_search_observed(s) + 1, row->strategy, row->repeat);
-    if (ganhpo_search_observe_noisy(s, row->levels, row->ok, row->objective, row_noise(row)) !=
-        GANHPO_SUCCESS) {
+    int k_search = k * cfg->study.repeats + row->repeat;
+    if (row->reevaluates > 0 && (row->reevaluates >= row->index ||
+                                 ganhpo_search_evaluation(s, row->levels) != row->reevaluates))
+        GH_RAISE(GANHPO_ERR_RESULTS,
+                 "reevaluates %d is not an earlier successful row of the same point (%s repeat %d)",
+                 row->reevaluates, row->strategy, row->repeat);
+    if (observe(st, k_search, row->reevaluates, row) != GANHPO_SUCCESS) {
         char msg[512];
         snprintf(msg, sizeof msg, "%s", ganhpo_error_message());
         GH_RAISE(GANHPO_ERR_RESULTS, "%s repeat %d: %s", row->strategy, row->repeat, msg);
@@ -160,12 +210,19 @@ ganhpo_status ganhpo_study_state_next(ganhpo_study_state *st, ganhpo_study_task 
             if (!tried[i] && (k < 0 || search_load(st->search[i]) < search_load(st->search[k])))
                 k = i;
         tried[k] = 1;
-        GH_CHECK(ganhpo_search_propose(st->search[k], task->levels, have));
+        GH_CHECK(ganhpo_search_propose_again(st->search[k], task->levels, have, &task->again));
         if (*have) {
             task->search = k;
             task->strategy = st->cfg->search.strategies[k / st->cfg->study.repeats];
             task->repeat = k % st->cfg->study.repeats;
             task->seed = point_seed(st->cfg, task->repeat, task->levels);
+            /* round r >= 1 of a point: trials seeded by (point, r), never by the history */
+            if (task->again)
+                task->seed = ganhpo_rng_derive(
+                    task->seed,
+                    (unsigned long long)st
+                        ->points[(size_t)k * ((size_t)st->cfg->search.budget + 1) + task->again]
+                        .rows);
         }
     }
     return GANHPO_SUCCESS;
@@ -182,13 +239,14 @@ ganhpo_status ganhpo_study_state_complete(ganhpo_study_state *st, const ganhpo_s
     row->mean = as_logged(row->mean);
     row->std = as_logged(row->std);
     row->objective = as_logged(row->objective);
-    GH_CHECK(ganhpo_search_observe_noisy(s, task->levels, row->ok, row->objective, row_noise(row)));
+    memcpy(row->levels, task->levels, sizeof row->levels);
+    GH_CHECK(observe(st, task->search, task->again, row));
+    row->reevaluates = task->again;
     snprintf(row->strategy, sizeof row->strategy, "%s",
              ganhpo_search_strategy_name(task->strategy));
     row->repeat = task->repeat;
     row->index = ganhpo_search_observed(s);
     row->worker = worker;
-    memcpy(row->levels, task->levels, sizeof row->levels);
     st->rows++;
     return GANHPO_SUCCESS;
 }
