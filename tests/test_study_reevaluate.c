@@ -3,7 +3,8 @@
  * successful row of the same point (the `reevaluates` column) and the other rows are distinct
  * points; a study killed (SIGKILL) and resumed, in one process or under mpiexec -n 3, logs
  * the unbroken run's rows; under mpiexec -n 3 with two groups (points pending while others
- * are proposed) the study logs exactly the budget. Noisy Ackley, three trials per point.
+ * are proposed) the study logs exactly the budget. `ganhpo report` counts and marks the
+ * re-evaluation rows and recommends a point for every search. Noisy Ackley, three trials per point.
  * Usage: test_study_reevaluate MPIEXEC. Needs GANHPO_CLI. */
 #include "check.h"
 #include "testutil.h"
@@ -113,6 +114,14 @@ int main(int argc, char **argv)
     CHECK(tu_wait(tu_study_start(NULL, 0, cfg, out, 0, log)) == 0);
     CHECK(tu_read_lines(results, reference, ROWS + 2) == ROWS + 1);
     CHECK(check_rows(reference, ROWS + 1) == SEARCHES * AGAIN);
+    /* the report counts and marks the re-evaluations and still recommends every search */
+    char text[4096], html[320];
+    CHECK(tu_cli(text, sizeof text, "report %s", out) == 0);
+    CHECK(strstr(text, "72 evaluations (0 failed, 15 re-evaluations)") != NULL);
+    snprintf(html, sizeof html, "%s/report/index.html", out);
+    CHECK(tu_file_contains(html, "(re-evaluates index "));
+    CHECK(tu_file_contains(html, "<tr><td class=l>random</td><td>0</td>"));
+    CHECK(tu_file_contains(html, "<tr><td class=l>gp</td><td>0</td>"));
 
     /* killed after k rows (before, between and after re-evaluations), resumed */
     const int kills[3] = {23, 40, 61};
