@@ -1,8 +1,10 @@
-/* W1 between two 1-D samples: LSD radix sort of order-preserving integer keys, then the
+/* W1 between two 1-D samples: radix sort of order-preserving integer keys (on CPU devices
+ * one MSD pass into buckets, each then sorted in cache; elsewhere LSD passes), then the
  * integral of |F_u - F_v| over the merged support (src/wdist/wdist.c drives these).
  *
  * Prelude defines: RADIX_BITS (digit width; 32 / RADIX_BITS passes, an even number so the
- * keys end in the buffer they started in), SCAN_WG (work-group size of the scan),
+ * keys end in the buffer they started in), MSD_BITS (width of the bucket digit of the
+ * one-sample sort on CPU devices, at least RADIX_BITS), SCAN_WG (work-group size of the scan),
  * TERM_ITEMS (elements per work-item in the integral), TERM_WG (work-group size there,
  * a power of two). */
 #define RADIX      (1u << RADIX_BITS)
@@ -123,6 +125,41 @@ __kernel void radix_scatter(__global const uint *in, __global uint *out, const u
     }
 }
 
+/* Sorts a[0 .. len) by the bits below `bits` of its keys (LSD, stable passes of `digit`
+ * bits, at most MSD_BITS, ping-ponging between a and b); a pass whose digit is the same
+ * for every key is skipped. The sorted run ends in `res`, which is a or b. */
+inline void gh_sort_run(__global uint *a, __global uint *b, const uint len, const uint bits,
+                        const uint digit, __global uint *res)
+{
+    __global uint *in = a, *out = b;
+    const uint radix = 1u << digit, mask = radix - 1u;
+    uint off[1u << MSD_BITS];
+    for (uint shift = 0; shift < bits && len > 1; shift += digit) {
+        for (uint d = 0; d < radix; d++)
+            off[d] = 0;
+        for (uint i = 0; i < len; i++)
+            off[(in[i] >> shift) & mask]++;
+        if (off[(in[0] >> shift) & mask] == len)
+            continue;
+        uint run = 0;
+        for (uint d = 0; d < radix; d++) {
+            const uint c = off[d];
+            off[d] = run;
+            run += c;
+        }
+        for (uint i = 0; i < len; i++) {
+            const uint k = in[i];
+            out[off[(k >> shift) & mask]++] = k;
+        }
+        __global uint *t = in;
+        in = out;
+        out = t;
+    }
+    if (in != res)
+        for (uint i = 0; i < len; i++)
+            res[i] = in[i];
+}
+
 /* Many short runs (the sliced W1's projections): one work-item sorts a whole run of
  * seg_len keys through every pass, ping-ponging with its own part of tmp, so the run stays
  * in the core's cache instead of every pass sweeping all runs through memory. */
@@ -132,26 +169,72 @@ __kernel void radix_sort_runs(__global uint *keys, __global uint *tmp, const uin
     const uint s = get_global_id(0);
     if (s >= segments)
         return;
-    __global uint *in = keys + (size_t)s * seg_len, *out = tmp + (size_t)s * seg_len;
-    uint off[RADIX];
-    for (uint shift = 0; shift < 32; shift += RADIX_BITS) {
-        for (uint d = 0; d < RADIX; d++)
-            off[d] = 0;
-        for (uint i = 0; i < seg_len; i++)
-            off[(in[i] >> shift) & RADIX_MASK]++;
-        uint run = 0;
-        for (uint d = 0; d < RADIX; d++) {
-            const uint c = off[d];
-            off[d] = run;
-            run += c;
-        }
-        for (uint i = 0; i < seg_len; i++) {
-            const uint k = in[i];
-            out[off[(k >> shift) & RADIX_MASK]++] = k;
-        }
-        __global uint *t = in;
-        in = out;
-        out = t;
+    __global uint *run = keys + (size_t)s * seg_len;
+    gh_sort_run(run, tmp + (size_t)s * seg_len, seg_len, 32, RADIX_BITS, run);
+}
+
+/* ---- One sample on a CPU device: one MSD pass, then every bucket sorted in cache -------
+ * The keys' top MSD_BITS bits split x[i * stride + offset] (n values, cut into `chunks`
+ * chunks of `chunk`) into buckets; msd_hist and msd_scatter make the keys from the floats
+ * on the fly (no key pass), and msd_buckets sorts each bucket by the remaining bits with
+ * one work-item, while the bucket sits in the core's cache. */
+#define MSD_RADIX (1u << MSD_BITS)
+#define MSD_SHIFT (32u - MSD_BITS)
+
+/* hist[d * chunks + c] = number of keys of chunk c in bucket d; bad[slot] = smallest index
+ * of a NaN or Inf. */
+__kernel void msd_hist(__global const float *x, const uint n, const uint stride, const uint offset,
+                       const uint chunk, const uint chunks, __global uint *hist, __global uint *bad,
+                       const uint slot)
+{
+    const uint c = get_global_id(0);
+    if (c >= chunks)
+        return;
+    uint h[MSD_RADIX];
+    for (uint d = 0; d < MSD_RADIX; d++)
+        h[d] = 0;
+    const uint lo = min(n, c * chunk), hi = min(n, lo + chunk);
+    uint first_bad = 0xffffffffu;
+    for (uint i = lo; i < hi; i++) {
+        const float v = x[(size_t)i * stride + offset];
+        if (!isfinite(v))
+            first_bad = min(first_bad, i);
+        h[gh_key(v) >> MSD_SHIFT]++;
+    }
+    if (first_bad != 0xffffffffu)
+        atomic_min(bad + slot, first_bad);
+    for (uint d = 0; d < MSD_RADIX; d++)
+        hist[d * chunks + c] = h[d];
+}
+
+/* Stable scatter of chunk c's keys into their buckets at the offsets the scan produced. */
+__kernel void msd_scatter(__global const float *x, const uint n, const uint stride,
+                          const uint offset, const uint chunk, const uint chunks,
+                          __global const uint *hist, __global uint *out)
+{
+    const uint c = get_global_id(0);
+    if (c >= chunks)
+        return;
+    uint off[MSD_RADIX];
+    for (uint d = 0; d < MSD_RADIX; d++)
+        off[d] = hist[d * chunks + c];
+    const uint lo = min(n, c * chunk), hi = min(n, lo + chunk);
+    for (uint i = lo; i < hi; i++) {
+        const uint k = gh_key(x[(size_t)i * stride + offset]);
+        out[off[k >> MSD_SHIFT]++] = k;
+    }
+}
+
+/* Work-item g sorts buckets g, g + G, g + 2G, ... (G work-items; interleaved, so that the
+ * large neighbouring buckets of a peaked sample spread over the work-items) of `buckets`
+ * (n keys) into dst by the bits below MSD_SHIFT (digits of MSD_BITS: two passes for 11); the
+ * scanned histogram's first chunk of each bucket gives where the bucket starts. */
+__kernel void msd_buckets(__global uint *buckets, __global uint *dst, const uint n,
+                          const uint chunks, __global const uint *hist)
+{
+    for (uint d = get_global_id(0); d < MSD_RADIX; d += get_global_size(0)) {
+        const uint lo = hist[d * chunks], hi = d + 1 < MSD_RADIX ? hist[(d + 1) * chunks] : n;
+        gh_sort_run(buckets + lo, dst + lo, hi - lo, MSD_SHIFT, MSD_BITS, dst + lo);
     }
 }
 

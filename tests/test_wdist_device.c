@@ -90,6 +90,52 @@ static void closed_forms(void)
     CHECK_CLOSE(device_w1(e, 1, f, 4), 5.0, 1e-5);
 }
 
+static void check_pair(const float *u, size_t n, const float *v, size_t m)
+{
+    CHECK_CLOSE(device_w1(u, n, v, m), host_w1(u, n, v, m), 1e-5);
+    CHECK_CLOSE(device_w1(v, m, u, n), host_w1(u, n, v, m), 1e-5);
+}
+
+/* The paths of the device sort: all keys equal, everything in one bucket (and a skipped
+ * constant digit, so a run ends in the scratch and is copied back), buckets of one key,
+ * signed zeros among other values, many chunks. */
+static void sort_paths(void)
+{
+    enum { N = 300001, M = 250000 };
+    float *u = malloc(N * sizeof *u), *v = malloc(M * sizeof *v);
+    for (size_t i = 0; i < 5000; i++)
+        u[i] = 3.0f, v[i] = 3.5f;
+    CHECK_CLOSE(device_w1(u, 5000, u, 4000), 0.0, 1e-5);
+    CHECK_CLOSE(device_w1(u, 5000, v, 4000), 0.5, 1e-5);
+    for (size_t i = 0; i < 100000; i++) { /* 1024 .. 1279: low 13 mantissa bits zero */
+        u[i] = (float)(1024 + (i * 7919) % 256);
+        v[i] = (float)(1024 + (i * 104729) % 200);
+    }
+    check_pair(u, 100000, v, 99999);
+    for (size_t i = 0; i < 100000; i++) { /* one bucket: [1, 1.0001) */
+        u[i] = 1.0f + (float)((i * 7919) % 100000) * 1e-9f;
+        v[i] = 1.0f + (float)((i * 104729) % 99991) * 1.1e-9f;
+    }
+    check_pair(u, 100000, v, 77777);
+    for (int i = 0; i < 121; i++) { /* one key per bucket */
+        u[i] = (i % 2 ? -1.0f : 1.0f) * ldexpf(1.0f + (float)(i % 4) / 4.0f, i - 60);
+        v[i] = 1.5f * u[i];
+    }
+    check_pair(u, 121, v, 120);
+    fill(u, 20000, 11, 0, 0.0f);
+    fill(v, 20000, 12, 2, 0.0f);
+    for (size_t i = 0; i < 20000; i += 3)
+        u[i] = -0.0f, v[(i * 7) % 20000] = 0.0f;
+    check_pair(u, 20000, v, 20000);
+    check_pair(u, 20000, v, 19999);
+    fill(u, N, 13, 0, 0.0f);
+    fill(v, M, 14, 2, 0.2f);
+    check_pair(u, N, v, M);
+    check_pair(u, M, v, M);
+    free(u);
+    free(v);
+}
+
 /* Per-column W1 of two tables, and against a cached reference, equal the 1-D values. */
 static void tables(void)
 {
@@ -151,6 +197,7 @@ int main(void)
     if (dev && w) {
         closed_forms();
         random_samples();
+        sort_paths();
         tables();
         bad_input();
     }

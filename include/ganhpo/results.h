@@ -18,6 +18,10 @@ enum {
 
 /* The columns that vary between studies: one level_NAME and value_NAME pair per space
  * parameter, and one metric_NAME column per metric the study's objective reports. */
+/* The strategy column of the rows a study of kind "scan" logs (a scan is not a search
+ * strategy: search.strategies refuses it). */
+#define GANHPO_RESULTS_SCAN_ROWS "scan"
+
 typedef struct {
     int n_params;
     char params[GANHPO_SPACE_MAX_DIMS][GANHPO_SPACE_NAME_SIZE];

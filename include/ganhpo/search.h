@@ -7,14 +7,7 @@
 #include "ganhpo/space.h"
 #include "ganhpo/status.h"
 
-/* GANHPO_SEARCH_SCAN names the rows of a scan study in results.csv; it is not a strategy
- * (search.strategies refuses it, ganhpo_search_create too). */
-typedef enum {
-    GANHPO_SEARCH_RANDOM,
-    GANHPO_SEARCH_RBF,
-    GANHPO_SEARCH_GP,
-    GANHPO_SEARCH_SCAN
-} ganhpo_search_strategy;
+typedef enum { GANHPO_SEARCH_RANDOM, GANHPO_SEARCH_RBF, GANHPO_SEARCH_GP } ganhpo_search_strategy;
 
 typedef enum { GANHPO_SEARCH_DESIGN_LHS, GANHPO_SEARCH_DESIGN_RANDOM } ganhpo_search_design;
 
@@ -43,7 +36,7 @@ ganhpo_status ganhpo_search_set_from_config(ganhpo_search_options *o,
 /* Writes every option into the (empty) group `section`. */
 ganhpo_status ganhpo_search_write_config(const ganhpo_search_options *o, config_setting_t *section);
 
-/* "random", "rbf", "gp" or "scan". */
+/* "random", "rbf" or "gp" ("unknown" for any other value). */
 const char *ganhpo_search_strategy_name(ganhpo_search_strategy s);
 
 /* ---- One search: a strategy on a lattice with a budget, driven by propose/observe. ----

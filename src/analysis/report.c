@@ -22,7 +22,7 @@ static void find_strategies(analysis_report *rep)
         int k = 0;
         while (k < rep->n_strategies && strcmp(rep->strategies[k], s) != 0)
             k++;
-        if (k == rep->n_strategies && strcmp(s, "scan") != 0 &&
+        if (k == rep->n_strategies && strcmp(s, GANHPO_RESULTS_SCAN_ROWS) != 0 &&
             rep->n_strategies < ANALYSIS_MAX_STRATEGIES)
             strcpy(rep->strategies[rep->n_strategies++], s);
         rep->n_ok += analysis_row_usable(&r->rows[i]);

@@ -16,7 +16,7 @@ typedef struct {
 
 static int is_scan(const ganhpo_results_row *row)
 {
-    return row->ok && strcmp(row->strategy, "scan") == 0;
+    return row->ok && strcmp(row->strategy, GANHPO_RESULTS_SCAN_ROWS) == 0;
 }
 
 /* The swept parameter: the study's, else the first one whose level varies among scan rows. */

@@ -48,7 +48,7 @@ void analysis_histogram(const double *x, size_t n, double lo, double hi, int bin
 
 int analysis_row_usable(const ganhpo_results_row *row)
 {
-    return row->ok && strcmp(row->strategy, "scan") != 0;
+    return row->ok && strcmp(row->strategy, GANHPO_RESULTS_SCAN_ROWS) != 0;
 }
 
 /* 1 if row a is no worse than b everywhere and better somewhere. */

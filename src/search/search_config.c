@@ -27,8 +27,6 @@ void ganhpo_search_options_default(ganhpo_search_options *o)
 
 const char *ganhpo_search_strategy_name(ganhpo_search_strategy s)
 {
-    if (s == GANHPO_SEARCH_SCAN)
-        return "scan";
     return s >= GANHPO_SEARCH_RANDOM && s <= GANHPO_SEARCH_GP ? strategies[s] : "unknown";
 }
 

@@ -39,7 +39,7 @@ static ganhpo_status replay(void *ctx, const ganhpo_results_row *row, int line)
 {
     (void)line; /* the log names the line */
     scan_plan *p = ctx;
-    if (strcmp(row->strategy, ganhpo_search_strategy_name(GANHPO_SEARCH_SCAN)) != 0)
+    if (strcmp(row->strategy, GANHPO_RESULTS_SCAN_ROWS) != 0)
         GH_RAISE(GANHPO_ERR_RESULTS, "a row of strategy '%s' in the results of a scan study",
                  row->strategy);
     int l = find_level(p, row->levels[0]), e = find_epochs(p, row->epochs);
@@ -94,8 +94,7 @@ static ganhpo_status run_point(scan_plan *p, ganhpo_objective *obj, int e, int l
     ganhpo_objective_set_epochs(obj, p->epochs[e]);
     GH_CHECK(study_evaluate(obj, cfg, levels, seed, r));
     GH_CHECK(ganhpo_study_row_set_result(row, r, cfg));
-    snprintf(row->strategy, sizeof row->strategy, "%s",
-             ganhpo_search_strategy_name(GANHPO_SEARCH_SCAN));
+    snprintf(row->strategy, sizeof row->strategy, "%s", GANHPO_RESULTS_SCAN_ROWS);
     row->index = e * p->n_levels + l + 1;
     row->levels[0] = p->levels[l];
     GH_CHECK(study_keep_weights(cfg, seed, row, &p->best));

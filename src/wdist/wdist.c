@@ -12,9 +12,9 @@
 void wdist_defines(char *defs, size_t size)
 {
     snprintf(defs, size,
-             "#define RADIX_BITS %d\n#define TERM_ITEMS %d\n#define TERM_WG %d\n"
-             "#define SCAN_WG %d\n",
-             RADIX_BITS, TERM_ITEMS, TERM_WG, SCAN_WG);
+             "#define RADIX_BITS %d\n#define MSD_BITS %d\n#define TERM_ITEMS %d\n"
+             "#define TERM_WG %d\n#define SCAN_WG %d\n",
+             RADIX_BITS, MSD_BITS, TERM_ITEMS, TERM_WG, SCAN_WG);
 }
 
 static ganhpo_status make_kernels(ganhpo_wdist *w)
@@ -26,6 +26,9 @@ static ganhpo_status make_kernels(ganhpo_wdist *w)
     GH_CHECK(ganhpo_device_kernel(w->dev, "wdist", defs, "radix_scan", &w->k_scan));
     GH_CHECK(ganhpo_device_kernel(w->dev, "wdist", defs, "radix_scatter", &w->k_scatter));
     GH_CHECK(ganhpo_device_kernel(w->dev, "wdist", defs, "radix_sort_runs", &w->k_runs));
+    GH_CHECK(ganhpo_device_kernel(w->dev, "wdist", defs, "msd_hist", &w->k_msd_hist));
+    GH_CHECK(ganhpo_device_kernel(w->dev, "wdist", defs, "msd_scatter", &w->k_msd_scatter));
+    GH_CHECK(ganhpo_device_kernel(w->dev, "wdist", defs, "msd_buckets", &w->k_msd_buckets));
     GH_CHECK(ganhpo_device_kernel(w->dev, "wdist", defs, "wdist_terms", &w->k_terms));
     GH_CHECK(ganhpo_device_kernel(w->dev, "wdist", defs, "wdist_equal_terms", &w->k_equal));
     return GANHPO_SUCCESS;
@@ -126,9 +129,9 @@ void ganhpo_wdist_destroy(ganhpo_wdist **wp)
     if (!wp || !*wp)
         return;
     ganhpo_wdist *w = *wp;
-    cl_kernel ks[7] = {w->k_keys,  w->k_hist,  w->k_scan, w->k_scatter,
-                       w->k_terms, w->k_equal, w->k_runs};
-    for (int i = 0; i < 7; i++)
+    cl_kernel ks[10] = {w->k_keys,  w->k_hist, w->k_scan,     w->k_scatter,     w->k_terms,
+                        w->k_equal, w->k_runs, w->k_msd_hist, w->k_msd_scatter, w->k_msd_buckets};
+    for (int i = 0; i < 10; i++)
         if (ks[i])
             clReleaseKernel(ks[i]);
     cl_mem ms[7] = {w->su, w->sv, w->tmp, w->hist, w->partial, w->bad, w->ref};

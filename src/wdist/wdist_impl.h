@@ -4,10 +4,18 @@
 
 #include "ganhpo/wdist.h"
 
-/* 8-bit digits (4 passes); TERM_ITEMS merged elements per work-item of the integral, in
+/* 8-bit digits (4 passes); MSD_BITS-bit buckets in the one-sample sort on CPU devices;
+ * TERM_ITEMS merged elements per work-item of the integral, in
  * work-groups of TERM_WG; the scan is one work-group of SCAN_WG. Chosen with
  * bench/bench_wdist.c on PoCL. */
-enum { RADIX_BITS = 8, TERM_ITEMS = 256, TERM_WG = 64, SCAN_WG = 256, MAX_EVENTS = 64 };
+enum {
+    RADIX_BITS = 8,
+    MSD_BITS = 11,
+    TERM_ITEMS = 256,
+    TERM_WG = 64,
+    SCAN_WG = 256,
+    MAX_EVENTS = 64
+};
 
 /* Longest run sorted whole by one work-item on a CPU device: 2^17 keys and their scratch
  * are 1 MiB, a core's L2 cache on current server CPUs. */
@@ -16,6 +24,7 @@ enum { RUN_IN_CACHE = 1 << 17 };
 struct ganhpo_wdist {
     ganhpo_device *dev;
     cl_kernel k_keys, k_hist, k_scan, k_scatter, k_terms, k_equal, k_runs;
+    cl_kernel k_msd_hist, k_msd_scatter, k_msd_buckets;
     size_t cap;         /* capacity of su, sv, tmp in keys */
     cl_mem su, sv, tmp; /* sorted keys of the two samples, sort scratch */
     size_t hist_cap, partial_cap;

@@ -93,10 +93,55 @@ ganhpo_status wdist_sort_segments(ganhpo_wdist *w, cl_mem keys, size_t n, size_t
     return GANHPO_SUCCESS;
 }
 
-/* Keys of column `offset` of a table with `stride` columns (n rows) into dst, sorted. */
+/* CPU devices: one MSD pass over the floats of column `offset` (keys made on the fly, NaN
+ * check included) scatters them into 2^MSD_BITS buckets in w->tmp, then each bucket is
+ * sorted into dst by one work-item while it sits in the core's cache (8 work-items per
+ * compute unit loop over the buckets: PoCL starts a work-group at a cost). Two sweeps of
+ * memory instead of a key pass and four full radix passes. x must not be w->tmp. */
+static ganhpo_status sorted_msd(ganhpo_wdist *w, cl_mem x, size_t n, size_t stride, size_t offset,
+                                cl_uint slot, cl_mem dst)
+{
+    cl_uint un = (cl_uint)n, us = (cl_uint)stride, uo = (cl_uint)offset;
+    cl_uint chunk = (cl_uint)ganhpo_wdist_chunk(w, n);
+    if (chunk > un)
+        chunk = un;
+    cl_uint chunks = (un + chunk - 1) / chunk, total = chunks << MSD_BITS;
+    GH_CHECK(ganhpo_wdist_reserve_hist(w, total));
+    cl_kernel kh = w->k_msd_hist, ks = w->k_msd_scatter, kb = w->k_msd_buckets;
+    cl_kernel both[2] = {kh, ks};
+    for (int i = 0; i < 2; i++) {
+        ARG(both[i], 0, x);
+        ARG(both[i], 1, un);
+        ARG(both[i], 2, us);
+        ARG(both[i], 3, uo);
+        ARG(both[i], 4, chunk);
+        ARG(both[i], 5, chunks);
+        ARG(both[i], 6, w->hist);
+    }
+    ARG(kh, 7, w->bad);
+    ARG(kh, 8, slot);
+    GH_CHECK(launch(w, kh, chunks, 1, 1));
+    ARG(w->k_scan, 0, w->hist);
+    ARG(w->k_scan, 1, total);
+    GH_CHECK(launch(w, w->k_scan, SCAN_WG, SCAN_WG, 1));
+    ARG(ks, 7, w->tmp);
+    GH_CHECK(launch(w, ks, chunks, 1, 1));
+    ARG(kb, 0, w->tmp);
+    ARG(kb, 1, dst);
+    ARG(kb, 2, un);
+    ARG(kb, 3, chunks);
+    ARG(kb, 4, w->hist);
+    GH_CHECK(launch(w, kb, 8 * (size_t)w->compute_units, 1, 1));
+    return GANHPO_SUCCESS;
+}
+
+/* Keys of column `offset` of a table with `stride` columns (n rows) into dst, sorted; x
+ * must not be w->tmp (x may be dst). */
 static ganhpo_status sorted_keys(ganhpo_wdist *w, cl_mem x, size_t n, size_t stride, size_t offset,
                                  cl_uint slot, cl_mem dst)
 {
+    if (w->cpu)
+        return sorted_msd(w, x, n, stride, offset, slot, dst);
     cl_uint un = (cl_uint)n, us = (cl_uint)stride, uo = (cl_uint)offset;
     ARG(w->k_keys, 0, x);
     ARG(w->k_keys, 1, un);
@@ -198,15 +243,15 @@ ganhpo_status ganhpo_wdist_1d(ganhpo_wdist *w, cl_mem u, size_t n, cl_mem v, siz
     return GANHPO_SUCCESS;
 }
 
-/* Uploads n floats into the sort scratch (no buffer to allocate: the keys are made from it
- * before the sort needs it again; the in-order queue keeps that order), then keys and sorts
- * them into dst. */
+/* Uploads n floats into dst itself (no buffer to allocate: the keys replace them there, or
+ * the MSD pass moves them to the scratch first; the in-order queue keeps that order), then
+ * keys and sorts them into dst. */
 static ganhpo_status sorted_host(ganhpo_wdist *w, const float *x, size_t n, cl_uint slot,
                                  cl_mem dst)
 {
-    GH_CHECK_CL(clEnqueueWriteBuffer(ganhpo_device_queue(w->dev), w->tmp, CL_FALSE, 0,
+    GH_CHECK_CL(clEnqueueWriteBuffer(ganhpo_device_queue(w->dev), dst, CL_FALSE, 0,
                                      n * sizeof(float), x, 0, NULL, NULL));
-    GH_CHECK(sorted_keys(w, w->tmp, n, 1, 0, slot, dst));
+    GH_CHECK(sorted_keys(w, dst, n, 1, 0, slot, dst));
     return GANHPO_SUCCESS;
 }
 
