@@ -14,7 +14,8 @@ static double truth(const long long *lv)
 
 /* search.reevaluate = 0.5 after 31 evaluations: evaluation 32 re-evaluates the recommended
  * point `rec`, 33 is new; a re-evaluation of the lucky point with a poor combined value
- * takes its best raw value away; a point never evaluated cannot be re-evaluated. */
+ * takes its best raw value away; a point never evaluated cannot be re-evaluated; the five
+ * leaders start with the recommended point. */
 static void reevaluate(ganhpo_search *s, const long long *rec, const long long *lucky)
 {
     long long p[2], q[2], lv[2], never[2] = {20, 20};
@@ -31,6 +32,15 @@ static void reevaluate(ganhpo_search *s, const long long *rec, const long long *
     CHECK(ganhpo_search_best(s, lv, &best) && !(lv[0] == lucky[0] && lv[1] == lucky[1]));
     CHECK(ganhpo_search_observed(s) == 33 && ganhpo_search_pending(s) == 1);
     CHECK_FAILS(ganhpo_search_observe_again(s, never, 1, 0.0, 0.0), GANHPO_ERR_STATE);
+    /* the leaders whose weights a study keeps: the recommended point first, by mean */
+    int ev[5], count;
+    double m[5], mean, sd, raw;
+    CHECK_OK(ganhpo_search_leaders(s, 5, ev, m, &count));
+    CHECK_OK(ganhpo_search_recommend(s, lv, &mean, &sd, &raw));
+    CHECK(count == 5 && ev[0] == ganhpo_search_evaluation(s, lv));
+    CHECK_CLOSE(m[0], mean, 1e-12);
+    for (int k = 1; k < count; k++)
+        CHECK(m[k] >= m[k - 1] && ev[k] != ganhpo_search_evaluation(s, lucky));
 }
 
 static void recommend_with(ganhpo_search_strategy strategy)

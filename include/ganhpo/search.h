@@ -105,6 +105,12 @@ ganhpo_status ganhpo_search_propose_again(ganhpo_search *s, long long *levels, i
 ganhpo_status ganhpo_search_observe_again(ganhpo_search *s, const long long *levels, int ok,
                                           double objective, double noise);
 
+/* The `want` successful points of lowest posterior mean (raw value while no model fits), best
+ * first: their evaluation numbers (ganhpo_search_evaluation) and means into evaluation[] and
+ * mean[], their number (<= want) into *count. */
+ganhpo_status ganhpo_search_leaders(ganhpo_search *s, int want, int *evaluation, double *mean,
+                                    int *count);
+
 /* The evaluation number (1-based, in order of observation) of the point `levels`' first
  * observation, or 0 when it is not observed. */
 int ganhpo_search_evaluation(const ganhpo_search *s, const long long *levels);

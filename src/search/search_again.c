@@ -4,6 +4,7 @@
 #include "search/search_impl.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Whether evaluation number `used` (0-based) is one of the budget's re-evaluations. */
@@ -13,27 +14,69 @@ static int is_reevaluation(const ganhpo_search *s, int used)
     return r > 0.0 && used >= s->opts.initial && floor((used + 1) * r) > floor(used * r);
 }
 
-/* The successful point without a pending re-evaluation whose posterior mean (raw value
- * while no model fits) is lowest, or -1. */
-static ganhpo_status leader(ganhpo_search *s, int *out)
+/* The posterior mean (raw value while no model fits) of each successful point, in the order
+ * of s->ok, into a new array *out (caller frees). */
+static ganhpo_status ok_means(ganhpo_search *s, double **out)
 {
     int fitted = 0;
-    *out = -1;
+    *out = NULL;
     if (s->n_ok >= s->na + 1 && s->na > 0)
         GH_CHECK(ganhpo_search_model_fit(s, &fitted));
-    double best = INFINITY;
+    double *m = malloc(sizeof *m * (size_t)(s->n_ok > 0 ? s->n_ok : 1)), v;
+    if (!m)
+        GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for %d posterior means", s->n_ok);
     for (int k = 0; k < s->n_ok; k++) {
-        int i = s->ok[k];
-        double m = s->value[i], v;
-        if (s->again[i])
-            continue;
-        if (fitted)
-            GH_CHECK(ganhpo_search_model_at(s, i, &m, &v));
-        if (m < best) {
-            best = m;
-            *out = i;
+        m[k] = s->value[s->ok[k]];
+        ganhpo_status st = fitted ? ganhpo_search_model_at(s, s->ok[k], &m[k], &v) : GANHPO_SUCCESS;
+        if (st != GANHPO_SUCCESS) {
+            free(m);
+            return st;
         }
     }
+    *out = m;
+    return GANHPO_SUCCESS;
+}
+
+/* The position in s->ok of the lowest of m[] whose point is not excluded, or -1. */
+static int lowest(const ganhpo_search *s, const double *m, const unsigned char *excluded)
+{
+    int best = -1;
+    for (int k = 0; k < s->n_ok; k++)
+        if (!excluded[s->ok[k]] && (best < 0 || m[k] < m[best]))
+            best = k;
+    return best;
+}
+
+/* The successful point without a pending re-evaluation whose posterior mean is lowest, or
+ * -1. */
+static ganhpo_status leader(ganhpo_search *s, int *out)
+{
+    double *m;
+    GH_CHECK(ok_means(s, &m));
+    int k = lowest(s, m, s->again);
+    *out = k < 0 ? -1 : s->ok[k];
+    free(m);
+    return GANHPO_SUCCESS;
+}
+
+ganhpo_status ganhpo_search_leaders(ganhpo_search *s, int want, int *evaluation, double *mean,
+                                    int *count)
+{
+    double *m;
+    *count = 0;
+    GH_CHECK(ok_means(s, &m));
+    unsigned char *taken = calloc((size_t)s->n + 1, 1);
+    if (!taken) {
+        free(m);
+        GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for %d flags", s->n);
+    }
+    for (int k; *count < want && (k = lowest(s, m, taken)) >= 0; (*count)++) {
+        taken[s->ok[k]] = 1;
+        evaluation[*count] = s->evaluation[s->ok[k]];
+        mean[*count] = m[k];
+    }
+    free(taken);
+    free(m);
     return GANHPO_SUCCESS;
 }
 

@@ -4,16 +4,23 @@
 #include "ganhpo/rng.h"
 #include "ganhpo/system.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* The ok trials of one point over all its rows (the first and its re-evaluations). */
 typedef struct {
     int rows; /* rows of the point so far */
     int n;    /* ok trials */
     double sum, sumsq;
+    double min_w1; /* lowest ok trial (as logged), when n > 0 */
+    int kept;      /* its weights are kept (ganhpo_study_weights_leader_path) */
 } point_trials;
+
+/* The leaders of each search whose weights a GAN study keeps. */
+enum { KEPT_LEADERS = 5 };
 
 struct ganhpo_study_state {
     const ganhpo_study_config *cfg;
@@ -21,8 +28,10 @@ struct ganhpo_study_state {
     ganhpo_search **search;
     unsigned char *tried; /* scratch of ganhpo_study_state_next, one flag per search */
     double t0;
-    long long rows;       /* observed, replayed or new */
-    double best;          /* lowest objective of the rows replayed or whose weights were kept */
+    long long rows;           /* observed, replayed or new */
+    int *rec_eval;            /* per search: its recommended point's evaluation number, 0 none */
+    double *rec_mean;         /* and that point's posterior mean */
+    int pub_search, pub_eval; /* the point whose weights best.gan holds (-1: none this run) */
     point_trials *points; /* search k's point first evaluated as index i: [k * (budget + 1) + i] */
 };
 
@@ -35,16 +44,19 @@ ganhpo_status ganhpo_study_state_create(const ganhpo_study_config *cfg, ganhpo_s
         st->search = calloc((size_t)n, sizeof *st->search);
         st->tried = calloc((size_t)n, 1);
         st->points = calloc((size_t)n * ((size_t)cfg->search.budget + 1), sizeof *st->points);
+        st->rec_eval = calloc((size_t)n, sizeof *st->rec_eval);
+        st->rec_mean = calloc((size_t)n, sizeof *st->rec_mean);
     }
-    if (!st || !st->search || !st->tried || !st->points) {
+    if (!st || !st->search || !st->tried || !st->points || !st->rec_eval || !st->rec_mean) {
         if (st)
-            free(st->search), free(st->tried), free(st->points);
+            free(st->search), free(st->tried), free(st->points), free(st->rec_eval),
+                free(st->rec_mean);
         free(st);
         GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for %d searches", n);
     }
     st->cfg = cfg;
     st->n_search = n;
-    st->best = INFINITY;
+    st->pub_search = -1;
     st->t0 = ganhpo_system_seconds();
     for (int k = 0; k < n; k++) {
         ganhpo_status s = ganhpo_search_create(
@@ -68,6 +80,8 @@ void ganhpo_study_state_destroy(ganhpo_study_state **st)
     free((*st)->search);
     free((*st)->tried);
     free((*st)->points);
+    free((*st)->rec_eval);
+    free((*st)->rec_mean);
     free(*st);
     *st = NULL;
 }
@@ -90,6 +104,18 @@ static double row_noise(const ganhpo_results_row *row)
     return row->ok && n > 0 && isfinite(row->std) ? row->std * row->std / n : 0.0;
 }
 
+/* The trials of search k's point first evaluated as evaluation e. */
+static point_trials *point_of(ganhpo_study_state *st, int k, int e)
+{
+    return st->points + (size_t)k * ((size_t)st->cfg->search.budget + 1) + e;
+}
+
+/* Whether the study keeps GAN weights (best.gan and its leaders' under OUTPUT/weights). */
+static int keeps_weights(const ganhpo_study_config *cfg)
+{
+    return ganhpo_objective_uses_gan(&cfg->objective) && cfg->study.save_weights;
+}
+
 /* Adds the row's ok trials (as logged) to its point's. */
 static void add_trials(point_trials *p, const ganhpo_results_row *row)
 {
@@ -97,6 +123,7 @@ static void add_trials(point_trials *p, const ganhpo_results_row *row)
     for (int t = 0; row->ok && t < row->n_trials; t++)
         if (isfinite(row->trial_w1[t])) {
             double v = as_logged(row->trial_w1[t]);
+            p->min_w1 = p->n == 0 || v < p->min_w1 ? v : p->min_w1;
             p->n++;
             p->sum += v;
             p->sumsq += v * v;
@@ -162,15 +189,79 @@ ganhpo_status ganhpo_study_state_replay(void *state, const ganhpo_results_row *r
         GH_RAISE(GANHPO_ERR_RESULTS, "%s repeat %d: %s", row->strategy, row->repeat, msg);
     }
     st->rows++;
-    if (row->ok && row->objective < st->best)
-        st->best = row->objective;
+    if (keeps_weights(cfg)) {
+        char path[1100];
+        int e = row->reevaluates > 0 ? row->reevaluates : row->index;
+        ganhpo_study_weights_leader_path(cfg->study.output, k_search, e, path, sizeof path);
+        point_of(st, k_search, e)->kept = access(path, F_OK) == 0;
+    }
+    return GANHPO_SUCCESS;
+}
+
+/* Deletes the kept weights of search k's points that are no longer among its leaders and
+ * notes its recommended point. */
+static ganhpo_status prune(ganhpo_study_state *st, int k)
+{
+    int ev[KEPT_LEADERS], count;
+    double mean[KEPT_LEADERS];
+    char path[1100];
+    GH_CHECK(ganhpo_search_leaders(st->search[k], KEPT_LEADERS, ev, mean, &count));
+    for (int e = 1; e <= st->cfg->search.budget; e++) {
+        point_trials *p = point_of(st, k, e);
+        int leader = 0;
+        for (int j = 0; j < count; j++)
+            leader |= ev[j] == e;
+        if (!p->kept || leader)
+            continue;
+        ganhpo_study_weights_leader_path(st->cfg->study.output, k, e, path, sizeof path);
+        if (unlink(path) != 0 && errno != ENOENT)
+            GH_RAISE(GANHPO_ERR_IO, "cannot delete %s: %s", path, strerror(errno));
+        p->kept = 0;
+    }
+    st->rec_eval[k] = count > 0 ? ev[0] : 0;
+    st->rec_mean[k] = count > 0 ? mean[0] : INFINITY;
+    return GANHPO_SUCCESS;
+}
+
+/* best.gan becomes the weights of the recommended point of lowest posterior mean over the
+ * searches, when that point changed or its kept weights were just replaced (changed). */
+static ganhpo_status publish(ganhpo_study_state *st, int changed_search, int changed_eval)
+{
+    int j = -1;
+    for (int k = 0; k < st->n_search; k++)
+        if (st->rec_eval[k] > 0 && (j < 0 || st->rec_mean[k] < st->rec_mean[j]))
+            j = k;
+    if (j < 0 || (j == st->pub_search && st->rec_eval[j] == st->pub_eval &&
+                  !(changed_search == j && changed_eval == st->rec_eval[j])))
+        return GANHPO_SUCCESS;
+    char path[1100];
+    ganhpo_study_weights_leader_path(st->cfg->study.output, j, st->rec_eval[j], path, sizeof path);
+    GH_CHECK(ganhpo_study_weights_publish(st->cfg->study.output, path));
+    st->pub_search = j;
+    st->pub_eval = st->rec_eval[j];
     return GANHPO_SUCCESS;
 }
 
 ganhpo_status ganhpo_study_state_keep_weights(ganhpo_study_state *st, const ganhpo_study_task *task,
                                               const ganhpo_results_row *row)
 {
-    return study_keep_weights(st->cfg, task->seed, row, &st->best);
+    const ganhpo_study_config *cfg = st->cfg;
+    if (!keeps_weights(cfg))
+        return GANHPO_SUCCESS;
+    int k = task->search, e = task->again ? task->again : row->index, moved;
+    point_trials *p = point_of(st, k, e);
+    char target[1100];
+    ganhpo_study_weights_leader_path(cfg->study.output, k, e, target, sizeof target);
+    /* the row holds the point's best trial so far (its trials are already counted in p) */
+    double lowest = INFINITY;
+    for (int t = 0; t < row->n_trials; t++)
+        if (isfinite(row->trial_w1[t]))
+            lowest = fmin(lowest, as_logged(row->trial_w1[t]));
+    GH_CHECK(ganhpo_study_weights_keep_leader(cfg->study.output, task->seed, row,
+                                              p->n > 0 && lowest <= p->min_w1, target, &moved));
+    p->kept |= moved;
+    GH_CHECK(prune(st, k));
+    return publish(st, moved ? k : -1, e);
 }
 
 int ganhpo_study_state_timed_out(const ganhpo_study_state *st)
