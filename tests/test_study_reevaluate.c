@@ -4,7 +4,8 @@
  * points; a study killed (SIGKILL) and resumed, in one process or under mpiexec -n 3, logs
  * the unbroken run's rows; under mpiexec -n 3 with two groups (points pending while others
  * are proposed) the study logs exactly the budget. `ganhpo report` counts and marks the
- * re-evaluation rows and recommends a point for every search. Noisy Ackley, three trials per point.
+ * re-evaluation rows and recommends a point for every search; resuming the log with
+ * search.reevaluate = 0 is refused. Noisy Ackley, three trials per point.
  * Usage: test_study_reevaluate MPIEXEC. Needs GANHPO_CLI. */
 #include "check.h"
 #include "testutil.h"
@@ -82,7 +83,7 @@ static void stop_after(pid_t pid, const char *results, int rows, int sig)
     tu_wait(pid);
 }
 
-static void write_study(const char *cfg, int group_size)
+static void write_study(const char *cfg, int group_size, double reevaluate)
 {
     tu_write_file(cfg,
                   "study = { name = \"again\"; seed = 9; trials = 3; };\n"
@@ -90,10 +91,10 @@ static void write_study(const char *cfg, int group_size)
                   "          { name = \"b\"; lower = 0; upper = 60; scaling = 1; },\n"
                   "          { name = \"c\"; lower = 0; upper = 60; scaling = 1; } );\n"
                   "search = { strategies = [\"rbf\", \"gp\", \"random\"]; budget = %d;\n"
-                  "           initial = 5; reevaluate = 0.25; };\n"
+                  "           initial = 5; reevaluate = %g; };\n"
                   "objective = { function = \"ackley\"; noise = 1.0; duration = 0.01; };\n"
                   "parallel = { group_size = %d; };\n",
-                  BUDGET, group_size);
+                  BUDGET, reevaluate, group_size);
 }
 
 int main(int argc, char **argv)
@@ -107,7 +108,7 @@ int main(int argc, char **argv)
     char cfg[300], out[300], results[320], log[300];
     snprintf(cfg, sizeof cfg, "%s/again.cfg", dir);
     snprintf(log, sizeof log, "%s/log.txt", dir);
-    write_study(cfg, 2);
+    write_study(cfg, 2, 0.25);
 
     snprintf(out, sizeof out, "%s/unbroken", dir);
     snprintf(results, sizeof results, "%s/results.csv", out);
@@ -122,6 +123,12 @@ int main(int argc, char **argv)
     CHECK(tu_file_contains(html, "(re-evaluates index "));
     CHECK(tu_file_contains(html, "<tr><td class=l>random</td><td>0</td>"));
     CHECK(tu_file_contains(html, "<tr><td class=l>gp</td><td>0</td>"));
+    /* resuming it with search.reevaluate = 0 is refused with the reason */
+    char other[300];
+    snprintf(other, sizeof other, "%s/none.cfg", dir);
+    write_study(other, 2, 0.0);
+    CHECK(tu_cli(text, sizeof text, "study %s --output %s --resume", other, out) != 0);
+    CHECK(strstr(text, "written with search.reevaluate > 0") != NULL);
 
     /* killed after k rows (before, between and after re-evaluations), resumed */
     const int kills[3] = {23, 40, 61};
@@ -139,7 +146,7 @@ int main(int argc, char **argv)
     }
 
     /* two groups of one rank: points pending while others are proposed */
-    write_study(cfg, 1);
+    write_study(cfg, 1, 0.25);
     snprintf(out, sizeof out, "%s/mpi", dir);
     snprintf(results, sizeof results, "%s/results.csv", out);
     CHECK(tu_wait(tu_study_start(mpiexec, 3, cfg, out, 0, log)) == 0);
