@@ -92,10 +92,11 @@ ganhpo_status ganhpo_device_program(ganhpo_device *dev, const char *name, const 
                                     cl_program *out);
 
 /* Brackets code that may compile OpenCL code for dev (a program build, CLBlast's first call
- * of a routine, PoCL's first launch of a kernel): if the section still runs after one
- * second, the line "building OpenCL kernels for <device> ..., once per machine" goes to
- * stderr (at most once per process; later runs find the binaries in the driver's cache).
- * Sections nest; every start needs its stop. Never fails: without a thread, no notice. */
+ * of a routine, PoCL's first launch of a kernel): once the section has used a second of the
+ * process's CPU time (or lasted a second and used a fifth of one), the line "building OpenCL
+ * kernels for <device> ..., once per machine" goes to stderr (at most once per process; later runs
+ * find the binaries in the driver's cache). Sections nest; every start needs its stop. Never fails:
+ * without a thread, no notice. */
 void ganhpo_device_start_build_notice(ganhpo_device *dev);
 void ganhpo_device_stop_build_notice(ganhpo_device *dev);
 
