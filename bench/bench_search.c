@@ -2,12 +2,14 @@
  * mean +- std of the best value found after 10, 50 and 100 evaluations per strategy.
  *
  *   bench_search [--problems hartmann6,ackley10,branin] [--strategies random,rbf,gp]
- *                [--repeats 20] [--budget 100] [--seed 1] [--noisy 1]
+ *                [--repeats 20] [--budget 100] [--seed 1] [--noisy 1] [--reevaluate 0]
  *
  * --noisy 1: issue 12's noisy problems (Branin noise 2.0 with 3 trials, Hartmann6 0.3 with 5,
  * Ackley10 1.0 with 3; 10 initial points); each point's trials are seeded from the point, the
  * search sees their mean and its standard error, and a search is scored by the noise-free
  * value of the point it recommends at the end (and at 10 and 50 evaluations).
+ * --reevaluate R: search.reevaluate; a re-evaluation's trials are seeded (point, round) and
+ * the search sees the mean and standard error of all the point's trials.
  *
  * Issue 5's targets (budget 100, 20 repeats): rbf mean best <= -3.20 (Hartmann6), <= 6.0
  * (Ackley10), <= 0.400 (Branin); gp better than TPE's -2.95 (Hartmann6) and 0.48 (Branin). */
@@ -36,6 +38,7 @@ static const problem problems[] = {
     {"branin", GANHPO_OBJECTIVE_BRANIN, 2, 0.400, 0.48, 2.0, 3},
 };
 static int noisy;
+static double reevaluate; /* --reevaluate: search.reevaluate */
 static const char *const strategy_names[] = {"random", "rbf", "gp"};
 static const int checkpoints[] = {10, 50, 100};
 enum { N_CHECK = 3 };
@@ -80,6 +83,7 @@ static int run_search(const problem *p, ganhpo_search_strategy strategy, int bud
     ganhpo_search_options_default(&so);
     so.budget = budget;
     so.initial = p->dims + 1 > 10 && !noisy ? p->dims + 1 : 10;
+    so.reevaluate = reevaluate;
     ganhpo_objective_options oo;
     ganhpo_objective_options_default(&oo);
     oo.function = p->f;
@@ -94,19 +98,41 @@ static int run_search(const problem *p, ganhpo_search_strategy strategy, int bud
     }
     double b = INFINITY;
     int k = 0;
+    /* per point (by evaluation number): rounds, ok trials, their sum and sum of squares */
+    double(*acc)[4] = calloc((size_t)budget + 1, sizeof *acc);
+    if (!acc)
+        return 1;
     for (int e = 1; e <= budget; e++) {
         long long lv[GANHPO_SPACE_MAX_DIMS];
-        int proposed = 0;
+        int proposed = 0, again = 0;
         ganhpo_objective_result r;
-        double mean, std, value;
-        if (ganhpo_search_propose(s, lv, &proposed) || !proposed ||
-            ganhpo_objective_evaluate(obj, lv, trials, point_seed(seed, repeat, lv, p->dims), 0,
-                                      &r)) {
+        if (ganhpo_search_propose_again(s, lv, &proposed, &again) || !proposed) {
             ganhpo_error_print(stderr);
             return 1;
         }
+        double *a = acc[again ? again : e];
+        unsigned long long ps = point_seed(seed, repeat, lv, p->dims);
+        if (ganhpo_objective_evaluate(
+                obj, lv, trials, a[0] > 0 ? ganhpo_rng_derive(ps, (unsigned long long)a[0]) : ps, 0,
+                &r)) {
+            ganhpo_error_print(stderr);
+            return 1;
+        }
+        a[0]++;
+        for (int t = 0; r.ok && t < r.trials; t++)
+            if (isfinite(r.value[t]))
+                a[1]++, a[2] += r.value[t], a[3] += r.value[t] * r.value[t];
+        double mean, std, value; /* a new point: its own trials, as before re-evaluation */
         ganhpo_objective_summarize(&r, 0.0, &mean, &std, &value);
-        if (ganhpo_search_observe_noisy(s, lv, r.ok, value, std * std / trials)) {
+        int ok = r.ok;
+        if (again) { /* all the point's trials */
+            mean = value = a[2] / a[1];
+            std = a[1] > 1 ? sqrt(fmax((a[3] - a[1] * mean * mean) / (a[1] - 1), 0.0)) : 0.0;
+            ok = r.ok && a[1] > 0;
+        }
+        double se2 = std * std / (again ? a[1] : trials);
+        if ((again ? ganhpo_search_observe_again(s, lv, ok, value, se2)
+                   : ganhpo_search_observe_noisy(s, lv, ok, value, std * std / trials))) {
             ganhpo_error_print(stderr);
             return 1;
         }
@@ -115,6 +141,7 @@ static int run_search(const problem *p, ganhpo_search_strategy strategy, int bud
             if (isnan(best[k] = noisy ? recommended_value(s, &space, p) : b))
                 return 1;
     }
+    free(acc);
     for (; k < N_CHECK; k++)
         best[k] = noisy ? recommended_value(s, &space, p) : b;
     ganhpo_search_destroy(&s);
@@ -184,6 +211,8 @@ int main(int argc, char **argv)
             seed = strtoull(argv[i + 1], NULL, 10);
         else if (strcmp(argv[i], "--noisy") == 0)
             noisy = atoi(argv[i + 1]) != 0;
+        else if (strcmp(argv[i], "--reevaluate") == 0)
+            reevaluate = atof(argv[i + 1]);
         else {
             fprintf(stderr, "bench_search: unknown option '%s'\n", argv[i]);
             return 2;

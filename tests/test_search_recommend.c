@@ -2,7 +2,7 @@
  * error) around a good region, and one far point of a poor true value that one lucky noisy
  * mean made the lowest raw value. Every strategy's recommendation is a consistent good point,
  * not the lucky one, while ganhpo_search_best still names the lucky one; with too few points
- * for a model the recommendation is the best raw value. */
+ * for a model the recommendation is the best raw value. Then the leader's re-evaluation. */
 #include "check.h"
 #include "ganhpo/search.h"
 
@@ -10,6 +10,37 @@ static double truth(const long long *lv)
 {
     double x = (double)lv[0] / 20.0 - 0.3, y = (double)lv[1] / 20.0 - 0.3;
     return x * x + y * y;
+}
+
+/* search.reevaluate = 0.5 after 31 evaluations: evaluation 32 re-evaluates the recommended
+ * point `rec`, 33 is new; a re-evaluation of the lucky point with a poor combined value
+ * takes its best raw value away; a point never evaluated cannot be re-evaluated; the five
+ * leaders start with the recommended point. */
+static void reevaluate(ganhpo_search *s, const long long *rec, const long long *lucky)
+{
+    long long p[2], q[2], lv[2], never[2] = {20, 20};
+    int proposed, again;
+    double best;
+    CHECK_OK(ganhpo_search_propose_again(s, p, &proposed, &again));
+    CHECK(proposed && p[0] == rec[0] && p[1] == rec[1]);
+    CHECK(again == ganhpo_search_evaluation(s, rec) && again > 1);
+    CHECK(ganhpo_search_pending(s) == 1);
+    CHECK_OK(ganhpo_search_propose_again(s, q, &proposed, &again));
+    CHECK(proposed && again == 0 && ganhpo_search_evaluation(s, q) == 0);
+    CHECK_OK(ganhpo_search_observe_again(s, p, 1, truth(p), 1e-4));
+    CHECK_OK(ganhpo_search_observe_again(s, lucky, 1, 1.0, 1e-4));
+    CHECK(ganhpo_search_best(s, lv, &best) && !(lv[0] == lucky[0] && lv[1] == lucky[1]));
+    CHECK(ganhpo_search_observed(s) == 33 && ganhpo_search_pending(s) == 1);
+    CHECK_FAILS(ganhpo_search_observe_again(s, never, 1, 0.0, 0.0), GANHPO_ERR_STATE);
+    /* the leaders whose weights a study keeps: the recommended point first, by mean */
+    int ev[5], count;
+    double m[5], mean, sd, raw;
+    CHECK_OK(ganhpo_search_leaders(s, 5, ev, m, &count));
+    CHECK_OK(ganhpo_search_recommend(s, lv, &mean, &sd, &raw));
+    CHECK(count == 5 && ev[0] == ganhpo_search_evaluation(s, lv));
+    CHECK_CLOSE(m[0], mean, 1e-12);
+    for (int k = 1; k < count; k++)
+        CHECK(m[k] >= m[k - 1] && ev[k] != ganhpo_search_evaluation(s, lucky));
 }
 
 static void recommend_with(ganhpo_search_strategy strategy)
@@ -23,6 +54,7 @@ static void recommend_with(ganhpo_search_strategy strategy)
     ganhpo_search_options_default(&o);
     o.budget = 100;
     o.initial = 5;
+    o.reevaluate = 0.5;
     ganhpo_search *s = NULL;
     CHECK_OK(ganhpo_search_create(&space, &o, strategy, 3, 0, &s));
     long long lv[2], lucky[2] = {18, 17};
@@ -48,6 +80,7 @@ static void recommend_with(ganhpo_search_strategy strategy)
     CHECK(!(lv[0] == lucky[0] && lv[1] == lucky[1]));
     CHECK(truth(lv) < 0.05);
     CHECK(isfinite(mean) && sd >= 0.0 && fabs(raw - truth(lv)) <= 0.02 + 1e-12);
+    reevaluate(s, lv, lucky);
     ganhpo_search_destroy(&s);
 }
 

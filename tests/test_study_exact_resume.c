@@ -21,39 +21,6 @@ static const char *mpiexec;
 static char dir[256];
 static char reference[ROWS + 2][LINE], lines[ROWS + 2][LINE];
 
-/* The line without its worker (5th) and seconds (last) fields. */
-static void strip(const char *line, char *out, size_t size)
-{
-    static char copy[LINE];
-    memcpy(copy, line, LINE);
-    char *last = strrchr(copy, ',');
-    if (last)
-        *last = '\0';
-    size_t k = 0;
-    int field = 0;
-    for (const char *p = copy; *p && k + 1 < size; p++) {
-        if (*p == ',')
-            field++;
-        if (field != 4 || *p == ',')
-            out[k++] = *p;
-    }
-    out[k] = '\0';
-}
-
-static int same_rows(char (*a)[LINE], char (*b)[LINE], int n)
-{
-    for (int i = 0; i < n; i++) {
-        static char x[LINE], y[LINE];
-        strip(a[i], x, sizeof x);
-        strip(b[i], y, sizeof y);
-        if (strcmp(x, y) != 0) {
-            fprintf(stderr, "row %d differs:\n  %s\n  %s\n", i, x, y);
-            return 0;
-        }
-    }
-    return 1;
-}
-
 /* Waits until the log has `rows` rows (or the run ended), then sends sig. */
 static void stop_after(pid_t pid, const char *results, int rows, int sig)
 {
@@ -103,7 +70,7 @@ int main(int argc, char **argv)
                           : tu_study_start(NULL, 0, cfg, out, 1, log);
         CHECK(tu_wait(pid) == 0);
         CHECK(tu_read_lines(results, lines, ROWS + 2) == ROWS + 1);
-        CHECK(same_rows(reference, lines, ROWS + 1));
+        CHECK(tu_same_rows(reference, lines, ROWS + 1));
     }
 
     /* under mpiexec -n 3, interrupted (running evaluations finish), resumed in one process */
@@ -112,10 +79,10 @@ int main(int argc, char **argv)
     stop_after(tu_study_start(mpiexec, 3, cfg, out, 0, log), results, 20, SIGTERM);
     int at = tu_read_lines(results, lines, ROWS + 2) - 1;
     CHECK(at >= 20 && at < ROWS);
-    CHECK(same_rows(reference, lines, at + 1));
+    CHECK(tu_same_rows(reference, lines, at + 1));
     CHECK(tu_wait(tu_study_start(NULL, 0, cfg, out, 1, log)) == 0);
     CHECK(tu_read_lines(results, lines, ROWS + 2) == ROWS + 1);
-    CHECK(same_rows(reference, lines, ROWS + 1));
+    CHECK(tu_same_rows(reference, lines, ROWS + 1));
 
     CHECK(tu_remove_dir(dir));
     return check_finish("test_study_exact_resume");

@@ -1,7 +1,8 @@
 /* The GAN objective in studies, through the built program (a failing trial inside an
  * evaluation: test_gan_train and test_gan_cli):
  * - a search: every row ok with both trials' best W1 and epoch, mean and std of them;
- *   best.gan is kept (it loads and generates), nothing is left in pending/;
+ *   best.gan is kept (it loads and generates) as a link to a leader's weights under
+ *   weights/, nothing is left in pending/;
  * - a scan: one row per (epochs, level), strategy "scan", the epochs column; cut back to 4
  *   rows and resumed, the 4 rows stay and the other 2 are added, none twice;
  * - ganhpo ensemble on the search's run directory: k models, figures, ensemble_w1.csv;
@@ -85,6 +86,10 @@ static void search(void)
     CHECK(strstr(out, "selector = \"cpu\";") != NULL); /* --device replaced device.selector */
     char cmd[600];
     snprintf(cmd, sizeof cmd, "test -z \"$(ls -A '%s/search/pending')\"", dir);
+    CHECK(system(cmd) == 0);
+    /* best.gan is the kept weights of a leader (the recommended point), a hard link */
+    snprintf(cmd, sizeof cmd, "find '%s/search/weights' -samefile '%s/search/best.gan' | grep -q .",
+             dir, dir);
     CHECK(system(cmd) == 0);
     CHECK(run("data %s/search.cfg --events 200 --out %s/cond.txt", dir, dir) == 0);
     CHECK(run("generate %s/search/best.gan --condition-from %s/cond.txt --out %s/gen.txt", dir, dir,

@@ -27,6 +27,7 @@ typedef struct {
     char params[GANHPO_SPACE_MAX_DIMS][GANHPO_SPACE_NAME_SIZE];
     int n_metrics;
     char metrics[GANHPO_RESULTS_MAX_METRICS][GANHPO_SPACE_NAME_SIZE];
+    int reevaluates; /* 1: the log has the column `reevaluates` (a study re-evaluating points) */
 } ganhpo_results_columns;
 
 /* One row of results.csv: one evaluation of a point. The trial arrays belong to the row
@@ -37,13 +38,14 @@ typedef struct {
     int repeat;                                  /* 0-based */
     int index;                                   /* 1-based number within (strategy, repeat) */
     int worker;                                  /* rank or group (0 in one process) */
-    int ok;                                      /* status "ok" (1) or "failed: REASON" (0) */
-    char reason[GANHPO_RESULTS_REASON_SIZE];     /* why it failed ("" when ok) */
-    int epochs;                                  /* epochs trained per trial (0 analytic) */
-    long long levels[GANHPO_SPACE_MAX_DIMS];     /* one per parameter, in column order */
-    double values[GANHPO_SPACE_MAX_DIMS];        /* level * scaling */
-    int n_trials;                                /* entries of each trial array */
-    int n_metrics;                               /* metric arrays in trial_metric */
+    int reevaluates; /* 0, or the index of the row whose point this row adds trials to */
+    int ok;          /* status "ok" (1) or "failed: REASON" (0) */
+    char reason[GANHPO_RESULTS_REASON_SIZE]; /* why it failed ("" when ok) */
+    int epochs;                              /* epochs trained per trial (0 analytic) */
+    long long levels[GANHPO_SPACE_MAX_DIMS]; /* one per parameter, in column order */
+    double values[GANHPO_SPACE_MAX_DIMS];    /* level * scaling */
+    int n_trials;                            /* entries of each trial array */
+    int n_metrics;                           /* metric arrays in trial_metric */
     double *trial_w1;            /* each trial's value, the score minimised (NaN: trial failed) */
     int *trial_epoch;            /* each trial's best epoch (-1: failed; 0 without epochs) */
     double *trial_metric;        /* metric m of trial t at [m * n_trials + t] (NaN: not reported) */

@@ -22,9 +22,11 @@ typedef struct {
     ganhpo_search_design design; /* search.design: "lhs" or "random" */
     double kappa;                /* search.kappa: minimise mean + kappa * std */
     double time_limit;           /* search.time_limit: seconds of wall time, 0 = none */
+    double reevaluate; /* search.reevaluate: share of the budget re-evaluating leaders, 0..0.5 */
 } ganhpo_search_options;
 
-/* Defaults: strategies ["rbf"], budget 50, initial 10, lhs, kappa 0, no time limit. */
+/* Defaults: strategies ["rbf"], budget 50, initial 10, lhs, kappa 0, no time limit, no
+ * re-evaluation. */
 void ganhpo_search_options_default(ganhpo_search_options *o);
 
 /* Reads the `search` section (NULL = absent) and validates it (budget >= initial >= 1). */
@@ -85,6 +87,33 @@ ganhpo_status ganhpo_search_observe_noisy(ganhpo_search *s, const long long *lev
  * sd its standard error. GANHPO_ERR_STATE with no successful point. */
 ganhpo_status ganhpo_search_recommend(ganhpo_search *s, long long *levels, double *mean, double *sd,
                                       double *raw);
+
+/* As ganhpo_search_propose, but once the initial design is proposed, evaluation u (0-based)
+ * re-evaluates a leader when floor((u + 1) * reevaluate) > floor(u * reevaluate): the
+ * successful point of lowest surrogate posterior mean (raw value while no model fits) that
+ * has no re-evaluation pending. Then *again is that point's evaluation number (the index
+ * of its first row) and levels its levels; otherwise *again = 0 and the point is new. A
+ * re-evaluation counts against the budget like a new point. */
+ganhpo_status ganhpo_search_propose_again(ganhpo_search *s, long long *levels, int *proposed,
+                                          int *again);
+
+/* Records a re-evaluation of the successful point `levels`: ok = 1 with the point's new
+ * objective and noise variance over all its trials so far (they replace the old ones), or
+ * ok = 0 when the re-evaluation failed (the point keeps its values). The re-evaluation
+ * need not be pending (replaying a log). GANHPO_ERR_STATE for a point not observed
+ * successfully, or beyond the budget. */
+ganhpo_status ganhpo_search_observe_again(ganhpo_search *s, const long long *levels, int ok,
+                                          double objective, double noise);
+
+/* The `want` successful points of lowest posterior mean (raw value while no model fits), best
+ * first: their evaluation numbers (ganhpo_search_evaluation) and means into evaluation[] and
+ * mean[], their number (<= want) into *count. */
+ganhpo_status ganhpo_search_leaders(ganhpo_search *s, int want, int *evaluation, double *mean,
+                                    int *count);
+
+/* The evaluation number (1-based, in order of observation) of the point `levels`' first
+ * observation, or 0 when it is not observed. */
+int ganhpo_search_evaluation(const ganhpo_search *s, const long long *levels);
 
 /* Evaluations observed so far (failed ones included). */
 int ganhpo_search_observed(const ganhpo_search *s);

@@ -185,7 +185,8 @@ typedef struct {
     ganhpo_search_strategy strategy;
     int repeat;
     long long levels[GANHPO_SPACE_MAX_DIMS];
-    unsigned long long seed; /* evaluation seed: from (study seed, repeat, point) only */
+    unsigned long long seed; /* evaluation seed: from (study seed, repeat, point, round) only */
+    int again; /* 0: a new point; else the index of the row whose point this re-evaluates */
 } ganhpo_study_task;
 
 typedef struct ganhpo_study_state ganhpo_study_state;
@@ -249,10 +250,12 @@ ganhpo_status ganhpo_study_objective_create(const ganhpo_study_config *cfg, int 
 ganhpo_status ganhpo_study_open(const ganhpo_study_config *cfg, const char *output, int resume,
                                 FILE *progress, ganhpo_study_state **state, ganhpo_study_log **log);
 
-/* With a GAN objective and output.save_weights, keeps the weights of a completed task
- * (ganhpo_study_weights_keep into the study's output.directory, against the lowest objective
- * of the rows replayed and kept so far); nothing otherwise. Call between
- * ganhpo_study_state_complete and ganhpo_study_log_append. */
+/* With a GAN objective and output.save_weights, keeps the weights of a completed task: the
+ * best trial of each of a search's 5 leaders (lowest posterior mean) stays under
+ * OUTPUT/weights (ganhpo_study_weights_leader_path), the others are deleted, and
+ * OUTPUT/best.gan links the weights of the recommended point (the searches' recommendation
+ * of lowest posterior mean); nothing otherwise. Call between ganhpo_study_state_complete and
+ * ganhpo_study_log_append. */
 ganhpo_status ganhpo_study_state_keep_weights(ganhpo_study_state *st, const ganhpo_study_task *task,
                                               const ganhpo_results_row *row);
 
@@ -277,6 +280,21 @@ ganhpo_status ganhpo_study_weights_prepare(const char *output);
  * the point (same seed, same weights) on resume. */
 ganhpo_status ganhpo_study_weights_keep(const char *output, unsigned long long seed,
                                         const ganhpo_results_row *row, double *best);
+
+/* OUTPUT/weights/s<search>-i<evaluation>.gan: where a search study keeps the weights of a
+ * leader, the point first evaluated as `evaluation` of search number `search`. */
+void ganhpo_study_weights_leader_path(const char *output, int search, int evaluation, char *path,
+                                      size_t size);
+
+/* For a completed evaluation of a search study: when the row is ok and take = 1, its best
+ * trial's weights file becomes `target` (*moved = 1 when it was there); then every weights
+ * file of the evaluation is deleted from OUTPUT/pending. Creates OUTPUT/weights. */
+ganhpo_status ganhpo_study_weights_keep_leader(const char *output, unsigned long long seed,
+                                               const ganhpo_results_row *row, int take,
+                                               const char *target, int *moved);
+
+/* OUTPUT/best.gan becomes a hard link of `source` (atomically); a missing source keeps it. */
+ganhpo_status ganhpo_study_weights_publish(const char *output, const char *source);
 
 /* Runs the study in this process: creates `output` (NULL = output.directory) and holds its
  * lock (ganhpo_study_lock_acquire) while it runs, writes

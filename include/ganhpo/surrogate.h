@@ -141,9 +141,10 @@ ganhpo_status ganhpo_gp_predict(const ganhpo_gp *gp, int n, const double *x, dou
 ganhpo_status ganhpo_gp_fitted_means(const ganhpo_gp *gp, double *mean);
 
 /* Posterior means at n points x[n * dims] and, in O(count) per point instead of O(count^2),
- * an upper bound on each posterior variance of f: the variance given the single nearest
- * point (conditioning on fewer points never lowers it). For screening candidates: the
- * variance is computed (ganhpo_gp_predict) only where the bound could matter. */
+ * an upper bound on each posterior variance of f: the variance given only the 16 points of
+ * largest covariance with it (conditioning on fewer points never lowers it). For screening
+ * candidates: the variance is computed (ganhpo_gp_predict) only where the bound could
+ * matter. */
 ganhpo_status ganhpo_gp_predict_bound(const ganhpo_gp *gp, int n, const double *x, double *mean,
                                       double *var_bound);
 

@@ -106,7 +106,10 @@ static void write_summary(FILE *f, const analysis_report *rep)
 static void write_best_row(FILE *f, const ganhpo_results *r, const ganhpo_results_row *row)
 {
     fputs("<tr><td>", f);
-    fprintf(f, "%lld</td><td class=l>", row->id);
+    fprintf(f, "%lld", row->id);
+    if (row->reevaluates > 0) /* a re-evaluation: its own trials, the point's evaluation */
+        fprintf(f, " (re-evaluates index %d)", row->reevaluates);
+    fputs("</td><td class=l>", f);
     analysis_html_text(f, row->strategy);
     fprintf(f, "</td><td>%d</td>", row->repeat);
     for (int k = 0; k < r->n_params; k++)

@@ -54,14 +54,34 @@ static ganhpo_status new_search(const analysis_report *rep, ganhpo_search_strate
     return ganhpo_search_create(&rep->o->space, &o, strategy, 1, repeat, out);
 }
 
-/* Observes one logged row, with the squared standard error of its trials' mean. */
-static ganhpo_status observe_row(ganhpo_search *s, const ganhpo_results_row *row)
+/* Observes row i of rows (by index): a new point with the squared standard error of its
+ * trials' mean, or a re-evaluation (column reevaluates) with the mean, std and standard
+ * error of all the point's trials in rows 0..i, as the study observed it. */
+static ganhpo_status observe_row(const analysis_report *rep, ganhpo_search *s,
+                                 const ganhpo_results_row **rows, int i)
 {
-    int n = 0;
-    for (int t = 0; t < row->n_trials; t++)
-        n += isfinite(row->trial_w1[t]) != 0;
-    int ok = row->ok && isfinite(row->objective);
-    double noise = ok && n > 0 && isfinite(row->std) ? row->std * row->std / n : 0.0;
+    const ganhpo_results_row *row = rows[i];
+    int target = row->reevaluates, n = 0;
+    double sum = 0.0, sq = 0.0;
+    for (int pass = 0; pass < 2; pass++)
+        for (int j = target > 0 ? target - 1 : i; j <= i; j++) {
+            const ganhpo_results_row *r = rows[j];
+            if (!r || !r->ok || (j != i && j != target - 1 && r->reevaluates != target))
+                continue;
+            for (int t = 0; t < r->n_trials; t++)
+                if (isfinite(r->trial_w1[t])) {
+                    n += pass == 0;
+                    sum += pass == 0 ? r->trial_w1[t] : 0.0;
+                    sq += pass == 1 ? (r->trial_w1[t] - sum / n) * (r->trial_w1[t] - sum / n) : 0.0;
+                }
+        }
+    double mean = n > 0 ? sum / n : NAN, sd = n > 1 ? sqrt(sq / (n - 1)) : 0.0;
+    int ok = row->ok && n > 0;
+    if (target > 0)
+        return ganhpo_search_observe_again(s, row->levels, ok, mean + rep->o->kappa * sd,
+                                           ok ? sd * sd / n : 0.0);
+    ok = ok && isfinite(row->objective);
+    double noise = ok && isfinite(row->std) ? row->std * row->std / n : 0.0;
     return ganhpo_search_observe_noisy(s, row->levels, ok, row->objective, noise);
 }
 
@@ -74,7 +94,7 @@ static ganhpo_status rebuild(const analysis_report *rep, ganhpo_search_strategy 
     ganhpo_status st = new_search(rep, strategy, repeat, *count, out);
     for (int i = 0; st == GANHPO_SUCCESS && i < *count; i++)
         if (rows[i])
-            st = observe_row(*out, rows[i]);
+            st = observe_row(rep, *out, rows, i);
     free(rows);
     return st;
 }
@@ -95,7 +115,7 @@ ganhpo_status analysis_recommended_so_far(const analysis_report *rep, const char
     int stride = (*reached + RECOMMEND_POINTS - 1) / RECOMMEND_POINTS;
     for (int i = 0; st == GANHPO_SUCCESS && i < *reached && i < n; i++) {
         if (rows[i])
-            st = observe_row(s, rows[i]);
+            st = observe_row(rep, s, rows, i);
         long long lv[GANHPO_SPACE_MAX_DIMS];
         double mean, sd, raw;
         if (st != GANHPO_SUCCESS || ((i + 1) % stride != 0 && i + 1 != *reached))

@@ -159,9 +159,12 @@ int ganhpo_cmd_report(int argc, char **argv)
         st = ganhpo_analysis_report(r, &o, tmp);
     report_model_free(&model);
     rc = ganhpo_cli_put_in_place("report", tmp, out, st == GANHPO_SUCCESS ? 0 : ganhpo_cli_fail());
+    size_t again = 0;
+    for (size_t i = 0; i < r->n_rows; i++)
+        again += r->rows[i].reevaluates > 0;
     if (rc == 0)
-        printf("report: %zu evaluations (%zu failed%s) -> %s/index.html\n", r->n_rows, r->n_failed,
-               r->truncated ? ", last line unfinished" : "", out);
+        printf("report: %zu evaluations (%zu failed, %zu re-evaluations%s) -> %s/index.html\n",
+               r->n_rows, r->n_failed, again, r->truncated ? ", last line unfinished" : "", out);
     ganhpo_analysis_results_destroy(&r);
     return rc;
 }

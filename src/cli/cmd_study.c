@@ -14,7 +14,7 @@ static void help(void)
            "study's count, mean +- std of the trials, best so far, elapsed and estimated time\n"
            "left). Every evaluation is appended to DIR/results.csv and synced to disk as it\n"
            "completes; DIR/study.cfg keeps the resolved study file. A GAN study keeps the\n"
-           "generator of the best trial of the best point as DIR/best.gan\n"
+           "generator of the best trial of the recommended point as DIR/best.gan\n"
            "(output.save_weights). A study of kind \"scan\" (one process) trains every\n"
            "scanned value for every scan.epochs count instead, one row each.\n\n"
            "  --output DIR  output directory (default: output.directory, runs/<study.name>)\n"

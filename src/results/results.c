@@ -253,7 +253,9 @@ static ganhpo_status get_metric(const field *f, ganhpo_results_row *r, int k)
     return st;
 }
 
-typedef enum { ONE, PER_PARAM, PER_METRIC } column_kind;
+/* OPTIONAL: one column, present only in the logs of studies that re-evaluate points
+ * (ganhpo_results_columns.reevaluates); absent, the field reads 0. */
+typedef enum { ONE, PER_PARAM, PER_METRIC, OPTIONAL } column_kind;
 
 /* What a field holds: a scalar of the row found by its offset, or text that its own
  * functions write and read. */
@@ -290,6 +292,7 @@ static const column columns[] = {
     SCALAR("repeat", T_INT, repeat, 0),
     SCALAR("index", T_INT, index, 1),
     SCALAR("worker", T_INT, worker, 0),
+    {"reevaluates", OPTIONAL, T_INT, offsetof(ganhpo_results_row, reevaluates), 0, 0, 0},
     TEXT("status", ONE, status),
     SCALAR("epochs", T_INT, epochs, 0),
     TEXT("level_", PER_PARAM, level),
@@ -347,6 +350,8 @@ enum { N_COLUMNS = sizeof columns / sizeof columns[0] };
 
 static int column_count(const column *c, const ganhpo_results_columns *cols)
 {
+    if (c->kind == OPTIONAL)
+        return cols->reevaluates != 0;
     return c->kind == ONE ? 1 : c->kind == PER_PARAM ? cols->n_params : cols->n_metrics;
 }
 
@@ -392,7 +397,7 @@ ganhpo_status ganhpo_results_header_format(const ganhpo_results_columns *cols, c
     for (int c = 0; st == GANHPO_SUCCESS && c < N_COLUMNS; c++)
         for (int k = 0; st == GANHPO_SUCCESS && k < column_count(&columns[c], cols); k++) {
             const char *sep = t.n ? "," : "";
-            if (columns[c].kind == ONE)
+            if (columns[c].kind == ONE || columns[c].kind == OPTIONAL)
                 st = put(&t, "%s%s", sep, columns[c].name);
             else
                 st = put(&t, "%s%s%s", sep, columns[c].name,
@@ -488,9 +493,12 @@ static ganhpo_status map_field(ganhpo_results_reader *r, int col)
     for (int c = 0; c < N_COLUMNS; c++) {
         const column *e = &columns[c];
         int k = 0;
-        if (e->kind == ONE ? strcmp(name, e->name) != 0 : strncmp(name, e->name, strlen(e->name)))
+        int whole = e->kind == ONE || e->kind == OPTIONAL;
+        if (whole ? strcmp(name, e->name) != 0 : strncmp(name, e->name, strlen(e->name)))
             continue;
-        if (e->kind != ONE)
+        if (e->kind == OPTIONAL)
+            r->cols.reevaluates = 1;
+        if (!whole)
             GH_CHECK(name_slot(r, e, col, &k));
         if (r->where[c][k] >= 0)
             GH_RAISE(GANHPO_ERR_RESULTS, "%s:1: column %d: '%s' appears twice", r->path, col + 1,
@@ -571,6 +579,7 @@ ganhpo_status ganhpo_results_reader_parse(const ganhpo_results_reader *r, char *
                  n > r->n_fields ? "more" : "fewer", r->n_fields);
     row->line = lineno;
     row->n_metrics = r->cols.n_metrics;
+    row->reevaluates = 0;
     for (int c = 0; c < N_COLUMNS; c++)
         for (int k = 0; k < column_count(&columns[c], &r->cols); k++) {
             int col = r->where[c][k];

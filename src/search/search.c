@@ -67,8 +67,14 @@ static ganhpo_status grow(ganhpo_search *s)
     int *ok = realloc(s->ok, sizeof *ok * (size_t)cap);
     if (ok)
         s->ok = ok;
+    int *ev = realloc(s->evaluation, sizeof *ev * (size_t)cap);
+    if (ev)
+        s->evaluation = ev;
+    unsigned char *ag = realloc(s->again, (size_t)cap);
+    if (ag)
+        s->again = ag;
     int *slots = malloc(sizeof *slots * 4 * (size_t)cap);
-    if (!lv || !u || !st || !v || !nv || !ok || !slots) {
+    if (!lv || !u || !st || !v || !nv || !ok || !ev || !ag || !slots) {
         free(slots);
         GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for %d search points", cap);
     }
@@ -97,6 +103,8 @@ static ganhpo_status add_point(ganhpo_search *s, const long long *lv, point_stat
     s->state[i] = (signed char)st;
     s->value[i] = NAN;
     s->noise[i] = 0.0;
+    s->evaluation[i] = 0;
+    s->again[i] = 0;
     hash_insert(s, i);
     *idx = i;
     return GANHPO_SUCCESS;
@@ -192,6 +200,8 @@ void ganhpo_search_destroy(ganhpo_search **sp)
     free(s->value);
     free(s->noise);
     free(s->ok);
+    free(s->evaluation);
+    free(s->again);
     free(s->slots);
     free(s->work);
     free(s);
@@ -318,6 +328,7 @@ ganhpo_status ganhpo_search_observe_noisy(ganhpo_search *s, const long long *lev
         GH_CHECK(add_point(s, levels, POINT_PENDING, &i));
     }
     s->n_observed++;
+    s->evaluation[i] = s->n_observed;
     s->state[i] = (signed char)(ok ? POINT_OK : POINT_FAILED);
     if (ok)
         GH_CHECK(record_success(s, i, objective, noise));

@@ -7,8 +7,8 @@
 
 static const char *const strategies[] = {"random", "rbf", "gp", NULL};
 static const char *const designs[] = {"lhs", "random", NULL};
-static const char *const keys[] = {"strategies", "budget",     "initial", "design",
-                                   "kappa",      "time_limit", NULL};
+static const char *const keys[] = {"strategies", "budget",     "initial",    "design",
+                                   "kappa",      "time_limit", "reevaluate", NULL};
 
 enum { MAX_BUDGET = 1000000 };
 
@@ -21,6 +21,7 @@ void ganhpo_search_options_default(ganhpo_search_options *o)
     o->initial = 10;
     o->design = GANHPO_SEARCH_DESIGN_LHS;
     o->kappa = 0;
+    o->reevaluate = 0;
     o->time_limit = 0;
 }
 
@@ -73,6 +74,7 @@ ganhpo_status ganhpo_search_set_from_config(ganhpo_search_options *o,
     GH_CHECK(ganhpo_config_choice(section, "design", designs, &design));
     o->design = (ganhpo_search_design)design;
     GH_CHECK(ganhpo_config_double(section, "kappa", 0, 100, &o->kappa));
+    GH_CHECK(ganhpo_config_double(section, "reevaluate", 0, 0.5, &o->reevaluate));
     GH_CHECK(ganhpo_config_double(section, "time_limit", 0, DBL_MAX, &o->time_limit));
     if (o->budget < o->initial) {
         const config_setting_t *s = config_setting_get_member(section, "budget");
@@ -98,5 +100,6 @@ ganhpo_status ganhpo_search_write_config(const ganhpo_search_options *o, config_
     GH_CHECK(ganhpo_config_add_int(section, "initial", o->initial));
     GH_CHECK(ganhpo_config_add_string(section, "design", designs[o->design]));
     GH_CHECK(ganhpo_config_add_double(section, "kappa", o->kappa));
+    GH_CHECK(ganhpo_config_add_double(section, "reevaluate", o->reevaluate));
     return ganhpo_config_add_double(section, "time_limit", o->time_limit);
 }

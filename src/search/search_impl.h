@@ -30,8 +30,10 @@ struct ganhpo_search {
     double *unit;      /* n x na */
     signed char *state;
     double *value;
-    double *noise; /* variance of the value: squared standard error of the trials' mean */
-    int *slots;    /* open-addressing hash of point indices (-1 empty), n_slots a power of 2 */
+    double *noise;        /* variance of the value: squared standard error of the trials' mean */
+    int *evaluation;      /* 1-based number of the point's first observation, 0 none */
+    unsigned char *again; /* 1: a re-evaluation of the point is pending */
+    int *slots; /* open-addressing hash of point indices (-1 empty), n_slots a power of 2 */
     int n_slots;
     int n_observed, n_pending;
 

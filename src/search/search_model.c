@@ -9,6 +9,7 @@
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,13 @@ static const double UNIFORM_WEIGHT = 0.8;
 static const double WEIGHTS[] = {0.3, 0.5, 0.8, 0.95};
 /* GP maximum-likelihood restarts besides the default start, and the points it uses at most. */
 enum { GP_RESTARTS = 2, GP_TUNE_MAX = 200 };
+/* Work on exact GP variances per proposal (candidates times points squared), and the
+ * fewest candidates screened exactly: at 2000 points that is 8 of them. */
+static const double GP_EXACT_WORK = 3.2e7;
+enum { GP_EXACT_MIN = 8 };
+/* Candidates whose exact variances one GP prediction computes together (the bound order
+ * still decides which of them count). */
+enum { EXACT_BLOCK = 8 };
 /* The RBF's noise floor: this share of the median squared standard error of the points,
  * so a point whose trials agree by chance (or that has one trial) is not taken as exact. */
 static const double RBF_FLOOR_SHARE = 0.5;
@@ -106,7 +114,7 @@ typedef struct {
     int n;
     long long *levels; /* n x d */
     double *unit;      /* n x na */
-    double *dist;      /* to the nearest evaluated or pending point */
+    double *dist;      /* to the nearest evaluated or pending point (rbf only) */
     double *pred, *var;
 } candidates;
 
@@ -143,7 +151,7 @@ static void generate(ganhpo_search *s, int want, candidates *c)
         double *cu = c->unit + (size_t)c->n * s->na;
         for (int j = 0; j < s->na; j++)
             cu[j] = u[s->active[j]];
-        c->dist[c->n] = nearest(s, cu);
+        c->dist[c->n] = s->strategy == GANHPO_SEARCH_GP ? 0.0 : nearest(s, cu);
         c->n++;
     }
 }
@@ -399,14 +407,25 @@ static int by_bound(const void *a, const void *b)
     return x > y ? -1 : x < y ? 1 : (i > j) - (i < j);
 }
 
+/* Candidates whose exact variance (O(n^2) each) a proposal may compute: all of them up to a
+ * few hundred points, then fewer as n grows (a function of the count alone, so a resumed
+ * search proposes the same points). */
+static int exact_cap(int n)
+{
+    double cap = GP_EXACT_WORK / ((double)n * n);
+    return cap < GP_EXACT_MIN ? GP_EXACT_MIN : cap > INT_MAX ? INT_MAX : (int)cap;
+}
+
 /* The candidate of largest expected improvement over the lowest posterior mean among the
  * evaluated points (not the lowest noisy value, which a lucky draw would set out of reach);
  * the lowest mean when no candidate improves. EI grows with the variance, so each
- * candidate's EI at its variance bound bounds its EI: the exact variance (O(n^2)) is
- * computed in order of that bound, only while the bound can still beat the best EI found. */
+ * candidate's EI at its variance bound bounds its EI: the exact variance is computed in
+ * order of that bound, only while the bound can still beat the best EI found, and for at
+ * most exact_cap(n) candidates (the rest keep only their bound). */
 static ganhpo_status pick_gp(ganhpo_search *s, candidates *c, int *pick)
 {
-    double fbest = s->center_value, best_ei = 0.0;
+    double fbest = s->center_value, best_ei = 0.0, block[EXACT_BLOCK * GANHPO_SPACE_MAX_DIMS];
+    double mean[EXACT_BLOCK], var[EXACT_BLOCK];
     int *order = malloc(sizeof(int) * (size_t)c->n);
     if (!order)
         GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for %d candidates", c->n);
@@ -421,14 +440,23 @@ static ganhpo_status pick_gp(ganhpo_search *s, candidates *c, int *pick)
     screen_key = c->dist;
     qsort(order, (size_t)c->n, sizeof *order, by_bound);
     ganhpo_status st = GANHPO_SUCCESS;
-    for (int r = 0; r < c->n && st == GANHPO_SUCCESS && c->dist[order[r]] > best_ei; r++) {
-        int k = order[r];
-        double mean, var;
-        st = ganhpo_gp_predict(s->gp, 1, c->unit + (size_t)k * s->na, &mean, &var);
-        double ei = expected_improvement(fbest, mean, var);
-        if (ei > best_ei || (ei == best_ei && best >= 0 && k < best)) {
-            best_ei = ei;
-            best = k;
+    int cap = exact_cap(s->n), r = 0;
+    while (r < c->n && r < cap && st == GANHPO_SUCCESS && c->dist[order[r]] > best_ei) {
+        int count = 0;
+        while (count < EXACT_BLOCK && r + count < c->n && r + count < cap) {
+            memcpy(block + (size_t)count * s->na, c->unit + (size_t)order[r + count] * s->na,
+                   sizeof(double) * (size_t)s->na);
+            count++;
+        }
+        st = ganhpo_gp_predict(s->gp, count, block, mean, var);
+        for (int b = 0; b < count && st == GANHPO_SUCCESS && c->dist[order[r]] > best_ei;
+             b++, r++) {
+            int k = order[r];
+            double ei = expected_improvement(fbest, mean[b], var[b]);
+            if (ei > best_ei || (ei == best_ei && best >= 0 && k < best)) {
+                best_ei = ei;
+                best = k;
+            }
         }
     }
     free(order);

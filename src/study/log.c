@@ -59,6 +59,14 @@ typedef struct {
 static ganhpo_status check_header(scan_state *sc, char *line)
 {
     sc->old = sc->old_header && strcmp(line, sc->old_header) == 0;
+    int with = strstr(line, ",reevaluates,") != NULL,
+        want = strstr(sc->header, ",reevaluates,") != NULL;
+    if (strcmp(line, sc->header) != 0 && !sc->old && with != want)
+        GH_RAISE(GANHPO_ERR_RESULTS,
+                 "%s:1: the log was written with search.reevaluate %s 0 and the study now has "
+                 "it %s 0; resume with search.reevaluate as it was, or start a new study in "
+                 "another output directory",
+                 sc->path, with ? ">" : "=", with ? "=" : ">");
     if (strcmp(line, sc->header) != 0 && !sc->old)
         GH_RAISE(GANHPO_ERR_RESULTS,
                  "%s:1: the header does not match the study's space (expected '%s'); the "

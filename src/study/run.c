@@ -155,6 +155,7 @@ void ganhpo_study_columns(const ganhpo_study_config *cfg, ganhpo_results_columns
     for (int i = 0; i < cfg->space.n_params; i++)
         snprintf(out->params[i], sizeof out->params[i], "%s", cfg->space.params[i].name);
     ganhpo_objective_columns(&cfg->objective, out);
+    out->reevaluates = cfg->search.reevaluate > 0.0;
 }
 
 ganhpo_status study_open_log(const ganhpo_study_config *cfg, const char *dir, int resume,

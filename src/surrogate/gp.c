@@ -20,9 +20,12 @@ struct ganhpo_gp {
     double *x, *y;
     double *point_noise; /* known noise variance of the first n_point_noise points */
     int n_point_noise;
-    gsl_matrix *chol; /* lower Cholesky factor of the covariance of y */
+    gsl_matrix *chol;      /* lower Cholesky factor of the covariance of y, a view of chol_block */
+    gsl_block *chol_block; /* cap x cap storage, kept while fits grow within it */
+    int cap;
     gsl_vector *alpha;
     double *known;         /* the known noise of each row of chol */
+    double *beta;          /* L^-1 (y - mean), the forward half of alpha's solve */
     ganhpo_gp_hyper fit_h; /* the hyperparameters of chol */
     double lml;
     int fitted;
@@ -42,6 +45,12 @@ static const double LOG_SCALE_LO = -4.6, LOG_SCALE_HI = 0.0; /* 0.01 .. 1 */
 static const double LOG_LEN_PRIOR_MEAN = -0.6931471805599453, LOG_LEN_PRIOR_SD = 0.5;
 /* BFGS iterations per start: the likelihood surface is smooth; more rarely pays. */
 enum { OPT_ITERATIONS = 60 };
+/* The variance bound conditions on this many points of largest covariance with the query,
+ * plus a margin (relative to the signal) for the rounding of the exact variance. */
+enum { BOUND_POINTS = 16 };
+/* Points whose variances one pass over the Cholesky factor solves for together. */
+enum { PREDICT_BLOCK = 8 };
+static const double BOUND_MARGIN = 1e-9;
 static const double SQRT5 = 2.23606797749978969641;
 
 ganhpo_status ganhpo_gp_create(int dims, ganhpo_gp **out)
@@ -65,13 +74,17 @@ ganhpo_status ganhpo_gp_create(int dims, ganhpo_gp **out)
 static void release_fit(ganhpo_gp *g)
 {
     gsl_matrix_free(g->chol);
+    gsl_block_free(g->chol_block);
     gsl_vector_free(g->alpha);
     free(g->x);
     free(g->y);
     free(g->known);
+    free(g->beta);
     g->chol = NULL;
+    g->chol_block = NULL;
+    g->cap = 0;
     g->alpha = NULL;
-    g->x = g->y = g->known = NULL;
+    g->x = g->y = g->known = g->beta = NULL;
     g->fitted = 0;
 }
 
@@ -205,44 +218,88 @@ static int extend_factor(ganhpo_gp *g, int keep, gsl_vector *work)
     return 1;
 }
 
-/* alpha = K^-1 (y - mean) from the factor, and the log marginal likelihood. */
-static void solve_alpha(ganhpo_gp *g)
+/* alpha = K^-1 (y - mean) from the factor, and the log marginal likelihood. The forward
+ * solve beta = L^-1 (y - mean) keeps its first `from` entries (rows of L and values that
+ * did not change) and computes the rest as dtrsv would. */
+static void solve_alpha(ganhpo_gp *g, int from)
 {
     double quad = 0.0, logdet = 0.0;
-    for (int a = 0; a < g->n; a++)
-        gsl_vector_set(g->alpha, (size_t)a, g->y[a] - g->h.mean);
-    gsl_blas_dtrsv(CblasLower, CblasNoTrans, CblasNonUnit, g->chol, g->alpha);
-    for (int a = 0; a < g->n; a++)
-        quad += gsl_vector_get(g->alpha, (size_t)a) * gsl_vector_get(g->alpha, (size_t)a);
+    for (int a = from; a < g->n; a++) {
+        const double *row = g->chol->data + (size_t)a * g->chol->tda;
+        double t = g->y[a] - g->h.mean;
+        for (int c = 0; c < a; c++)
+            t -= row[c] * g->beta[c];
+        g->beta[a] = t / row[a];
+    }
+    for (int a = 0; a < g->n; a++) {
+        gsl_vector_set(g->alpha, (size_t)a, g->beta[a]);
+        quad += g->beta[a] * g->beta[a];
+    }
     gsl_blas_dtrsv(CblasLower, CblasTrans, CblasNonUnit, g->chol, g->alpha);
     for (int a = 0; a < g->n; a++)
         logdet += log(gsl_matrix_get(g->chol, (size_t)a, (size_t)a));
     g->lml = -0.5 * quad - logdet - 0.5 * g->n * log(2.0 * M_PI);
 }
 
-/* New storage for n points holding the first `keep` rows of the old factor. */
+/* Leading rows among the first `keep` whose value is unchanged. */
+static int same_values(const ganhpo_gp *g, int keep, const double *y)
+{
+    int a = 0;
+    while (a < keep && g->y[a] == y[a])
+        a++;
+    return a;
+}
+
+/* Storage of the factor for n points holding its first `keep` rows: the same block while n
+ * fits (refits that add a point copy nothing), else a block with a quarter to spare. */
+static ganhpo_status reserve_factor(ganhpo_gp *g, int n, int keep)
+{
+    if (g->chol_block && n <= g->cap)
+        return GANHPO_SUCCESS;
+    size_t cap = (size_t)n + (size_t)n / 4;
+    gsl_block *block = gsl_block_alloc(cap * cap);
+    if (!block)
+        GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for a GP of %d points", n);
+    for (int a = 0; a < keep; a++)
+        memcpy(block->data + (size_t)a * cap, g->chol->data + (size_t)a * g->chol->tda,
+               sizeof(double) * (size_t)(a + 1));
+    gsl_block_free(g->chol_block);
+    g->chol_block = block;
+    g->cap = (int)cap;
+    return GANHPO_SUCCESS;
+}
+
+/* Storage for a fit of n points holding the first `keep` rows of the old factor. */
 static ganhpo_status resize_fit(ganhpo_gp *g, int n, int keep, const double *x, const double *y)
 {
     size_t d = (size_t)g->dims;
-    gsl_matrix *chol = gsl_matrix_alloc((size_t)n, (size_t)n);
-    gsl_vector *alpha = gsl_vector_alloc((size_t)n);
-    double *nx = malloc(sizeof(double) * (size_t)n * d), *ny = malloc(sizeof(double) * (size_t)n);
-    double *known = malloc(sizeof(double) * (size_t)n);
-    if (!chol || !alpha || !nx || !ny || !known) {
-        gsl_matrix_free(chol), gsl_vector_free(alpha), free(nx), free(ny), free(known);
+    ganhpo_status st = reserve_factor(g, n, keep);
+    if (st != GANHPO_SUCCESS) {
+        release_fit(g);
+        return st;
+    }
+    gsl_matrix_free(g->chol);
+    gsl_vector_free(g->alpha);
+    g->chol = gsl_matrix_alloc_from_block(g->chol_block, 0, (size_t)n, (size_t)n, (size_t)g->cap);
+    g->alpha = gsl_vector_alloc((size_t)n);
+    double *nx = realloc(g->x, sizeof(double) * (size_t)n * d);
+    g->x = nx ? nx : g->x;
+    double *ny = realloc(g->y, sizeof(double) * (size_t)n);
+    g->y = ny ? ny : g->y;
+    double *known = realloc(g->known, sizeof(double) * (size_t)n);
+    g->known = known ? known : g->known;
+    double *beta = realloc(g->beta, sizeof(double) * (size_t)n);
+    g->beta = beta ? beta : g->beta;
+    if (!g->chol || !g->alpha || !nx || !ny || !known || !beta) {
         release_fit(g);
         GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for a GP of %d points", n);
     }
-    for (int a = 0; a < keep; a++)
-        memcpy(chol->data + (size_t)a * chol->tda, g->chol->data + (size_t)a * g->chol->tda,
-               sizeof(double) * (size_t)(a + 1));
-    release_fit(g);
     memcpy(nx, x, sizeof(double) * (size_t)n * d);
     memcpy(ny, y, sizeof(double) * (size_t)n);
     for (int a = 0; a < n; a++)
         known[a] = a < g->n_point_noise ? g->point_noise[a] : 0.0;
-    g->chol = chol, g->alpha = alpha, g->x = nx, g->y = ny, g->known = known;
     g->n = n;
+    g->fitted = 0;
     return GANHPO_SUCCESS;
 }
 
@@ -257,7 +314,7 @@ ganhpo_status ganhpo_gp_fit(ganhpo_gp *g, int n, const double *x, const double *
             release_fit(g);
             GH_RAISE(GANHPO_ERR_NUMERIC, "GP value %d is %g", a, y[a]);
         }
-    int keep = reusable_rows(g, n, x);
+    int keep = reusable_rows(g, n, x), from = same_values(g, keep, y);
     GH_CHECK(resize_fit(g, n, keep, x, y));
     gsl_vector *work = gsl_vector_alloc((size_t)n);
     if (!work) {
@@ -271,7 +328,7 @@ ganhpo_status ganhpo_gp_fit(ganhpo_gp *g, int n, const double *x, const double *
         GH_RAISE(GANHPO_ERR_SINGULAR, "the GP covariance of %d points is not positive definite", n);
     }
     g->fit_h = g->h;
-    solve_alpha(g);
+    solve_alpha(g, from);
     g->fitted = 1;
     return GANHPO_SUCCESS;
 }
@@ -281,30 +338,53 @@ double ganhpo_gp_log_likelihood(const ganhpo_gp *g)
     return g->fitted ? g->lml : NAN;
 }
 
+/* v[b] = L^-1 v[b] for `count` vectors of length n at once (forward substitution by rows of
+ * L, the arithmetic of dtrsv): each row of the factor is read once for all of them. */
+static void solve_lower_many(const gsl_matrix *l, int n, int count, double **v)
+{
+    for (int a = 0; a < n; a++) {
+        const double *row = l->data + (size_t)a * l->tda;
+        for (int b = 0; b < count; b++) {
+            double t = v[b][a];
+            for (int c = 0; c < a; c++)
+                t -= row[c] * v[b][c];
+            v[b][a] = t / row[a];
+        }
+    }
+}
+
 ganhpo_status ganhpo_gp_predict(const ganhpo_gp *g, int n, const double *x, double *mean,
                                 double *var)
 {
     if (!g->fitted)
         GH_RAISE(GANHPO_ERR_STATE, "GP prediction before a successful fit");
     int d = g->dims;
-    gsl_vector *kv = gsl_vector_alloc((size_t)g->n);
+    double *kv = malloc(sizeof(double) * (size_t)g->n * PREDICT_BLOCK), *rows[PREDICT_BLOCK];
     if (!kv)
         GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for a GP prediction");
-    for (int p = 0; p < n; p++) {
-        const double *xp = x + (size_t)p * d;
-        for (int a = 0; a < g->n; a++)
-            gsl_vector_set(kv, (size_t)a, g->h.signal * matern(&g->h, g->x + (size_t)a * d, xp, d));
-        double m = 0.0;
-        gsl_blas_ddot(kv, g->alpha, &m);
-        mean[p] = g->h.mean + m;
-        if (var) {
-            gsl_blas_dtrsv(CblasLower, CblasNoTrans, CblasNonUnit, g->chol, kv);
+    for (int p0 = 0; p0 < n; p0 += PREDICT_BLOCK) {
+        int count = n - p0 < PREDICT_BLOCK ? n - p0 : PREDICT_BLOCK;
+        for (int b = 0; b < count; b++) {
+            const double *xp = x + (size_t)(p0 + b) * d;
+            rows[b] = kv + (size_t)b * g->n;
+            for (int a = 0; a < g->n; a++)
+                rows[b][a] = g->h.signal * matern(&g->h, g->x + (size_t)a * d, xp, d);
+            gsl_vector_view k = gsl_vector_view_array(rows[b], (size_t)g->n);
+            double m = 0.0;
+            gsl_blas_ddot(&k.vector, g->alpha, &m);
+            mean[p0 + b] = g->h.mean + m;
+        }
+        if (!var)
+            continue;
+        solve_lower_many(g->chol, g->n, count, rows);
+        for (int b = 0; b < count; b++) {
+            gsl_vector_view k = gsl_vector_view_array(rows[b], (size_t)g->n);
             double q = 0.0;
-            gsl_blas_ddot(kv, kv, &q);
-            var[p] = fmax(g->h.signal - q, 0.0);
+            gsl_blas_ddot(&k.vector, &k.vector, &q);
+            var[p0 + b] = fmax(g->h.signal - q, 0.0);
         }
     }
-    gsl_vector_free(kv);
+    free(kv);
     return GANHPO_SUCCESS;
 }
 
@@ -320,6 +400,72 @@ ganhpo_status ganhpo_gp_fitted_means(const ganhpo_gp *g, double *mean)
     return GANHPO_SUCCESS;
 }
 
+/* The noise-inclusive prior variance of observation a (the diagonal of the covariance). */
+static double own_variance(const ganhpo_gp *g, int a)
+{
+    return g->h.signal * (1.0 + 1e-10) + g->h.noise + g->known[a];
+}
+
+/* Inserts covariance k of point a into the descending list top[count] (at most
+ * BOUND_POINTS long, indices in idx). */
+static void keep_nearest(double k, int a, double *top, int *idx, int *count)
+{
+    if (*count == BOUND_POINTS && k <= top[BOUND_POINTS - 1])
+        return;
+    int i = *count < BOUND_POINTS ? (*count)++ : BOUND_POINTS - 1;
+    for (; i > 0 && top[i - 1] < k; i--) {
+        top[i] = top[i - 1];
+        idx[i] = idx[i - 1];
+    }
+    top[i] = k;
+    idx[i] = a;
+}
+
+/* The posterior variance of f given only the points idx[p] (covariances k[p] with the
+ * query): Cholesky of their p x p covariance, then signal - |L^-1 k|^2. NAN when that small
+ * factor is not positive definite. */
+static double subset_variance(const ganhpo_gp *g, const int *idx, const double *k, int p)
+{
+    double l[BOUND_POINTS * BOUND_POINTS], v[BOUND_POINTS], q = 0.0;
+    int d = g->dims;
+    for (int a = 0; a < p; a++) {
+        for (int b = 0; b <= a; b++) {
+            double t = a == b ? own_variance(g, idx[a])
+                              : g->h.signal * matern(&g->h, g->x + (size_t)idx[a] * d,
+                                                     g->x + (size_t)idx[b] * d, d);
+            for (int c = 0; c < b; c++)
+                t -= l[a * BOUND_POINTS + c] * l[b * BOUND_POINTS + c];
+            if (a == b && !(t > 0.0))
+                return NAN;
+            l[a * BOUND_POINTS + b] = a == b ? sqrt(t) : t / l[b * BOUND_POINTS + b];
+        }
+        double t = k[a];
+        for (int c = 0; c < a; c++)
+            t -= l[a * BOUND_POINTS + c] * v[c];
+        v[a] = t / l[a * BOUND_POINTS + a];
+        q += v[a] * v[a];
+    }
+    return g->h.signal - q;
+}
+
+/* x[n * d] divided by the lengthscales into xs. */
+static void scale_points(const ganhpo_gp_hyper *h, int n, int d, const double *x, double *xs)
+{
+    for (int a = 0; a < n; a++)
+        for (int j = 0; j < d; j++)
+            xs[(size_t)a * d + j] = x[(size_t)a * d + j] / h->lengthscale[j];
+}
+
+/* The Matern-5/2 correlation of two points already divided by the lengthscales. */
+static double matern_scaled(const double *a, const double *b, int d)
+{
+    double q = 0.0;
+    for (int j = 0; j < d; j++)
+        q += (a[j] - b[j]) * (a[j] - b[j]);
+    double r = sqrt(q);
+    return (1.0 + SQRT5 * r + 5.0 / 3.0 * q) * exp(-SQRT5 * r);
+}
+
 ganhpo_status ganhpo_gp_predict_bound(const ganhpo_gp *g, int n, const double *x, double *mean,
                                       double *var_bound)
 {
@@ -327,18 +473,27 @@ ganhpo_status ganhpo_gp_predict_bound(const ganhpo_gp *g, int n, const double *x
         GH_RAISE(GANHPO_ERR_STATE, "GP prediction before a successful fit");
     int d = g->dims;
     const double *alpha = g->alpha->data;
+    double *xs = malloc(sizeof(double) * (size_t)g->n * d), xp[GANHPO_GP_MAX_DIMS];
+    if (!xs)
+        GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for a GP prediction");
+    scale_points(&g->h, g->n, d, g->x, xs);
     for (int p = 0; p < n; p++) {
-        const double *xp = x + (size_t)p * d;
-        double m = 0.0, bound = g->h.signal;
+        scale_points(&g->h, 1, d, x + (size_t)p * d, xp);
+        double m = 0.0, top[BOUND_POINTS] = {0.0};
+        int idx[BOUND_POINTS] = {0}, count = 0;
         for (int a = 0; a < g->n; a++) {
-            double k = g->h.signal * matern(&g->h, g->x + (size_t)a * d, xp, d);
-            double own = g->h.signal * (1.0 + 1e-10) + g->h.noise + g->known[a];
+            double k = g->h.signal * matern_scaled(xs + (size_t)a * d, xp, d);
             m += k * alpha[(size_t)a * g->alpha->stride];
-            bound = fmin(bound, g->h.signal - k * k / own);
+            keep_nearest(k, a, top, idx, &count);
         }
+        double bound = fmin(g->h.signal, g->h.signal - top[0] * top[0] / own_variance(g, idx[0]));
+        double subset = subset_variance(g, idx, top, count);
+        if (subset == subset) /* rounding margin: the bound must not fall below the exact */
+            bound = fmin(bound, subset + BOUND_MARGIN * g->h.signal);
         mean[p] = g->h.mean + m;
         var_bound[p] = fmax(bound, 0.0);
     }
+    free(xs);
     return GANHPO_SUCCESS;
 }
 
