@@ -514,7 +514,7 @@ inline void gh_gemm_dot(__global const float *a, uint lda, __global const float 
         __global float *c, const uint c_off, const uint ldc, const uint c_stride, const uint m,    \
         const uint n, const uint kdim, const uint n_trials
 
-/* Outer-product kernels: C = op(A) op(B) with tiles of C (gemm_nn, gemm_nt_outer
+/* Outer-product kernels: C = op(A) op(B) with tiles of C (gemm_nn, gemm_tn, gemm_nt_outer
  * for a thin inner dimension), or of C^T = B^T A for C = A^T B with few columns
  * (gemm_tn_ct, the weight gradient of a thin output layer). */
 #define GH_GEMM_OUTER(name, ta, tb)                                                                \
@@ -526,6 +526,7 @@ inline void gh_gemm_dot(__global const float *a, uint lda, __global const float 
                           c + c_off + k * c_stride, ldc, 0, m, n, kdim, r0, j0);                   \
     }
 GH_GEMM_OUTER(gemm_nn, 0, 0)
+GH_GEMM_OUTER(gemm_tn, 1, 0)
 GH_GEMM_OUTER(gemm_nt_outer, 0, 1)
 
 __kernel void gemm_tn_ct(GH_GEMM_ARGS)

@@ -25,7 +25,9 @@ static ganhpo_status push(gan_op_list *l, const gan_op *op)
 /* The GEMM kernels of cl/gan.cl: outer-product tiles of 8 x 16 (GH_TILE x GH_TILE_W) and
  * dot-product tiles of 4 x 4 (GH_TILE_NT), in single work-item groups (the kernels vectorise
  * themselves). Below THIN columns or inner dimension a product switches form: the measured
- * faster one for the 1-logit and few-target layers. */
+ * faster one for the 1-logit and few-target layers. Weight gradients whose both sides are
+ * multiples of WIDE_TILE take 16 x 16 tiles (gemm_tn_wide); ragged edges would read their
+ * rows element by element in its inner loop. */
 enum { OUTER_ROWS = 8, OUTER_COLS = 16, WIDE_TILE = 16, DOT_TILE = 4, THIN = 8 };
 
 typedef struct {
@@ -36,9 +38,11 @@ typedef struct {
 
 static gemm_form gemm_choose(const gan_op *op)
 {
+    if (op->ta && op->m % WIDE_TILE == 0 && op->n % WIDE_TILE == 0)
+        return (gemm_form){"gemm_tn_wide", WIDE_TILE, WIDE_TILE, 0};
     if (op->ta)
         return op->n < THIN ? (gemm_form){"gemm_tn_ct", OUTER_ROWS, OUTER_COLS, 1}
-                            : (gemm_form){"gemm_tn_wide", WIDE_TILE, WIDE_TILE, 0};
+                            : (gemm_form){"gemm_tn", OUTER_ROWS, OUTER_COLS, 0};
     if (op->tb)
         return op->k < THIN ? (gemm_form){"gemm_nt_outer", OUTER_ROWS, OUTER_COLS, 0}
                             : (gemm_form){"gemm_nt", DOT_TILE, DOT_TILE, 0};
