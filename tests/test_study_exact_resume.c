@@ -22,15 +22,6 @@ static char dir[256];
 static char reference[ROWS + 2][LINE], lines[ROWS + 2][LINE];
 
 /* Waits until the log has `rows` rows (or the run ended), then sends sig. */
-static void stop_after(pid_t pid, const char *results, int rows, int sig)
-{
-    for (int waited = 0; waited < 120000 && tu_read_lines(results, lines, ROWS + 2) - 1 < rows;
-         waited += 5)
-        tu_pause_ms(5);
-    kill(pid, sig);
-    tu_wait(pid);
-}
-
 int main(int argc, char **argv)
 {
     if (argc < 2 || !getenv("GANHPO_CLI")) {
@@ -60,23 +51,13 @@ int main(int argc, char **argv)
 
     /* killed after k rows, resumed to the end: in one process, then under MPI, alternately */
     const int kills[5] = {1, 9, 27, 47, 65};
-    for (int t = 0; t < 5; t++) {
-        snprintf(out, sizeof out, "%s/kill%d", dir, t);
-        snprintf(results, sizeof results, "%s/results.csv", out);
-        stop_after(tu_study_start(NULL, 0, cfg, out, 0, log), results, kills[t], SIGKILL);
-        int at = tu_read_lines(results, lines, ROWS + 2) - 1;
-        CHECK(at >= kills[t] && at < ROWS);
-        pid_t pid = t % 2 ? tu_study_start(mpiexec, 3, cfg, out, 1, log)
-                          : tu_study_start(NULL, 0, cfg, out, 1, log);
-        CHECK(tu_wait(pid) == 0);
-        CHECK(tu_read_lines(results, lines, ROWS + 2) == ROWS + 1);
-        CHECK(tu_same_rows(reference, lines, ROWS + 1));
-    }
+    CHECK(tu_kill_and_resume(mpiexec, cfg, dir, log, kills, 5, reference, ROWS, lines));
 
     /* under mpiexec -n 3, interrupted (running evaluations finish), resumed in one process */
     snprintf(out, sizeof out, "%s/mpi", dir);
     snprintf(results, sizeof results, "%s/results.csv", out);
-    stop_after(tu_study_start(mpiexec, 3, cfg, out, 0, log), results, 20, SIGTERM);
+    tu_stop_after(tu_study_start(mpiexec, 3, cfg, out, 0, log), results, 20, SIGTERM, lines,
+                  ROWS + 2);
     int at = tu_read_lines(results, lines, ROWS + 2) - 1;
     CHECK(at >= 20 && at < ROWS);
     CHECK(tu_same_rows(reference, lines, at + 1));

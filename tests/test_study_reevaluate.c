@@ -74,15 +74,6 @@ static int check_rows(char (*rows)[LINE], int n)
 }
 
 /* Waits until the log has `rows` rows (or the run ended), then sends sig. */
-static void stop_after(pid_t pid, const char *results, int rows, int sig)
-{
-    for (int waited = 0; waited < 120000 && tu_read_lines(results, lines, ROWS + 2) - 1 < rows;
-         waited += 5)
-        tu_pause_ms(5);
-    kill(pid, sig);
-    tu_wait(pid);
-}
-
 static void write_study(const char *cfg, int group_size, double reevaluate)
 {
     tu_write_file(cfg,
@@ -132,18 +123,7 @@ int main(int argc, char **argv)
 
     /* killed after k rows (before, between and after re-evaluations), resumed */
     const int kills[3] = {23, 40, 61};
-    for (int t = 0; t < 3; t++) {
-        snprintf(out, sizeof out, "%s/kill%d", dir, t);
-        snprintf(results, sizeof results, "%s/results.csv", out);
-        stop_after(tu_study_start(NULL, 0, cfg, out, 0, log), results, kills[t], SIGKILL);
-        int at = tu_read_lines(results, lines, ROWS + 2) - 1;
-        CHECK(at >= kills[t] && at < ROWS);
-        pid_t pid = t % 2 ? tu_study_start(mpiexec, 3, cfg, out, 1, log)
-                          : tu_study_start(NULL, 0, cfg, out, 1, log);
-        CHECK(tu_wait(pid) == 0);
-        CHECK(tu_read_lines(results, lines, ROWS + 2) == ROWS + 1);
-        CHECK(tu_same_rows(reference, lines, ROWS + 1));
-    }
+    CHECK(tu_kill_and_resume(mpiexec, cfg, dir, log, kills, 3, reference, ROWS, lines));
 
     /* two groups of one rank: points pending while others are proposed */
     write_study(cfg, 1, 0.25);

@@ -6,6 +6,7 @@
 #ifndef GANHPO_TESTS_TESTUTIL_H
 #define GANHPO_TESTS_TESTUTIL_H
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -200,6 +201,47 @@ static inline int tu_remove_dir(const char *dir)
     char cmd[1100];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     return system(cmd) == 0;
+}
+
+/* Waits (at most 2 minutes) until the results log `results` holds `rows` data rows, then sends
+ * sig to pid and reaps it; scratch holds up to max lines. */
+static inline void tu_stop_after(pid_t pid, const char *results, int rows, int sig,
+                                 char (*scratch)[TU_LINE], int max)
+{
+    for (int waited = 0; waited < 120000 && tu_read_lines(results, scratch, max) - 1 < rows;
+         waited += 5)
+        tu_pause_ms(5);
+    kill(pid, sig);
+    tu_wait(pid);
+}
+
+/* Runs the study cfg into dir/kill<t> for each of the n kill points: SIGKILLed once kills[t]
+ * rows are logged, then resumed, alternately in one process and under `mpiexec -n 3`. Returns 1
+ * when every resumed log has exactly `rows` rows equal to reference's (header included) but for
+ * worker and seconds; scratch holds rows + 2 lines. */
+static inline int tu_kill_and_resume(const char *mpiexec, const char *cfg, const char *dir,
+                                     const char *log, const int *kills, int n,
+                                     char (*reference)[TU_LINE], int rows, char (*scratch)[TU_LINE])
+{
+    char out[600], results[700];
+    for (int t = 0; t < n; t++) {
+        snprintf(out, sizeof out, "%s/kill%d", dir, t);
+        snprintf(results, sizeof results, "%s/results.csv", out);
+        tu_stop_after(tu_study_start(NULL, 0, cfg, out, 0, log), results, kills[t], SIGKILL,
+                      scratch, rows + 2);
+        int at = tu_read_lines(results, scratch, rows + 2) - 1;
+        pid_t pid = t % 2 ? tu_study_start(mpiexec, 3, cfg, out, 1, log)
+                          : tu_study_start(NULL, 0, cfg, out, 1, log);
+        int ok = at >= kills[t] && at < rows && tu_wait(pid) == 0 &&
+                 tu_read_lines(results, scratch, rows + 2) == rows + 1 &&
+                 tu_same_rows(reference, scratch, rows + 1);
+        if (!ok) {
+            fprintf(stderr, "kill point %d (%d rows, %d logged before the resume) failed\n", t,
+                    kills[t], at);
+            return 0;
+        }
+    }
+    return 1;
 }
 
 #endif
