@@ -39,7 +39,6 @@ static const problem problems[] = {
 };
 static int noisy;
 static double reevaluate; /* --reevaluate: search.reevaluate */
-static const char *const strategy_names[] = {"random", "rbf", "gp"};
 static const int checkpoints[] = {10, 50, 100};
 enum { N_CHECK = 3 };
 
@@ -167,7 +166,7 @@ static void bench(const problem *p, int strategy, int repeats, int budget, unsig
         if (run_search(p, (ganhpo_search_strategy)strategy, budget, seed, r, best[r]))
             exit(1);
     double secs = ganhpo_system_seconds() - t0;
-    printf("%-10s %-7s", p->name, strategy_names[strategy]);
+    printf("%-10s %-7s", p->name, ganhpo_search_strategy_name((ganhpo_search_strategy)strategy));
     double final_mean = 0.0;
     for (int k = 0; k < N_CHECK; k++) {
         double m = 0.0, q = 0.0;
@@ -229,8 +228,9 @@ int main(int argc, char **argv)
            "50 evaluations", "100 evaluations", "time");
     int failures = 0;
     for (size_t p = 0; p < sizeof problems / sizeof *problems; p++)
-        for (int s = 0; s < 3; s++)
-            if (listed(plist, problems[p].name) && listed(slist, strategy_names[s]))
+        for (int s = 0; s < GANHPO_SEARCH_MAX_STRATEGIES; s++)
+            if (listed(plist, problems[p].name) &&
+                listed(slist, ganhpo_search_strategy_name((ganhpo_search_strategy)s)))
                 bench(&problems[p], s, repeats, budget, seed, &failures);
     return failures ? 1 : 0;
 }

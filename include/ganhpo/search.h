@@ -7,10 +7,13 @@
 #include "ganhpo/space.h"
 #include "ganhpo/status.h"
 
+/* A strategy is its index in the library's table of strategies (src/search/strategies.c);
+ * the value also seeds the strategy's random stream, so a new strategy comes last. */
 typedef enum { GANHPO_SEARCH_RANDOM, GANHPO_SEARCH_RBF, GANHPO_SEARCH_GP } ganhpo_search_strategy;
 
 typedef enum { GANHPO_SEARCH_DESIGN_LHS, GANHPO_SEARCH_DESIGN_RANDOM } ganhpo_search_design;
 
+/* Strategies a study may list: each of them once. */
 enum { GANHPO_SEARCH_MAX_STRATEGIES = 3 };
 
 /* The study file's `search` section. */
@@ -36,8 +39,11 @@ ganhpo_status ganhpo_search_set_from_config(ganhpo_search_options *o,
 /* Writes every option into the (empty) group `section`. */
 ganhpo_status ganhpo_search_write_config(const ganhpo_search_options *o, config_setting_t *section);
 
-/* "random", "rbf" or "gp" ("unknown" for any other value). */
+/* The strategy's name: "random", "rbf" or "gp" ("unknown" for any other value). */
 const char *ganhpo_search_strategy_name(ganhpo_search_strategy s);
+
+/* The strategy of that name into *out; returns 0 (and leaves *out alone) for none. */
+int ganhpo_search_strategy_from_name(const char *name, ganhpo_search_strategy *out);
 
 /* ---- One search: a strategy on a lattice with a budget, driven by propose/observe. ----
  * The caller (the study loop or the MPI coordinator) asks for points with propose, which

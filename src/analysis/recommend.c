@@ -13,16 +13,6 @@
  * value is held between), which bounds the report's cost on long logs. */
 enum { RECOMMEND_POINTS = 200 };
 
-static int strategy_of(const char *name, ganhpo_search_strategy *out)
-{
-    for (int s = GANHPO_SEARCH_RANDOM; s <= GANHPO_SEARCH_GP; s++)
-        if (strcmp(name, ganhpo_search_strategy_name((ganhpo_search_strategy)s)) == 0) {
-            *out = (ganhpo_search_strategy)s;
-            return 1;
-        }
-    return 0;
-}
-
 /* The rows of (strategy, repeat) by index: (*out)[i] has index i + 1 (NULL if missing);
  * *count = the highest index. Caller frees *out. */
 static ganhpo_status rows_by_index(const ganhpo_results *r, const char *name, int repeat,
@@ -106,7 +96,7 @@ ganhpo_status analysis_recommended_so_far(const analysis_report *rep, const char
     for (int i = 0; i < n; i++)
         value[i] = NAN;
     *reached = 0;
-    if (!strategy_of(name, &strategy))
+    if (!ganhpo_search_strategy_from_name(name, &strategy))
         GH_RAISE(GANHPO_ERR_ARGUMENT, "'%s' is not a search strategy", name);
     const ganhpo_results_row **rows = NULL;
     ganhpo_search *s = NULL;
@@ -172,7 +162,7 @@ ganhpo_status analysis_write_recommended(FILE *f, const analysis_report *rep)
     table_head(f, rep->r);
     for (int s = 0; s < rep->n_strategies; s++) {
         ganhpo_search_strategy strategy;
-        if (!strategy_of(rep->strategies[s], &strategy))
+        if (!ganhpo_search_strategy_from_name(rep->strategies[s], &strategy))
             continue;
         for (int repeat = 0;; repeat++) {
             ganhpo_search *search = NULL;

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Separates a strategy's stream from the design's and the other strategies'. */
 /* Random draws before a proposal walks the lattice for an unvisited point. */
 enum { RANDOM_DRAWS = 64 };
 /* DYCORS step: initial (and largest) perturbation std in the unit box. */
@@ -123,16 +122,6 @@ ganhpo_status ganhpo_search_scratch(ganhpo_search *s, size_t n, double **out)
     return GANHPO_SUCCESS;
 }
 
-/* A random search keeps a smoothing RBF too: its recommendation needs a model. */
-static ganhpo_status make_models(ganhpo_search *s)
-{
-    if (s->strategy != GANHPO_SEARCH_GP && s->na > 0)
-        GH_CHECK(ganhpo_rbf_create(s->na, 1e-10, &s->rbf));
-    if (s->strategy == GANHPO_SEARCH_GP && s->na > 0)
-        GH_CHECK(ganhpo_gp_create(s->na, &s->gp));
-    return GANHPO_SUCCESS;
-}
-
 static ganhpo_status init(ganhpo_search *s, unsigned long long seed, int repeat)
 {
     for (int i = 0; i < s->d; i++)
@@ -153,7 +142,8 @@ static ganhpo_status init(ganhpo_search *s, unsigned long long seed, int repeat)
                                GANHPO_RNG_TAG_STRATEGY + (unsigned long long)s->strategy);
     GH_CHECK(ganhpo_space_design(&s->space, s->opts.design == GANHPO_SEARCH_DESIGN_LHS,
                                  s->opts.initial, seed, repeat, s->design, &s->n_design));
-    GH_CHECK(make_models(s));
+    if (s->na > 0)
+        GH_CHECK(s->ops->create(s));
     return grow(s);
 }
 
@@ -162,8 +152,9 @@ ganhpo_status ganhpo_search_create(const ganhpo_space_options *space,
                                    unsigned long long seed, int repeat, ganhpo_search **out)
 {
     *out = NULL;
+    const search_strategy_ops *ops = ganhpo_search_strategy_ops(strategy);
     if (space->n_params < 1 || space->n_params > GANHPO_SPACE_MAX_DIMS || o->budget < 1 ||
-        o->initial < 1 || strategy < GANHPO_SEARCH_RANDOM || strategy > GANHPO_SEARCH_GP)
+        o->initial < 1 || !ops)
         GH_RAISE(GANHPO_ERR_ARGUMENT,
                  "a search needs 1..%d parameters, budget >= 1, initial >= 1 and a known "
                  "strategy (got %d, %d, %d, %d)",
@@ -174,6 +165,7 @@ ganhpo_status ganhpo_search_create(const ganhpo_space_options *space,
     s->space = *space;
     s->opts = *o;
     s->strategy = strategy;
+    s->ops = ops;
     s->d = space->n_params;
     gsl_set_error_handler_off();
     ganhpo_status st = init(s, seed, repeat);
@@ -259,7 +251,7 @@ ganhpo_status ganhpo_search_propose(ganhpo_search *s, long long *levels, int *pr
     unsigned long long k = ganhpo_rng_derive(s->key, (unsigned long long)used);
     gsl_rng_set(s->rng, (unsigned long)(k ^ (k >> 32)));
     int found = next_design_point(s, levels);
-    if (!found && s->strategy != GANHPO_SEARCH_RANDOM && s->n_ok >= s->na + 1)
+    if (!found && s->ops->pick && s->n_ok >= s->na + 1)
         GH_CHECK(ganhpo_search_model_point(s, levels, &found));
     if (!found)
         found = random_new_point(s, levels);

@@ -1,11 +1,11 @@
 /* The study file's `search` section: strategies, budget, initial design, risk weight. */
 #include "ganhpo/config.h"
-#include "ganhpo/search.h"
+#include "search/search_impl.h"
 
 #include <float.h>
+#include <stdio.h>
 #include <string.h>
 
-static const char *const strategies[] = {"random", "rbf", "gp", NULL};
 static const char *const designs[] = {"lhs", "random", NULL};
 static const char *const keys[] = {"strategies", "budget",     "initial",    "design",
                                    "kappa",      "time_limit", "reevaluate", NULL};
@@ -25,25 +25,26 @@ void ganhpo_search_options_default(ganhpo_search_options *o)
     o->time_limit = 0;
 }
 
-const char *ganhpo_search_strategy_name(ganhpo_search_strategy s)
-{
-    return s >= GANHPO_SEARCH_RANDOM && s <= GANHPO_SEARCH_GP ? strategies[s] : "unknown";
-}
-
 static ganhpo_status read_strategies(ganhpo_search_options *o, const config_setting_t *section)
 {
     const config_setting_t *s = config_setting_get_member(section, "strategies");
     if (!s)
         return GANHPO_SUCCESS;
+    const char *strategies[GANHPO_SEARCH_MAX_STRATEGIES + 1] = {NULL};
+    char list[GANHPO_SEARCH_MAX_STRATEGIES * 32] = "";
+    for (int i = 0; i < GANHPO_SEARCH_MAX_STRATEGIES; i++) {
+        strategies[i] = ganhpo_search_strategy_ops((ganhpo_search_strategy)i)->name;
+        size_t len = strlen(list);
+        snprintf(list + len, sizeof list - len, "%s\"%s\"", i ? ", " : "", strategies[i]);
+    }
     int type = config_setting_type(s), n = config_setting_length(s);
     if (type != CONFIG_TYPE_ARRAY && type != CONFIG_TYPE_LIST)
         return ganhpo_config_raise(s, GANHPO_ERR_CONFIG_TYPE,
                                    "must be an array of strategy names, e.g. [\"rbf\", \"gp\"]");
     if (n < 1 || n > GANHPO_SEARCH_MAX_STRATEGIES)
         return ganhpo_config_raise(s, GANHPO_ERR_CONFIG_VALUE,
-                                   "lists %d strategies; 1 to %d of \"random\", \"rbf\", \"gp\" "
-                                   "are allowed",
-                                   n, GANHPO_SEARCH_MAX_STRATEGIES);
+                                   "lists %d strategies; 1 to %d of %s are allowed", n,
+                                   GANHPO_SEARCH_MAX_STRATEGIES, list);
     for (int i = 0; i < n; i++) {
         const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
         int v = 0;

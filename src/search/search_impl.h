@@ -1,5 +1,5 @@
-/* Private state of a search, shared by the bookkeeping (search.c) and the surrogate-guided
- * proposals (search_model.c). */
+/* Private state of a search, shared by the bookkeeping (search.c), the surrogate-guided
+ * proposals (search_model.c) and the strategies (strategy_*.c, listed in strategies.c). */
 #ifndef GANHPO_SEARCH_IMPL_H
 #define GANHPO_SEARCH_IMPL_H
 
@@ -10,10 +10,44 @@
 
 typedef enum { POINT_PENDING, POINT_OK, POINT_FAILED } point_state;
 
+/* The new lattice points one guided proposal chooses from (in the search's scratch). */
+typedef struct {
+    int n;
+    long long *levels; /* n x d */
+    double *unit;      /* n x na */
+    double *score;     /* n, scratch of the strategy's pick */
+    double *pred, *var;
+} search_candidates;
+
+/* What sets one strategy apart from the others: its surrogate and how it picks a candidate.
+ * One file each (strategy_NAME.c); the table in strategies.c lists them. */
+typedef struct {
+    const char *name; /* in search.strategies and the results' strategy column */
+    /* Creates the surrogate (s->rbf or s->gp) of a search with non-fixed parameters. */
+    ganhpo_status (*create)(ganhpo_search *s);
+    /* Fits it to the successful points and sets s->center; `proposal` = 1 when a proposal
+     * follows (the pending points may join the model), 0 for a recommendation. x and y are
+     * ganhpo_search_model_scratch's. *fitted = 0 when no model can be fitted now. */
+    ganhpo_status (*fit)(ganhpo_search *s, double *x, double *y, int proposal, int *fitted);
+    /* After a fit: the model's mean and variance at the successful point s->ok[k]. */
+    ganhpo_status (*at)(ganhpo_search *s, int k, double *mean, double *var);
+    /* Guided proposals, NULL both for none (after the design the points are random):
+     * `uniform` says whether some candidates of the next proposal are uniform over the box,
+     * `pick` chooses among c after a fit for a proposal (*pick = -1: none). */
+    int (*uniform)(const ganhpo_search *s);
+    ganhpo_status (*pick)(ganhpo_search *s, search_candidates *c, int *pick);
+} search_strategy_ops;
+
+extern const search_strategy_ops search_strategy_random, search_strategy_rbf, search_strategy_gp;
+
+/* The strategy of that table index (the public enum value), NULL for none. */
+const search_strategy_ops *ganhpo_search_strategy_ops(ganhpo_search_strategy strategy);
+
 struct ganhpo_search {
     ganhpo_space_options space;
     ganhpo_search_options opts;
     ganhpo_search_strategy strategy;
+    const search_strategy_ops *ops;    /* the strategy's */
     int d;                             /* parameters */
     int na;                            /* non-fixed parameters: the surrogate's coordinates */
     int active[GANHPO_SPACE_MAX_DIMS]; /* their indices */
@@ -67,13 +101,13 @@ int ganhpo_search_find(const ganhpo_search *s, const long long *levels);
 /* Scratch space of at least n doubles (kept in s). */
 ganhpo_status ganhpo_search_scratch(ganhpo_search *s, size_t n, double **out);
 
-/* Surrogate-guided next point (rbf or gp) into levels; *found = 0 when no candidate is
- * new or the model could not be fitted (the caller then falls back to a random point). */
+/* Surrogate-guided next point (a strategy with a pick) into levels; *found = 0 when no
+ * candidate is new or the model could not be fitted (the caller then falls back to a random
+ * point). */
 ganhpo_status ganhpo_search_model_point(ganhpo_search *s, long long *levels, int *found);
 
-/* Fits the strategy's model to the successful points (rbf: smoothing RBF, gp: GP with the
- * points' noise; random: a smoothing RBF too) and sets s->center; *fitted = 0 when no model
- * can be fitted now. */
+/* Fits the strategy's model to the successful points for a recommendation and sets
+ * s->center; *fitted = 0 when no model can be fitted now. */
 ganhpo_status ganhpo_search_model_fit(ganhpo_search *s, int *fitted);
 
 /* The fitted model's mean and variance at the successful point i (an index of s->levels);
@@ -82,5 +116,23 @@ ganhpo_status ganhpo_search_model_at(ganhpo_search *s, int i, double *mean, doub
 
 /* Step control after the observation of a non-design point with value v. */
 void ganhpo_search_adapt_step(ganhpo_search *s, double v, double previous_best);
+
+/* Scratch for a model fit after `offset` doubles: x (n x na), then y and three more arrays
+ * of n (n: the search's points). */
+ganhpo_status ganhpo_search_model_scratch(ganhpo_search *s, size_t offset, double **x, double **y);
+
+/* The count of successful points whose first ones the model's expensive choices (RBF
+ * smoothing scale, GP hyperparameters) use when n are known: every point up to 16, then
+ * every 1/8 to 1/16 of the count, so a choice is a function of the log. */
+int ganhpo_search_schedule(int n);
+
+/* s->center and s->center_value: the successful point of lowest fitted value fit[k]. */
+void ganhpo_search_set_center(ganhpo_search *s, const double *fit);
+
+/* The smoothing RBF of rbf, also a random search's model for its recommendations. */
+ganhpo_status ganhpo_search_rbf_create(ganhpo_search *s);
+ganhpo_status ganhpo_search_rbf_fit(ganhpo_search *s, double *x, double *y, int proposal,
+                                    int *fitted);
+ganhpo_status ganhpo_search_rbf_at(ganhpo_search *s, int k, double *mean, double *var);
 
 #endif
