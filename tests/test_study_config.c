@@ -229,6 +229,17 @@ static void api(void)
     CHECK(ganhpo_gan_is_integer_hyperparameter("noise_dim"));
     CHECK(!ganhpo_gan_is_integer_hyperparameter("lr_gen"));
     CHECK(strcmp(ganhpo_search_strategy_name(GANHPO_SEARCH_GP), "gp") == 0);
+    CHECK(strcmp(ganhpo_search_strategy_name((ganhpo_search_strategy)-1), "unknown") == 0);
+    CHECK(strcmp(ganhpo_search_strategy_name((ganhpo_search_strategy)GANHPO_SEARCH_MAX_STRATEGIES),
+                 "unknown") == 0);
+    for (int i = 0; i < GANHPO_SEARCH_MAX_STRATEGIES; i++) {
+        ganhpo_search_strategy s = (ganhpo_search_strategy)-1;
+        CHECK(ganhpo_search_strategy_from_name(
+                  ganhpo_search_strategy_name((ganhpo_search_strategy)i), &s) &&
+              (int)s == i);
+    }
+    ganhpo_search_strategy none = GANHPO_SEARCH_RBF;
+    CHECK(!ganhpo_search_strategy_from_name("tpe", &none) && none == GANHPO_SEARCH_RBF);
     CHECK(strcmp(ganhpo_dataset_source_name(GANHPO_DATASET_HERWIG), "herwig") == 0);
     CHECK(strcmp(ganhpo_objective_function_name(GANHPO_OBJECTIVE_HARTMANN6), "hartmann6") == 0);
 }
