@@ -126,7 +126,12 @@ ganhpo_status ganhpo_search_model_scratch(ganhpo_search *s, size_t offset, doubl
  * every 1/8 to 1/16 of the count, so a choice is a function of the log. */
 int ganhpo_search_schedule(int n);
 
-/* s->center and s->center_value: the successful point of lowest fitted value fit[k]. */
+/* s->center and s->center_value: the successful point of lowest fitted value fit[k] among
+ * the plausible minimisers: a point whose value minus two standard errors (PLAUSIBLE_SE) lies above
+ * another's value plus two of its standard errors is out. A smoother may pull a noisy,
+ * badly observed point below the good ones (the paper-mini reproduction recommended a point
+ * observed at 0.46 +- 0.15 over one at 0.070 +- 0.014); its choice stays among the points the
+ * data cannot tell apart from the best. Noise-free, that is the lowest value. */
 void ganhpo_search_set_center(ganhpo_search *s, const double *fit);
 
 /* The smoothing RBF of rbf, also a random search's model for its recommendations. */

@@ -18,6 +18,8 @@ enum { CANDIDATES_PER_DIM = 100, CANDIDATES_MIN = 500, CANDIDATES_MAX = 3000 };
 /* One candidate in UNIFORM_SHARE is uniform over the box (global exploration), when the
  * strategy's `uniform` says so. */
 enum { UNIFORM_SHARE = 10 };
+/* Standard errors within which a point still counts as a plausible minimiser (set_center). */
+static const double PLAUSIBLE_SE = 2.0;
 
 void ganhpo_search_adapt_step(ganhpo_search *s, double v, double previous_best)
 {
@@ -119,12 +121,19 @@ int ganhpo_search_schedule(int n)
 
 void ganhpo_search_set_center(ganhpo_search *s, const double *fit)
 {
-    s->center = -1;
+    double bound = INFINITY;
     for (int k = 0; k < s->n_ok; k++)
+        bound = fmin(bound, s->value[s->ok[k]] + PLAUSIBLE_SE * sqrt(s->noise[s->ok[k]]));
+    s->center = -1;
+    for (int k = 0; k < s->n_ok; k++) {
+        int i = s->ok[k];
+        if (s->value[i] - PLAUSIBLE_SE * sqrt(s->noise[i]) > bound)
+            continue;
         if (s->center < 0 || fit[k] < s->center_value) {
-            s->center = s->ok[k];
+            s->center = i;
             s->center_value = fit[k];
         }
+    }
 }
 
 /* x (n x na), then y, its sort space, var and fit (n each). */
