@@ -592,3 +592,102 @@ __kernel void gemm_tn_wide(GH_GEMM_ARGS)
     }
 GH_GEMM_DOT(gemm_nt, 1)
 GH_GEMM_DOT(gemm_nn_dot, 0)
+
+/* Cache-blocked products for the large layers (C = op(A) B, op(A) = A or A^T, B not
+ * transposed): a work-item owns a GH_BLK x GH_BLK block of C, accumulated in private memory,
+ * and walks the inner dimension in slices of GH_BLK_K rows of B. Within a slice the block's
+ * panels of op(A) (GH_BLK x GH_BLK_K) and B (GH_BLK_K x GH_BLK) stay in L1 while every
+ * 8 x 32 register tile of the block runs over them (16 float16 accumulators, per step of the
+ * inner dimension two 16-wide loads of B and 8 scalars of op(A) broadcast from memory), so a
+ * cache line of a strided operand is fetched once per block instead of once per tile. Rows of
+ * op(A) past m repeat the last row (computed, not stored); a block that reaches past n copies
+ * its slice of B, zero-padded, into private memory so the inner loop never reads
+ * element by element. */
+#define GH_BLK     64
+#define GH_BLK_K   64
+#define GH_MICRO_R 8
+#define GH_MICRO_C 32
+
+inline void gh_gemm_block(__global const float *a, uint lda, uint ta, __global const float *b,
+                          uint ldb, __global float *c, uint ldc, uint m, uint n, uint kdim, uint r0,
+                          uint j0)
+{
+    float16 acc[GH_BLK][GH_BLK / GH_TILE_W];
+    float pack[GH_BLK_K * GH_BLK];
+    for (uint i = 0; i < GH_BLK; i++)
+        for (uint q = 0; q < GH_BLK / GH_TILE_W; q++)
+            acc[i][q] = 0.0f;
+    const uint nb = min(n - j0, (uint)GH_BLK);
+    for (uint k0 = 0; k0 < kdim; k0 += GH_BLK_K) {
+        const uint kn = min(kdim - k0, (uint)GH_BLK_K);
+        __global const float *bs = b + k0 * ldb + j0;
+        if (nb < GH_BLK)
+            for (uint kk = 0; kk < kn; kk++)
+                for (uint q = 0; q < GH_BLK; q++)
+                    pack[kk * GH_BLK + q] = q < nb ? bs[kk * ldb + q] : 0.0f;
+        for (uint jt = 0; jt < GH_BLK; jt += GH_MICRO_C) {
+            if (jt >= nb)
+                break;
+            for (uint it = 0; it < GH_BLK; it += GH_MICRO_R) {
+                if (r0 + it >= m)
+                    break;
+                size_t ao[GH_MICRO_R];
+                float16 c0[GH_MICRO_R], c1[GH_MICRO_R];
+#pragma unroll
+                for (uint i = 0; i < GH_MICRO_R; i++) {
+                    const size_t r = min(r0 + it + i, m - 1);
+                    ao[i] = ta ? r : r * lda;
+                    c0[i] = acc[it + i][jt / GH_TILE_W];
+                    c1[i] = acc[it + i][jt / GH_TILE_W + 1];
+                }
+                const size_t astep = ta ? lda : 1;
+                __global const float *ap = a + k0 * astep;
+                if (nb < GH_BLK) {
+                    for (uint kk = 0; kk < kn; kk++) {
+                        const float16 b0 = vload16(0, pack + kk * GH_BLK + jt);
+                        const float16 b1 = vload16(0, pack + kk * GH_BLK + jt + GH_TILE_W);
+#pragma unroll
+                        for (uint i = 0; i < GH_MICRO_R; i++) {
+                            const float16 av = ap[ao[i]];
+                            c0[i] = fma(av, b0, c0[i]);
+                            c1[i] = fma(av, b1, c1[i]);
+                        }
+                        ap += astep;
+                    }
+                } else {
+                    for (uint kk = 0; kk < kn; kk++) {
+                        const float16 b0 = vload16(0, bs + kk * ldb + jt);
+                        const float16 b1 = vload16(0, bs + kk * ldb + jt + GH_TILE_W);
+#pragma unroll
+                        for (uint i = 0; i < GH_MICRO_R; i++) {
+                            const float16 av = ap[ao[i]];
+                            c0[i] = fma(av, b0, c0[i]);
+                            c1[i] = fma(av, b1, c1[i]);
+                        }
+                        ap += astep;
+                    }
+                }
+#pragma unroll
+                for (uint i = 0; i < GH_MICRO_R; i++) {
+                    acc[it + i][jt / GH_TILE_W] = c0[i];
+                    acc[it + i][jt / GH_TILE_W + 1] = c1[i];
+                }
+            }
+        }
+    }
+    for (uint i = 0; i < GH_BLK && r0 + i < m; i++)
+        for (uint q = 0; q * GH_TILE_W < nb; q++)
+            gh_store16(acc[i][q], c + (r0 + i) * ldc + j0 + q * GH_TILE_W,
+                       min(nb - q * GH_TILE_W, (uint)GH_TILE_W));
+}
+
+#define GH_GEMM_BLOCK(name, ta)                                                                    \
+    __kernel void name(GH_GEMM_ARGS)                                                               \
+    {                                                                                              \
+        uint k, r0, j0;                                                                            \
+        if (gh_gemm_tile(m, n, GH_BLK, GH_BLK, n_trials, &k, &r0, &j0))                            \
+            gh_gemm_block(a + a_off + k * a_stride, lda, ta, b + b_off + k * b_stride, ldb,        \
+                          c + c_off + k * c_stride, ldc, m, n, kdim, r0, j0);                      \
+    }
+GH_GEMM_BLOCK(gemm_nn_blk, 0)
+GH_GEMM_BLOCK(gemm_tn_blk, 1)

@@ -28,7 +28,7 @@ static ganhpo_status push(gan_op_list *l, const gan_op *op)
  * faster one for the 1-logit and few-target layers. Weight gradients whose both sides are
  * multiples of WIDE_TILE take 16 x 16 tiles (gemm_tn_wide); ragged edges would read their
  * rows element by element in its inner loop. */
-enum { OUTER_ROWS = 8, OUTER_COLS = 16, WIDE_TILE = 16, DOT_TILE = 4, THIN = 8 };
+enum { OUTER_ROWS = 8, OUTER_COLS = 16, WIDE_TILE = 16, DOT_TILE = 4, THIN = 8, BLOCK = 64 };
 
 typedef struct {
     const char *name;
@@ -38,6 +38,9 @@ typedef struct {
 
 static gemm_form gemm_choose(const gan_op *op)
 {
+    if (!op->tb && op->m >= BLOCK / 2 && op->n >= BLOCK / 2)
+        return op->ta ? (gemm_form){"gemm_tn_blk", BLOCK, BLOCK, 0}
+                      : (gemm_form){"gemm_nn_blk", BLOCK, BLOCK, 0};
     if (op->ta && op->m % WIDE_TILE == 0 && op->n % WIDE_TILE == 0)
         return (gemm_form){"gemm_tn_wide", WIDE_TILE, WIDE_TILE, 0};
     if (op->ta)
