@@ -691,3 +691,17 @@ inline void gh_gemm_block(__global const float *a, uint lda, uint ta, __global c
     }
 GH_GEMM_BLOCK(gemm_nn_blk, 0)
 GH_GEMM_BLOCK(gemm_tn_blk, 1)
+
+/* B^T of a product C = A B^T for gemm_nn_blk: dst (one kdim x n matrix per trial, packed)
+ * gets element (kk, j) = B[j][kk] of trial k's B (n x kdim at off + k * stride, row stride
+ * ld). One element per work-item, written contiguously. */
+__kernel void gemm_transpose(__global const float *b, const uint off, const uint ld,
+                             const uint stride, __global float *dst, const uint n, const uint kdim,
+                             const uint n_trials)
+{
+    const uint gid = get_global_id(0);
+    if (gid >= n_trials * kdim * n)
+        return;
+    const uint k = gid / (kdim * n), kk = gid % (kdim * n) / n, j = gid % n;
+    dst[gid] = b[off + k * stride + j * ld + kk];
+}

@@ -55,6 +55,7 @@ typedef struct {
     const char *name;
     cl_kernel kernel; /* NULL for a CLBlast GEMM */
     int gemm;         /* a matrix product: m, n, k count its operations */
+    int helper;       /* prepares the next product's operand: profiled in its row, no call */
     size_t global, local;
     int ta, tb;
     size_t m, n, k;
@@ -66,7 +67,9 @@ typedef struct {
 typedef struct {
     gan_op *ops;
     size_t n, cap;
-    int ran; /* replayed at least once: its kernels and CLBlast's are compiled */
+    int ran;         /* replayed at least once: its kernels and CLBlast's are compiled */
+    cl_mem *scratch; /* device buffers of its operations (transposed operands) */
+    size_t n_scratch;
 } gan_op_list;
 
 /* Per-name accumulated time of profiled ops (ganhpo bench gan --profile): wall time from

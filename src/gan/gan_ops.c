@@ -36,9 +36,15 @@ typedef struct {
     int transposed;
 } gemm_form;
 
+/* Products large enough for the cache-blocked kernels (A B^T after transposing B). */
+static int gemm_blocked(const gan_op *op)
+{
+    return op->m >= BLOCK / 2 && op->n >= BLOCK / 2 && (!op->tb || op->k >= BLOCK / 2);
+}
+
 static gemm_form gemm_choose(const gan_op *op)
 {
-    if (!op->tb && op->m >= BLOCK / 2 && op->n >= BLOCK / 2)
+    if (gemm_blocked(op))
         return op->ta ? (gemm_form){"gemm_tn_blk", BLOCK, BLOCK, 0}
                       : (gemm_form){"gemm_nn_blk", BLOCK, BLOCK, 0};
     if (op->ta && op->m % WIDE_TILE == 0 && op->n % WIDE_TILE == 0)
@@ -53,8 +59,45 @@ static gemm_form gemm_choose(const gan_op *op)
                         : (gemm_form){"gemm_nn", OUTER_ROWS, OUTER_COLS, 0};
 }
 
-static ganhpo_status gemm_kernel(ganhpo_gan *g, gan_op_list *l, const gan_op *op)
+/* A B^T as A (B^T): a launch of gemm_transpose writes B^T, packed, into a buffer of the list,
+ * and *op becomes the product A B on it. Both launches carry the product's name. */
+static ganhpo_status transpose_b(ganhpo_gan *g, gan_op_list *l, gan_op *op)
 {
+    cl_mem *s = realloc(l->scratch, (l->n_scratch + 1) * sizeof *s);
+    if (!s)
+        GH_RAISE(GANHPO_ERR_ALLOC, "out of host memory for %zu GEMM buffers", l->n_scratch + 1);
+    l->scratch = s;
+    const size_t size = op->n * op->k;
+    cl_mem bt;
+    GH_CHECK(ganhpo_device_alloc(g->dev, "transposed GEMM operand",
+                                 size * (size_t)g->trials * sizeof(float), &bt));
+    l->scratch[l->n_scratch++] = bt;
+    cl_kernel k;
+    GH_CHECK(gan_kernel(g, "gemm_transpose", &k));
+    const cl_uint u[3] = {(cl_uint)op->b_off, (cl_uint)op->b_ld, (cl_uint)op->b_stride};
+    const cl_uint dims[3] = {(cl_uint)op->n, (cl_uint)op->k, (cl_uint)g->trials};
+    GH_CHECK(gan_arg(k, 0, sizeof(cl_mem), &op->b));
+    for (cl_uint i = 0; i < 3; i++)
+        GH_CHECK(gan_arg(k, 1 + i, sizeof u[i], &u[i]));
+    GH_CHECK(gan_arg(k, 4, sizeof(cl_mem), &bt));
+    for (cl_uint i = 0; i < 3; i++)
+        GH_CHECK(gan_arg(k, 5 + i, sizeof dims[i], &dims[i]));
+    GH_CHECK(gan_ops_kernel(l, op->name, k, size * (size_t)g->trials, 64));
+    l->ops[l->n - 1].helper = 1;
+    op->tb = 0;
+    op->b = bt;
+    op->b_off = 0;
+    op->b_ld = op->n;
+    op->b_stride = size;
+    return GANHPO_SUCCESS;
+}
+
+static ganhpo_status gemm_kernel(ganhpo_gan *g, gan_op_list *l, const gan_op *product)
+{
+    gan_op t = *product;
+    const gan_op *op = &t;
+    if (t.tb && gemm_blocked(&t))
+        GH_CHECK(transpose_b(g, l, &t));
     const gemm_form f = gemm_choose(op);
     cl_kernel k;
     GH_CHECK(gan_kernel(g, f.name, &k));
@@ -104,6 +147,9 @@ ganhpo_status gan_ops_kernel(gan_op_list *l, const char *name, cl_kernel k, size
 
 void gan_ops_free(gan_op_list *l)
 {
+    for (size_t i = 0; i < l->n_scratch; i++)
+        clReleaseMemObject(l->scratch[i]);
+    free(l->scratch);
     free(l->ops);
     memset(l, 0, sizeof *l);
 }
@@ -230,10 +276,11 @@ static void profile_add(ganhpo_gan *g, const gan_op *o, double wall_ms, double k
             return; /* profiling is best effort: a lost entry only shortens the table */
         g->prof = p;
         e = &g->prof[g->n_prof++];
-        *e = (gan_profile_entry){.name = o->name, .gemm = o->gemm};
+        *e = (gan_profile_entry){.name = o->name};
     }
+    e->gemm |= o->gemm;
     e->wall_ms += wall_ms;
     e->kernel_ms += kernel_ms;
     e->flops += op_flops(g, o);
-    e->calls++;
+    e->calls += !o->helper;
 }
