@@ -148,7 +148,8 @@ int main(void)
                                    {40, 33, 131, 1, 0},
                                    {16, 16, 1, 1, 0},
                                    {32, 48, 37, 1, 0},
-                                   /* blocked: ragged blocks, tiles and slices; 1-wide edges */
+                                   /* blocked (from 4 blocks; A B^T from 2^22 multiply-adds): ragged
+                                    * blocks, tiles and slices, 1-wide edges */
                                    {130, 97, 150, 0, 0},
                                    {97, 130, 150, 1, 0},
                                    {130, 97, 150, 0, 1},
@@ -158,7 +159,9 @@ int main(void)
                                    {33, 65, 40, 0, 1},
                                    {40, 33, 1, 1, 0},
                                    {33, 40, 1, 0, 0},
-                                   {32, 32, 32, 0, 1}};
+                                   {32, 32, 32, 0, 1},
+                                   {200, 70, 300, 0, 1},
+                                   {65, 129, 520, 0, 1}};
     static const int trials[] = {1, 3, 5};
     ganhpo_rng r;
     ganhpo_rng_init(&r, 7, 0);

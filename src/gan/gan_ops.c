@@ -36,15 +36,22 @@ typedef struct {
     int transposed;
 } gemm_form;
 
-/* Products large enough for the cache-blocked kernels (A B^T after transposing B). */
-static int gemm_blocked(const gan_op *op)
+/* Products large enough for the cache-blocked kernels: at least MIN_BLOCKS blocks (for
+ * fewer, the small tiles spread the work better over the cores), and for A B^T, which then
+ * takes a launch more to transpose B, at least MIN_NT_MACS multiply-adds. */
+enum { MIN_BLOCKS = 4, MIN_NT_MACS = 1 << 22 };
+
+static int gemm_blocked(const gan_op *op, size_t trials)
 {
-    return op->m >= BLOCK / 2 && op->n >= BLOCK / 2 && (!op->tb || op->k >= BLOCK / 2);
+    const size_t blocks = (op->m + BLOCK - 1) / BLOCK * ((op->n + BLOCK - 1) / BLOCK) * trials;
+    if (op->m < BLOCK / 2 || op->n < BLOCK / 2 || blocks < MIN_BLOCKS)
+        return 0;
+    return !op->tb || (op->k >= BLOCK / 2 && op->m * op->n * op->k * trials >= MIN_NT_MACS);
 }
 
-static gemm_form gemm_choose(const gan_op *op)
+static gemm_form gemm_choose(const gan_op *op, size_t trials)
 {
-    if (gemm_blocked(op))
+    if (gemm_blocked(op, trials))
         return op->ta ? (gemm_form){"gemm_tn_blk", BLOCK, BLOCK, 0}
                       : (gemm_form){"gemm_nn_blk", BLOCK, BLOCK, 0};
     if (op->ta && op->m % WIDE_TILE == 0 && op->n % WIDE_TILE == 0)
@@ -96,9 +103,9 @@ static ganhpo_status gemm_kernel(ganhpo_gan *g, gan_op_list *l, const gan_op *pr
 {
     gan_op t = *product;
     const gan_op *op = &t;
-    if (t.tb && gemm_blocked(&t))
+    if (t.tb && gemm_blocked(&t, (size_t)g->trials))
         GH_CHECK(transpose_b(g, l, &t));
-    const gemm_form f = gemm_choose(op);
+    const gemm_form f = gemm_choose(op, (size_t)g->trials);
     cl_kernel k;
     GH_CHECK(gan_kernel(g, f.name, &k));
     const cl_mem mems[3] = {op->a, op->b, op->c};
