@@ -6,7 +6,7 @@
  * buffer per trial (src/gan/gan_impl.h lists the offsets); per-trial small arrays (learning
  * rates, masks, flags, losses) are indexed by k. Work-item (k, j) of the per-column kernels
  * loops over the batch so that neighbouring work-items read neighbouring columns and every
- * reduction has a fixed order (reproducible); the BatchNorm kernels take 8 columns each. */
+ * reduction has a fixed order (reproducible); the BatchNorm kernels take 16 columns each. */
 #include "philox.h"
 
 /* Bits of a trial's failure flag (src/gan/gan_impl.h has the same values). */
@@ -24,11 +24,13 @@ inline float gh_lrelu(float y, float slope)
     return y > 0.0f ? y : slope * y;
 }
 
-/* The BatchNorm kernels give each work-item GH_LANES neighbouring columns as one vector,
- * so the loops over the batch rows run on whole SIMD registers and read rows contiguously
- * (PoCL does not vectorise across work-items around an inner loop). The last block of a
- * row may hold fewer columns: gh_load8/gh_store8 move only the first n lanes. */
-#define GH_LANES 8
+/* The BatchNorm kernels give each work-item GH_BN_LANES neighbouring columns as one vector
+ * (a whole 64-byte cache line of a row), so the loops over the batch rows run on whole SIMD
+ * registers and read rows contiguously (PoCL does not vectorise across work-items around an
+ * inner loop). The last block of a row may hold fewer columns: gh_load16/gh_store16 move
+ * only the first n lanes. GH_LANES is the width of the dot-product GEMM's vectors. */
+#define GH_LANES    8
+#define GH_BN_LANES 16
 
 /* gh_loadN(p, n) / gh_storeN(v, p, n): the first n <= N lanes of a floatN from or to p
  * (whole vectors when n == N; the others are zero on load and left alone on store). */
@@ -56,23 +58,23 @@ inline float gh_lrelu(float y, float slope)
 GH_PARTIAL(8)
 GH_PARTIAL(16)
 
-inline float8 gh_lrelu8(float8 y, float slope)
+inline float16 gh_lrelu16(float16 y, float slope)
 {
     return select(slope * y, y, y > 0.0f);
 }
 
 /* Batch mean and biased variance of columns [j, j + n) of one group (rows x width at z),
  * with the bias added; summed row after row (fixed order, reproducible). */
-inline void gh_batch_stats(__global const float *z, uint width, uint rows, float8 bias, uint n,
-                           float8 *mean, float8 *var)
+inline void gh_batch_stats(__global const float *z, uint width, uint rows, float16 bias, uint n,
+                           float16 *mean, float16 *var)
 {
-    float8 s = 0.0f;
+    float16 s = 0.0f;
     for (uint i = 0; i < rows; i++)
-        s += gh_load8(z + i * width, n) + bias;
+        s += gh_load16(z + i * width, n) + bias;
     *mean = s / (float)rows;
-    float8 q = 0.0f;
+    float16 q = 0.0f;
     for (uint i = 0; i < rows; i++) {
-        const float8 d = gh_load8(z + i * width, n) + bias - *mean;
+        const float16 d = gh_load16(z + i * width, n) + bias - *mean;
         q += d * d;
     }
     *var = q / (float)rows;
@@ -84,42 +86,43 @@ inline void gh_batch_stats(__global const float *z, uint width, uint rows, float
  * 1/sqrt(var + eps) for the backward pass, and the running statistics move towards the
  * batch's (Keras: running = momentum * running + (1 - momentum) * batch, biased variance),
  * one group after the other. Evaluation (train == 0): running statistics, z untouched.
- * Work-item (k, b) handles columns [8 b, 8 b + 8) of trial k. */
+ * Work-item (k, b) handles columns [16 b, 16 b + 16) of trial k. */
 __kernel void bn_lrelu_fwd(__global float *z, __global float *a, const uint width, const uint rows,
                            const uint groups, const uint act_stride, __global float *params,
                            const uint param_stride, const gh_bn_offsets off,
                            __global float *inv_std, const float momentum, const float eps,
                            const float slope, const uint train, const uint n_trials)
 {
-    const uint blocks = GH_DIV_UP(width, GH_LANES), gid = get_global_id(0);
+    const uint blocks = GH_DIV_UP(width, GH_BN_LANES), gid = get_global_id(0);
     if (gid >= n_trials * blocks)
         return;
-    const uint k = gid / blocks, j = gid % blocks * GH_LANES, n = min(width - j, (uint)GH_LANES);
+    const uint k = gid / blocks, j = gid % blocks * GH_BN_LANES,
+               n = min(width - j, (uint)GH_BN_LANES);
     __global float *p = params + k * param_stride;
-    const float8 bias = gh_load8(p + off.bias + j, n), gamma = gh_load8(p + off.gamma + j, n);
-    const float8 beta = gh_load8(p + off.beta + j, n);
+    const float16 bias = gh_load16(p + off.bias + j, n), gamma = gh_load16(p + off.gamma + j, n);
+    const float16 beta = gh_load16(p + off.beta + j, n);
     for (uint g = 0; g < groups; g++) {
         __global float *zg = z + k * act_stride + g * rows * width + j;
         __global float *ag = a + k * act_stride + g * rows * width + j;
-        float8 mean, istd;
+        float16 mean, istd;
         if (train) {
-            float8 var;
+            float16 var;
             gh_batch_stats(zg, width, rows, bias, n, &mean, &var);
             istd = 1.0f / sqrt(var + eps);
-            gh_store8(istd, inv_std + (k * groups + g) * width + j, n);
-            const float8 rm = gh_load8(p + off.run_mean + j, n);
-            const float8 rv = gh_load8(p + off.run_var + j, n);
-            gh_store8(momentum * rm + (1.0f - momentum) * mean, p + off.run_mean + j, n);
-            gh_store8(momentum * rv + (1.0f - momentum) * var, p + off.run_var + j, n);
+            gh_store16(istd, inv_std + (k * groups + g) * width + j, n);
+            const float16 rm = gh_load16(p + off.run_mean + j, n);
+            const float16 rv = gh_load16(p + off.run_var + j, n);
+            gh_store16(momentum * rm + (1.0f - momentum) * mean, p + off.run_mean + j, n);
+            gh_store16(momentum * rv + (1.0f - momentum) * var, p + off.run_var + j, n);
         } else {
-            mean = gh_load8(p + off.run_mean + j, n);
-            istd = 1.0f / sqrt(gh_load8(p + off.run_var + j, n) + eps);
+            mean = gh_load16(p + off.run_mean + j, n);
+            istd = 1.0f / sqrt(gh_load16(p + off.run_var + j, n) + eps);
         }
         for (uint i = 0; i < rows; i++) {
-            const float8 xh = (gh_load8(zg + i * width, n) + bias - mean) * istd;
+            const float16 xh = (gh_load16(zg + i * width, n) + bias - mean) * istd;
             if (train)
-                gh_store8(xh, zg + i * width, n);
-            gh_store8(gh_lrelu8(gamma * xh + beta, slope), ag + i * width, n);
+                gh_store16(xh, zg + i * width, n);
+            gh_store16(gh_lrelu16(gamma * xh + beta, slope), ag + i * width, n);
         }
     }
 }
@@ -136,35 +139,36 @@ __kernel void bn_lrelu_bwd(__global float *d, __global const float *xhat, const 
                            const float slope, __global float *grad, const uint param_grads,
                            const uint n_trials)
 {
-    const uint blocks = GH_DIV_UP(width, GH_LANES), gid = get_global_id(0);
+    const uint blocks = GH_DIV_UP(width, GH_BN_LANES), gid = get_global_id(0);
     if (gid >= n_trials * blocks)
         return;
-    const uint k = gid / blocks, j = gid % blocks * GH_LANES, n = min(width - j, (uint)GH_LANES);
+    const uint k = gid / blocks, j = gid % blocks * GH_BN_LANES,
+               n = min(width - j, (uint)GH_BN_LANES);
     __global const float *p = params + k * param_stride;
-    const float8 gamma = gh_load8(p + off.gamma + j, n), beta = gh_load8(p + off.beta + j, n);
-    float8 dgamma = 0.0f, dbeta = 0.0f;
+    const float16 gamma = gh_load16(p + off.gamma + j, n), beta = gh_load16(p + off.beta + j, n);
+    float16 dgamma = 0.0f, dbeta = 0.0f;
     for (uint g = 0; g < groups; g++) {
         __global float *dg = d + k * act_stride + g * rows * width + j;
         __global const float *xg = xhat + k * act_stride + g * rows * width + j;
-        float8 sdy = 0.0f, sdyx = 0.0f;
+        float16 sdy = 0.0f, sdyx = 0.0f;
         for (uint i = 0; i < rows; i++) {
-            const float8 xh = gh_load8(xg + i * width, n), da = gh_load8(dg + i * width, n);
-            const float8 dy = select(slope * da, da, gamma * xh + beta > 0.0f);
+            const float16 xh = gh_load16(xg + i * width, n), da = gh_load16(dg + i * width, n);
+            const float16 dy = select(slope * da, da, gamma * xh + beta > 0.0f);
             sdy += dy;
             sdyx += dy * xh;
         }
-        const float8 scale = gamma * gh_load8(inv_std + (k * groups + g) * width + j, n) / rows;
+        const float16 scale = gamma * gh_load16(inv_std + (k * groups + g) * width + j, n) / rows;
         for (uint i = 0; i < rows; i++) {
-            const float8 xh = gh_load8(xg + i * width, n), da = gh_load8(dg + i * width, n);
-            const float8 dy = select(slope * da, da, gamma * xh + beta > 0.0f);
-            gh_store8(scale * ((float)rows * dy - sdy - xh * sdyx), dg + i * width, n);
+            const float16 xh = gh_load16(xg + i * width, n), da = gh_load16(dg + i * width, n);
+            const float16 dy = select(slope * da, da, gamma * xh + beta > 0.0f);
+            gh_store16(scale * ((float)rows * dy - sdy - xh * sdyx), dg + i * width, n);
         }
         dgamma += sdyx;
         dbeta += sdy;
     }
     if (param_grads) {
-        gh_store8(dgamma, grad + k * param_stride + off.gamma + j, n);
-        gh_store8(dbeta, grad + k * param_stride + off.beta + j, n);
+        gh_store16(dgamma, grad + k * param_stride + off.gamma + j, n);
+        gh_store16(dbeta, grad + k * param_stride + off.beta + j, n);
     }
 }
 

@@ -119,9 +119,9 @@ static ganhpo_status plain_layer(ganhpo_gan *g, gan_op_list *l, const pass *p, i
     return gan_ops_kernel(l, "bias_lrelu_bwd", k, K * w, 16);
 }
 
-/* The BatchNorm kernels: a work-item per 8 columns of a trial (cl/gan.cl GH_LANES), in
- * small work-groups so that even one narrow layer spreads over the CPU's cores. */
-enum { BN_LANES = 8, BN_LOCAL = 4 };
+/* The BatchNorm kernels: a work-item per 16 columns of a trial (cl/gan.cl GH_BN_LANES), in
+ * work-groups of 2 so that even one narrow layer spreads over the CPU's cores. */
+enum { BN_LANES = 16, BN_LOCAL = 2 };
 
 static size_t bn_items(const ganhpo_gan *g, const gan_layout *L)
 {
