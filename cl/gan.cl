@@ -82,15 +82,17 @@ inline void gh_batch_stats(__global const float *z, uint width, uint rows, float
 
 /* z = X W + bias (X W from the GEMM in z) -> BatchNorm -> LeakyReLU -> a.
  * `groups` consecutive blocks of `rows` rows get their own batch statistics (real and fake
- * batches share one GEMM). Training: z is overwritten with x-hat, inv_std[k][g][j] keeps
- * 1/sqrt(var + eps) for the backward pass, and the running statistics move towards the
- * batch's (Keras: running = momentum * running + (1 - momentum) * batch, biased variance),
- * one group after the other. Evaluation (train == 0): running statistics, z untouched.
- * Work-item (k, b) handles columns [16 b, 16 b + 16) of trial k. */
-__kernel void bn_lrelu_fwd(__global float *z, __global float *a, const uint width, const uint rows,
-                           const uint groups, const uint act_stride, __global float *params,
-                           const uint param_stride, const gh_bn_offsets off,
-                           __global float *inv_std, const float momentum, const float eps,
+ * batches share one GEMM). Training: stats keeps, for the backward pass, 1/sqrt(var + eps)
+ * at [k][g][j] and the batch mean at [n_trials + k][g][j] (z stays as it is: the backward
+ * pass recomputes x-hat from it with the same expression, which costs less than writing
+ * x-hat back), and the running statistics move towards the batch's (Keras: running =
+ * momentum * running + (1 - momentum) * batch, biased variance), one group after the
+ * other. Evaluation (train == 0): running statistics. Work-item (k, b) handles columns
+ * [16 b, 16 b + 16) of trial k. */
+__kernel void bn_lrelu_fwd(__global const float *z, __global float *a, const uint width,
+                           const uint rows, const uint groups, const uint act_stride,
+                           __global float *params, const uint param_stride, const gh_bn_offsets off,
+                           __global float *stats, const float momentum, const float eps,
                            const float slope, const uint train, const uint n_trials)
 {
     const uint blocks = GH_DIV_UP(width, GH_BN_LANES), gid = get_global_id(0);
@@ -102,14 +104,15 @@ __kernel void bn_lrelu_fwd(__global float *z, __global float *a, const uint widt
     const float16 bias = gh_load16(p + off.bias + j, n), gamma = gh_load16(p + off.gamma + j, n);
     const float16 beta = gh_load16(p + off.beta + j, n);
     for (uint g = 0; g < groups; g++) {
-        __global float *zg = z + k * act_stride + g * rows * width + j;
+        __global const float *zg = z + k * act_stride + g * rows * width + j;
         __global float *ag = a + k * act_stride + g * rows * width + j;
         float16 mean, istd;
         if (train) {
             float16 var;
             gh_batch_stats(zg, width, rows, bias, n, &mean, &var);
             istd = 1.0f / sqrt(var + eps);
-            gh_store16(istd, inv_std + (k * groups + g) * width + j, n);
+            gh_store16(istd, stats + (k * groups + g) * width + j, n);
+            gh_store16(mean, stats + ((n_trials + k) * groups + g) * width + j, n);
             const float16 rm = gh_load16(p + off.run_mean + j, n);
             const float16 rv = gh_load16(p + off.run_var + j, n);
             gh_store16(momentum * rm + (1.0f - momentum) * mean, p + off.run_mean + j, n);
@@ -120,24 +123,21 @@ __kernel void bn_lrelu_fwd(__global float *z, __global float *a, const uint widt
         }
         for (uint i = 0; i < rows; i++) {
             const float16 xh = (gh_load16(zg + i * width, n) + bias - mean) * istd;
-            if (train)
-                gh_store16(xh, zg + i * width, n);
             gh_store16(gh_lrelu16(gamma * xh + beta, slope), ag + i * width, n);
         }
     }
 }
 
 /* Backward of bn_lrelu_fwd in training mode. d holds dL/da on entry and dL/dz on exit;
- * xhat and inv_std come from the forward pass. With param_grads, dL/dgamma and dL/dbeta
- * (summed over groups) overwrite their slots in grad. dL/dbias is identically zero under
- * batch statistics (the bias cancels in z - mean) and is left as it is (zero). Work-items
- * as in bn_lrelu_fwd. */
-__kernel void bn_lrelu_bwd(__global float *d, __global const float *xhat, const uint width,
+ * x-hat = (z + bias - mean) inv_std as in the forward pass, from its z, stats and parameters. With
+ * param_grads, dL/dgamma and dL/dbeta (summed over groups) overwrite their slots in grad. dL/dbias
+ * is identically zero under batch statistics (the bias cancels in z - mean) and is left as it is
+ * (zero). Work-items as in bn_lrelu_fwd. */
+__kernel void bn_lrelu_bwd(__global float *d, __global const float *z, const uint width,
                            const uint rows, const uint groups, const uint act_stride,
                            __global const float *params, const uint param_stride,
-                           const gh_bn_offsets off, __global const float *inv_std,
-                           const float slope, __global float *grad, const uint param_grads,
-                           const uint n_trials)
+                           const gh_bn_offsets off, __global const float *stats, const float slope,
+                           __global float *grad, const uint param_grads, const uint n_trials)
 {
     const uint blocks = GH_DIV_UP(width, GH_BN_LANES), gid = get_global_id(0);
     if (gid >= n_trials * blocks)
@@ -146,20 +146,25 @@ __kernel void bn_lrelu_bwd(__global float *d, __global const float *xhat, const 
                n = min(width - j, (uint)GH_BN_LANES);
     __global const float *p = params + k * param_stride;
     const float16 gamma = gh_load16(p + off.gamma + j, n), beta = gh_load16(p + off.beta + j, n);
+    const float16 bias = gh_load16(p + off.bias + j, n);
     float16 dgamma = 0.0f, dbeta = 0.0f;
     for (uint g = 0; g < groups; g++) {
         __global float *dg = d + k * act_stride + g * rows * width + j;
-        __global const float *xg = xhat + k * act_stride + g * rows * width + j;
+        __global const float *zg = z + k * act_stride + g * rows * width + j;
+        const float16 istd = gh_load16(stats + (k * groups + g) * width + j, n);
+        const float16 mean = gh_load16(stats + ((n_trials + k) * groups + g) * width + j, n);
         float16 sdy = 0.0f, sdyx = 0.0f;
         for (uint i = 0; i < rows; i++) {
-            const float16 xh = gh_load16(xg + i * width, n), da = gh_load16(dg + i * width, n);
+            const float16 xh = (gh_load16(zg + i * width, n) + bias - mean) * istd;
+            const float16 da = gh_load16(dg + i * width, n);
             const float16 dy = select(slope * da, da, gamma * xh + beta > 0.0f);
             sdy += dy;
             sdyx += dy * xh;
         }
-        const float16 scale = gamma * gh_load16(inv_std + (k * groups + g) * width + j, n) / rows;
+        const float16 scale = gamma * istd / rows;
         for (uint i = 0; i < rows; i++) {
-            const float16 xh = gh_load16(xg + i * width, n), da = gh_load16(dg + i * width, n);
+            const float16 xh = (gh_load16(zg + i * width, n) + bias - mean) * istd;
+            const float16 da = gh_load16(dg + i * width, n);
             const float16 dy = select(slope * da, da, gamma * xh + beta > 0.0f);
             gh_store16(scale * ((float)rows * dy - sdy - xh * sdyx), dg + i * width, n);
         }

@@ -51,8 +51,8 @@ static ganhpo_status alloc_acts(ganhpo_gan *g, const char *net, int width, int n
     snprintf(what, sizeof what, "%s outputs", net);
     GH_CHECK(alloc(g, what, K * a->out_stride, &a->z3));
     snprintf(what, sizeof what, "%s BatchNorm statistics", net);
-    GH_CHECK(alloc(g, what, K * (size_t)groups * (size_t)width, &a->istd1));
-    GH_CHECK(alloc(g, what, K * (size_t)groups * (size_t)width, &a->istd2));
+    GH_CHECK(alloc(g, what, 2 * K * (size_t)groups * (size_t)width, &a->istd1));
+    GH_CHECK(alloc(g, what, 2 * K * (size_t)groups * (size_t)width, &a->istd2));
     return GANHPO_SUCCESS;
 }
 

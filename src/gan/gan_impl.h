@@ -84,9 +84,9 @@ typedef struct {
 
 /* Activation buffers of one network for `rows` x `groups` rows per trial. */
 typedef struct {
-    cl_mem z1, a1, z2, a2, z3; /* z: GEMM output, x-hat after a training forward pass */
+    cl_mem z1, a1, z2, a2, z3; /* z: GEMM output (+ bias without BatchNorm) */
     cl_mem d1, d2;             /* backward: dL/da then dL/dz of the hidden layers */
-    cl_mem istd1, istd2;       /* 1/sqrt(var + eps) per group and column */
+    cl_mem istd1, istd2;       /* 1/sqrt(var + eps), then the batch mean, per group and column */
     size_t hid_stride, out_stride;
 } gan_acts;
 
