@@ -703,14 +703,18 @@ GH_GEMM_BLOCK(gemm_tn_blk, 1)
 
 /* B^T of a product C = A B^T for gemm_nn_blk: dst (one kdim x n matrix per trial, packed)
  * gets element (kk, j) = B[j][kk] of trial k's B (n x kdim at off + k * stride, row stride
- * ld). One element per work-item, written contiguously. */
+ * ld). Work-item (k, kk) writes row kk of trial k's B^T, so a launch has few work-groups
+ * (an element per work-item spent more on scheduling work-groups than on copying). */
 __kernel void gemm_transpose(__global const float *b, const uint off, const uint ld,
                              const uint stride, __global float *dst, const uint n, const uint kdim,
                              const uint n_trials)
 {
     const uint gid = get_global_id(0);
-    if (gid >= n_trials * kdim * n)
+    if (gid >= n_trials * kdim)
         return;
-    const uint k = gid / (kdim * n), kk = gid % (kdim * n) / n, j = gid % n;
-    dst[gid] = b[off + k * stride + j * ld + kk];
+    const uint k = gid / kdim, kk = gid % kdim;
+    __global const float *src = b + off + k * stride + kk;
+    __global float *row = dst + (size_t)gid * n;
+    for (uint j = 0; j < n; j++)
+        row[j] = src[j * ld];
 }

@@ -39,7 +39,7 @@ typedef struct {
 /* Products large enough for the cache-blocked kernels: at least MIN_BLOCKS blocks (for
  * fewer, the small tiles spread the work better over the cores), and for A B^T, which then
  * takes a launch more to transpose B, at least MIN_NT_MACS multiply-adds. */
-enum { MIN_BLOCKS = 4, MIN_NT_MACS = 1 << 22 };
+enum { MIN_BLOCKS = 4, MIN_NT_MACS = 1 << 22, TRANSPOSE_LOCAL = 16 };
 
 static int gemm_blocked(const gan_op *op, size_t trials)
 {
@@ -89,7 +89,7 @@ static ganhpo_status transpose_b(ganhpo_gan *g, gan_op_list *l, gan_op *op)
     GH_CHECK(gan_arg(k, 4, sizeof(cl_mem), &bt));
     for (cl_uint i = 0; i < 3; i++)
         GH_CHECK(gan_arg(k, 5 + i, sizeof dims[i], &dims[i]));
-    GH_CHECK(gan_ops_kernel(l, op->name, k, size * (size_t)g->trials, 64));
+    GH_CHECK(gan_ops_kernel(l, op->name, k, op->k * (size_t)g->trials, TRANSPOSE_LOCAL));
     l->ops[l->n - 1].helper = 1;
     op->tb = 0;
     op->b = bt;
