@@ -6,7 +6,7 @@
  * buffer per trial (src/gan/gan_impl.h lists the offsets); per-trial small arrays (learning
  * rates, masks, flags, losses) are indexed by k. Work-item (k, j) of the per-column kernels
  * loops over the batch so that neighbouring work-items read neighbouring columns and every
- * reduction has a fixed order (reproducible); the BatchNorm kernels take 8 columns each. */
+ * reduction has a fixed order (reproducible); the BatchNorm kernels take 16 columns each. */
 #include "philox.h"
 
 /* Bits of a trial's failure flag (src/gan/gan_impl.h has the same values). */
@@ -24,11 +24,13 @@ inline float gh_lrelu(float y, float slope)
     return y > 0.0f ? y : slope * y;
 }
 
-/* The BatchNorm kernels give each work-item GH_LANES neighbouring columns as one vector,
- * so the loops over the batch rows run on whole SIMD registers and read rows contiguously
- * (PoCL does not vectorise across work-items around an inner loop). The last block of a
- * row may hold fewer columns: gh_load8/gh_store8 move only the first n lanes. */
-#define GH_LANES 8
+/* The BatchNorm kernels give each work-item GH_BN_LANES neighbouring columns as one vector
+ * (a whole 64-byte cache line of a row), so the loops over the batch rows run on whole SIMD
+ * registers and read rows contiguously (PoCL does not vectorise across work-items around an
+ * inner loop). The last block of a row may hold fewer columns: gh_load16/gh_store16 move
+ * only the first n lanes. GH_LANES is the width of the dot-product GEMM's vectors. */
+#define GH_LANES    8
+#define GH_BN_LANES 16
 
 /* gh_loadN(p, n) / gh_storeN(v, p, n): the first n <= N lanes of a floatN from or to p
  * (whole vectors when n == N; the others are zero on load and left alone on store). */
@@ -56,23 +58,23 @@ inline float gh_lrelu(float y, float slope)
 GH_PARTIAL(8)
 GH_PARTIAL(16)
 
-inline float8 gh_lrelu8(float8 y, float slope)
+inline float16 gh_lrelu16(float16 y, float slope)
 {
     return select(slope * y, y, y > 0.0f);
 }
 
 /* Batch mean and biased variance of columns [j, j + n) of one group (rows x width at z),
  * with the bias added; summed row after row (fixed order, reproducible). */
-inline void gh_batch_stats(__global const float *z, uint width, uint rows, float8 bias, uint n,
-                           float8 *mean, float8 *var)
+inline void gh_batch_stats(__global const float *z, uint width, uint rows, float16 bias, uint n,
+                           float16 *mean, float16 *var)
 {
-    float8 s = 0.0f;
+    float16 s = 0.0f;
     for (uint i = 0; i < rows; i++)
-        s += gh_load8(z + i * width, n) + bias;
+        s += gh_load16(z + i * width, n) + bias;
     *mean = s / (float)rows;
-    float8 q = 0.0f;
+    float16 q = 0.0f;
     for (uint i = 0; i < rows; i++) {
-        const float8 d = gh_load8(z + i * width, n) + bias - *mean;
+        const float16 d = gh_load16(z + i * width, n) + bias - *mean;
         q += d * d;
     }
     *var = q / (float)rows;
@@ -80,91 +82,98 @@ inline void gh_batch_stats(__global const float *z, uint width, uint rows, float
 
 /* z = X W + bias (X W from the GEMM in z) -> BatchNorm -> LeakyReLU -> a.
  * `groups` consecutive blocks of `rows` rows get their own batch statistics (real and fake
- * batches share one GEMM). Training: z is overwritten with x-hat, inv_std[k][g][j] keeps
- * 1/sqrt(var + eps) for the backward pass, and the running statistics move towards the
- * batch's (Keras: running = momentum * running + (1 - momentum) * batch, biased variance),
- * one group after the other. Evaluation (train == 0): running statistics, z untouched.
- * Work-item (k, b) handles columns [8 b, 8 b + 8) of trial k. */
-__kernel void bn_lrelu_fwd(__global float *z, __global float *a, const uint width, const uint rows,
-                           const uint groups, const uint act_stride, __global float *params,
-                           const uint param_stride, const gh_bn_offsets off,
-                           __global float *inv_std, const float momentum, const float eps,
+ * batches share one GEMM). Training: stats keeps, for the backward pass, 1/sqrt(var + eps)
+ * at [k][g][j] and the batch mean at [n_trials + k][g][j] (z stays as it is: the backward
+ * pass recomputes x-hat from it with the same expression, which costs less than writing
+ * x-hat back), and the running statistics move towards the batch's (Keras: running =
+ * momentum * running + (1 - momentum) * batch, biased variance), one group after the
+ * other. Evaluation (train == 0): running statistics. Work-item (k, b) handles columns
+ * [16 b, 16 b + 16) of trial k. */
+__kernel void bn_lrelu_fwd(__global const float *z, __global float *a, const uint width,
+                           const uint rows, const uint groups, const uint act_stride,
+                           __global float *params, const uint param_stride, const gh_bn_offsets off,
+                           __global float *stats, const float momentum, const float eps,
                            const float slope, const uint train, const uint n_trials)
 {
-    const uint blocks = GH_DIV_UP(width, GH_LANES), gid = get_global_id(0);
+    const uint blocks = GH_DIV_UP(width, GH_BN_LANES), gid = get_global_id(0);
     if (gid >= n_trials * blocks)
         return;
-    const uint k = gid / blocks, j = gid % blocks * GH_LANES, n = min(width - j, (uint)GH_LANES);
+    const uint k = gid / blocks, j = gid % blocks * GH_BN_LANES,
+               n = min(width - j, (uint)GH_BN_LANES);
     __global float *p = params + k * param_stride;
-    const float8 bias = gh_load8(p + off.bias + j, n), gamma = gh_load8(p + off.gamma + j, n);
-    const float8 beta = gh_load8(p + off.beta + j, n);
+    const float16 bias = gh_load16(p + off.bias + j, n), gamma = gh_load16(p + off.gamma + j, n);
+    const float16 beta = gh_load16(p + off.beta + j, n);
     for (uint g = 0; g < groups; g++) {
-        __global float *zg = z + k * act_stride + g * rows * width + j;
+        __global const float *zg = z + k * act_stride + g * rows * width + j;
         __global float *ag = a + k * act_stride + g * rows * width + j;
-        float8 mean, istd;
+        float16 mean, istd;
         if (train) {
-            float8 var;
+            float16 var;
             gh_batch_stats(zg, width, rows, bias, n, &mean, &var);
             istd = 1.0f / sqrt(var + eps);
-            gh_store8(istd, inv_std + (k * groups + g) * width + j, n);
-            const float8 rm = gh_load8(p + off.run_mean + j, n);
-            const float8 rv = gh_load8(p + off.run_var + j, n);
-            gh_store8(momentum * rm + (1.0f - momentum) * mean, p + off.run_mean + j, n);
-            gh_store8(momentum * rv + (1.0f - momentum) * var, p + off.run_var + j, n);
+            gh_store16(istd, stats + (k * groups + g) * width + j, n);
+            gh_store16(mean, stats + ((n_trials + k) * groups + g) * width + j, n);
+            const float16 rm = gh_load16(p + off.run_mean + j, n);
+            const float16 rv = gh_load16(p + off.run_var + j, n);
+            gh_store16(momentum * rm + (1.0f - momentum) * mean, p + off.run_mean + j, n);
+            gh_store16(momentum * rv + (1.0f - momentum) * var, p + off.run_var + j, n);
         } else {
-            mean = gh_load8(p + off.run_mean + j, n);
-            istd = 1.0f / sqrt(gh_load8(p + off.run_var + j, n) + eps);
+            mean = gh_load16(p + off.run_mean + j, n);
+            istd = 1.0f / sqrt(gh_load16(p + off.run_var + j, n) + eps);
         }
         for (uint i = 0; i < rows; i++) {
-            const float8 xh = (gh_load8(zg + i * width, n) + bias - mean) * istd;
-            if (train)
-                gh_store8(xh, zg + i * width, n);
-            gh_store8(gh_lrelu8(gamma * xh + beta, slope), ag + i * width, n);
+            const float16 xh = (gh_load16(zg + i * width, n) + bias - mean) * istd;
+            gh_store16(gh_lrelu16(gamma * xh + beta, slope), ag + i * width, n);
         }
     }
 }
 
 /* Backward of bn_lrelu_fwd in training mode. d holds dL/da on entry and dL/dz on exit;
- * xhat and inv_std come from the forward pass. With param_grads, dL/dgamma and dL/dbeta
- * (summed over groups) overwrite their slots in grad. dL/dbias is identically zero under
- * batch statistics (the bias cancels in z - mean) and is left as it is (zero). Work-items
- * as in bn_lrelu_fwd. */
-__kernel void bn_lrelu_bwd(__global float *d, __global const float *xhat, const uint width,
+ * x-hat = (z + bias - mean) inv_std as in the forward pass, from its z, stats and parameters. With
+ * param_grads, dL/dgamma and dL/dbeta (summed over groups) overwrite their slots in grad. dL/dbias
+ * is identically zero under batch statistics (the bias cancels in z - mean) and is left as it is
+ * (zero). Work-items as in bn_lrelu_fwd. */
+__kernel void bn_lrelu_bwd(__global float *d, __global const float *z, const uint width,
                            const uint rows, const uint groups, const uint act_stride,
                            __global const float *params, const uint param_stride,
-                           const gh_bn_offsets off, __global const float *inv_std,
-                           const float slope, __global float *grad, const uint param_grads,
-                           const uint n_trials)
+                           const gh_bn_offsets off, __global const float *stats, const float slope,
+                           __global float *grad, const uint param_grads, const uint n_trials)
 {
-    const uint blocks = GH_DIV_UP(width, GH_LANES), gid = get_global_id(0);
+    const uint blocks = GH_DIV_UP(width, GH_BN_LANES), gid = get_global_id(0);
     if (gid >= n_trials * blocks)
         return;
-    const uint k = gid / blocks, j = gid % blocks * GH_LANES, n = min(width - j, (uint)GH_LANES);
+    const uint k = gid / blocks, j = gid % blocks * GH_BN_LANES,
+               n = min(width - j, (uint)GH_BN_LANES);
     __global const float *p = params + k * param_stride;
-    const float8 gamma = gh_load8(p + off.gamma + j, n), beta = gh_load8(p + off.beta + j, n);
-    float8 dgamma = 0.0f, dbeta = 0.0f;
+    const float16 gamma = gh_load16(p + off.gamma + j, n), beta = gh_load16(p + off.beta + j, n);
+    const float16 bias = gh_load16(p + off.bias + j, n);
+    float16 dgamma = 0.0f, dbeta = 0.0f;
     for (uint g = 0; g < groups; g++) {
         __global float *dg = d + k * act_stride + g * rows * width + j;
-        __global const float *xg = xhat + k * act_stride + g * rows * width + j;
-        float8 sdy = 0.0f, sdyx = 0.0f;
+        __global const float *zg = z + k * act_stride + g * rows * width + j;
+        const float16 istd = gh_load16(stats + (k * groups + g) * width + j, n);
+        const float16 mean = gh_load16(stats + ((n_trials + k) * groups + g) * width + j, n);
+        float16 sdy = 0.0f, sdyx = 0.0f;
         for (uint i = 0; i < rows; i++) {
-            const float8 xh = gh_load8(xg + i * width, n), da = gh_load8(dg + i * width, n);
-            const float8 dy = select(slope * da, da, gamma * xh + beta > 0.0f);
+            const float16 xh = (gh_load16(zg + i * width, n) + bias - mean) * istd;
+            const float16 da = gh_load16(dg + i * width, n);
+            const float16 dy = select(slope * da, da, gamma * xh + beta > 0.0f);
             sdy += dy;
             sdyx += dy * xh;
         }
-        const float8 scale = gamma * gh_load8(inv_std + (k * groups + g) * width + j, n) / rows;
+        const float16 scale = gamma * istd / rows;
         for (uint i = 0; i < rows; i++) {
-            const float8 xh = gh_load8(xg + i * width, n), da = gh_load8(dg + i * width, n);
-            const float8 dy = select(slope * da, da, gamma * xh + beta > 0.0f);
-            gh_store8(scale * ((float)rows * dy - sdy - xh * sdyx), dg + i * width, n);
+            const float16 xh = (gh_load16(zg + i * width, n) + bias - mean) * istd;
+            const float16 da = gh_load16(dg + i * width, n);
+            const float16 dy = select(slope * da, da, gamma * xh + beta > 0.0f);
+            gh_store16(scale * ((float)rows * dy - sdy - xh * sdyx), dg + i * width, n);
         }
         dgamma += sdyx;
         dbeta += sdy;
     }
     if (param_grads) {
-        gh_store8(dgamma, grad + k * param_stride + off.gamma + j, n);
-        gh_store8(dbeta, grad + k * param_stride + off.beta + j, n);
+        gh_store16(dgamma, grad + k * param_stride + off.gamma + j, n);
+        gh_store16(dbeta, grad + k * param_stride + off.beta + j, n);
     }
 }
 
@@ -592,3 +601,120 @@ __kernel void gemm_tn_wide(GH_GEMM_ARGS)
     }
 GH_GEMM_DOT(gemm_nt, 1)
 GH_GEMM_DOT(gemm_nn_dot, 0)
+
+/* Cache-blocked products for the large layers (C = op(A) B, op(A) = A or A^T, B not
+ * transposed): a work-item owns a GH_BLK x GH_BLK block of C, accumulated in private memory,
+ * and walks the inner dimension in slices of GH_BLK_K rows of B. Within a slice the block's
+ * panels of op(A) (GH_BLK x GH_BLK_K) and B (GH_BLK_K x GH_BLK) stay in L1 while every
+ * 8 x 32 register tile of the block runs over them (16 float16 accumulators, per step of the
+ * inner dimension two 16-wide loads of B and 8 scalars of op(A) broadcast from memory), so a
+ * cache line of a strided operand is fetched once per block instead of once per tile. Rows of
+ * op(A) past m repeat the last row (computed, not stored); a block that reaches past n copies
+ * its slice of B, zero-padded, into private memory so the inner loop never reads
+ * element by element. */
+#define GH_BLK     64
+#define GH_BLK_K   64
+#define GH_MICRO_R 8
+#define GH_MICRO_C 32
+
+inline void gh_gemm_block(__global const float *a, uint lda, uint ta, __global const float *b,
+                          uint ldb, __global float *c, uint ldc, uint m, uint n, uint kdim, uint r0,
+                          uint j0)
+{
+    float16 acc[GH_BLK][GH_BLK / GH_TILE_W];
+    float pack[GH_BLK_K * GH_BLK];
+    for (uint i = 0; i < GH_BLK; i++)
+        for (uint q = 0; q < GH_BLK / GH_TILE_W; q++)
+            acc[i][q] = 0.0f;
+    const uint nb = min(n - j0, (uint)GH_BLK);
+    for (uint k0 = 0; k0 < kdim; k0 += GH_BLK_K) {
+        const uint kn = min(kdim - k0, (uint)GH_BLK_K);
+        __global const float *bs = b + k0 * ldb + j0;
+        if (nb < GH_BLK)
+            for (uint kk = 0; kk < kn; kk++)
+                for (uint q = 0; q < GH_BLK; q++)
+                    pack[kk * GH_BLK + q] = q < nb ? bs[kk * ldb + q] : 0.0f;
+        for (uint jt = 0; jt < GH_BLK; jt += GH_MICRO_C) {
+            if (jt >= nb)
+                break;
+            for (uint it = 0; it < GH_BLK; it += GH_MICRO_R) {
+                if (r0 + it >= m)
+                    break;
+                size_t ao[GH_MICRO_R];
+                float16 c0[GH_MICRO_R], c1[GH_MICRO_R];
+#pragma unroll
+                for (uint i = 0; i < GH_MICRO_R; i++) {
+                    const size_t r = min(r0 + it + i, m - 1);
+                    ao[i] = ta ? r : r * lda;
+                    c0[i] = acc[it + i][jt / GH_TILE_W];
+                    c1[i] = acc[it + i][jt / GH_TILE_W + 1];
+                }
+                const size_t astep = ta ? lda : 1;
+                __global const float *ap = a + k0 * astep;
+                if (nb < GH_BLK) {
+                    for (uint kk = 0; kk < kn; kk++) {
+                        const float16 b0 = vload16(0, pack + kk * GH_BLK + jt);
+                        const float16 b1 = vload16(0, pack + kk * GH_BLK + jt + GH_TILE_W);
+#pragma unroll
+                        for (uint i = 0; i < GH_MICRO_R; i++) {
+                            const float16 av = ap[ao[i]];
+                            c0[i] = fma(av, b0, c0[i]);
+                            c1[i] = fma(av, b1, c1[i]);
+                        }
+                        ap += astep;
+                    }
+                } else {
+                    for (uint kk = 0; kk < kn; kk++) {
+                        const float16 b0 = vload16(0, bs + kk * ldb + jt);
+                        const float16 b1 = vload16(0, bs + kk * ldb + jt + GH_TILE_W);
+#pragma unroll
+                        for (uint i = 0; i < GH_MICRO_R; i++) {
+                            const float16 av = ap[ao[i]];
+                            c0[i] = fma(av, b0, c0[i]);
+                            c1[i] = fma(av, b1, c1[i]);
+                        }
+                        ap += astep;
+                    }
+                }
+#pragma unroll
+                for (uint i = 0; i < GH_MICRO_R; i++) {
+                    acc[it + i][jt / GH_TILE_W] = c0[i];
+                    acc[it + i][jt / GH_TILE_W + 1] = c1[i];
+                }
+            }
+        }
+    }
+    for (uint i = 0; i < GH_BLK && r0 + i < m; i++)
+        for (uint q = 0; q * GH_TILE_W < nb; q++)
+            gh_store16(acc[i][q], c + (r0 + i) * ldc + j0 + q * GH_TILE_W,
+                       min(nb - q * GH_TILE_W, (uint)GH_TILE_W));
+}
+
+#define GH_GEMM_BLOCK(name, ta)                                                                    \
+    __kernel void name(GH_GEMM_ARGS)                                                               \
+    {                                                                                              \
+        uint k, r0, j0;                                                                            \
+        if (gh_gemm_tile(m, n, GH_BLK, GH_BLK, n_trials, &k, &r0, &j0))                            \
+            gh_gemm_block(a + a_off + k * a_stride, lda, ta, b + b_off + k * b_stride, ldb,        \
+                          c + c_off + k * c_stride, ldc, m, n, kdim, r0, j0);                      \
+    }
+GH_GEMM_BLOCK(gemm_nn_blk, 0)
+GH_GEMM_BLOCK(gemm_tn_blk, 1)
+
+/* B^T of a product C = A B^T for gemm_nn_blk: dst (one kdim x n matrix per trial, packed)
+ * gets element (kk, j) = B[j][kk] of trial k's B (n x kdim at off + k * stride, row stride
+ * ld). Work-item (k, kk) writes row kk of trial k's B^T, so a launch has few work-groups
+ * (an element per work-item spent more on scheduling work-groups than on copying). */
+__kernel void gemm_transpose(__global const float *b, const uint off, const uint ld,
+                             const uint stride, __global float *dst, const uint n, const uint kdim,
+                             const uint n_trials)
+{
+    const uint gid = get_global_id(0);
+    if (gid >= n_trials * kdim)
+        return;
+    const uint k = gid / kdim, kk = gid % kdim;
+    __global const float *src = b + off + k * stride + kk;
+    __global float *row = dst + (size_t)gid * n;
+    for (uint j = 0; j < n; j++)
+        row[j] = src[j * ld];
+}

@@ -1,8 +1,9 @@
 /* The GEMM kernels of cl/gan.cl (CPU devices) against a double host product: every form the
  * step uses (A B, A^T B, A B^T, each with a thin dimension below the switch to the other
- * form and with ragged edges of every tile), batched over 3 trials, with operand offsets,
- * leading dimensions larger than the rows and trial strides larger than a matrix; C outside
- * the product must stay untouched. */
+ * form, the cache-blocked forms with ragged and 1-wide edges of their blocks, register tiles
+ * and slices of the inner dimension, an inner dimension of 1), batched over 1, 3 and 5
+ * trials, with operand offsets, leading dimensions larger than the rows and trial strides
+ * larger than a matrix; C outside the product must stay untouched. */
 #include "check.h"
 #include "gan/gan_impl.h"
 
@@ -10,7 +11,7 @@
 
 #include "ganhpo/rng.h"
 
-enum { K = 3, OFF = 3, PAD = 2, GAP = 5 };
+enum { OFF = 3, PAD = 2, GAP = 5 };
 
 typedef struct {
     size_t m, n, k;
@@ -18,7 +19,8 @@ typedef struct {
 } shape;
 
 /* Rows x columns as stored, leading dimension and trial stride of an operand. */
-static void stored(size_t rows, size_t cols, int t, size_t *ld, size_t *stride, size_t *size)
+static void stored(size_t rows, size_t cols, int t, size_t K, size_t *ld, size_t *stride,
+                   size_t *size)
 {
     *ld = (t ? rows : cols) + PAD;
     *stride = (t ? cols : rows) * *ld + GAP;
@@ -44,9 +46,9 @@ static void fill(float *x, size_t n, ganhpo_rng *r)
         x[i] = (float)(2.0 * ganhpo_rng_next_uniform(r) - 1.0);
 }
 
-static void check_product(const shape *s, const float *a, size_t lda, size_t sa, const float *b,
-                          size_t ldb, size_t sb, const float *c, const float *c0, size_t ldc,
-                          size_t sc, size_t c_size)
+static void check_product(const shape *s, size_t K, const float *a, size_t lda, size_t sa,
+                          const float *b, size_t ldb, size_t sb, const float *c, const float *c0,
+                          size_t ldc, size_t sc, size_t c_size)
 {
     double worst = 0;
     size_t outside = 0;
@@ -72,16 +74,18 @@ static void check_product(const shape *s, const float *a, size_t lda, size_t sa,
     CHECK(outside == 0);
     if (worst >= 1e-5 || outside)
         fprintf(stderr,
-                "  %zux%zux%zu ta %d tb %d: worst relative error %.3g, %zu changed outside\n", s->m,
-                s->n, s->k, s->ta, s->tb, worst, outside);
+                "  %zux%zux%zu ta %d tb %d, %zu trials: worst relative error %.3g, %zu changed "
+                "outside\n",
+                s->m, s->n, s->k, s->ta, s->tb, K, worst, outside);
 }
 
 static void run_shape(ganhpo_gan *g, const shape *s, ganhpo_rng *r)
 {
+    const size_t K = (size_t)g->trials;
     size_t lda, sa, na, ldb, sb, nb, ldc, sc, nc;
-    stored(s->m, s->k, s->ta, &lda, &sa, &na);
-    stored(s->k, s->n, s->tb, &ldb, &sb, &nb);
-    stored(s->m, s->n, 0, &ldc, &sc, &nc);
+    stored(s->m, s->k, s->ta, K, &lda, &sa, &na);
+    stored(s->k, s->n, s->tb, K, &ldb, &sb, &nb);
+    stored(s->m, s->n, 0, K, &ldc, &sc, &nc);
     float *a = malloc(na * sizeof *a), *b = malloc(nb * sizeof *b);
     float *c = malloc(nc * sizeof *c), *c0 = malloc(nc * sizeof *c0);
     CHECK(a && b && c && c0);
@@ -114,7 +118,7 @@ static void run_shape(ganhpo_gan *g, const shape *s, ganhpo_rng *r)
     CHECK_OK(gan_ops_gemm(g, &l, &op));
     CHECK_OK(gan_ops_run(g, &l));
     CHECK_OK(clEnqueueReadBuffer(g->queue, op.c, CL_TRUE, 0, nc * sizeof *c, c, 0, NULL, NULL));
-    check_product(s, a, lda, sa, b, ldb, sb, c, c0, ldc, sc, nc);
+    check_product(s, K, a, lda, sa, b, ldb, sb, c, c0, ldc, sc, nc);
     gan_ops_free(&l);
     clReleaseMemObject(op.a);
     clReleaseMemObject(op.b);
@@ -128,16 +132,44 @@ int main(void)
     CHECK_OK(ganhpo_device_create(NULL, 0, 0, &dev));
     if (!dev)
         return check_finish("test_gan_gemm");
-    ganhpo_gan g = {.dev = dev, .queue = ganhpo_device_queue(dev), .trials = K};
-    static const shape shapes[] = {{37, 21, 13, 0, 0},  {64, 48, 70, 0, 0}, {37, 5, 13, 0, 0},
-                                   {37, 1, 70, 0, 0},   {1, 1, 1, 0, 0},    {21, 37, 13, 1, 0},
-                                   {21, 3, 50, 1, 0},   {7, 1, 129, 1, 0},  {37, 21, 13, 0, 1},
-                                   {37, 21, 3, 0, 1},   {37, 1, 1, 0, 1},   {5, 9, 243, 0, 1},
-                                   {40, 33, 131, 1, 0}, {16, 16, 1, 1, 0},  {32, 48, 37, 1, 0}};
+    ganhpo_gan g = {.dev = dev, .queue = ganhpo_device_queue(dev)};
+    static const shape shapes[] = {{37, 21, 13, 0, 0},
+                                   {64, 48, 70, 0, 0},
+                                   {37, 5, 13, 0, 0},
+                                   {37, 1, 70, 0, 0},
+                                   {1, 1, 1, 0, 0},
+                                   {21, 37, 13, 1, 0},
+                                   {21, 3, 50, 1, 0},
+                                   {7, 1, 129, 1, 0},
+                                   {37, 21, 13, 0, 1},
+                                   {37, 21, 3, 0, 1},
+                                   {37, 1, 1, 0, 1},
+                                   {5, 9, 243, 0, 1},
+                                   {40, 33, 131, 1, 0},
+                                   {16, 16, 1, 1, 0},
+                                   {32, 48, 37, 1, 0},
+                                   /* blocked (from 4 blocks; A B^T from 2^22 multiply-adds): ragged
+                                    * blocks, tiles and slices, 1-wide edges */
+                                   {130, 97, 150, 0, 0},
+                                   {97, 130, 150, 1, 0},
+                                   {130, 97, 150, 0, 1},
+                                   {64, 64, 64, 0, 1},
+                                   {65, 33, 9, 1, 0},
+                                   {33, 65, 20, 0, 0},
+                                   {33, 65, 40, 0, 1},
+                                   {40, 33, 1, 1, 0},
+                                   {33, 40, 1, 0, 0},
+                                   {32, 32, 32, 0, 1},
+                                   {200, 70, 300, 0, 1},
+                                   {65, 129, 520, 0, 1}};
+    static const int trials[] = {1, 3, 5};
     ganhpo_rng r;
     ganhpo_rng_init(&r, 7, 0);
-    for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++)
-        run_shape(&g, &shapes[i], &r);
+    for (size_t t = 0; t < sizeof trials / sizeof trials[0]; t++) {
+        g.trials = trials[t];
+        for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++)
+            run_shape(&g, &shapes[i], &r);
+    }
     gan_op_list l = {0};
     gan_op op = {.name = "both transposed", .ta = 1, .tb = 1, .m = 4, .n = 4, .k = 4};
     CHECK_FAILS(gan_ops_gemm(&g, &l, &op), GANHPO_ERR_ARGUMENT);

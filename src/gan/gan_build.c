@@ -51,8 +51,8 @@ static ganhpo_status alloc_acts(ganhpo_gan *g, const char *net, int width, int n
     snprintf(what, sizeof what, "%s outputs", net);
     GH_CHECK(alloc(g, what, K * a->out_stride, &a->z3));
     snprintf(what, sizeof what, "%s BatchNorm statistics", net);
-    GH_CHECK(alloc(g, what, K * (size_t)groups * (size_t)width, &a->istd1));
-    GH_CHECK(alloc(g, what, K * (size_t)groups * (size_t)width, &a->istd2));
+    GH_CHECK(alloc(g, what, 2 * K * (size_t)groups * (size_t)width, &a->istd1));
+    GH_CHECK(alloc(g, what, 2 * K * (size_t)groups * (size_t)width, &a->istd2));
     return GANHPO_SUCCESS;
 }
 
@@ -119,9 +119,9 @@ static ganhpo_status plain_layer(ganhpo_gan *g, gan_op_list *l, const pass *p, i
     return gan_ops_kernel(l, "bias_lrelu_bwd", k, K * w, 16);
 }
 
-/* The BatchNorm kernels: a work-item per 8 columns of a trial (cl/gan.cl GH_LANES), in
- * small work-groups so that even one narrow layer spreads over the CPU's cores. */
-enum { BN_LANES = 8, BN_LOCAL = 4 };
+/* The BatchNorm kernels: a work-item per 16 columns of a trial (cl/gan.cl GH_BN_LANES), in
+ * work-groups of 2 so that even one narrow layer spreads over the CPU's cores. */
+enum { BN_LANES = 16, BN_LOCAL = 2 };
 
 static size_t bn_items(const ganhpo_gan *g, const gan_layout *L)
 {

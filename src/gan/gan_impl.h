@@ -55,6 +55,7 @@ typedef struct {
     const char *name;
     cl_kernel kernel; /* NULL for a CLBlast GEMM */
     int gemm;         /* a matrix product: m, n, k count its operations */
+    int helper;       /* prepares the next product's operand: profiled in its row, no call */
     size_t global, local;
     int ta, tb;
     size_t m, n, k;
@@ -66,7 +67,9 @@ typedef struct {
 typedef struct {
     gan_op *ops;
     size_t n, cap;
-    int ran; /* replayed at least once: its kernels and CLBlast's are compiled */
+    int ran;         /* replayed at least once: its kernels and CLBlast's are compiled */
+    cl_mem *scratch; /* device buffers of its operations (transposed operands) */
+    size_t n_scratch;
 } gan_op_list;
 
 /* Per-name accumulated time of profiled ops (ganhpo bench gan --profile): wall time from
@@ -81,9 +84,9 @@ typedef struct {
 
 /* Activation buffers of one network for `rows` x `groups` rows per trial. */
 typedef struct {
-    cl_mem z1, a1, z2, a2, z3; /* z: GEMM output, x-hat after a training forward pass */
+    cl_mem z1, a1, z2, a2, z3; /* z: GEMM output (+ bias without BatchNorm) */
     cl_mem d1, d2;             /* backward: dL/da then dL/dz of the hidden layers */
-    cl_mem istd1, istd2;       /* 1/sqrt(var + eps) per group and column */
+    cl_mem istd1, istd2;       /* 1/sqrt(var + eps), then the batch mean, per group and column */
     size_t hid_stride, out_stride;
 } gan_acts;
 

@@ -28,7 +28,7 @@ static ganhpo_status push(gan_op_list *l, const gan_op *op)
  * faster one for the 1-logit and few-target layers. Weight gradients whose both sides are
  * multiples of WIDE_TILE take 16 x 16 tiles (gemm_tn_wide); ragged edges would read their
  * rows element by element in its inner loop. */
-enum { OUTER_ROWS = 8, OUTER_COLS = 16, WIDE_TILE = 16, DOT_TILE = 4, THIN = 8 };
+enum { OUTER_ROWS = 8, OUTER_COLS = 16, WIDE_TILE = 16, DOT_TILE = 4, THIN = 8, BLOCK = 64 };
 
 typedef struct {
     const char *name;
@@ -36,8 +36,24 @@ typedef struct {
     int transposed;
 } gemm_form;
 
-static gemm_form gemm_choose(const gan_op *op)
+/* Products large enough for the cache-blocked kernels: at least MIN_BLOCKS blocks (for
+ * fewer, the small tiles spread the work better over the cores), and for A B^T, which then
+ * takes a launch more to transpose B, at least MIN_NT_MACS multiply-adds. */
+enum { MIN_BLOCKS = 4, MIN_NT_MACS = 1 << 22, TRANSPOSE_LOCAL = 16 };
+
+static int gemm_blocked(const gan_op *op, size_t trials)
 {
+    const size_t blocks = (op->m + BLOCK - 1) / BLOCK * ((op->n + BLOCK - 1) / BLOCK) * trials;
+    if (op->m < BLOCK / 2 || op->n < BLOCK / 2 || blocks < MIN_BLOCKS)
+        return 0;
+    return !op->tb || (op->k >= BLOCK / 2 && op->m * op->n * op->k * trials >= MIN_NT_MACS);
+}
+
+static gemm_form gemm_choose(const gan_op *op, size_t trials)
+{
+    if (gemm_blocked(op, trials))
+        return op->ta ? (gemm_form){"gemm_tn_blk", BLOCK, BLOCK, 0}
+                      : (gemm_form){"gemm_nn_blk", BLOCK, BLOCK, 0};
     if (op->ta && op->m % WIDE_TILE == 0 && op->n % WIDE_TILE == 0)
         return (gemm_form){"gemm_tn_wide", WIDE_TILE, WIDE_TILE, 0};
     if (op->ta)
@@ -50,9 +66,46 @@ static gemm_form gemm_choose(const gan_op *op)
                         : (gemm_form){"gemm_nn", OUTER_ROWS, OUTER_COLS, 0};
 }
 
-static ganhpo_status gemm_kernel(ganhpo_gan *g, gan_op_list *l, const gan_op *op)
+/* A B^T as A (B^T): a launch of gemm_transpose writes B^T, packed, into a buffer of the list,
+ * and *op becomes the product A B on it. Both launches carry the product's name. */
+static ganhpo_status transpose_b(ganhpo_gan *g, gan_op_list *l, gan_op *op)
 {
-    const gemm_form f = gemm_choose(op);
+    cl_mem *s = realloc(l->scratch, (l->n_scratch + 1) * sizeof *s);
+    if (!s)
+        GH_RAISE(GANHPO_ERR_ALLOC, "out of host memory for %zu GEMM buffers", l->n_scratch + 1);
+    l->scratch = s;
+    const size_t size = op->n * op->k;
+    cl_mem bt;
+    GH_CHECK(ganhpo_device_alloc(g->dev, "transposed GEMM operand",
+                                 size * (size_t)g->trials * sizeof(float), &bt));
+    l->scratch[l->n_scratch++] = bt;
+    cl_kernel k;
+    GH_CHECK(gan_kernel(g, "gemm_transpose", &k));
+    const cl_uint u[3] = {(cl_uint)op->b_off, (cl_uint)op->b_ld, (cl_uint)op->b_stride};
+    const cl_uint dims[3] = {(cl_uint)op->n, (cl_uint)op->k, (cl_uint)g->trials};
+    GH_CHECK(gan_arg(k, 0, sizeof(cl_mem), &op->b));
+    for (cl_uint i = 0; i < 3; i++)
+        GH_CHECK(gan_arg(k, 1 + i, sizeof u[i], &u[i]));
+    GH_CHECK(gan_arg(k, 4, sizeof(cl_mem), &bt));
+    for (cl_uint i = 0; i < 3; i++)
+        GH_CHECK(gan_arg(k, 5 + i, sizeof dims[i], &dims[i]));
+    GH_CHECK(gan_ops_kernel(l, op->name, k, op->k * (size_t)g->trials, TRANSPOSE_LOCAL));
+    l->ops[l->n - 1].helper = 1;
+    op->tb = 0;
+    op->b = bt;
+    op->b_off = 0;
+    op->b_ld = op->n;
+    op->b_stride = size;
+    return GANHPO_SUCCESS;
+}
+
+static ganhpo_status gemm_kernel(ganhpo_gan *g, gan_op_list *l, const gan_op *product)
+{
+    gan_op t = *product;
+    const gan_op *op = &t;
+    if (t.tb && gemm_blocked(&t, (size_t)g->trials))
+        GH_CHECK(transpose_b(g, l, &t));
+    const gemm_form f = gemm_choose(op, (size_t)g->trials);
     cl_kernel k;
     GH_CHECK(gan_kernel(g, f.name, &k));
     const cl_mem mems[3] = {op->a, op->b, op->c};
@@ -101,6 +154,9 @@ ganhpo_status gan_ops_kernel(gan_op_list *l, const char *name, cl_kernel k, size
 
 void gan_ops_free(gan_op_list *l)
 {
+    for (size_t i = 0; i < l->n_scratch; i++)
+        clReleaseMemObject(l->scratch[i]);
+    free(l->scratch);
     free(l->ops);
     memset(l, 0, sizeof *l);
 }
@@ -227,10 +283,11 @@ static void profile_add(ganhpo_gan *g, const gan_op *o, double wall_ms, double k
             return; /* profiling is best effort: a lost entry only shortens the table */
         g->prof = p;
         e = &g->prof[g->n_prof++];
-        *e = (gan_profile_entry){.name = o->name, .gemm = o->gemm};
+        *e = (gan_profile_entry){.name = o->name};
     }
+    e->gemm |= o->gemm;
     e->wall_ms += wall_ms;
     e->kernel_ms += kernel_ms;
     e->flops += op_flops(g, o);
-    e->calls++;
+    e->calls += !o->helper;
 }
