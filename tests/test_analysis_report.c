@@ -275,6 +275,75 @@ static void check_points(const char *dir)
     free(t);
 }
 
+/* w1_sigma.gp: every strategy's histogram panel has the count range [0 : 1.1 * the largest
+ * count of w1_hist.csv] and every scatter panel the std range [0 : 1.05 * the largest std
+ * plotted], so the panels compare at a glance. */
+static void check_shared_axes(const char *dir)
+{
+    char p[1024], gp[16384];
+    csv_table *t = malloc(sizeof *t);
+    double max_count = 0, max_std = 0;
+    path_in(p, sizeof p, dir, "w1_hist.csv");
+    CHECK(csv_read(p, t) == 0);
+    for (int i = 0; i < t->n_rows; i++)
+        max_count = fmax(max_count, csv_num(t, i, "count"));
+    csv_free(t);
+    path_in(p, sizeof p, dir, "w1_sigma.csv");
+    CHECK(csv_read(p, t) == 0);
+    for (int i = 0; i < t->n_rows; i++)
+        max_std = fmax(max_std, csv_num(t, i, "std"));
+    csv_free(t);
+    free(t);
+    CHECK(max_count > 0 && max_std > 0);
+    path_in(p, sizeof p, dir, "w1_sigma.gp");
+    tu_read_text(p, gp, sizeof gp);
+    int panels = 0;
+    for (const char *s = gp; (s = strstr(s, "set yrange [0:")) != NULL; s++, panels++) {
+        double top = strtod(s + strlen("set yrange [0:"), NULL);
+        /* histogram and scatter panels alternate, a histogram first */
+        CHECK_CLOSE(top, panels % 2 == 0 ? 1.1 * max_count : 1.05 * max_std, 1e-6);
+    }
+    CHECK(panels == 4); /* two strategies */
+}
+
+/* The labels name the study's score: with options.score "sliced_w1" no figure script or
+ * page says W1; an invalid score is refused. */
+static void check_score_labels(void)
+{
+    char dir[600], p[1024], text[1 << 16];
+    path_in(dir, sizeof dir, tmpdir, "sliced");
+    ganhpo_results *r = NULL;
+    CHECK_OK(ganhpo_analysis_results_read("data/results_small.csv", &r));
+    ganhpo_report_options o;
+    ganhpo_analysis_report_options_default(&o);
+    CHECK(o.score[0] == '\0');
+    o.trials = 3;
+    o.kappa = 1;
+    o.sobol_samples = 512;
+    snprintf(o.score, sizeof o.score, "sliced_w1");
+    CHECK_OK(ganhpo_analysis_report(r, &o, dir));
+    static const char *const files[] = {"w1_sigma.gp", "convergence.gp", "sensitivity_lr_gen.gp",
+                                        "pareto.gp",   "sobol.gp",       "index.html"};
+    for (int i = 0; i < 6; i++) {
+        path_in(p, sizeof p, dir, files[i]);
+        CHECK(tu_read_text(p, text, sizeof text) > 0 && strstr(text, "W1") == NULL);
+    }
+    path_in(p, sizeof p, dir, "w1_sigma.gp");
+    CHECK(tu_file_contains(p, "set xlabel 'mean sliced_w1'"));
+    CHECK(tu_file_contains(p, "set ylabel 'std sliced_w1'"));
+    path_in(p, sizeof p, dir, "sensitivity_lr_gen.gp");
+    CHECK(tu_file_contains(p, "set ylabel 'mean sliced_w1'"));
+    CHECK(tu_file_contains(p, "title 'sliced_w1 <= "));
+    path_in(p, sizeof p, dir, "index.html");
+    CHECK(tu_read_text(p, text, sizeof text) > 0);
+    CHECK(strstr(text, "objective = mean sliced_w1 + 1 std") != NULL);
+    CHECK(strstr(text, "Pareto front of (mean sliced_w1, std sliced_w1, parameters)") != NULL);
+    snprintf(o.score, sizeof o.score, "a'b");
+    CHECK_FAILS(ganhpo_analysis_report(r, &o, dir), GANHPO_ERR_ARGUMENT);
+    ganhpo_error_clear();
+    ganhpo_analysis_results_destroy(&r);
+}
+
 static void check_small(void)
 {
     char dir[600];
@@ -303,11 +372,15 @@ static void check_small(void)
     check_pareto(in, dir);
     check_marginals(in, dir);
     check_points(dir);
+    check_shared_axes(dir);
     csv_free(in);
     free(in);
     char p[1024];
     path_in(p, sizeof p, dir, "scan.csv");
     CHECK(!file_exists(p)); /* no scan rows, no scan figure */
+    /* without a score the labels say W1 */
+    path_in(p, sizeof p, dir, "w1_sigma.gp");
+    CHECK(tu_file_contains(p, "set xlabel 'mean W1'") && tu_file_contains(p, "'std W1'"));
 }
 
 /* scan.csv: the ok scan rows sorted by epochs, then value; the failed one left out. */
@@ -401,6 +474,8 @@ static void check_cli(void)
     path_in(p, sizeof p, run_dir, "report/index.html");
     CHECK(tu_file_contains(p, "<h2>Recommended points</h2>"));
     CHECK(tu_file_contains(p, "posterior mean [95%]"));
+    /* the study's objective is the GAN's default metric */
+    CHECK(tu_file_contains(p, "objective = mean sliced_w1 + "));
     CHECK(tu_cli(NULL, 0, "report --help") == 0);
     CHECK(tu_cli(NULL, 0, "report") == 2);
     CHECK(tu_cli(NULL, 0, "report %s --threshold 1.5", run_dir) == 2);
@@ -449,6 +524,7 @@ int main(void)
         return 1;
     CHECK_OK(ganhpo_analysis_check_gnuplot());
     check_small();
+    check_score_labels();
     check_scan();
     check_gnuplot_failures();
     check_cli();

@@ -59,10 +59,13 @@ typedef struct {
     int trials;                 /* trainings per point (0 = unknown) */
     double kappa;               /* objective = mean + kappa * std */
     char objective[32];         /* objective function name ("" = unknown) */
-    int scan_log;               /* 1 if a scan swept its parameter logarithmically */
+    /* What the objective's mean is of, for the labels (letters, digits and '_'): the GAN
+     * metric's name ("sliced_w1"), "objective" for other objectives; "" = unknown, "W1". */
+    char score[32];
+    int scan_log;                            /* 1 if a scan swept its parameter logarithmically */
     char scan_param[GANHPO_SPACE_NAME_SIZE]; /* the scanned parameter ("" = infer) */
-    double threshold;                 /* quantile of mean W1 marking the "best" points, (0, 1] */
-    int sobol_samples;                /* quasi-random base samples for the Sobol indices */
+    double threshold;  /* quantile of the mean score marking the "best" points, (0, 1] */
+    int sobol_samples; /* quasi-random base samples for the Sobol indices */
     const ganhpo_report_model *model; /* the best model's events (NULL: none) */
 } ganhpo_report_options;
 

@@ -36,8 +36,8 @@ typedef struct {
     char strategies[ANALYSIS_MAX_STRATEGIES][GANHPO_RESULTS_STRATEGY_SIZE];
     int n_strategies;
     int n_ok;        /* ok rows of search strategies */
-    double cut;      /* mean W1 at the threshold quantile */
-    int color_param; /* parameter that colours the W1-sigma scatter */
+    double cut;      /* mean score at the threshold quantile */
+    int color_param; /* parameter that colours the score-sigma scatter */
     long long lower[GANHPO_SPACE_MAX_DIMS], upper[GANHPO_SPACE_MAX_DIMS]; /* level domain */
     double scaling[GANHPO_SPACE_MAX_DIMS];
     int have_sobol;
@@ -78,6 +78,12 @@ void analysis_file_safe(char *buf, size_t size, const char *s);
 /* Appends an HTML list item to the report's notes. */
 void analysis_note(analysis_report *rep, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* --- report.c --- */
+
+/* The name of what the study's objective averages over trials, for labels: the options'
+ * score, "W1" when unknown. */
+const char *analysis_score(const analysis_report *rep);
 
 /* --- stats.c --- */
 

@@ -1,4 +1,4 @@
-/* The report's figures of W1 against sigma, convergence, Pareto front and scans: each
+/* The report's figures of the mean score against sigma, convergence, Pareto front and scans: each
  * writes its CSV files, then a gnuplot script that plots them. */
 #include "analysis_impl.h"
 
@@ -29,7 +29,9 @@ static int wants_log(double lo, double hi, double ratio)
     return lo > 0 && hi / lo > ratio;
 }
 
-static ganhpo_status write_w1_points(analysis_report *rep, double *lo, double *hi)
+/* w1_sigma.csv: every usable row; [*lo, *hi] the range of the means, *max_std the largest
+ * std. */
+static ganhpo_status write_w1_points(analysis_report *rep, double *lo, double *hi, double *max_std)
 {
     const ganhpo_results *r = rep->r;
     FILE *f;
@@ -37,6 +39,7 @@ static ganhpo_status write_w1_points(analysis_report *rep, double *lo, double *h
     fprintf(f, "id,strategy,mean,std,%s\n", r->names[rep->color_param]);
     *lo = INFINITY;
     *hi = -INFINITY;
+    *max_std = 0;
     for (size_t i = 0; i < r->n_rows; i++) {
         const ganhpo_results_row *row = &r->rows[i];
         if (!analysis_row_usable(row))
@@ -45,23 +48,26 @@ static ganhpo_status write_w1_points(analysis_report *rep, double *lo, double *h
                 row->values[rep->color_param]);
         *lo = fmin(*lo, row->mean);
         *hi = fmax(*hi, row->mean);
+        *max_std = fmax(*max_std, row->std);
     }
     return analysis_close(f, rep->dir, "w1_sigma.csv");
 }
 
-/* W1 histogram per strategy on bins shared by all strategies, so panels compare. */
-static ganhpo_status write_w1_hist(analysis_report *rep, double lo, double hi)
+/* Histogram of the mean score per strategy on bins shared by all strategies, so panels
+ * compare; *max_count = the largest count of any bin. */
+static ganhpo_status write_w1_hist(analysis_report *rep, double lo, double hi, size_t *max_count)
 {
     const ganhpo_results *r = rep->r;
     if (hi <= lo)
         hi = lo + (lo != 0 ? fabs(lo) * 1e-3 : 1e-3);
     double *x = malloc(sizeof *x * (r->n_rows + 1));
     if (!x)
-        GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for the W1 histogram");
+        GH_RAISE(GANHPO_ERR_ALLOC, "out of memory for the score histogram");
     FILE *f;
     ganhpo_status st;
     GH_CHECK_GOTO(analysis_open(rep->dir, "w1_hist.csv", &f), st, done);
     fprintf(f, "strategy,lo,hi,center,count\n");
+    *max_count = 0;
     for (int s = 0; s < rep->n_strategies; s++) {
         size_t n = 0, counts[W1_BINS];
         for (size_t i = 0; i < r->n_rows; i++)
@@ -70,9 +76,11 @@ static ganhpo_status write_w1_hist(analysis_report *rep, double lo, double hi)
                 x[n++] = r->rows[i].mean;
         analysis_histogram(x, n, lo, hi, W1_BINS, counts);
         double w = (hi - lo) / W1_BINS;
-        for (int b = 0; b < W1_BINS; b++)
+        for (int b = 0; b < W1_BINS; b++) {
             fprintf(f, "%s,%.9g,%.9g,%.9g,%zu\n", rep->strategies[s], lo + b * w, lo + (b + 1) * w,
                     lo + (b + 0.5) * w, counts[b]);
+            *max_count = counts[b] > *max_count ? counts[b] : *max_count;
+        }
     }
     st = analysis_close(f, rep->dir, "w1_hist.csv");
 done:
@@ -82,9 +90,10 @@ done:
 
 ganhpo_status analysis_figure_w1_sigma(analysis_report *rep)
 {
-    double lo = 0, hi = 0, clo = INFINITY, chi = -INFINITY;
-    GH_CHECK(write_w1_points(rep, &lo, &hi));
-    GH_CHECK(write_w1_hist(rep, lo, hi));
+    double lo = 0, hi = 0, max_std = 0, clo = INFINITY, chi = -INFINITY;
+    size_t max_count = 0;
+    GH_CHECK(write_w1_points(rep, &lo, &hi, &max_std));
+    GH_CHECK(write_w1_hist(rep, lo, hi, &max_count));
     for (size_t i = 0; i < rep->r->n_rows; i++)
         if (analysis_row_usable(&rep->r->rows[i])) {
             clo = fmin(clo, rep->r->rows[i].values[rep->color_param]);
@@ -93,14 +102,17 @@ ganhpo_status analysis_figure_w1_sigma(analysis_report *rep)
     int ns = rep->n_strategies;
     FILE *gp;
     analysis_figure *fig;
-    GH_CHECK(analysis_figure_begin(rep, "w1_sigma", "Mean W1 against its spread over trials",
-                                   80 + 420 * ns, 620, &gp, &fig));
+    const char *score = analysis_score(rep);
+    char title[128];
+    snprintf(title, sizeof title, "Mean %s against its spread over trials", score);
+    GH_CHECK(analysis_figure_begin(rep, "w1_sigma", title, 80 + 420 * ns, 620, &gp, &fig));
     add_csv(fig, "w1_sigma.csv");
     add_csv(fig, "w1_hist.csv");
     snprintf(fig->caption, sizeof fig->caption,
-             "Every successful point: mean W1 over its trials against their standard "
-             "deviation, coloured by %s, with the histogram of mean W1 above (paper Fig. 2, 8).",
-             rep->r->names[rep->color_param]);
+             "Every successful point: mean %s over its trials against their standard "
+             "deviation, coloured by %s, with the histogram of mean %s above; all panels share "
+             "their axes (paper Fig. 2, 8).",
+             score, rep->r->names[rep->color_param], score);
     const char *cname = rep->r->names[rep->color_param];
     fprintf(gp,
             "set multiplot\nset style fill solid 0.6 border -1\nset palette rgb 33,13,10\n"
@@ -110,8 +122,10 @@ ganhpo_status analysis_figure_w1_sigma(analysis_report *rep)
         const char *st = rep->strategies[s];
         fprintf(gp,
                 "set origin %g,0.68\nset size %g,0.30\nunset colorbox\n"
-                "set xrange [%.9g:%.9g]\nset ylabel 'points'\nset xlabel ''\n",
-                (double)s / ns, 1.0 / ns, lo, hi > lo ? hi : lo + 1e-3);
+                "set xrange [%.9g:%.9g]\nset yrange [0:%.9g]\nset ylabel 'points'\n"
+                "set xlabel ''\n",
+                (double)s / ns, 1.0 / ns, lo, hi > lo ? hi : lo + 1e-3,
+                max_count > 0 ? (double)max_count * 1.1 : 1.0);
         fputs("set title ", gp);
         analysis_gp_string(gp, st);
         fputs("\nplot 'w1_hist.csv' using ", gp);
@@ -119,8 +133,8 @@ ganhpo_status analysis_figure_w1_sigma(analysis_report *rep)
         fputs(":'count' with boxes lc rgb '#4477aa' notitle\n", gp);
         fprintf(gp,
                 "set origin %g,0\nset size %g,0.68\nset colorbox\nset title ''\n"
-                "set xlabel 'mean W1'\nset ylabel 'std W1'\nset cblabel ",
-                (double)s / ns, 1.0 / ns);
+                "set yrange [0:%.9g]\nset xlabel 'mean %s'\nset ylabel 'std %s'\nset cblabel ",
+                (double)s / ns, 1.0 / ns, max_std > 0 ? max_std * 1.05 : 1.0, score, score);
         analysis_gp_string(gp, cname);
         fputs(" offset -1,0", gp);
         fputs("\nplot 'w1_sigma.csv' using ", gp);
@@ -235,11 +249,12 @@ ganhpo_status analysis_figure_convergence(analysis_report *rep)
     add_csv(fig, "convergence.csv");
     add_csv(fig, "convergence_runs.csv");
     snprintf(fig->caption, sizeof fig->caption,
-             "%s against the evaluation index: mean over repeated searches with a one-std band, "
-             "one line per strategy%s (paper Fig. 3).",
-             rep->o->has_space ? "Objective (mean W1 + kappa std) of the point each search "
-                                 "recommends (lowest surrogate posterior mean)"
-                               : "Best objective (mean W1 + kappa std) found so far",
+             "%s (mean %s + kappa std) %s against the evaluation index: mean over repeated "
+             "searches with a one-std band, one line per strategy%s (paper Fig. 3).",
+             rep->o->has_space ? "Objective" : "Best objective", analysis_score(rep),
+             rep->o->has_space ? "of the point each search recommends (lowest surrogate "
+                                 "posterior mean)"
+                               : "found so far",
              rep->o->initial > 0 ? "; the dashed line ends the initial design" : "");
     fprintf(gp,
             "set xlabel 'evaluation'\nset ylabel '%s'\nset key top right\n"
@@ -367,10 +382,12 @@ ganhpo_status analysis_figure_pareto(analysis_report *rep)
                                    520, &gp, &fig));
     add_csv(fig, "pareto_points.csv");
     add_csv(fig, "pareto.csv");
+    const char *score = analysis_score(rep);
     snprintf(fig->caption, sizeof fig->caption,
              "Points coloured by trainable parameter count (G + D); circled points form the "
-             "Pareto front of (mean W1, std W1, parameters), listed in pareto.csv "
-             "(paper Fig. 6, 10).");
+             "Pareto front of (mean %s, std %s, parameters), listed in pareto.csv "
+             "(paper Fig. 6, 10).",
+             score, score);
     int colour = phi > plo;
     fprintf(gp,
             "set multiplot layout 1,2\nset grid\nset palette rgb 33,13,10\n"
@@ -380,16 +397,16 @@ ganhpo_status analysis_figure_pareto(analysis_report *rep)
     const char *style = colour ? "with points pt 7 ps 0.8 palette" : "with points pt 7 ps 0.8";
     const char *cb = colour ? ":'parameters'" : "";
     fprintf(gp,
-            "set xlabel 'mean W1'\nset ylabel 'std W1'\n"
+            "set xlabel 'mean %s'\nset ylabel 'std %s'\n"
             "plot 'pareto_points.csv' using 'mean':'std'%s %s title 'points', \\\n"
             "     'pareto.csv' using 'mean':'std' with points pt 6 ps 2 lc rgb '#000000' "
             "title 'Pareto front'\n",
-            cb, style);
+            score, score, cb, style);
     fprintf(gp,
-            "set xlabel 'mean W1'\nset ylabel 'parameters'\n%sset logscale y\n"
+            "set xlabel 'mean %s'\nset ylabel 'parameters'\n%sset logscale y\n"
             "plot 'pareto_points.csv' using 'mean':'parameters'%s %s title 'points', \\\n"
             "     'pareto.csv' using 'mean':'parameters' with points pt 6 ps 2 "
             "lc rgb '#000000' title 'Pareto front'\nunset multiplot\n",
-            colour && wants_log((double)plo, (double)phi, 20) ? "" : "un", cb, style);
+            score, colour && wants_log((double)plo, (double)phi, 20) ? "" : "un", cb, style);
     return analysis_figure_finish(rep, fig, gp);
 }

@@ -82,8 +82,8 @@ static void write_summary(FILE *f, const analysis_report *rep)
         summary_row(f, "budget", buf);
     }
     if (o->trials > 0) {
-        snprintf(buf, sizeof buf, "%d per point; objective = mean W1 + %g std", o->trials,
-                 o->kappa);
+        snprintf(buf, sizeof buf, "%d per point; objective = mean %s + %g std", o->trials,
+                 analysis_score(rep), o->kappa);
         summary_row(f, "trials", buf);
     }
     snprintf(buf, sizeof buf, "%.1f s of evaluation (%.2f h), summed over workers", seconds,
@@ -169,9 +169,10 @@ static ganhpo_status write_points(FILE *f, const analysis_report *rep)
         write_best_row(f, r, p[i]);
     fputs("</table>\n", f);
     if (rep->front) {
-        fputs("<h2>Pareto front</h2>\n<p>Points no other point beats in mean W1, std W1 and "
-              "parameter count together (<a href=\"pareto.csv\">pareto.csv</a>).</p>\n",
-              f);
+        fprintf(f,
+                "<h2>Pareto front</h2>\n<p>Points no other point beats in mean %s, std %s and "
+                "parameter count together (<a href=\"pareto.csv\">pareto.csv</a>).</p>\n",
+                analysis_score(rep), analysis_score(rep));
         table_head(f, r);
         for (size_t i = 0; i < n; i++)
             if (rep->front[p[i] - r->rows])

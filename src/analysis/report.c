@@ -14,6 +14,11 @@ void ganhpo_analysis_report_options_default(ganhpo_report_options *o)
     o->sobol_samples = 4096;
 }
 
+const char *analysis_score(const analysis_report *rep)
+{
+    return rep->o->score[0] ? rep->o->score : "W1";
+}
+
 static void find_strategies(analysis_report *rep)
 {
     const ganhpo_results *r = rep->r;
@@ -35,7 +40,7 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Mean W1 at the threshold quantile over the usable rows. */
+/* Mean score at the threshold quantile over the usable rows. */
 static ganhpo_status find_cut(analysis_report *rep)
 {
     double *m = malloc(sizeof *m * (rep->r->n_rows + 1));
@@ -117,7 +122,7 @@ static ganhpo_status draw(analysis_report *rep)
         GH_CHECK(analysis_figure_pareto(rep));
         GH_CHECK(analysis_figure_sobol(rep));
     } else {
-        analysis_note(rep, "No search strategy has a successful evaluation yet: no W1, "
+        analysis_note(rep, "No search strategy has a successful evaluation yet: no score, "
                            "convergence, sensitivity, Pareto or Sobol figures.");
     }
     GH_CHECK(analysis_figure_scan(rep));
@@ -136,6 +141,10 @@ ganhpo_status ganhpo_analysis_report(const ganhpo_results *r, const ganhpo_repor
                  "threshold %g must be a quantile in (0, 1] and "
                  "sobol_samples %d at least 16",
                  o->threshold, o->sobol_samples);
+    if (o->score[strspn(o->score,
+                        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")])
+        GH_RAISE(GANHPO_ERR_ARGUMENT, "score '%.32s' must be letters, digits and '_' only",
+                 o->score);
     if (r->n_params == 0)
         GH_RAISE(GANHPO_ERR_RESULTS, "%s has no level_ columns: nothing to analyse", r->path);
     GH_CHECK(ganhpo_system_make_directory(dir));

@@ -1,5 +1,5 @@
-/* The scan figure (paper Fig. 5): W1 +- sigma against the swept hyperparameter, one line
- * per epoch count, from the rows a study of kind "scan" logged with strategy "scan". */
+/* The scan figure (paper Fig. 5): the mean score +- sigma against the swept hyperparameter, one
+ * line per epoch count, from the rows a study of kind "scan" logged with strategy "scan". */
 #include "analysis_impl.h"
 
 #include <math.h>
@@ -104,13 +104,13 @@ ganhpo_status analysis_figure_scan(analysis_report *rep)
     GH_CHECK(analysis_figure_begin(rep, "scan", title, 900, 560, &gp, &fig));
     snprintf(fig->csv[fig->n_csv++], ANALYSIS_NAME_SIZE, "scan.csv");
     snprintf(fig->caption, sizeof fig->caption,
-             "Mean W1 +- std over trials against %s with the other hyperparameters fixed, one "
+             "Mean %s +- std over trials against %s with the other hyperparameters fixed, one "
              "line per number of training epochs (paper Fig. 5).",
-             rep->r->names[k]);
+             analysis_score(rep), rep->r->names[k]);
     fprintf(gp,
-            "set grid\nset key top right\nset ylabel 'mean W1'\n%sset logscale x\n"
+            "set grid\nset key top right\nset ylabel 'mean %s'\n%sset logscale x\n"
             "set xlabel ",
-            logx ? "" : "un");
+            analysis_score(rep), logx ? "" : "un");
     analysis_gp_string(gp, rep->r->names[k]);
     fputs("\nplot ", gp);
     for (int e = 0; e < ne; e++)

@@ -1,6 +1,6 @@
 /* Sensitivity figures (paper Fig. 4, 9): per hyperparameter, the histogram of sampled
- * values, W1 +- sigma against the value, and the same for the points under the threshold;
- * marginals.csv summarises the sampled values. */
+ * values, the mean score +- sigma against the value, and the same for the points under the
+ * threshold; marginals.csv summarises the sampled values. */
 #include "analysis_impl.h"
 
 #include <math.h>
@@ -123,6 +123,7 @@ static void plot_panels(const analysis_report *rep, int k, FILE *gp, const char 
     double lo = ((double)rep->lower[k] - 0.5) * rep->scaling[k];
     double hi = ((double)rep->upper[k] + 0.5) * rep->scaling[k];
     int logx = log_axis(rep, k);
+    const char *score = analysis_score(rep);
     fprintf(gp,
             "set multiplot layout 1,3\nset grid\nset style fill solid 0.5 border -1\n"
             "%sset logscale x\nset xrange [%.9g:%.9g]\nset xlabel ",
@@ -135,18 +136,18 @@ static void plot_panels(const analysis_report *rep, int k, FILE *gp, const char 
             "plot '%s' using 'center':'count':'lo':'hi':(0):'count' with boxxyerror "
             "lc rgb '#bbbbbb' title 'all', \\\n"
             "     '%s' using 'center':'count_under':'lo':'hi':(0):'count_under' "
-            "with boxxyerror lc rgb '#cc3311' title 'W1 <= %.4g'\nset yrange [*:*]\n",
-            hist, hist, rep->cut);
+            "with boxxyerror lc rgb '#cc3311' title '%s <= %.4g'\nset yrange [*:*]\n",
+            hist, hist, score, rep->cut);
     fprintf(gp,
-            "set ylabel 'mean W1'\nset title 'all points'\n"
+            "set ylabel 'mean %s'\nset title 'all points'\n"
             "plot '%s' using 'value':'mean':'std' with yerrorbars pt 7 ps 0.6 "
             "lc rgb '#4477aa' notitle\n",
-            pts);
+            score, pts);
     fprintf(gp,
-            "set title 'W1 <= %.4g (quantile %g)'\n"
+            "set title '%s <= %.4g (quantile %g)'\n"
             "plot '%s' using 'value':(column('under') > 0 ? column('mean') : NaN):'std' "
             "with yerrorbars pt 7 ps 0.6 lc rgb '#cc3311' notitle\nunset multiplot\n",
-            rep->cut, rep->o->threshold, pts);
+            score, rep->cut, rep->o->threshold, pts);
 }
 
 ganhpo_status analysis_figure_sensitivity(analysis_report *rep)
@@ -169,10 +170,11 @@ ganhpo_status analysis_figure_sensitivity(analysis_report *rep)
         snprintf(fig->csv[fig->n_csv++], ANALYSIS_NAME_SIZE, "%s", hist);
         snprintf(fig->csv[fig->n_csv++], ANALYSIS_NAME_SIZE, "marginals.csv");
         snprintf(fig->caption, sizeof fig->caption,
-                 "%s: histogram of the sampled values (red: points with mean W1 <= %.4g, the "
-                 "%g quantile), mean W1 +- std against the value for all points and for those "
+                 "%s: histogram of the sampled values (red: points with mean %s <= %.4g, the "
+                 "%g quantile), mean %s +- std against the value for all points and for those "
                  "under the threshold (paper Fig. 4, 9).",
-                 rep->r->names[k], rep->cut, rep->o->threshold);
+                 rep->r->names[k], analysis_score(rep), rep->cut, rep->o->threshold,
+                 analysis_score(rep));
         plot_panels(rep, k, gp, pts, hist);
         GH_CHECK(analysis_figure_finish(rep, fig, gp));
     }

@@ -1,5 +1,5 @@
 /* Variance-based (Sobol) sensitivity indices, and the report's figure of them computed on
- * the surrogate module's cubic RBF fitted to the study's mean W1. */
+ * the surrogate module's cubic RBF fitted to the study's mean score. */
 #include "analysis_impl.h"
 #include "ganhpo/surrogate.h"
 
@@ -88,7 +88,7 @@ typedef struct {
     int d;     /* active dimensions */
     size_t n;  /* distinct points */
     double *x; /* n x d */
-    double *y; /* standardised mean W1, repeats of a point averaged */
+    double *y; /* standardised mean score, repeats of a point averaged */
 } fit_data;
 
 static void standardise(fit_data *m, const double *count)
@@ -193,10 +193,10 @@ ganhpo_status analysis_figure_sobol(analysis_report *rep)
     GH_CHECK(analysis_figure_begin(rep, "sobol", "Sobol sensitivity indices", 900, 480, &gp, &fig));
     snprintf(fig->csv[fig->n_csv++], ANALYSIS_NAME_SIZE, "sobol.csv");
     snprintf(fig->caption, sizeof fig->caption,
-             "First-order and total Sobol indices of mean W1 per hyperparameter, computed with "
+             "First-order and total Sobol indices of mean %s per hyperparameter, computed with "
              "%d quasi-random base samples on a cubic RBF surrogate fitted to the successful "
              "points; a total well above the first order means interactions.",
-             rep->o->sobol_samples);
+             analysis_score(rep), rep->o->sobol_samples);
     fprintf(gp,
             "set style data histogram\nset style histogram cluster gap 1\n"
             "set style fill solid 0.7 border -1\nset yrange [*:*]\nset xzeroaxis\nset grid ytics\n"

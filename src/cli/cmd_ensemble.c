@@ -4,6 +4,7 @@
 #include "ganhpo/rng.h"
 #include "ganhpo/analysis.h"
 #include "ganhpo/coord.h"
+#include "ganhpo/metrics.h"
 #include "ganhpo/study.h"
 
 #include <math.h>
@@ -90,7 +91,8 @@ static int point_options(const ganhpo_study_config *cfg, const ganhpo_results *r
         printf(", %s %.6g", r->names[i], row->values[i]);
     }
     if (row->ok)
-        printf("; study: W1 %.6g +- %.3g", row->mean, row->std);
+        printf("; study: %s %.6g +- %.3g", ganhpo_metric_name(cfg->objective.metric), row->mean,
+               row->std);
     printf("\n");
     return 0;
 }

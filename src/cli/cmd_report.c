@@ -3,6 +3,7 @@
 #include "cli/report_model.h"
 #include "ganhpo/analysis.h"
 #include "ganhpo/coord.h"
+#include "ganhpo/metrics.h"
 #include "ganhpo/study.h"
 
 #include <dirent.h>
@@ -17,12 +18,14 @@ static void help(void)
            "RUN_DIR/report/: every figure as PNG and SVG with the gnuplot script and the CSV\n"
            "files behind it, and index.html with the study summary and the best points.\n"
            "The study file beside results.csv (study.cfg, or the only *.cfg there) gives the\n"
-           "space, the design size, the budget and the name. For a GAN study with\n"
-           "RUN_DIR/best.gan the report also generates the validation events with it and\n"
-           "draws truth against generated for every target and derived observable, and the\n"
-           "correlation matrices of both; the best-points table shows every metric.\n"
+           "space, the design size, the budget, the name and the score the labels name\n"
+           "(objective.metric of a GAN study, else 'objective'; 'W1' without a study file).\n"
+           "For a GAN study with RUN_DIR/best.gan the report also generates the validation\n"
+           "events with it and draws truth against generated for every target and derived\n"
+           "observable, and the correlation matrices of both; the best-points table shows\n"
+           "every metric.\n"
            "Failed evaluations are counted and listed, never plotted.\n\n"
-           "  --threshold Q  quantile of mean W1 that marks the best points in the\n"
+           "  --threshold Q  quantile of the mean score that marks the best points in the\n"
            "                 sensitivity figures, 0 < Q <= 1 (default 0.1, the best decile)\n"
            "  --initial N    size of the initial design, marked on the convergence figure\n"
            "                 (default: from the study file in RUN_DIR, else not marked)\n"
@@ -87,6 +90,10 @@ static ganhpo_status read_study(const char *run_dir, const char *file, ganhpo_re
         snprintf(o->study_file, sizeof o->study_file, "%s", file);
         snprintf(o->objective, sizeof o->objective, "%s",
                  ganhpo_objective_function_name(cfg->objective.function));
+        snprintf(o->score, sizeof o->score, "%s",
+                 cfg->objective.function == GANHPO_OBJECTIVE_GAN
+                     ? ganhpo_metric_name(cfg->objective.metric)
+                     : "objective");
         o->has_space = 1;
         o->space = cfg->space;
         o->initial = cfg->search.initial;
