@@ -82,4 +82,29 @@ for name in hadronization-w1 dimuon-w1; do
 done
 
 "$python" "$root/tools/paper_mini.py" summary "$out" >"$out/summary.md"
-echo "paper-mini: done; $out/summary.md, a report per study in $out/*/report/index.html"
+
+# The figures docs/paper-reproduction.md shows, under its names (it keeps them in
+# docs/paper-mini/).
+mkdir -p "$out/figures"
+while read -r from to; do
+  cp "$out/$from" "$out/figures/$to"
+done <<'LIST'
+hadronization-w1/report/w1_sigma.png hadronization-w1-sigma.png
+hadronization-w1/report/convergence.png hadronization-w1-convergence.png
+hadronization-w1/report/sensitivity_lr_gen.png hadronization-w1-lr-gen.png
+hadronization-w1/report/sensitivity_gen_layersize.png hadronization-w1-gen-layersize.png
+hadronization-w1/report/sobol.png hadronization-w1-sobol.png
+hadronization-sliced/report/w1_sigma.png hadronization-sliced-sigma.png
+hadronization-sliced/report/convergence.png hadronization-sliced-convergence.png
+hadronization-sliced/report/sobol.png hadronization-sliced-sobol.png
+dimuon-w1/report/w1_sigma.png dimuon-w1-sigma.png
+dimuon-w1/report/convergence.png dimuon-w1-convergence.png
+dimuon-w1/report/sensitivity_lr_gen.png dimuon-w1-lr-gen.png
+dimuon-w1/report/sobol.png dimuon-w1-sobol.png
+hadronization-lr-scan/report/scan.png hadronization-lr-scan.png
+hadronization-w1/ensemble/ensemble_theta.png hadronization-ensemble-theta.png
+hadronization-w1/ensemble/ensemble_phi.png hadronization-ensemble-phi.png
+dimuon-w1/ensemble/ensemble_pt1.png dimuon-ensemble-pt1.png
+dimuon-w1/ensemble/ensemble_eta1.png dimuon-ensemble-eta1.png
+LIST
+echo "paper-mini: done; $out/summary.md, $out/figures/, a report per study in $out/*/report/index.html"

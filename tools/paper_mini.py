@@ -23,6 +23,10 @@ FIXED = ["noise_dim", "batch_size", "lr_disc", "gen_layersize", "disc_layersize"
 # evaluations (3 strategies x 20 searches x 100), widths 64..1024, noise 4..400.
 PAPER = dict(trials=5, epochs=20, events=95000, evaluations=3 * 20 * 100, width=(64, 1024),
              noise=(4, 400))
+# The paper's own GPU times (section 4.3): one 20-epoch training of an architecture takes 2 to
+# 15 minutes; it ran up to 80 GPUs per search, in groups of 8 sharing a point's trials.
+PAPER_GPU_MINUTES = (2, 15)
+PAPER_GPUS = 80
 
 
 def die(msg):
@@ -251,7 +255,23 @@ def projection_lines(out):
             f"The paper's broad search (5 trials, 20 epochs, 95,000 training events, widths "
             f"64..1024, 3 strategies x 20 searches x 100 evaluations) on this 2-core CPU: "
             f"{per_eval / 60:.0f} min per evaluation, {total / 86400:.0f} days in all; "
-            f"one search of 100 evaluations {per_eval * 100 / 3600:.0f} h.\n"]
+            f"one search of 100 evaluations {per_eval * 100 / 3600:.0f} h.",
+            gpu_projection_line() + "\n"]
+
+
+def gpu_projection_line():
+    """No GPU measured here: the paper's per-training GPU times, with ganhpo's dispatch."""
+    lo, hi = (m * PAPER["trials"] / 60 for m in PAPER_GPU_MINUTES)  # hours per evaluation
+    n = PAPER["evaluations"]
+    groups = PAPER_GPUS // PAPER["trials"]
+    return (f"On GPUs, with the paper's 2-15 min per 20-epoch training (not measured here): one "
+            f"GPU {lo * n / 24:.0f}-{hi * n / 24:.0f} days for the whole broad search, one search "
+            f"of 100 evaluations {lo * 100:.0f}-{hi * 100:.0f} h; under mpiexec with "
+            f"{PAPER_GPUS} GPUs in {groups} groups of {PAPER['trials']} (one point's trials at "
+            f"once, group_size {PAPER['trials']}), 1/{PAPER_GPUS} of that when every group is "
+            f"busy: {lo * n / PAPER_GPUS:.0f}-{hi * n / PAPER_GPUS:.0f} h for the whole "
+            f"search, {lo * 100 / PAPER_GPUS * 60:.0f}-{hi * 100 / PAPER_GPUS * 60:.0f} min for "
+            f"one search if its pending points keep all {groups} groups busy.")
 
 
 def summary(out):

@@ -109,8 +109,8 @@ ganhpo_status analysis_figure_scan(analysis_report *rep)
              analysis_score(rep), rep->r->names[k]);
     fprintf(gp,
             "set grid\nset key top right\nset ylabel 'mean %s'\n%sset logscale x\n"
-            "set xlabel ",
-            analysis_score(rep), logx ? "" : "un");
+            "set format x '%s'\nset xlabel ",
+            analysis_score(rep), logx ? "" : "un", logx ? "%.0e" : "% h");
     analysis_gp_string(gp, rep->r->names[k]);
     fputs("\nplot ", gp);
     for (int e = 0; e < ne; e++)
