@@ -185,9 +185,10 @@ def scan_section(out, timings):
     if not os.path.exists(path):
         return ["## hadronization-lr-scan\n", "not run yet\n"]
     ok = ok_rows(read_rows(path))
+    swept = sorted({float(r["value_lr_gen"]) for r in ok})
     lines = ["## hadronization-lr-scan\n",
              "| epochs | best lr_gen | its mean w1 | lr_gen range within 1.5x of the best "
-             "(decades) | mean w1 at 1e-7 | at 1e-3 |",
+             f"(decades) | mean w1 at {fmt(swept[0])} | at {fmt(swept[-1])} |",
              "|---|---|---|---|---|---|"]
     for e in sorted({int(r["epochs"]) for r in ok}):
         rs = sorted((float(r["value_lr_gen"]), float(r["mean"]))
