@@ -651,6 +651,9 @@ inline void gh_gemm_block(__global const float *a, uint lda, uint ta, __global c
                 }
                 const size_t astep = ta ? lda : 1;
                 __global const float *ap = a + k0 * astep;
+                /* The same loop twice: B from the private zero-padded copy of a ragged block, or
+                 * straight from global memory. OpenCL C 1.2 has no generic address space, so
+                 * one loop over either pointer does not compile. */
                 if (nb < GH_BLK) {
                     for (uint kk = 0; kk < kn; kk++) {
                         const float16 b0 = vload16(0, pack + kk * GH_BLK + jt);
