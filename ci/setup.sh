@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 packages=(
   build-essential cmake pkg-config
   ocl-icd-opencl-dev opencl-c-headers pocl-opencl-icd clinfo
-  libclblast-dev mpich libmpich-dev libconfig-dev libgsl-dev
+  libclblast-dev mpich libmpich-dev libconfig-dev libgsl-dev libopenblas0-pthread
   gnuplot-nox fonts-liberation clang-format clang libclang-rt-14-dev
   python3 python3-numpy python3-scipy python3-torch
 )

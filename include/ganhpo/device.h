@@ -114,4 +114,24 @@ size_t ganhpo_device_round_up(size_t n, size_t m);
  * minus start, in milliseconds; 0 when the event carries no profiling information. */
 double ganhpo_device_event_ms(cl_event e);
 
+/* A row-major matrix product C = A B (+ beta C), A and B optionally transposed, of `batch`
+ * independent problems whose operands start at offset + t * stride (all in floats). */
+typedef struct {
+    int ta, tb;
+    size_t m, n, k, batch;
+    size_t a_off, a_ld, a_stride, b_off, b_ld, b_stride, c_off, c_ld, c_stride;
+    float beta;
+} ganhpo_host_gemm;
+
+/* The host BLAS library that runs dev's matrix products (as OpenCL native kernels), or NULL
+ * when dev has none: only CPU devices with native kernels use one. GANHPO_HOST_BLAS names the
+ * library (default libopenblas.so.0, if installed; "none" for ganhpo's OpenCL kernels); a
+ * named library that does not load makes ganhpo_device_create fail. */
+const char *ganhpo_device_host_blas(const ganhpo_device *dev);
+
+/* Enqueues g on dev's queue as a native kernel calling the host BLAS's cblas_sgemm (only
+ * where ganhpo_device_host_blas(dev) is not NULL); ev as for clEnqueueNDRangeKernel. */
+ganhpo_status ganhpo_device_host_sgemm(ganhpo_device *dev, const ganhpo_host_gemm *g, cl_mem a,
+                                       cl_mem b, cl_mem c, cl_event *ev);
+
 #endif

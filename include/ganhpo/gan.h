@@ -190,10 +190,11 @@ typedef struct {
     double gemm_flop_per_step; /* floating-point operations of a step's matrix products */
     int n_rows;                /* profile rows (0 unless profiling was asked for) */
     ganhpo_gan_profile_row rows[32];
-    double profiled_ms;     /* sum of rows[].wall_ms */
-    double profile_wall_ms; /* wall time of the profiled steps (rows + host between ops) */
-    int ops_per_step;       /* enqueued operations (kernels and GEMM calls) per step */
-    int gemms_per_step;     /* of which CLBlast GEMM calls */
+    double profiled_ms;      /* sum of rows[].wall_ms */
+    double profile_wall_ms;  /* wall time of the profiled steps (rows + host between ops) */
+    int ops_per_step;        /* enqueued operations (kernels and GEMM calls) per step */
+    int gemms_per_step;      /* of which CLBlast GEMM calls */
+    int host_gemms_per_step; /* of which host BLAS products (ganhpo_device_host_blas) */
 } ganhpo_gan_bench_result;
 
 /* Times `steps` training steps (after 3 untimed warm-up steps) of `trials` trials on random

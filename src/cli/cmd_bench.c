@@ -52,12 +52,18 @@ static int parse_disc_batchnorm(const char *text, ganhpo_disc_batchnorm *out)
 }
 
 static void print_result(const ganhpo_gan_options *o, int c, int t, int k, int steps,
-                         const ganhpo_gan_bench_result *r)
+                         const ganhpo_gan_bench_result *r, const ganhpo_device *dev)
 {
+    const char *blas = ganhpo_device_host_blas(dev);
     printf("ganhpo bench gan: cond %d noise %d targets %d gen %d disc %d batch %d trials %d "
-           "steps %d disc_batchnorm %s\n",
+           "steps %d disc_batchnorm %s\ndevice %s, matrix products: %s%s\n",
            c, o->noise_dim, t, o->gen_layersize, o->disc_layersize, o->batch_size, k, steps,
-           ganhpo_gan_disc_batchnorm_name(o->disc_batchnorm));
+           ganhpo_gan_disc_batchnorm_name(o->disc_batchnorm), ganhpo_device_get_info(dev)->name,
+           blas ? "host BLAS "
+           : ganhpo_device_get_info(dev)->type == GANHPO_DEVICE_TYPE_CPU
+               ? "OpenCL kernels of cl/gan.cl"
+               : "CLBlast",
+           blas ? blas : "");
     const double steps_per_s = (double)steps / r->seconds;
     printf(
         "events=%lld seconds=%.3f events_per_s=%.0f gemm_gflop_per_step=%.4f gemm_gflop_s=%.1f\n",
@@ -67,10 +73,10 @@ static void print_result(const ganhpo_gan_options *o, int c, int t, int k, int s
         return;
     const double wall = r->profile_wall_ms, host = wall - r->profiled_ms;
     printf("\nprofile of %d steps run op by op (enqueue, clFinish): %.1f ms wall, %.2f ms a "
-           "step\n%d enqueued operations a step, %d of them CLBlast GEMM calls, which may run "
-           "pad/transpose kernels of their own:\n'wall' includes them, 'kernel' is the device "
-           "time of the operation's last kernel only\n",
-           steps, wall, wall / steps, r->ops_per_step, r->gemms_per_step);
+           "step\n%d enqueued operations a step: %d host BLAS products (native kernels), %d "
+           "CLBlast GEMM calls, which may run pad/transpose kernels of their own:\n'wall' "
+           "includes them, 'kernel' is the device time of the operation's last kernel only\n",
+           steps, wall, wall / steps, r->ops_per_step, r->host_gemms_per_step, r->gemms_per_step);
     printf("  %-18s %6s %10s %10s %9s %6s %8s\n", "operation", "calls", "wall ms", "kernel ms",
            "us/call", "share", "GFLOP/s");
     for (int i = 0; i < r->n_rows; i++) {
@@ -123,8 +129,8 @@ static int bench_gan(int argc, char **argv)
         ganhpo_device_destroy(&dev);
         return ganhpo_cli_fail();
     }
+    print_result(&o, cond, targets, trials, steps, &r, dev);
     ganhpo_device_destroy(&dev);
-    print_result(&o, cond, targets, trials, steps, &r);
     return 0;
 }
 

@@ -256,9 +256,11 @@ ganhpo_status ganhpo_device_create(const char *selector, size_t nth, unsigned fl
     d->platform = plats[pick];
     d->id = ids[pick];
     ganhpo_status st = open_queue(d, flags);
+    if (st == GANHPO_SUCCESS)
+        st = ganhpo_device_host_blas_open(d);
     if (st != GANHPO_SUCCESS) {
         ganhpo_device_destroy(&d);
-        return ganhpo_error_trace(st, __FILE__, __LINE__, __func__, "open_queue");
+        return ganhpo_error_trace(st, __FILE__, __LINE__, __func__, "opening the queue");
     }
     *out = d;
     return GANHPO_SUCCESS;
@@ -303,7 +305,10 @@ cl_device_id ganhpo_device_id(const ganhpo_device *dev)
 ganhpo_status ganhpo_device_alloc(ganhpo_device *dev, const char *what, size_t bytes, cl_mem *out)
 {
     cl_int err;
-    *out = clCreateBuffer(dev->context, CL_MEM_READ_WRITE, bytes ? bytes : 1, NULL, &err);
+    if (dev->host_blas)
+        err = ganhpo_device_host_buffer(dev, bytes ? bytes : 1, out);
+    else
+        *out = clCreateBuffer(dev->context, CL_MEM_READ_WRITE, bytes ? bytes : 1, NULL, &err);
     if (err != CL_SUCCESS)
         GH_RAISE(err,
                  "cannot allocate device buffer '%s' of %zu bytes (%.1f MiB) on %s "

@@ -31,9 +31,18 @@ struct ganhpo_device {
     cl_command_queue queue;
     program_entry *programs;
     build_notice notice;
+    int host_blas; /* matrix products through the host BLAS (host_blas.c) */
 };
 
 /* Releases every cached program. */
 void ganhpo_device_programs_release(ganhpo_device *dev);
+
+/* Decides whether dev runs matrix products through the host BLAS: a CPU device with native
+ * kernels, and a library (GANHPO_HOST_BLAS, default libopenblas.so.0) that loads. */
+ganhpo_status ganhpo_device_host_blas_open(ganhpo_device *dev);
+
+/* A buffer of `bytes` in host memory that ganhpo allocates and the driver uses in place
+ * (freed with the buffer): every buffer of a device with host BLAS. An OpenCL status. */
+cl_int ganhpo_device_host_buffer(ganhpo_device *dev, size_t bytes, cl_mem *out);
 
 #endif

@@ -65,8 +65,10 @@ static void fill_profile(const ganhpo_gan *g, ganhpo_gan_bench_result *out)
     }
     qsort(out->rows, (size_t)out->n_rows, sizeof out->rows[0], by_time);
     out->ops_per_step = (int)g->step.n;
-    for (size_t i = 0; i < g->step.n; i++)
-        out->gemms_per_step += !g->step.ops[i].kernel;
+    for (size_t i = 0; i < g->step.n; i++) {
+        out->gemms_per_step += !g->step.ops[i].kernel && !g->step.ops[i].host;
+        out->host_gemms_per_step += g->step.ops[i].host;
+    }
 }
 
 static ganhpo_status bench(ganhpo_gan *g, const ganhpo_dataset_device *d, int steps, int profile,

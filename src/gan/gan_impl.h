@@ -49,12 +49,14 @@ typedef struct {
 } gan_net;
 
 /* One enqueued operation of a precomputed step: a kernel with its arguments set once, or a
- * GEMM (row-major; per trial, operands start at offset + k * stride), which is a kernel of
- * cl/gan.cl on CPU devices and a CLBlast call (kernel NULL) on others. */
+ * GEMM (row-major; per trial, operands start at offset + k * stride): on CPU devices a native
+ * kernel calling the host BLAS (host), else a kernel of cl/gan.cl; on others a CLBlast call
+ * (kernel NULL). */
 typedef struct {
     const char *name;
     cl_kernel kernel; /* NULL for a CLBlast GEMM */
     int gemm;         /* a matrix product: m, n, k count its operations */
+    int host;         /* the product runs in the host BLAS (ganhpo_device_host_sgemm) */
     int helper;       /* prepares the next product's operand: profiled in its row, no call */
     size_t global, local;
     int ta, tb;

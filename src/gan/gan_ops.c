@@ -136,11 +136,12 @@ ganhpo_status gan_ops_gemm(ganhpo_gan *g, gan_op_list *l, const gan_op *op)
     if (op->ta && op->tb)
         GH_RAISE(GANHPO_ERR_ARGUMENT, "GEMM '%s': both operands transposed is not supported",
                  op->name);
-    if (ganhpo_device_get_info(g->dev)->type == GANHPO_DEVICE_TYPE_CPU)
-        return gemm_kernel(g, l, op);
     gan_op o = *op;
     o.kernel = NULL;
     o.gemm = 1;
+    o.host = ganhpo_device_host_blas(g->dev) != NULL;
+    if (!o.host && ganhpo_device_get_info(g->dev)->type == GANHPO_DEVICE_TYPE_CPU)
+        return gemm_kernel(g, l, op);
     return push(l, &o);
 }
 
@@ -181,8 +182,31 @@ static ganhpo_status run_gemm(ganhpo_gan *g, const gan_op *o, cl_event *ev)
     return GANHPO_SUCCESS;
 }
 
+static ganhpo_status run_host_gemm(ganhpo_gan *g, const gan_op *o, cl_event *ev)
+{
+    const ganhpo_host_gemm h = {.ta = o->ta,
+                                .tb = o->tb,
+                                .m = o->m,
+                                .n = o->n,
+                                .k = o->k,
+                                .batch = (size_t)g->trials,
+                                .a_off = o->a_off,
+                                .a_ld = o->a_ld,
+                                .a_stride = o->a_stride,
+                                .b_off = o->b_off,
+                                .b_ld = o->b_ld,
+                                .b_stride = o->b_stride,
+                                .c_off = o->c_off,
+                                .c_ld = o->c_ld,
+                                .c_stride = o->c_stride,
+                                .beta = o->beta};
+    return ganhpo_device_host_sgemm(g->dev, &h, o->a, o->b, o->c, ev);
+}
+
 static ganhpo_status enqueue(ganhpo_gan *g, const gan_op *o, cl_event *ev)
 {
+    if (o->host)
+        return run_host_gemm(g, o, ev);
     if (o->gemm && !o->kernel)
         return run_gemm(g, o, ev);
     cl_int err =
