@@ -25,9 +25,14 @@ typedef void (*cblas_sgemm_fn)(int order, int ta, int tb, int m, int n, int k, f
 
 static const char DEFAULT_LIBRARY[] = "libopenblas.so.0";
 
+typedef void (*set_threads_fn)(int n);
+typedef int (*get_threads_fn)(void);
+
 static struct {
     pthread_once_t once;
     cblas_sgemm_fn sgemm;
+    set_threads_fn set_threads; /* OpenBLAS's thread count, where the library has one */
+    int threads, current;
     char library[256];
     char error[512]; /* why a library named in GANHPO_HOST_BLAS could not be used */
 } blas = {.once = PTHREAD_ONCE_INIT};
@@ -70,6 +75,14 @@ static void load(void)
     }
     /* dlsym returns data pointers; POSIX guarantees they convert to function pointers */
     memcpy(&blas.sgemm, &fn, sizeof fn);
+    void *set = dlsym(lib, "openblas_set_num_threads"),
+         *get = dlsym(lib, "openblas_get_num_threads");
+    if (set && get) {
+        get_threads_fn threads;
+        memcpy(&blas.set_threads, &set, sizeof set);
+        memcpy(&threads, &get, sizeof get);
+        blas.threads = blas.current = threads();
+    }
     snprintf(blas.library, sizeof blas.library, "%s", name);
 }
 
@@ -152,10 +165,19 @@ typedef struct {
     float *a, *b, *c;
 } native_args;
 
+/* Products of fewer multiply-adds per problem than this run on one thread: waking the
+ * library's other threads costs more than they save. */
+static const double SMALL_MACS = 1 << 20;
+
 static void run_native(void *p)
 {
     const native_args *x = p;
     const ganhpo_host_gemm *g = &x->g;
+    if (blas.set_threads) {
+        const int want = (double)g->m * (double)g->n * (double)g->k < SMALL_MACS ? 1 : blas.threads;
+        if (want != blas.current)
+            blas.set_threads(blas.current = want);
+    }
     for (size_t t = 0; t < g->batch; t++)
         blas.sgemm(CBLAS_ROW_MAJOR, g->ta ? CBLAS_TRANS : CBLAS_NO_TRANS,
                    g->tb ? CBLAS_TRANS : CBLAS_NO_TRANS, (int)g->m, (int)g->n, (int)g->k, 1.0f,
