@@ -1,6 +1,7 @@
-/* The GAN's element-wise and reduction kernels (shared/SPEC.md section 2); every matrix
- * product is a CLBlast GEMM issued by src/gan. K trials are stacked: a trial's slice of a
- * buffer starts at k * (that buffer's trial stride), so one launch serves all trials.
+/* The GAN's element-wise and reduction kernels (shared/SPEC.md section 2) and, at the end,
+ * the matrix products of CPU devices (GPUs run CLBlast GEMMs); products with a side of a few
+ * columns are computed inside the neighbouring kernels instead. K trials are stacked: a trial's
+ * slice of a buffer starts at k * (that buffer's trial stride), so one launch serves all trials.
  *
  * Layouts: activations are row-major [rows x width]; a network's parameters are one flat
  * buffer per trial (src/gan/gan_impl.h lists the offsets); per-trial small arrays (learning
@@ -63,21 +64,53 @@ inline float16 gh_lrelu16(float16 y, float slope)
     return select(slope * y, y, y > 0.0f);
 }
 
-/* Batch mean and biased variance of columns [j, j + n) of one group (rows x width at z),
- * with the bias added; summed row after row (fixed order, reproducible). */
-inline void gh_batch_stats(__global const float *z, uint width, uint rows, float16 bias, uint n,
-                           float16 *mean, float16 *var)
+/* Sum of the 16 lanes of v (pairwise). */
+inline float gh_sum16(float16 v)
 {
-    float16 s = 0.0f;
-    for (uint i = 0; i < rows; i++)
-        s += gh_load16(z + i * width, n) + bias;
-    *mean = s / (float)rows;
-    float16 q = 0.0f;
-    for (uint i = 0; i < rows; i++) {
-        const float16 d = gh_load16(z + i * width, n) + bias - *mean;
-        q += d * d;
+    const float8 h8 = v.lo + v.hi;
+    const float4 h4 = h8.lo + h8.hi;
+    return (h4.x + h4.y) + (h4.z + h4.w);
+}
+
+/* The thin layers (a side of at most GH_THIN_IN input or GH_THIN_OUT output columns: the
+ * first layer's input, D's logit, G's targets) are computed inside the neighbouring kernels
+ * instead of as products of their own (src/gan/gan_build.c has the same limits). */
+#define GH_THIN_IN  16
+#define GH_THIN_OUT 8
+
+/* One group of bn_lrelu_fwd from the column sums s of z + bias (training): batch statistics
+ * (or the running ones in evaluation), stored for the backward pass, the running statistics
+ * moved, and a = LeakyReLU(gamma x-hat + beta). */
+inline void gh_bn_group_fwd(__global const float *zg, __global float *ag, uint width, uint rows,
+                            uint n, __global float *p, gh_bn_offsets off, uint j,
+                            __global float *istd_out, __global float *mean_out, float16 bias,
+                            float16 gamma, float16 beta, float16 s, float momentum, float eps,
+                            float slope, uint train)
+{
+    float16 mean, istd;
+    if (train) {
+        mean = s / (float)rows;
+        float16 q = 0.0f;
+        for (uint i = 0; i < rows; i++) {
+            const float16 d = gh_load16(zg + i * width, n) + bias - mean;
+            q += d * d;
+        }
+        const float16 var = q / (float)rows;
+        istd = 1.0f / sqrt(var + eps);
+        gh_store16(istd, istd_out, n);
+        gh_store16(mean, mean_out, n);
+        const float16 rm = gh_load16(p + off.run_mean + j, n);
+        const float16 rv = gh_load16(p + off.run_var + j, n);
+        gh_store16(momentum * rm + (1.0f - momentum) * mean, p + off.run_mean + j, n);
+        gh_store16(momentum * rv + (1.0f - momentum) * var, p + off.run_var + j, n);
+    } else {
+        mean = gh_load16(p + off.run_mean + j, n);
+        istd = 1.0f / sqrt(gh_load16(p + off.run_var + j, n) + eps);
     }
-    *var = q / (float)rows;
+    for (uint i = 0; i < rows; i++) {
+        const float16 xh = (gh_load16(zg + i * width, n) + bias - mean) * istd;
+        gh_store16(gh_lrelu16(gamma * xh + beta, slope), ag + i * width, n);
+    }
 }
 
 /* z = X W + bias (X W from the GEMM in z) -> BatchNorm -> LeakyReLU -> a.
@@ -87,8 +120,8 @@ inline void gh_batch_stats(__global const float *z, uint width, uint rows, float
  * pass recomputes x-hat from it with the same expression, which costs less than writing
  * x-hat back), and the running statistics move towards the batch's (Keras: running =
  * momentum * running + (1 - momentum) * batch, biased variance), one group after the
- * other. Evaluation (train == 0): running statistics. Work-item (k, b) handles columns
- * [16 b, 16 b + 16) of trial k. */
+ * other; the sums run row after row (fixed order, reproducible). Evaluation (train == 0):
+ * running statistics. Work-item (k, b) handles columns [16 b, 16 b + 16) of trial k. */
 __kernel void bn_lrelu_fwd(__global const float *z, __global float *a, const uint width,
                            const uint rows, const uint groups, const uint act_stride,
                            __global float *params, const uint param_stride, const gh_bn_offsets off,
@@ -105,27 +138,181 @@ __kernel void bn_lrelu_fwd(__global const float *z, __global float *a, const uin
     const float16 beta = gh_load16(p + off.beta + j, n);
     for (uint g = 0; g < groups; g++) {
         __global const float *zg = z + k * act_stride + g * rows * width + j;
+        float16 s = 0.0f;
+        if (train)
+            for (uint i = 0; i < rows; i++)
+                s += gh_load16(zg + i * width, n) + bias;
+        gh_bn_group_fwd(zg, a + k * act_stride + g * rows * width + j, width, rows, n, p, off, j,
+                        stats + (k * groups + g) * width + j,
+                        stats + ((n_trials + k) * groups + g) * width + j, bias, gamma, beta, s,
+                        momentum, eps, slope, train);
+    }
+}
+
+/* bn_lrelu_fwd with the layer's product inside: z = X W1 for an input X of n_in <=
+ * GH_THIN_IN columns (row stride in_ld, trial k's rows from in_off + k * in_stride; W1 at
+ * w1_off, n_in x width), written to z for the backward pass, then as bn_lrelu_fwd. Without
+ * BatchNorm (norm == 0), z gets y = X W1 + bias and a = LeakyReLU(y), as bias_lrelu_fwd
+ * leaves them. */
+__kernel void bn_lrelu_fwd_in(__global const float *in, const uint in_off, const uint in_ld,
+                              const uint in_stride, const uint n_in, const uint w1_off,
+                              __global float *z, __global float *a, const uint width,
+                              const uint rows, const uint groups, const uint act_stride,
+                              __global float *params, const uint param_stride,
+                              const gh_bn_offsets off, __global float *stats, const float momentum,
+                              const float eps, const float slope, const uint train, const uint norm,
+                              const uint n_trials)
+{
+    const uint blocks = GH_DIV_UP(width, GH_BN_LANES), gid = get_global_id(0);
+    if (gid >= n_trials * blocks)
+        return;
+    const uint k = gid / blocks, j = gid % blocks * GH_BN_LANES,
+               n = min(width - j, (uint)GH_BN_LANES);
+    __global float *p = params + k * param_stride;
+    float16 w[GH_THIN_IN];
+    for (uint c = 0; c < n_in; c++)
+        w[c] = gh_load16(p + w1_off + c * width + j, n);
+    const float16 bias = gh_load16(p + off.bias + j, n), gamma = gh_load16(p + off.gamma + j, n);
+    const float16 beta = gh_load16(p + off.beta + j, n);
+    for (uint g = 0; g < groups; g++) {
+        __global const float *x = in + in_off + k * in_stride + g * rows * in_ld;
+        __global float *zg = z + k * act_stride + g * rows * width + j;
         __global float *ag = a + k * act_stride + g * rows * width + j;
-        float16 mean, istd;
-        if (train) {
-            float16 var;
-            gh_batch_stats(zg, width, rows, bias, n, &mean, &var);
-            istd = 1.0f / sqrt(var + eps);
-            gh_store16(istd, stats + (k * groups + g) * width + j, n);
-            gh_store16(mean, stats + ((n_trials + k) * groups + g) * width + j, n);
-            const float16 rm = gh_load16(p + off.run_mean + j, n);
-            const float16 rv = gh_load16(p + off.run_var + j, n);
-            gh_store16(momentum * rm + (1.0f - momentum) * mean, p + off.run_mean + j, n);
-            gh_store16(momentum * rv + (1.0f - momentum) * var, p + off.run_var + j, n);
-        } else {
-            mean = gh_load16(p + off.run_mean + j, n);
-            istd = 1.0f / sqrt(gh_load16(p + off.run_var + j, n) + eps);
+        float16 s = 0.0f;
+        for (uint i = 0; i < rows; i++) {
+            float16 v = 0.0f;
+            for (uint c = 0; c < n_in; c++)
+                v = fma((float16)x[i * in_ld + c], w[c], v);
+            if (!norm) {
+                v += bias;
+                gh_store16(gh_lrelu16(v, slope), ag + i * width, n);
+            }
+            gh_store16(v, zg + i * width, n);
+            s += v + bias;
         }
+        if (norm)
+            gh_bn_group_fwd(zg, ag, width, rows, n, p, off, j, stats + (k * groups + g) * width + j,
+                            stats + ((n_trials + k) * groups + g) * width + j, bias, gamma, beta, s,
+                            momentum, eps, slope, train);
+    }
+}
+
+/* dL/da of row `top` of a thin layer above: sum over its n_top columns t[o] W[j][o], with
+ * w[o] the kernel's 16 columns of W's column o. */
+inline float16 gh_thin_grad(__global const float *t, const float16 *w, uint n_top)
+{
+    float16 da = 0.0f;
+    for (uint o = 0; o < n_top; o++)
+        da = fma((float16)t[o], w[o], da);
+    return da;
+}
+
+/* The backward pass of a hidden layer (bn_lrelu_bwd, or without BatchNorm bias_lrelu_bwd's,
+ * z then holding y = z + bias), with the thin layers next to it inside:
+ * - n_top > 0: the layer above is thin (n_top <= GH_THIN_OUT columns, its W at w3_off,
+ *   width x n_top): dL/da = top W^T is computed here from dL/d(its output) `top` (row stride
+ *   top_ld, trial stride top_stride) and d is not read; with param_grads its weight gradient
+ *   a^T top, and with top_bias also its bias gradient (the column sums of top), overwrite
+ *   their slots in grad.
+ * - n_in > 0 (with param_grads): the layer's own input X is thin (n_in <= GH_THIN_IN
+ *   columns, as in bn_lrelu_fwd_in): its weight gradient X^T dL/dz overwrites the W1 slot.
+ * d gets dL/dz. Work-items as in bn_lrelu_fwd. */
+inline void gh_bn_bwd(__global float *d, __global const float *z, uint width, uint rows,
+                      uint groups, uint act_stride, __global const float *params, uint param_stride,
+                      gh_bn_offsets off, __global const float *stats, float slope,
+                      __global float *grad, uint param_grads, uint norm, __global const float *top,
+                      uint top_ld, uint top_stride, uint n_top, uint w3_off, uint top_bias,
+                      uint b3_off, __global const float *in, uint in_off, uint in_ld,
+                      uint in_stride, uint n_in, uint w1_off, uint n_trials)
+{
+    const uint blocks = GH_DIV_UP(width, GH_BN_LANES), gid = get_global_id(0);
+    if (gid >= n_trials * blocks)
+        return;
+    const uint k = gid / blocks, j = gid % blocks * GH_BN_LANES,
+               n = min(width - j, (uint)GH_BN_LANES);
+    __global const float *p = params + k * param_stride;
+    __global float *gk = grad + k * param_stride;
+    float16 w3[GH_THIN_OUT], dw3[GH_THIN_OUT], dw1[GH_THIN_IN];
+    float db3[GH_THIN_OUT];
+    for (uint o = 0; o < n_top; o++) {
+        float t[GH_BN_LANES];
+        for (uint c = 0; c < GH_BN_LANES; c++)
+            t[c] = c < n ? p[w3_off + (j + c) * n_top + o] : 0.0f;
+        w3[o] = vload16(0, t);
+        dw3[o] = 0.0f;
+        db3[o] = 0.0f;
+    }
+    for (uint c = 0; c < n_in; c++)
+        dw1[c] = 0.0f;
+    const float16 gamma = gh_load16(p + off.gamma + j, n), beta = gh_load16(p + off.beta + j, n);
+    const float16 bias = gh_load16(p + off.bias + j, n);
+    float16 dgamma = 0.0f, dbeta = 0.0f;
+    for (uint g = 0; g < groups; g++) {
+        __global float *dg = d + k * act_stride + g * rows * width + j;
+        __global const float *zg = z + k * act_stride + g * rows * width + j;
+        __global const float *tg = top + k * top_stride + g * rows * top_ld;
+        __global const float *xg = in + in_off + k * in_stride + g * rows * in_ld;
+        const float16 istd = norm ? gh_load16(stats + (k * groups + g) * width + j, n) : 1.0f;
+        const float16 mean =
+            norm ? gh_load16(stats + ((n_trials + k) * groups + g) * width + j, n) : 0.0f;
+        float16 sdy = 0.0f, sdyx = 0.0f;
         for (uint i = 0; i < rows; i++) {
             const float16 xh = (gh_load16(zg + i * width, n) + bias - mean) * istd;
-            gh_store16(gh_lrelu16(gamma * xh + beta, slope), ag + i * width, n);
+            const float16 y = norm ? gamma * xh + beta : gh_load16(zg + i * width, n);
+            const float16 da =
+                n_top ? gh_thin_grad(tg + i * top_ld, w3, n_top) : gh_load16(dg + i * width, n);
+            const float16 dy = select(slope * da, da, y > 0.0f);
+            if (n_top && param_grads) {
+                const float16 act = gh_lrelu16(y, slope);
+                for (uint o = 0; o < n_top; o++) {
+                    const float t = tg[i * top_ld + o];
+                    dw3[o] = fma(act, (float16)t, dw3[o]);
+                    db3[o] += t;
+                }
+            }
+            sdy += dy;
+            if (norm) {
+                sdyx += dy * xh;
+                continue;
+            }
+            gh_store16(dy, dg + i * width, n);
+            for (uint c = 0; c < n_in; c++)
+                dw1[c] = fma((float16)xg[i * in_ld + c], dy, dw1[c]);
         }
+        dbeta += sdy;
+        if (!norm)
+            continue;
+        const float16 scale = gamma * istd / rows;
+        for (uint i = 0; i < rows; i++) {
+            const float16 xh = (gh_load16(zg + i * width, n) + bias - mean) * istd;
+            const float16 da =
+                n_top ? gh_thin_grad(tg + i * top_ld, w3, n_top) : gh_load16(dg + i * width, n);
+            const float16 dy = select(slope * da, da, gamma * xh + beta > 0.0f);
+            const float16 dz = scale * ((float)rows * dy - sdy - xh * sdyx);
+            gh_store16(dz, dg + i * width, n);
+            for (uint c = 0; c < n_in; c++)
+                dw1[c] = fma((float16)xg[i * in_ld + c], dz, dw1[c]);
+        }
+        dgamma += sdyx;
     }
+    if (!param_grads)
+        return;
+    if (norm) {
+        gh_store16(dgamma, gk + off.gamma + j, n);
+        gh_store16(dbeta, gk + off.beta + j, n);
+    } else {
+        gh_store16(dbeta, gk + off.bias + j, n);
+    }
+    for (uint o = 0; o < n_top; o++) {
+        float t[GH_BN_LANES];
+        vstore16(dw3[o], 0, t);
+        for (uint c = 0; c < n; c++)
+            gk[w3_off + (j + c) * n_top + o] = t[c];
+        if (top_bias && j == 0)
+            gk[b3_off + o] = db3[o];
+    }
+    for (uint c = 0; c < n_in; c++)
+        gh_store16(dw1[c], gk + w1_off + c * width + j, n);
 }
 
 /* Backward of bn_lrelu_fwd in training mode. d holds dL/da on entry and dL/dz on exit;
@@ -139,42 +326,25 @@ __kernel void bn_lrelu_bwd(__global float *d, __global const float *z, const uin
                            const gh_bn_offsets off, __global const float *stats, const float slope,
                            __global float *grad, const uint param_grads, const uint n_trials)
 {
-    const uint blocks = GH_DIV_UP(width, GH_BN_LANES), gid = get_global_id(0);
-    if (gid >= n_trials * blocks)
-        return;
-    const uint k = gid / blocks, j = gid % blocks * GH_BN_LANES,
-               n = min(width - j, (uint)GH_BN_LANES);
-    __global const float *p = params + k * param_stride;
-    const float16 gamma = gh_load16(p + off.gamma + j, n), beta = gh_load16(p + off.beta + j, n);
-    const float16 bias = gh_load16(p + off.bias + j, n);
-    float16 dgamma = 0.0f, dbeta = 0.0f;
-    for (uint g = 0; g < groups; g++) {
-        __global float *dg = d + k * act_stride + g * rows * width + j;
-        __global const float *zg = z + k * act_stride + g * rows * width + j;
-        const float16 istd = gh_load16(stats + (k * groups + g) * width + j, n);
-        const float16 mean = gh_load16(stats + ((n_trials + k) * groups + g) * width + j, n);
-        float16 sdy = 0.0f, sdyx = 0.0f;
-        for (uint i = 0; i < rows; i++) {
-            const float16 xh = (gh_load16(zg + i * width, n) + bias - mean) * istd;
-            const float16 da = gh_load16(dg + i * width, n);
-            const float16 dy = select(slope * da, da, gamma * xh + beta > 0.0f);
-            sdy += dy;
-            sdyx += dy * xh;
-        }
-        const float16 scale = gamma * istd / rows;
-        for (uint i = 0; i < rows; i++) {
-            const float16 xh = (gh_load16(zg + i * width, n) + bias - mean) * istd;
-            const float16 da = gh_load16(dg + i * width, n);
-            const float16 dy = select(slope * da, da, gamma * xh + beta > 0.0f);
-            gh_store16(scale * ((float)rows * dy - sdy - xh * sdyx), dg + i * width, n);
-        }
-        dgamma += sdyx;
-        dbeta += sdy;
-    }
-    if (param_grads) {
-        gh_store16(dgamma, grad + k * param_stride + off.gamma + j, n);
-        gh_store16(dbeta, grad + k * param_stride + off.beta + j, n);
-    }
+    gh_bn_bwd(d, z, width, rows, groups, act_stride, params, param_stride, off, stats, slope, grad,
+              param_grads, 1, z, 0, 0, 0, 0, 0, 0, z, 0, 0, 0, 0, 0, n_trials);
+}
+
+/* gh_bn_bwd with a thin layer above (n_top > 0) or a thin input (n_in > 0), or both. */
+__kernel void bn_lrelu_bwd_thin(__global float *d, __global const float *z, const uint width,
+                                const uint rows, const uint groups, const uint act_stride,
+                                __global const float *params, const uint param_stride,
+                                const gh_bn_offsets off, __global const float *stats,
+                                const float slope, __global float *grad, const uint param_grads,
+                                const uint norm, __global const float *top, const uint top_ld,
+                                const uint top_stride, const uint n_top, const uint w3_off,
+                                const uint top_bias, const uint b3_off, __global const float *in,
+                                const uint in_off, const uint in_ld, const uint in_stride,
+                                const uint n_in, const uint w1_off, const uint n_trials)
+{
+    gh_bn_bwd(d, z, width, rows, groups, act_stride, params, param_stride, off, stats, slope, grad,
+              param_grads, norm, top, top_ld, top_stride, n_top, w3_off, top_bias, b3_off, in,
+              in_off, in_ld, in_stride, n_in, w1_off, n_trials);
 }
 
 /* A hidden layer without BatchNorm (gan.disc_batchnorm = none): y = z + bias (z from the
@@ -263,45 +433,148 @@ __kernel void tanh_bwd(__global const float *dy, const uint dy_ld, const uint dy
     grad[k * param_stride + bias_off + j] = s;
 }
 
-/* Sigmoid + binary cross-entropy from logits, fused and stable:
- * BCE(y, x) = max(x, 0) - x y + log(1 + exp(-|x|)), d/dx = sigmoid(x) - y.
- * logits z [groups * rows] (GEMM result, bias added here); group g has label
- * label0 (g = 0) or label1 (g >= 1). Groups before `first` take no part: their dlogit is 0
- * (the generator step of joint BatchNorm runs D on [real; fake] but scores the fake half).
- * The loss is the sum over the other groups of the mean over rows (D loss = BCE(1, D(real))
- * + BCE(0, D(fake))); it is added to loss[k * 2 + slot] (accumulated over an epoch on the
- * device) and a non-finite loss flags the trial. dlogit gets d loss / d logit; with
- * param_grads, dL/dbias overwrites its slot. */
-__kernel void bce_logits(__global const float *z, const uint rows, const uint groups,
-                         const uint first, const uint z_stride, const float label0,
-                         const float label1, __global const float *params, const uint param_stride,
-                         const uint bias_off, __global float *dlogit, __global float *grad,
-                         const uint param_grads, __global float *loss, const uint slot,
-                         __global int *flags, const uint n_trials)
+/* G's output layer with its product inside: y = tanh(a W3 + b3) for a [rows x width] (G's
+ * last hidden activations) and W3 [width x n_out], n_out <= GH_THIN_OUT; out as in tanh_fwd.
+ * Work-item (k, i) computes row i of trial k as 16-wide partial dot products; a work-group
+ * (rows of one trial) first copies W3^T into w3t (n_out x width rounded up to 16, zero
+ * padded), so the columns of W3 are read as whole vectors. */
+__kernel void tanh_dense(__global const float *a, const uint width, const uint rows,
+                         const uint a_stride, __global const float *params, const uint param_stride,
+                         const uint w3_off, const uint b3_off, const uint n_out,
+                         __global float *out, const uint out_off, const uint out_ld,
+                         const uint out_stride, const uint scale, __global const float *scaler,
+                         __global int *flags, __local float *w3t, const uint n_trials)
 {
-    const uint k = get_global_id(0);
+    const uint ls = get_local_size(0), chunks = GH_DIV_UP(rows, ls);
+    const uint k = get_group_id(0) / chunks, i = get_group_id(0) % chunks * ls + get_local_id(0);
     if (k >= n_trials)
         return;
-    const float bias = params[k * param_stride + bias_off];
-    float total = 0.0f, dbias = 0.0f;
-    for (uint i = 0; i < first * rows; i++)
-        dlogit[k * z_stride + i] = 0.0f;
-    for (uint g = first; g < groups; g++) {
-        const float y = g == 0 ? label0 : label1;
-        float s = 0.0f;
-        for (uint i = g * rows; i < (g + 1) * rows; i++) {
-            const float x = z[k * z_stride + i] + bias;
-            s += fmax(x, 0.0f) - x * y + log1p(exp(-fabs(x)));
-            const float e = exp(-fabs(x));
-            const float sig = x >= 0.0f ? 1.0f / (1.0f + e) : e / (1.0f + e);
-            const float dx = (sig - y) / rows;
-            dlogit[k * z_stride + i] = dx;
-            dbias += dx;
-        }
-        total += s / rows;
+    const uint wp = GH_DIV_UP(width, GH_BN_LANES) * GH_BN_LANES;
+    __global const float *p = params + k * param_stride;
+    for (uint e = get_local_id(0); e < n_out * wp; e += ls) {
+        const uint o = e / wp, c = e % wp;
+        w3t[e] = c < width ? p[w3_off + c * n_out + o] : 0.0f;
     }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    if (i >= rows)
+        return;
+    __global const float *row = a + k * a_stride + i * width;
+    float16 acc[GH_THIN_OUT];
+    for (uint o = 0; o < n_out; o++)
+        acc[o] = 0.0f;
+    for (uint c = 0; c < width; c += GH_BN_LANES) {
+        const float16 av = gh_load16(row + c, min(width - c, (uint)GH_BN_LANES));
+        for (uint o = 0; o < n_out; o++)
+            acc[o] = fma(av, vload16(0, w3t + o * wp + c), acc[o]);
+    }
+    for (uint o = 0; o < n_out; o++) {
+        float y = tanh(gh_sum16(acc[o]) + p[b3_off + o]);
+        if (scale) {
+            y = scaler[o] + (y + 1.0f) * 0.5f * (scaler[n_out + o] - scaler[o]);
+            if (!isfinite(y))
+                atomic_or(&flags[k], GH_FLAG_OUTPUT);
+        }
+        out[k * out_stride + out_off + i * out_ld + o] = y;
+    }
+}
+
+/* Backward of tanh_dense through the discriminator's thin input layer: dz = dy (1 - y^2)
+ * with dy = dL/d(D's input columns [0, n_out)) = d1 W1^T computed here from D's dL/dz1 d1
+ * (width columns, trial k's rows from d1_off + k * d1_stride) and the first n_out rows of
+ * D's W1 (at w1_off, row stride width); y as in tanh_bwd, dz [rows x n_out]. Work-item (k,
+ * i) computes row i of trial k. G's bias gradient comes from its bn_lrelu_bwd_thin. */
+__kernel void tanh_bwd_dense(__global const float *d1, const uint d1_off, const uint width,
+                             const uint d1_stride, __global const float *params,
+                             const uint param_stride, const uint w1_off, __global const float *y,
+                             const uint y_off, const uint y_ld, const uint y_stride,
+                             __global float *dz, const uint n_out, const uint rows,
+                             const uint dz_stride, const uint n_trials)
+{
+    const uint gid = get_global_id(0);
+    if (gid >= n_trials * rows)
+        return;
+    const uint k = gid / rows, i = gid % rows;
+    __global const float *row = d1 + k * d1_stride + d1_off + i * width;
+    __global const float *w = params + k * param_stride + w1_off;
+    float16 acc[GH_THIN_OUT];
+    for (uint o = 0; o < n_out; o++)
+        acc[o] = 0.0f;
+    for (uint c = 0; c < width; c += GH_BN_LANES) {
+        const uint nc = min(width - c, (uint)GH_BN_LANES);
+        const float16 dv = gh_load16(row + c, nc);
+        for (uint o = 0; o < n_out; o++)
+            acc[o] = fma(dv, gh_load16(w + o * width + c, nc), acc[o]);
+    }
+    for (uint o = 0; o < n_out; o++) {
+        const float v = y[k * y_stride + y_off + i * y_ld + o];
+        dz[k * dz_stride + i * n_out + o] = gh_sum16(acc[o]) * (1.0f - v * v);
+    }
+}
+
+/* Largest work-group of bce_dense (a power of two). */
+#define GH_BCE_LOCAL 64
+
+/* D's logit layer and the loss, fused: logit = a . w3 + b3 for the rows of a (D's last hidden
+ * activations, width columns; w3 at w3_off is D's W3, width x 1, and b3 at b3_off), then
+ * sigmoid + binary cross-entropy, stable: BCE(y, x) = max(x, 0) - x y + log(1 + exp(-|x|)),
+ * d/dx = sigmoid(x) - y. The rows form `groups` groups of `rows`; group g has label label0
+ * (g = 0) or label1 (g >= 1). Groups before `first` take no part: their dlogit is 0 (the
+ * generator step of joint BatchNorm runs D on [real; fake] but scores the fake half). The
+ * loss is the sum over the other groups of the mean over rows (D loss = BCE(1, D(real)) +
+ * BCE(0, D(fake))); it is added to loss[k * 2 + slot] (accumulated over an epoch on the
+ * device) and a non-finite loss flags the trial. dlogit (trial stride dl_stride) gets
+ * d loss / d logit; with param_grads, dL/db3 overwrites its slot. A work-group per trial
+ * (a power of two, at most GH_BCE_LOCAL work-items) shares the rows and adds the partial sums
+ * in a fixed tree (reproducible). */
+__kernel void bce_dense(__global const float *a, const uint width, const uint rows,
+                        const uint groups, const uint first, const uint a_stride,
+                        const float label0, const float label1, __global const float *params,
+                        const uint param_stride, const uint w3_off, const uint b3_off,
+                        __global float *dlogit, const uint dl_stride, __global float *grad,
+                        const uint param_grads, __global float *loss, const uint slot,
+                        __global int *flags, const uint n_trials)
+{
+    __local float part[2][GH_BCE_LOCAL];
+    const uint k = get_group_id(0), lid = get_local_id(0), ls = get_local_size(0);
+    if (k >= n_trials)
+        return;
+    __global const float *p = params + k * param_stride;
+    const float bias = p[b3_off];
+    float s = 0.0f, db = 0.0f;
+    for (uint i = lid; i < groups * rows; i += ls) {
+        const uint g = i / rows;
+        if (g < first) {
+            dlogit[k * dl_stride + i] = 0.0f;
+            continue;
+        }
+        __global const float *row = a + k * a_stride + i * width;
+        float16 acc = 0.0f;
+        for (uint c = 0; c < width; c += GH_BN_LANES) {
+            const uint nc = min(width - c, (uint)GH_BN_LANES);
+            acc = fma(gh_load16(row + c, nc), gh_load16(p + w3_off + c, nc), acc);
+        }
+        const float x = gh_sum16(acc) + bias, y = g == 0 ? label0 : label1;
+        const float e = exp(-fabs(x));
+        s += fmax(x, 0.0f) - x * y + log1p(e);
+        const float sig = x >= 0.0f ? 1.0f / (1.0f + e) : e / (1.0f + e);
+        const float dx = (sig - y) / rows;
+        dlogit[k * dl_stride + i] = dx;
+        db += dx;
+    }
+    part[0][lid] = s;
+    part[1][lid] = db;
+    for (uint h = ls / 2; h > 0; h /= 2) {
+        barrier(CLK_LOCAL_MEM_FENCE);
+        if (lid < h) {
+            part[0][lid] += part[0][lid + h];
+            part[1][lid] += part[1][lid + h];
+        }
+    }
+    if (lid != 0)
+        return;
+    const float total = part[0][0] / rows;
     if (param_grads)
-        grad[k * param_stride + bias_off] = dbias;
+        grad[k * param_stride + b3_off] = part[1][0];
     if (!isfinite(total))
         atomic_or(&flags[k], GH_FLAG_LOSS);
     loss[k * 2 + slot] += total;
@@ -357,16 +630,21 @@ __kernel void noise_normal(__global float *out, const uint width, const uint row
     }
 }
 
-/* Batch gather: row r = perm[k * perm_stride + first + i] of the training tables becomes
- * row i of the batch. Targets go to d_in (the discriminator's real half, row stride
- * d_ld); the condition (when n_cond > 0) goes after the targets in both halves of d_in
- * (when cond_disc) and after the noise in g_in (row stride g_ld, noise_dim columns first). */
-__kernel void gather_batch(__global const float *target, __global const float *cond,
-                           const uint n_target, const uint n_cond, __global const uint *perm,
-                           const uint perm_stride, const uint first, const uint rows,
-                           __global float *d_in, const uint d_ld, const uint d_stride,
-                           const uint cond_disc, __global float *g_in, const uint g_ld,
-                           const uint g_stride, const uint noise_dim, const uint n_trials)
+/* A training step's input batch, gathered and drawn in one launch. Gather: row r =
+ * perm[k * perm_stride + first + i] of the training tables becomes row i of the batch.
+ * Targets go to d_in (the discriminator's real half, row stride d_ld); the condition (when
+ * n_cond > 0) goes after the targets in both halves of d_in (when cond_disc) and after the
+ * noise in g_in (row stride g_ld). Noise: the first noise_dim columns of g_in, as
+ * noise_normal draws them (element e of rows x noise_dim from Philox block {e / 4, step,
+ * stream, 0}). Work-item (k, i) fills row i of trial k (a block that straddles two rows is
+ * drawn by both). */
+__kernel void batch_input(__global const float *target, __global const float *cond,
+                          const uint n_target, const uint n_cond, __global const uint *perm,
+                          const uint perm_stride, const uint first, const uint rows,
+                          __global float *d_in, const uint d_ld, const uint d_stride,
+                          const uint cond_disc, __global float *g_in, const uint g_ld,
+                          const uint g_stride, const uint noise_dim, __global const uint *keys,
+                          const uint step, const uint stream, const uint n_trials)
 {
     const uint gid = get_global_id(0);
     if (gid >= n_trials * rows)
@@ -374,6 +652,7 @@ __kernel void gather_batch(__global const float *target, __global const float *c
     const uint k = gid / rows, i = gid % rows;
     const uint r = perm[k * perm_stride + first + i];
     __global float *dr = d_in + k * d_stride + i * d_ld;
+    __global float *gr = g_in + k * g_stride + i * g_ld;
     for (uint j = 0; j < n_target; j++)
         dr[j] = target[r * n_target + j];
     for (uint j = 0; j < n_cond; j++) {
@@ -382,7 +661,18 @@ __kernel void gather_batch(__global const float *target, __global const float *c
             dr[n_target + j] = c;
             dr[rows * d_ld + n_target + j] = c;
         }
-        g_in[k * g_stride + i * g_ld + noise_dim + j] = c;
+        gr[noise_dim + j] = c;
+    }
+    const uint e0 = i * noise_dim, e1 = e0 + noise_dim;
+    const uint2 key = (uint2)(keys[2 * k], keys[2 * k + 1]);
+    for (uint b = e0 / 4; b * 4 < e1; b++) {
+        const float4 n = gh_philox_normal4((uint4)(b, step, stream, 0), key);
+        const float v[4] = {n.x, n.y, n.z, n.w};
+        for (uint c = 0; c < 4; c++) {
+            const uint e = b * 4 + c;
+            if (e >= e0 && e < e1)
+                gr[e - e0] = v[c];
+        }
     }
 }
 

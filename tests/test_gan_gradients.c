@@ -63,7 +63,8 @@ static void download(cl_mem m, size_t n, double *x)
 }
 
 /* Runs kernel `name` of cl/gan.cl over `global` work-items with arguments from a format:
- * 'm' cl_mem, 'u' unsigned, 'f' double (as float), 'o' const gan_bn_offsets *. */
+ * 'm' cl_mem, 'u' unsigned, 'f' double (as float), 'l' size_t (bytes of local memory), 'o'
+ * const gan_bn_offsets *. */
 static void run(const char *name, size_t global, const char *fmt, ...)
 {
     cl_kernel k = NULL;
@@ -83,6 +84,8 @@ static void run(const char *name, size_t global, const char *fmt, ...)
         } else if (fmt[i] == 'f') {
             cl_float f = (cl_float)va_arg(ap, double);
             err = clSetKernelArg(k, i, sizeof f, &f);
+        } else if (fmt[i] == 'l') {
+            err = clSetKernelArg(k, i, va_arg(ap, size_t), NULL);
         } else {
             const gan_bn_offsets *o = va_arg(ap, const gan_bn_offsets *);
             err = clSetKernelArg(k, i, sizeof *o, o);
@@ -299,6 +302,172 @@ static void check_tanh(void)
         clReleaseMemObject(all[i]);
 }
 
+/* ---- a hidden layer with thin neighbours inside ------------------------------------ */
+
+/* X [R x TI] -> z = X W1 -> BatchNorm (or bias) -> LeakyReLU -> a -> out = a W3 + b3
+ * [R x TO], L = sum c * out: the first layer's product inside bn_lrelu_fwd_in, and
+ * bn_lrelu_bwd_thin's gradients through the thin layer above (dW3, db3) and into the thin
+ * input (dW1) together. TW columns: a whole block of 16 and a ragged one. */
+enum { TI = 3, TW = 21, TO = 2 };
+enum { T_W1 = 0, T_BIAS = TI * TW, T_GAMMA = T_BIAS + TW, T_BETA = T_GAMMA + TW };
+enum { T_W3 = T_BETA + TW, T_B3 = T_W3 + TW * TO, T_N = T_B3 + TO }; /* trainable */
+enum { T_MEAN = T_N, T_VAR = T_MEAN + TW, T_P = T_VAR + TW };        /* with running stats */
+
+typedef struct {
+    int norm, groups, rows;
+    const double *in, *c;
+    double *a; /* forward activations when not NULL */
+} thin_case;
+
+static double thin_host(const double *x, void *user)
+{
+    const thin_case *t = user;
+    const int rows = t->rows;
+    double L = 0;
+    for (int g = 0; g < t->groups; g++) {
+        double z[2 * ROWS][TW], y[2 * ROWS][TW];
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < TW; j++) {
+                z[i][j] = x[T_BIAS + j];
+                for (int q = 0; q < TI; q++)
+                    z[i][j] += t->in[(g * rows + i) * TI + q] * x[T_W1 + q * TW + j];
+                y[i][j] = z[i][j];
+            }
+        for (int j = 0; j < TW && t->norm; j++) {
+            double mean = 0, var = 0;
+            for (int i = 0; i < rows; i++)
+                mean += z[i][j] / rows;
+            for (int i = 0; i < rows; i++)
+                var += pow(z[i][j] - mean, 2) / rows;
+            for (int i = 0; i < rows; i++)
+                y[i][j] = x[T_GAMMA + j] * (z[i][j] - mean) / sqrt(var + EPS) + x[T_BETA + j];
+        }
+        for (int i = 0; i < rows; i++) {
+            const int r = g * rows + i;
+            for (int j = 0; j < TW; j++)
+                if (t->a)
+                    t->a[r * TW + j] = lrelu(y[i][j]);
+            for (int o = 0; o < TO; o++) {
+                double out = x[T_B3 + o];
+                for (int j = 0; j < TW; j++)
+                    out += lrelu(y[i][j]) * x[T_W3 + j * TO + o];
+                L += t->c[r * TO + o] * out;
+            }
+        }
+    }
+    return L;
+}
+
+static void check_thin_layer(int norm, int groups, int rows)
+{
+    const int R = groups * rows;
+    double in[2 * ROWS * TI], c[2 * ROWS * TO], x[T_P] = {0}, a[2 * ROWS * TW];
+    double dev_a[2 * ROWS * TW], grad[T_P];
+    fill(in, (size_t)R * TI, -1, 1);
+    fill(c, (size_t)R * TO, -1, 1);
+    fill(x, T_N, -0.6, 0.6);
+    fill(x + T_GAMMA, TW, 0.5, 1.5);
+    for (int j = 0; j < TW; j++)
+        x[T_VAR + j] = 1;
+    const gan_bn_offsets off = {T_BIAS, T_GAMMA, T_BETA, T_MEAN, T_VAR};
+    cl_mem X = upload(in, (size_t)R * TI), top = upload(c, (size_t)R * TO);
+    cl_mem z = upload(NULL, (size_t)R * TW), act = upload(NULL, (size_t)R * TW);
+    cl_mem d = upload(NULL, (size_t)R * TW), p = upload(x, T_P), g = upload(NULL, T_P);
+    cl_mem st = upload(NULL, 2 * (size_t)groups * TW);
+    run("bn_lrelu_fwd_in", 2, "muuuuummuuuumuomfffuuu", X, 0u, TI, R * TI, TI, T_W1, z, act, TW,
+        rows, groups, R * TW, p, T_P, &off, st, 0.99, EPS, SLOPE, 1u, norm, 1u);
+    run("bn_lrelu_bwd_thin", 2, "mmuuuumuomfmuumuuuuuumuuuuuu", d, z, TW, norm ? rows : R,
+        norm ? groups : 1, R * TW, p, T_P, &off, st, SLOPE, g, 1u, norm, top, TO, R * TO, TO, T_W3,
+        1u, T_B3, X, 0u, TI, R * TI, TI, T_W1, 1u);
+    thin_case tc = {norm, groups, rows, in, c, a};
+    thin_host(x, &tc);
+    tc.a = NULL;
+    download(act, (size_t)R * TW, dev_a);
+    const double fwd = max_diff(dev_a, a, (size_t)R * TW);
+    printf("bn_lrelu_fwd_in (%s, %d x %d rows): forward max |device - host| %.2e\n",
+           !norm         ? "no BatchNorm"
+           : groups == 1 ? "joint statistics"
+                         : "separate statistics",
+           groups, rows, fwd);
+    CHECK(fwd <= 1e-5);
+    download(g, T_N, grad);
+    check_against_fd("dL/dW1, dL/dbias, gamma, beta, W3, b3", grad, thin_host, x, T_N, &tc, 1e-4);
+    cl_mem all[] = {X, top, z, act, d, p, g, st};
+    for (int i = 0; i < 8; i++)
+        clReleaseMemObject(all[i]);
+}
+
+/* ---- G's output layer inside tanh, D's thin input layer inside its backward ------------ */
+
+/* y = tanh(a W3 + b3) [TR x TO] (tanh_dense), then dz = (d1 W1^T)[:, :TO] (1 - y^2)
+ * (tanh_bwd_dense) with D's d1 [TR x TW] and W1 [TO + 1 x TW]: both against the double
+ * forms, and dz against finite differences of L = sum v y by b3 (v = d1 W1^T, held fixed),
+ * whose gradient is the column sums of dz. TR rows make two work-groups of 16. */
+enum { TR = 2 * ROWS + 5 };
+
+typedef struct {
+    const double *a, *w3, *v;
+} tanh_dense_case;
+
+static double tanh_dense_host(const double *b3, void *user)
+{
+    const tanh_dense_case *t = user;
+    double L = 0;
+    for (int i = 0; i < TR; i++)
+        for (int o = 0; o < TO; o++) {
+            double s = b3[o];
+            for (int j = 0; j < TW; j++)
+                s += t->a[i * TW + j] * t->w3[j * TO + o];
+            L += t->v[i * TO + o] * tanh(s);
+        }
+    return L;
+}
+
+static void check_tanh_dense(void)
+{
+    double a[TR * TW], gp[TW * TO + TO], d1[TR * TW], dp[(TO + 1) * TW], v[TR * TO] = {0};
+    double y[TR * TO], dz[TR * TO], b3[TO], db3[TO] = {0};
+    fill(a, TR * TW, -1, 1);
+    fill(gp, TW * TO + TO, -0.5, 0.5);
+    fill(d1, TR * TW, -1, 1);
+    fill(dp, (TO + 1) * TW, -1, 1);
+    memcpy(b3, gp + TW * TO, sizeof b3);
+    for (int i = 0; i < TR; i++)
+        for (int o = 0; o < TO; o++)
+            for (int j = 0; j < TW; j++)
+                v[i * TO + o] += d1[i * TW + j] * dp[o * TW + j];
+    cl_mem A = upload(a, TR * TW), P = upload(gp, TW * TO + TO), out = upload(NULL, TR * TO);
+    cl_mem D1 = upload(d1, TR * TW), DP = upload(dp, (TO + 1) * TW), DZ = upload(NULL, TR * TO);
+    cl_mem sc = upload(NULL, 2 * TO), flags = upload(NULL, 1);
+    run("tanh_dense", 2 * 16, "muuumuuuumuuuummlu", A, TW, TR, TR * TW, P, TW * TO + TO, 0u,
+        TW * TO, TO, out, 0u, TO, TR * TO, 0u, sc, flags, (size_t)(TO * 32 * sizeof(float)), 1u);
+    run("tanh_bwd_dense", TR, "muuumuumuuumuuuu", D1, 0u, TW, TR * TW, DP, (TO + 1) * TW, 0u, out,
+        0u, TO, TR * TO, DZ, TO, TR, TR * TO, 1u);
+    download(out, TR * TO, y);
+    download(DZ, TR * TO, dz);
+    double fwd = 0, bwd = 0, scale = 0;
+    for (int i = 0; i < TR; i++)
+        for (int o = 0; o < TO; o++) {
+            double s = b3[o];
+            for (int j = 0; j < TW; j++)
+                s += a[i * TW + j] * gp[j * TO + o];
+            const double t = tanh(s), want = v[i * TO + o] * (1 - t * t);
+            fwd = fmax(fwd, fabs(y[i * TO + o] - t));
+            bwd = fmax(bwd, fabs(dz[i * TO + o] - want));
+            scale = fmax(scale, fabs(want));
+            db3[o] += dz[i * TO + o];
+        }
+    printf("tanh_dense: forward max |device - host| %.2e; tanh_bwd_dense: %.2e of max %.3g\n", fwd,
+           bwd, scale);
+    CHECK(fwd <= 1e-5);
+    CHECK(bwd <= 1e-5 * scale);
+    tanh_dense_case tc = {a, gp, v};
+    check_against_fd("dL/db3 (column sums of dz)", db3, tanh_dense_host, b3, TO, &tc, 1e-4);
+    cl_mem all[] = {A, P, out, D1, DP, DZ, sc, flags};
+    for (int i = 0; i < 8; i++)
+        clReleaseMemObject(all[i]);
+}
+
 /* ---- sigmoid + binary cross-entropy from logits ---------------------------------------- */
 
 typedef struct {
@@ -329,16 +498,20 @@ static void check_bce(const char *what, bce_case b)
     fill(x, (size_t)n, -4, 4);
     x[1] = 25; /* far into saturation: the fused form stays exact */
     x[R - 2] = -25;
-    cl_mem z = upload(x, (size_t)R), p = upload(x + R, 1), dl = upload(NULL, (size_t)R);
-    cl_mem g = upload(NULL, 1), lo = upload(NULL, 2), flags = upload(NULL, 1);
-    run("bce_logits", 1, "muuuuffmuummumumu", z, ROWS, b.groups, b.first, R, b.label0, b.label1, p,
-        1u, 0u, dl, g, 1u, lo, 0u, flags, 1u);
+    /* the logits as D's last activations of width 1 and its W3 = 1: logit = x + bias */
+    const double wb[2] = {1, x[R]};
+    cl_mem z = upload(x, (size_t)R), p = upload(wb, 2), dl = upload(NULL, (size_t)R);
+    cl_mem g = upload(NULL, 2), lo = upload(NULL, 2), flags = upload(NULL, 1);
+    run("bce_dense", 1, "muuuuuffmuuumumumumu", z, 1u, ROWS, b.groups, b.first, R, b.label0,
+        b.label1, p, 2u, 0u, 1u, dl, R, g, 1u, lo, 0u, flags, 1u);
     download(lo, 2, loss);
     const double host = bce_host(x, &b);
-    printf("bce_logits (%s): loss device %.7g host %.7g\n", what, loss[0], host);
+    printf("bce_dense (%s): loss device %.7g host %.7g\n", what, loss[0], host);
     CHECK(fabs(loss[0] - host) <= 1e-5 * fmax(1, fabs(host)));
     download(dl, (size_t)R, grad);
-    download(g, 1, grad + R);
+    double gb[2];
+    download(g, 2, gb);
+    grad[R] = gb[1];
     check_against_fd("dL/dlogit, dL/dbias", grad, bce_host, x, (size_t)n, &b, 1e-4);
     cl_mem all[] = {z, p, dl, g, lo, flags};
     for (int i = 0; i < 6; i++)
@@ -437,6 +610,10 @@ int main(void)
     check_bn(2, ROWS);
     check_plain();
     check_tanh();
+    check_thin_layer(1, 1, 2 * ROWS);
+    check_thin_layer(1, 2, ROWS);
+    check_thin_layer(0, 2, ROWS);
+    check_tanh_dense();
     check_bce("D step: real 1, fake 0", (bce_case){2, 0, 1.0, 0.0});
     check_bce("G step, separate: fake 1", (bce_case){1, 0, 1.0, 0.0});
     check_bce("G step, joint: real left out, fake 1", (bce_case){2, 1, 0.0, 1.0});

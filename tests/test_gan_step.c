@@ -260,6 +260,18 @@ int main(void)
     run_case(dev, "unconditional, 3 trials", 0, 3, 4, 29, 9, 15, 1, joint, 3, 1);
     run_case(dev, "unconditional, 3 trials, D without BatchNorm", 0, 3, 4, 29, 9, 15, 1, none, 3,
              1);
+    run_case(dev, "unconditional, 3 trials, separate statistics", 0, 3, 4, 29, 9, 15, 1, separate,
+             3, 1);
+    run_case(dev, "conditional, D without condition, joint, 3 trials", 3, 2, 5, 25, 13, 17, 0,
+             joint, 3, 1);
+    /* layers too wide to be computed inside the neighbouring kernels (src/gan/gan_build.c
+     * THIN_IN, THIN_OUT): G's input (20 columns), output (9) and D's input (17) as products */
+    run_case(dev, "wide input and output layers", 8, 9, 12, 23, 11, 13, 1, joint, 2, 1);
+    /* G's input (16) and output (3) thin, D's input (17) a product: G's bias gradient from the
+     * tanh backward kernel, D's first layer without BatchNorm by the plain kernels */
+    run_case(dev, "G thin, D input wide", 14, 3, 2, 19, 11, 13, 1, none, 2, 1);
+    run_case(dev, "G thin, D input wide, separate statistics", 14, 3, 2, 19, 11, 13, 1, separate, 1,
+             1);
     /* large enough for several whole GEMM tiles (cl/gan.cl) and ragged edges, batched over
      * 2 trials */
     run_case(dev, "conditional, large", 4, 2, 3, 211, 65, 203, 1, joint, 2, 0);

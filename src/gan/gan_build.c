@@ -162,76 +162,182 @@ static ganhpo_status bn_backward(ganhpo_gan *g, gan_op_list *l, const pass *p, i
     return gan_ops_kernel(l, name, k, bn_items(g, L), BN_LOCAL);
 }
 
-/* Dense -> BN -> LeakyReLU twice, then the output GEMM into acts->z3 (bias added later). */
-static ganhpo_status forward(ganhpo_gan *g, gan_op_list *l, const pass *p, int train,
-                             const char *const names[5])
+/* The thin layers, computed inside the neighbouring kernels instead of as products of their
+ * own (cl/gan.cl GH_THIN_IN, GH_THIN_OUT): a first layer with at most THIN_IN inputs (inside
+ * its BatchNorm kernels), an output layer with at most THIN_OUT columns (inside the hidden
+ * layer's backward kernel, the loss and the tanh output). */
+enum { THIN_IN = 16, THIN_OUT = 8, BCE_LOCAL = 64, ROWS_LOCAL = 64 };
+
+static int thin_in(const gan_layout *L)
+{
+    return L->n_in <= THIN_IN;
+}
+
+/* G's output layer inside tanh_dense: few enough columns, and W3^T fits the device's local
+ * memory (the kernel copies it there, rows rounded up to 16). */
+static int thin_out_g(const ganhpo_gan *g)
+{
+    const size_t wp = ((size_t)g->opt.gen_layersize + BN_LANES - 1) / BN_LANES * BN_LANES;
+    return g->n_target <= THIN_OUT &&
+           g->n_target * wp * sizeof(float) <= ganhpo_device_get_info(g->dev)->local_mem;
+}
+
+/* Layer 1 with its product inside (the input has at most THIN_IN columns): z1 = X W1 and then
+ * BatchNorm (or bias without it) and LeakyReLU, in one kernel. */
+static ganhpo_status forward_in(ganhpo_gan *g, gan_op_list *l, const pass *p, int train,
+                                const char *name)
+{
+    const gan_layout *L = &p->net->lay;
+    cl_kernel k;
+    GH_CHECK(gan_kernel(g, "bn_lrelu_fwd_in", &k));
+    GH_CHECK(args(k, "muuuuummuuuumuomfffuuu", p->in, (unsigned)p->in_off, (unsigned)L->n_in,
+                  (unsigned)p->in_stride, (unsigned)L->n_in, L->w1, p->acts->z1, p->acts->a1,
+                  (unsigned)L->width, (unsigned)p->rows, (unsigned)p->groups,
+                  (unsigned)p->acts->hid_stride, p->net->params, (unsigned)L->stride, &L->bn1,
+                  p->acts->istd1, g->opt.bn_momentum, g->opt.bn_epsilon, g->opt.leaky_slope,
+                  (unsigned)train, (unsigned)p->norm, (unsigned)g->trials));
+    return gan_ops_kernel(l, name, k, bn_items(g, L), BN_LOCAL);
+}
+
+/* A hidden layer's backward pass with a thin neighbour inside (bn_lrelu_bwd_thin): layer 2
+ * takes dL/d(output) `top` (row stride n_out, trial stride top_stride) through the thin
+ * output layer, with param_grads that layer's weight gradient and, with top_bias, its bias
+ * gradient; layer 1 (with param_grads) its own weight gradient from the thin input. */
+static ganhpo_status backward_thin(ganhpo_gan *g, gan_op_list *l, const pass *p, int layer,
+                                   int param_grads, cl_mem top, size_t top_stride, int top_bias,
+                                   const char *name)
 {
     const gan_layout *L = &p->net->lay;
     const gan_acts *A = p->acts;
+    const int rows = p->norm ? (int)p->rows : (int)p->rows * p->groups;
+    const int groups = p->norm ? p->groups : 1;
+    const unsigned n_top = layer == 2 ? (unsigned)L->n_out : 0u;
+    const unsigned n_in = layer == 1 ? (unsigned)L->n_in : 0u;
+    cl_kernel k;
+    GH_CHECK(gan_kernel(g, "bn_lrelu_bwd_thin", &k));
+    GH_CHECK(args(k, "mmuuuumuomfmuumuuuuuumuuuuuu", layer == 1 ? A->d1 : A->d2,
+                  layer == 1 ? A->z1 : A->z2, (unsigned)L->width, (unsigned)rows, (unsigned)groups,
+                  (unsigned)A->hid_stride, p->net->params, (unsigned)L->stride,
+                  layer == 1 ? &L->bn1 : &L->bn2, layer == 1 ? A->istd1 : A->istd2,
+                  g->opt.leaky_slope, p->net->grad, (unsigned)param_grads, (unsigned)p->norm,
+                  top ? top : A->z2, n_top, (unsigned)top_stride, n_top, L->w3, (unsigned)top_bias,
+                  L->b3, p->in, (unsigned)p->in_off, (unsigned)L->n_in, (unsigned)p->in_stride,
+                  n_in, L->w1, (unsigned)g->trials));
+    return gan_ops_kernel(l, name, k, bn_items(g, L), BN_LOCAL);
+}
+
+/* An MLP pass's operation names: the products, the hidden layers' kernels and the fused
+ * forms. */
+typedef struct {
+    const char *fc[3], *bn_fwd, *fwd_in, *dw[3], *da[2], *bn_bwd, *bwd_top, *bwd_in, *dx;
+} net_names;
+
+static const net_names g_ops = {{"gemm G fc1", "gemm G fc2", "gemm G fc3"},
+                                "G bn_lrelu_fwd",
+                                "G fc1 + bn_lrelu_fwd",
+                                {"gemm G dW1", "gemm G dW2", "gemm G dW3"},
+                                {"gemm G dA1", "gemm G dA2"},
+                                "G bn_lrelu_bwd",
+                                "G bn_lrelu_bwd + fc3 dA2, dW3",
+                                "G bn_lrelu_bwd + fc1 dW1",
+                                "gemm G dX"};
+static const net_names d_ops = {{"gemm D fc1", "gemm D fc2", "gemm D fc3"},
+                                "D bn_lrelu_fwd",
+                                "D fc1 + bn_lrelu_fwd",
+                                {"gemm D dW1", "gemm D dW2", "gemm D dW3"},
+                                {"gemm D dA1", "gemm D dA2"},
+                                "D bn_lrelu_bwd",
+                                "D bn_lrelu_bwd + fc3 dA2, dW3",
+                                "D bn_lrelu_bwd + fc1 dW1",
+                                "gemm D dX"};
+
+static const net_names *names_of(const pass *p)
+{
+    return p->name[0] == 'G' ? &g_ops : &d_ops;
+}
+
+/* Dense -> BN -> LeakyReLU twice (layer 1's product inside its kernel when the input is
+ * thin), then with out_gemm the output GEMM into acts->z3 (bias added later). */
+static ganhpo_status forward(ganhpo_gan *g, gan_op_list *l, const pass *p, int train, int out_gemm)
+{
+    const gan_layout *L = &p->net->lay;
+    const gan_acts *A = p->acts;
+    const net_names *n = names_of(p);
     const size_t R = p->rows * (size_t)p->groups, h = (size_t)L->width, P = L->stride;
     const size_t n_in = (size_t)L->n_in, n_out = (size_t)L->n_out;
     cl_mem W = p->net->params;
-    GH_CHECK(gemm(g, l, names[0], 0, 0, R, h, n_in, p->in, p->in_off, n_in, p->in_stride, W, L->w1,
-                  h, P, A->z1, 0, h, A->hid_stride));
-    GH_CHECK(bn_forward(g, l, p, 1, train, names[1]));
-    GH_CHECK(gemm(g, l, names[2], 0, 0, R, h, h, A->a1, 0, h, A->hid_stride, W, L->w2, h, P, A->z2,
+    if (thin_in(L)) {
+        GH_CHECK(forward_in(g, l, p, train, n->fwd_in));
+    } else {
+        GH_CHECK(gemm(g, l, n->fc[0], 0, 0, R, h, n_in, p->in, p->in_off, n_in, p->in_stride, W,
+                      L->w1, h, P, A->z1, 0, h, A->hid_stride));
+        GH_CHECK(bn_forward(g, l, p, 1, train, n->bn_fwd));
+    }
+    GH_CHECK(gemm(g, l, n->fc[1], 0, 0, R, h, h, A->a1, 0, h, A->hid_stride, W, L->w2, h, P, A->z2,
                   0, h, A->hid_stride));
-    GH_CHECK(bn_forward(g, l, p, 2, train, names[3]));
-    return gemm(g, l, names[4], 0, 0, R, n_out, h, A->a2, 0, h, A->hid_stride, W, L->w3, n_out, P,
+    GH_CHECK(bn_forward(g, l, p, 2, train, n->bn_fwd));
+    if (!out_gemm)
+        return GANHPO_SUCCESS;
+    return gemm(g, l, n->fc[2], 0, 0, R, n_out, h, A->a2, 0, h, A->hid_stride, W, L->w3, n_out, P,
                 A->z3, 0, n_out, A->out_stride);
 }
 
-static const char *const g_back_names[8] = {"gemm G dW3", "gemm G dA2", "G bn_lrelu_bwd",
-                                            "gemm G dW2", "gemm G dA1", "G bn_lrelu_bwd",
-                                            "gemm G dW1", "gemm G dX"};
-static const char *const d_back_names[8] = {"gemm D dW3", "gemm D dA2", "D bn_lrelu_bwd",
-                                            "gemm D dW2", "gemm D dA1", "D bn_lrelu_bwd",
-                                            "gemm D dW1", "gemm D dX"};
-
-/* Backward from dL/dz3 (dz3, row stride n_out) through the two hidden layers. With
+/* Backward from dL/dz3 (dz3, row stride n_out) through the two hidden layers: through a thin
+ * output layer (at most THIN_OUT columns) inside layer 2's kernel (top_bias: with its bias
+ * gradient), and layer 1's weight gradient inside its kernel when the input is thin. With
  * param_grads the weight gradients overwrite grad; with dx non-NULL dL/dinput of the rows
  * from dx_first on is written there (row stride n_in). */
 static ganhpo_status backward(ganhpo_gan *g, gan_op_list *l, const pass *p, cl_mem dz3,
-                              size_t dz3_stride, int param_grads, cl_mem dx, size_t dx_first,
-                              size_t dx_stride)
+                              size_t dz3_stride, int param_grads, int top_bias, cl_mem dx,
+                              size_t dx_first, size_t dx_stride)
 {
     const gan_layout *L = &p->net->lay;
     const gan_acts *A = p->acts;
     const size_t R = p->rows * (size_t)p->groups, h = (size_t)L->width, P = L->stride;
     const size_t n_in = (size_t)L->n_in, n_out = (size_t)L->n_out, S = A->hid_stride;
     cl_mem W = p->net->params, G = p->net->grad;
-    const char *const *n = p->name[0] == 'G' ? g_back_names : d_back_names;
+    const net_names *n = names_of(p);
+    if (n_out <= THIN_OUT) {
+        GH_CHECK(backward_thin(g, l, p, 2, param_grads, dz3, dz3_stride, top_bias, n->bwd_top));
+    } else {
+        if (param_grads)
+            GH_CHECK(gemm(g, l, n->dw[2], 1, 0, h, n_out, R, A->a2, 0, h, S, dz3, 0, n_out,
+                          dz3_stride, G, L->w3, n_out, P));
+        GH_CHECK(gemm(g, l, n->da[1], 0, 1, R, h, n_out, dz3, 0, n_out, dz3_stride, W, L->w3, n_out,
+                      P, A->d2, 0, h, S));
+        GH_CHECK(bn_backward(g, l, p, 2, param_grads, n->bn_bwd));
+    }
     if (param_grads)
-        GH_CHECK(gemm(g, l, n[0], 1, 0, h, n_out, R, A->a2, 0, h, S, dz3, 0, n_out, dz3_stride, G,
-                      L->w3, n_out, P));
-    GH_CHECK(gemm(g, l, n[1], 0, 1, R, h, n_out, dz3, 0, n_out, dz3_stride, W, L->w3, n_out, P,
-                  A->d2, 0, h, S));
-    GH_CHECK(bn_backward(g, l, p, 2, param_grads, n[2]));
-    if (param_grads)
-        GH_CHECK(gemm(g, l, n[3], 1, 0, h, h, R, A->a1, 0, h, S, A->d2, 0, h, S, G, L->w2, h, P));
-    GH_CHECK(gemm(g, l, n[4], 0, 1, R, h, h, A->d2, 0, h, S, W, L->w2, h, P, A->d1, 0, h, S));
-    GH_CHECK(bn_backward(g, l, p, 1, param_grads, n[5]));
-    if (param_grads)
-        GH_CHECK(gemm(g, l, n[6], 1, 0, n_in, h, R, p->in, p->in_off, n_in, p->in_stride, A->d1, 0,
-                      h, S, G, L->w1, h, P));
+        GH_CHECK(
+            gemm(g, l, n->dw[1], 1, 0, h, h, R, A->a1, 0, h, S, A->d2, 0, h, S, G, L->w2, h, P));
+    GH_CHECK(gemm(g, l, n->da[0], 0, 1, R, h, h, A->d2, 0, h, S, W, L->w2, h, P, A->d1, 0, h, S));
+    if (param_grads && thin_in(L)) {
+        GH_CHECK(backward_thin(g, l, p, 1, 1, NULL, 0, 0, n->bwd_in));
+    } else {
+        GH_CHECK(bn_backward(g, l, p, 1, param_grads, n->bn_bwd));
+        if (param_grads)
+            GH_CHECK(gemm(g, l, n->dw[0], 1, 0, n_in, h, R, p->in, p->in_off, n_in, p->in_stride,
+                          A->d1, 0, h, S, G, L->w1, h, P));
+    }
     if (dx)
-        GH_CHECK(gemm(g, l, n[7], 0, 1, R - dx_first, n_in, h, A->d1, dx_first * h, h, S, W, L->w1,
+        GH_CHECK(gemm(g, l, n->dx, 0, 1, R - dx_first, n_in, h, A->d1, dx_first * h, h, S, W, L->w1,
                       h, P, dx, 0, n_in, dx_stride));
     return GANHPO_SUCCESS;
 }
 
-/* BCE of D's logits: groups of batch rows, label0 for group 0 and label1 for the others,
- * groups before `first` left out. */
+/* D's logit layer and the BCE of its logits (bce_dense): groups of batch rows, label0 for
+ * group 0 and label1 for the others, groups before `first` left out. */
 static ganhpo_status bce(ganhpo_gan *g, gan_op_list *l, int groups, int first, double label0,
                          double label1, int param_grads, unsigned slot)
 {
     cl_kernel k;
-    GH_CHECK(gan_kernel(g, "bce_logits", &k));
-    GH_CHECK(args(k, "muuuuffmuummumumu", g->da.z3, (unsigned)g->batch, (unsigned)groups,
-                  (unsigned)first, (unsigned)g->da.out_stride, label0, label1, g->D.params,
-                  (unsigned)g->D.lay.stride, (unsigned)g->D.lay.b3, g->d_dlogit, g->D.grad,
+    GH_CHECK(gan_kernel(g, "bce_dense", &k));
+    GH_CHECK(args(k, "muuuuuffmuuumumumumu", g->da.a2, (unsigned)g->D.lay.width, (unsigned)g->batch,
+                  (unsigned)groups, (unsigned)first, (unsigned)g->da.hid_stride, label0, label1,
+                  g->D.params, (unsigned)g->D.lay.stride, (unsigned)g->D.lay.w3,
+                  (unsigned)g->D.lay.b3, g->d_dlogit, (unsigned)g->da.out_stride, g->D.grad,
                   (unsigned)param_grads, g->loss, slot, g->flags, (unsigned)g->trials));
-    return gan_ops_kernel(l, "bce_logits", k, (size_t)g->trials, 1);
+    return gan_ops_kernel(l, "D fc3 + bce", k, (size_t)g->trials * BCE_LOCAL, BCE_LOCAL);
 }
 
 static ganhpo_status adam(ganhpo_gan *g, gan_net *net, cl_mem lr, cl_kernel *out)
@@ -255,53 +361,74 @@ static ganhpo_status alloc_step(ganhpo_gan *g)
     return alloc_acts(g, "discriminator", g->opt.disc_layersize, 1, B, 2, 1, &g->da);
 }
 
-/* The input kernels: batch gather (data bound per epoch) and noise. */
+/* The input kernel: batch gather (data bound per epoch) and noise. */
 static ganhpo_status input_ops(ganhpo_gan *g, gan_op_list *l)
 {
     const unsigned B = (unsigned)g->batch, din = (unsigned)g->d_in_cols;
     const unsigned gin = (unsigned)g->g_in_cols, K = (unsigned)g->trials;
-    GH_CHECK(gan_kernel(g, "gather_batch", &g->k_gather));
-    GH_CHECK(args(g->k_gather, "mmuumuuumuuumuuuu", g->d_in, g->d_in, (unsigned)g->n_target,
+    GH_CHECK(gan_kernel(g, "batch_input", &g->k_input));
+    GH_CHECK(args(g->k_input, "mmuumuuumuuumuuumuuu", g->d_in, g->d_in, (unsigned)g->n_target,
                   (unsigned)g->n_cond, g->d_in, 0u, 0u, B, g->d_in, din, 2 * B * din,
                   (unsigned)g->opt.condition_discriminator, g->g_in, gin, B * gin,
-                  (unsigned)g->opt.noise_dim, K));
-    GH_CHECK(gan_ops_kernel(l, "gather_batch", g->k_gather, (size_t)K * B, 16));
-    GH_CHECK(gan_kernel(g, "noise_normal", &g->k_noise));
-    GH_CHECK(args(g->k_noise, "muuuumuuu", g->g_in, (unsigned)g->opt.noise_dim, B, gin, B * gin,
-                  g->keys, 0u, (unsigned)GANHPO_RNG_STREAM_NOISE, K));
-    size_t blocks = ((size_t)B * g->opt.noise_dim + 3) / 4;
-    return gan_ops_kernel(l, "noise_normal", g->k_noise, K * blocks, 16);
+                  (unsigned)g->opt.noise_dim, g->keys, 0u, (unsigned)GANHPO_RNG_STREAM_NOISE, K));
+    return gan_ops_kernel(l, "batch_input (gather, noise)", g->k_input, (size_t)K * B, 16);
 }
 
-/* G's tanh output into the fake half of D's input (training). */
-static ganhpo_status tanh_train(ganhpo_gan *g, gan_op_list *l)
+/* G's output y = tanh(a2 W3 + b3) (tanh_dense, when thin_out_g) or tanh(z3 + b3) after the
+ * fc3 GEMM (tanh_fwd), written to out (out_off, row stride out_ld, trial stride out_stride);
+ * with scale, in physical units (scaler) and flagged when not finite. */
+static ganhpo_status tanh_out(ganhpo_gan *g, gan_op_list *l, const gan_acts *A, size_t rows,
+                              cl_mem out, unsigned out_off, unsigned out_ld, unsigned out_stride,
+                              unsigned scale, cl_mem scaler)
+{
+    const gan_layout *L = &g->G.lay;
+    const size_t K = (size_t)g->trials, t = (size_t)g->n_target;
+    cl_kernel k;
+    if (!thin_out_g(g)) {
+        GH_CHECK(gan_kernel(g, "tanh_fwd", &k));
+        GH_CHECK(args(k, "muuumuumuuuummu", A->z3, (unsigned)t, (unsigned)rows,
+                      (unsigned)A->out_stride, g->G.params, (unsigned)L->stride, L->b3, out,
+                      out_off, out_ld, out_stride, scale, scaler, g->flags, (unsigned)K));
+        return gan_ops_kernel(l, "tanh_fwd", k, K * rows * t, 64);
+    }
+    GH_CHECK(gan_kernel(g, "tanh_dense", &k));
+    GH_CHECK(args(k, "muuumuuuumuuuumm", A->a2, (unsigned)L->width, (unsigned)rows,
+                  (unsigned)A->hid_stride, g->G.params, (unsigned)L->stride, L->w3, L->b3,
+                  (unsigned)t, out, out_off, out_ld, out_stride, scale, scaler, g->flags));
+    const size_t wp = ((size_t)L->width + BN_LANES - 1) / BN_LANES * BN_LANES;
+    GH_CHECK(gan_arg(k, 16, t * wp * sizeof(float), NULL));
+    const cl_uint trials = (cl_uint)K;
+    GH_CHECK(gan_arg(k, 17, sizeof trials, &trials));
+    const size_t chunks = (rows + ROWS_LOCAL - 1) / ROWS_LOCAL;
+    return gan_ops_kernel(l, "G fc3 + tanh", k, K * chunks * ROWS_LOCAL, ROWS_LOCAL);
+}
+
+/* dL/d(G's output) from D's input gradient: through D's thin input layer inside
+ * tanh_bwd_dense (fused_tanh_bwd), or from the dX GEMM's d_din (tanh_bwd, which also writes
+ * G's bias gradient). */
+static int fused_tanh_bwd(const ganhpo_gan *g)
+{
+    return thin_in(&g->D.lay) && thin_out_g(g);
+}
+
+static ganhpo_status tanh_backward(ganhpo_gan *g, gan_op_list *l, size_t first_fake)
 {
     const unsigned B = (unsigned)g->batch, din = (unsigned)g->d_in_cols;
+    const unsigned t = (unsigned)g->n_target, h = (unsigned)g->D.lay.width;
     cl_kernel k;
-    GH_CHECK(gan_kernel(g, "tanh_fwd", &k));
-    GH_CHECK(args(k, "muuumuumuuuummu", g->ga.z3, (unsigned)g->n_target, B,
-                  (unsigned)g->ga.out_stride, g->G.params, (unsigned)g->G.lay.stride,
-                  (unsigned)g->G.lay.b3, g->d_in, B * din, din, 2 * B * din, 0u, g->loss, g->flags,
-                  (unsigned)g->trials));
-    return gan_ops_kernel(l, "tanh_fwd", k, (size_t)g->trials * B * g->n_target, 64);
+    if (!fused_tanh_bwd(g)) {
+        GH_CHECK(gan_kernel(g, "tanh_bwd", &k));
+        GH_CHECK(args(k, "muumuuumuuumuuu", g->d_din, din, B * din, g->d_in, B * din, din,
+                      2 * B * din, g->g_dz3, t, B, B * t, g->G.grad, (unsigned)g->G.lay.stride,
+                      (unsigned)g->G.lay.b3, (unsigned)g->trials));
+        return gan_ops_kernel(l, "tanh_bwd", k, (size_t)g->trials * t, 16);
+    }
+    GH_CHECK(gan_kernel(g, "tanh_bwd_dense", &k));
+    GH_CHECK(args(k, "muuumuumuuumuuuu", g->da.d1, (unsigned)first_fake * h, h,
+                  (unsigned)g->da.hid_stride, g->D.params, (unsigned)g->D.lay.stride, g->D.lay.w1,
+                  g->d_in, B * din, din, 2 * B * din, g->g_dz3, t, B, B * t, (unsigned)g->trials));
+    return gan_ops_kernel(l, "D dX + tanh_bwd", k, (size_t)g->trials * B, ROWS_LOCAL);
 }
-
-static ganhpo_status tanh_backward(ganhpo_gan *g, gan_op_list *l)
-{
-    const unsigned B = (unsigned)g->batch, din = (unsigned)g->d_in_cols;
-    const unsigned t = (unsigned)g->n_target;
-    cl_kernel k;
-    GH_CHECK(gan_kernel(g, "tanh_bwd", &k));
-    GH_CHECK(args(k, "muumuuumuuumuuu", g->d_din, din, B * din, g->d_in, B * din, din, 2 * B * din,
-                  g->g_dz3, t, B, B * t, g->G.grad, (unsigned)g->G.lay.stride,
-                  (unsigned)g->G.lay.b3, (unsigned)g->trials));
-    return gan_ops_kernel(l, "tanh_bwd", k, (size_t)g->trials * t, 16);
-}
-
-static const char *const g_names[5] = {"gemm G fc1", "G bn_lrelu_fwd", "gemm G fc2",
-                                       "G bn_lrelu_fwd", "gemm G fc3"};
-static const char *const d_names[5] = {"gemm D fc1", "D bn_lrelu_fwd", "gemm D fc2",
-                                       "D bn_lrelu_fwd", "gemm D fc3"};
 
 /* The discriminator's passes of a step (gan.disc_batchnorm): dstep over the real and the
  * fake batch for D's update, dgen for G's update, which scores the fake rows from row
@@ -332,21 +459,24 @@ ganhpo_status gan_build_step(ganhpo_gan *g)
     pass dstep, dgen;
     size_t first_fake;
     disc_passes(g, &dstep, &dgen, &first_fake);
+    const unsigned fake = (unsigned)(B * din), d_stride = (unsigned)(2 * B * din);
     GH_CHECK(input_ops(g, l));
-    GH_CHECK(forward(g, l, &gp, 1, g_names));
-    GH_CHECK(tanh_train(g, l));
+    GH_CHECK(forward(g, l, &gp, 1, !thin_out_g(g)));
+    GH_CHECK(tanh_out(g, l, &g->ga, B, g->d_in, fake, (unsigned)din, d_stride, 0u, g->loss));
     /* D step: real and fake rows through one GEMM each. */
-    GH_CHECK(forward(g, l, &dstep, 1, d_names));
+    GH_CHECK(forward(g, l, &dstep, 1, 0));
     GH_CHECK(bce(g, l, 2, 0, 1.0, 0.0, 1, 0));
-    GH_CHECK(backward(g, l, &dstep, g->d_dlogit, 2 * B, 1, NULL, 0, 0));
+    GH_CHECK(backward(g, l, &dstep, g->d_dlogit, 2 * B, 1, 0, NULL, 0, 0));
     GH_CHECK(adam(g, &g->D, g->lr_d, &g->k_adam_d));
     GH_CHECK(gan_ops_kernel(l, "adam D", g->k_adam_d, (size_t)g->trials * g->D.lay.n_train, 64));
     /* G step on the same fake batch (as torch_gan.py), through the updated D. */
-    GH_CHECK(forward(g, l, &dgen, 1, d_names));
+    GH_CHECK(forward(g, l, &dgen, 1, 0));
     GH_CHECK(bce(g, l, first_fake ? 2 : 1, first_fake ? 1 : 0, 1.0, 1.0, 0, 1));
-    GH_CHECK(backward(g, l, &dgen, g->d_dlogit, 2 * B, 0, g->d_din, first_fake, B * din));
-    GH_CHECK(tanh_backward(g, l));
-    GH_CHECK(backward(g, l, &gp, g->g_dz3, B * t, 1, NULL, 0, 0));
+    const int fused = fused_tanh_bwd(g);
+    GH_CHECK(backward(g, l, &dgen, g->d_dlogit, 2 * B, 0, 0, fused ? NULL : g->d_din, first_fake,
+                      B * din));
+    GH_CHECK(tanh_backward(g, l, first_fake));
+    GH_CHECK(backward(g, l, &gp, g->g_dz3, B * t, 1, fused, NULL, 0, 0));
     GH_CHECK(adam(g, &g->G, g->lr_g, &g->k_adam_g));
     return gan_ops_kernel(l, "adam G", g->k_adam_g, (size_t)g->trials * g->G.lay.n_train, 64);
 }
@@ -397,12 +527,7 @@ ganhpo_status gan_build_eval(ganhpo_gan *g, const ganhpo_dataset_device *data,
                                      0, NULL, NULL));
     GH_CHECK(gan_eval_input(g, data->val_condition, 0));
     const pass p = {"G", &g->G, &g->ea, g->e_in, 0, V * g->g_in_cols, V, 1, 1};
-    GH_CHECK(forward(g, &g->eval, &p, 0, g_names));
-    cl_kernel k;
-    GH_CHECK(gan_kernel(g, "tanh_fwd", &k));
-    GH_CHECK(args(k, "muuumuumuuuummu", g->ea.z3, (unsigned)t, (unsigned)V,
-                  (unsigned)g->ea.out_stride, g->G.params, (unsigned)g->G.lay.stride,
-                  (unsigned)g->G.lay.b3, g->e_out, 0u, (unsigned)t, (unsigned)(V * t), 1u,
-                  g->e_scaler, g->flags, (unsigned)K));
-    return gan_ops_kernel(&g->eval, "tanh_fwd", k, K * V * t, 64);
+    GH_CHECK(forward(g, &g->eval, &p, 0, !thin_out_g(g)));
+    return tanh_out(g, &g->eval, &g->ea, V, g->e_out, 0u, (unsigned)t, (unsigned)(V * t), 1u,
+                    g->e_scaler);
 }

@@ -107,7 +107,7 @@ struct ganhpo_gan {
     size_t perm_stride;
     uint32_t *perm_host;
     /* kernels whose arguments change during training */
-    cl_kernel k_gather, k_noise, k_adam_g, k_adam_d;
+    cl_kernel k_input, k_adam_g, k_adam_d;
     cl_kernel *owned; /* every kernel object, released at destroy */
     size_t n_owned, cap_owned;
     gan_op_list step;

@@ -278,10 +278,10 @@ ganhpo_status gan_begin_epoch(ganhpo_gan *g, const ganhpo_dataset_device *data, 
                                      NULL, NULL));
     cl_mem cond = data->train_condition ? data->train_condition : data->train_target;
     cl_uint stride = (cl_uint)n;
-    GH_CHECK(gan_arg(g->k_gather, 0, sizeof(cl_mem), &data->train_target));
-    GH_CHECK(gan_arg(g->k_gather, 1, sizeof(cl_mem), &cond));
-    GH_CHECK(gan_arg(g->k_gather, 4, sizeof(cl_mem), &g->perm));
-    GH_CHECK(gan_arg(g->k_gather, 5, sizeof stride, &stride));
+    GH_CHECK(gan_arg(g->k_input, 0, sizeof(cl_mem), &data->train_target));
+    GH_CHECK(gan_arg(g->k_input, 1, sizeof(cl_mem), &cond));
+    GH_CHECK(gan_arg(g->k_input, 4, sizeof(cl_mem), &g->perm));
+    GH_CHECK(gan_arg(g->k_input, 5, sizeof stride, &stride));
     const float zero = 0.0f;
     GH_CHECK_CL(clEnqueueFillBuffer(g->queue, g->loss, &zero, sizeof zero, 0,
                                     2 * (size_t)g->trials * sizeof(float), 0, NULL, NULL));
@@ -295,8 +295,8 @@ ganhpo_status gan_step(ganhpo_gan *g, size_t index)
     const double t = (double)(g->steps_done + 1);
     const cl_float corr =
         (cl_float)(sqrt(1.0 - pow(g->opt.adam_beta2, t)) / (1.0 - pow(g->opt.adam_beta1, t)));
-    GH_CHECK(gan_arg(g->k_gather, 6, sizeof first, &first));
-    GH_CHECK(gan_arg(g->k_noise, 6, sizeof step, &step));
+    GH_CHECK(gan_arg(g->k_input, 6, sizeof first, &first));
+    GH_CHECK(gan_arg(g->k_input, 17, sizeof step, &step));
     GH_CHECK(gan_arg(g->k_adam_d, 11, sizeof corr, &corr));
     GH_CHECK(gan_arg(g->k_adam_g, 11, sizeof corr, &corr));
     GH_CHECK(gan_ops_run(g, &g->step));
