@@ -610,16 +610,12 @@ __kernel void adam(__global float *p, __global const float *g, __global float *m
 /* Standard normal noise for a batch: trial k's element e (of rows x width) is component
  * e % 4 of Philox block {e / 4, step, stream, 0} with the trial's key (keys[2k],
  * keys[2k + 1]), written to out[k * out_stride + row * out_ld + col]. Host twin:
- * ganhpo_rng_normal4 with the same counter. */
-__kernel void noise_normal(__global float *out, const uint width, const uint rows,
-                           const uint out_ld, const uint out_stride, __global const uint *keys,
-                           const uint step, const uint stream, const uint n_trials)
+ * ganhpo_rng_normal4 with the same counter. gh_noise_block draws block b of trial k;
+ * noise_normal a block per work-item. */
+inline void gh_noise_block(__global float *out, uint width, uint rows, uint out_ld,
+                           uint out_stride, __global const uint *keys, uint step, uint stream,
+                           uint k, uint b)
 {
-    const uint gid = get_global_id(0);
-    const uint blocks = (rows * width + 3) / 4;
-    if (gid >= n_trials * blocks)
-        return;
-    const uint k = gid / blocks, b = gid % blocks;
     const float4 n =
         gh_philox_normal4((uint4)(b, step, stream, 0), (uint2)(keys[2 * k], keys[2 * k + 1]));
     const float v[4] = {n.x, n.y, n.z, n.w};
@@ -630,14 +626,24 @@ __kernel void noise_normal(__global float *out, const uint width, const uint row
     }
 }
 
-/* A training step's input batch, gathered and drawn in one launch. Gather: row r =
- * perm[k * perm_stride + first + i] of the training tables becomes row i of the batch.
- * Targets go to d_in (the discriminator's real half, row stride d_ld); the condition (when
- * n_cond > 0) goes after the targets in both halves of d_in (when cond_disc) and after the
- * noise in g_in (row stride g_ld). Noise: the first noise_dim columns of g_in, as
- * noise_normal draws them (element e of rows x noise_dim from Philox block {e / 4, step,
- * stream, 0}). Work-item (k, i) fills row i of trial k (a block that straddles two rows is
- * drawn by both). */
+__kernel void noise_normal(__global float *out, const uint width, const uint rows,
+                           const uint out_ld, const uint out_stride, __global const uint *keys,
+                           const uint step, const uint stream, const uint n_trials)
+{
+    const uint gid = get_global_id(0);
+    const uint blocks = (rows * width + 3) / 4;
+    if (gid < n_trials * blocks)
+        gh_noise_block(out, width, rows, out_ld, out_stride, keys, step, stream, gid / blocks,
+                       gid % blocks);
+}
+
+/* A training step's input batch, drawn and gathered in one launch: the first n_trials *
+ * blocks work-items draw the noise, noise_normal's Philox block per work-item, into the
+ * first noise_dim columns of g_in (row stride g_ld); each of the next n_trials * rows
+ * gathers a row: row r = perm[k * perm_stride + first + i] of the training tables becomes
+ * row i of the batch. Targets go to d_in (the discriminator's real half, row stride d_ld);
+ * the condition (when n_cond > 0) goes after the targets in both halves of d_in (when
+ * cond_disc) and after the noise in g_in. */
 __kernel void batch_input(__global const float *target, __global const float *cond,
                           const uint n_target, const uint n_cond, __global const uint *perm,
                           const uint perm_stride, const uint first, const uint rows,
@@ -646,13 +652,17 @@ __kernel void batch_input(__global const float *target, __global const float *co
                           const uint g_stride, const uint noise_dim, __global const uint *keys,
                           const uint step, const uint stream, const uint n_trials)
 {
-    const uint gid = get_global_id(0);
-    if (gid >= n_trials * rows)
+    const uint blocks = (rows * noise_dim + 3) / 4, gid = get_global_id(0);
+    if (gid < n_trials * blocks) {
+        gh_noise_block(g_in, noise_dim, rows, g_ld, g_stride, keys, step, stream, gid / blocks,
+                       gid % blocks);
         return;
-    const uint k = gid / rows, i = gid % rows;
+    }
+    if (gid >= n_trials * (blocks + rows))
+        return;
+    const uint k = (gid - n_trials * blocks) / rows, i = (gid - n_trials * blocks) % rows;
     const uint r = perm[k * perm_stride + first + i];
     __global float *dr = d_in + k * d_stride + i * d_ld;
-    __global float *gr = g_in + k * g_stride + i * g_ld;
     for (uint j = 0; j < n_target; j++)
         dr[j] = target[r * n_target + j];
     for (uint j = 0; j < n_cond; j++) {
@@ -661,18 +671,7 @@ __kernel void batch_input(__global const float *target, __global const float *co
             dr[n_target + j] = c;
             dr[rows * d_ld + n_target + j] = c;
         }
-        gr[noise_dim + j] = c;
-    }
-    const uint e0 = i * noise_dim, e1 = e0 + noise_dim;
-    const uint2 key = (uint2)(keys[2 * k], keys[2 * k + 1]);
-    for (uint b = e0 / 4; b * 4 < e1; b++) {
-        const float4 n = gh_philox_normal4((uint4)(b, step, stream, 0), key);
-        const float v[4] = {n.x, n.y, n.z, n.w};
-        for (uint c = 0; c < 4; c++) {
-            const uint e = b * 4 + c;
-            if (e >= e0 && e < e1)
-                gr[e - e0] = v[c];
-        }
+        g_in[k * g_stride + i * g_ld + noise_dim + j] = c;
     }
 }
 

@@ -371,7 +371,8 @@ static ganhpo_status input_ops(ganhpo_gan *g, gan_op_list *l)
                   (unsigned)g->n_cond, g->d_in, 0u, 0u, B, g->d_in, din, 2 * B * din,
                   (unsigned)g->opt.condition_discriminator, g->g_in, gin, B * gin,
                   (unsigned)g->opt.noise_dim, g->keys, 0u, (unsigned)GANHPO_RNG_STREAM_NOISE, K));
-    return gan_ops_kernel(l, "batch_input (gather, noise)", g->k_input, (size_t)K * B, 16);
+    const size_t blocks = ((size_t)B * g->opt.noise_dim + 3) / 4;
+    return gan_ops_kernel(l, "batch_input (noise, gather)", g->k_input, K * (blocks + B), 16);
 }
 
 /* G's output y = tanh(a2 W3 + b3) (tanh_dense, when thin_out_g) or tanh(z3 + b3) after the
