@@ -72,6 +72,36 @@ inline float gh_sum16(float16 v)
     return (h4.x + h4.y) + (h4.z + h4.w);
 }
 
+/* The rows of the thin products' dot products are walked in whole 16-wide loads: columns
+ * [0, gh_dot_full(n)) in steps of 16, then, for n >= 16, the last 16 columns [n - 16, n)
+ * with the lanes before gh_dot_skip(n) (read by the last step already) multiplied by
+ * zero, instead of an element-by-element partial load per row. n < 16 loads partially. */
+inline uint gh_dot_full(uint n)
+{
+    return n / GH_BN_LANES * GH_BN_LANES;
+}
+
+inline float16 gh_dot_tail_mask(uint n)
+{
+    const int16 lane = (int16)(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    return select((float16)0.0f, (float16)1.0f, lane >= (int)(GH_BN_LANES - n % GH_BN_LANES));
+}
+
+/* x . y over n >= 1 columns (global rows), as above. */
+inline float gh_dot(__global const float *x, __global const float *y, uint n)
+{
+    float16 acc = 0.0f;
+    const uint full = gh_dot_full(n);
+    for (uint c = 0; c < full; c += GH_BN_LANES)
+        acc = fma(vload16(0, x + c), vload16(0, y + c), acc);
+    if (full < n && n >= GH_BN_LANES)
+        acc = fma(vload16(0, x + n - GH_BN_LANES) * gh_dot_tail_mask(n),
+                  vload16(0, y + n - GH_BN_LANES), acc);
+    else if (full < n)
+        acc = fma(gh_load16(x, n), gh_load16(y, n), acc);
+    return gh_sum16(acc);
+}
+
 /* The thin layers (a side of at most GH_THIN_IN input or GH_THIN_OUT output columns: the
  * first layer's input, D's logit, G's targets) are computed inside the neighbouring kernels
  * instead of as products of their own (src/gan/gan_build.c has the same limits). */
@@ -153,7 +183,8 @@ __kernel void bn_lrelu_fwd(__global const float *z, __global float *a, const uin
  * GH_THIN_IN columns (row stride in_ld, trial k's rows from in_off + k * in_stride; W1 at
  * w1_off, n_in x width), written to z for the backward pass, then as bn_lrelu_fwd. Without
  * BatchNorm (norm == 0), z gets y = X W1 + bias and a = LeakyReLU(y), as bias_lrelu_fwd
- * leaves them. */
+ * leaves them. The loops over the thin side run to GH_THIN_IN, unrolled, with the columns
+ * past n_in skipped, so that W1's vectors stay in registers. */
 __kernel void bn_lrelu_fwd_in(__global const float *in, const uint in_off, const uint in_ld,
                               const uint in_stride, const uint n_in, const uint w1_off,
                               __global float *z, __global float *a, const uint width,
@@ -170,8 +201,9 @@ __kernel void bn_lrelu_fwd_in(__global const float *in, const uint in_off, const
                n = min(width - j, (uint)GH_BN_LANES);
     __global float *p = params + k * param_stride;
     float16 w[GH_THIN_IN];
-    for (uint c = 0; c < n_in; c++)
-        w[c] = gh_load16(p + w1_off + c * width + j, n);
+#pragma unroll
+    for (uint c = 0; c < GH_THIN_IN; c++)
+        w[c] = c < n_in ? gh_load16(p + w1_off + c * width + j, n) : 0.0f;
     const float16 bias = gh_load16(p + off.bias + j, n), gamma = gh_load16(p + off.gamma + j, n);
     const float16 beta = gh_load16(p + off.beta + j, n);
     for (uint g = 0; g < groups; g++) {
@@ -181,8 +213,10 @@ __kernel void bn_lrelu_fwd_in(__global const float *in, const uint in_off, const
         float16 s = 0.0f;
         for (uint i = 0; i < rows; i++) {
             float16 v = 0.0f;
-            for (uint c = 0; c < n_in; c++)
-                v = fma((float16)x[i * in_ld + c], w[c], v);
+#pragma unroll
+            for (uint c = 0; c < GH_THIN_IN; c++)
+                if (c < n_in)
+                    v = fma((float16)x[i * in_ld + c], w[c], v);
             if (!norm) {
                 v += bias;
                 gh_store16(gh_lrelu16(v, slope), ag + i * width, n);
@@ -197,26 +231,18 @@ __kernel void bn_lrelu_fwd_in(__global const float *in, const uint in_off, const
     }
 }
 
-/* dL/da of row `top` of a thin layer above: sum over its n_top columns t[o] W[j][o], with
- * w[o] the kernel's 16 columns of W's column o. */
-inline float16 gh_thin_grad(__global const float *t, const float16 *w, uint n_top)
-{
-    float16 da = 0.0f;
-    for (uint o = 0; o < n_top; o++)
-        da = fma((float16)t[o], w[o], da);
-    return da;
-}
-
 /* The backward pass of a hidden layer (bn_lrelu_bwd, or without BatchNorm bias_lrelu_bwd's,
- * z then holding y = z + bias), with the thin layers next to it inside:
- * - n_top > 0: the layer above is thin (n_top <= GH_THIN_OUT columns, its W at w3_off,
- *   width x n_top): dL/da = top W^T is computed here from dL/d(its output) `top` (row stride
- *   top_ld, trial stride top_stride) and d is not read; with param_grads its weight gradient
- *   a^T top, and with top_bias also its bias gradient (the column sums of top), overwrite
- *   their slots in grad.
- * - n_in > 0 (with param_grads): the layer's own input X is thin (n_in <= GH_THIN_IN
- *   columns, as in bn_lrelu_fwd_in): its weight gradient X^T dL/dz overwrites the W1 slot.
- * d gets dL/dz. Work-items as in bn_lrelu_fwd. */
+ * z then holding y = z + bias), with a thin neighbour inside:
+ * - n_top > 0 (bn_lrelu_bwd_top): the layer above is thin (n_top <= GH_THIN_OUT columns,
+ *   its W at w3_off, width x n_top): dL/da = top W^T is computed here from dL/d(its output)
+ *   `top` (row stride top_ld, trial stride top_stride) and d is not read; with param_grads
+ *   its weight gradient a^T top, and with top_bias also its bias gradient (the column sums
+ *   of top), overwrite their slots in grad.
+ * - n_in > 0 (bn_lrelu_bwd_in, with param_grads): the layer's own input X is thin (n_in <=
+ *   GH_THIN_IN columns, as in bn_lrelu_fwd_in): its weight gradient X^T dL/dz overwrites the
+ *   W1 slot.
+ * d gets dL/dz. Work-items as in bn_lrelu_fwd. Each kernel passes 0 for the other side, so
+ * its loops compile away; the thin loops are unrolled as in bn_lrelu_fwd_in. */
 inline void gh_bn_bwd(__global float *d, __global const float *z, uint width, uint rows,
                       uint groups, uint act_stride, __global const float *params, uint param_stride,
                       gh_bn_offsets off, __global const float *stats, float slope,
@@ -234,15 +260,17 @@ inline void gh_bn_bwd(__global float *d, __global const float *z, uint width, ui
     __global float *gk = grad + k * param_stride;
     float16 w3[GH_THIN_OUT], dw3[GH_THIN_OUT], dw1[GH_THIN_IN];
     float db3[GH_THIN_OUT];
-    for (uint o = 0; o < n_top; o++) {
+#pragma unroll
+    for (uint o = 0; o < GH_THIN_OUT; o++) {
         float t[GH_BN_LANES];
         for (uint c = 0; c < GH_BN_LANES; c++)
-            t[c] = c < n ? p[w3_off + (j + c) * n_top + o] : 0.0f;
+            t[c] = o < n_top && c < n ? p[w3_off + (j + c) * n_top + o] : 0.0f;
         w3[o] = vload16(0, t);
         dw3[o] = 0.0f;
         db3[o] = 0.0f;
     }
-    for (uint c = 0; c < n_in; c++)
+#pragma unroll
+    for (uint c = 0; c < GH_THIN_IN; c++)
         dw1[c] = 0.0f;
     const float16 gamma = gh_load16(p + off.gamma + j, n), beta = gh_load16(p + off.beta + j, n);
     const float16 bias = gh_load16(p + off.bias + j, n);
@@ -259,25 +287,31 @@ inline void gh_bn_bwd(__global float *d, __global const float *z, uint width, ui
         for (uint i = 0; i < rows; i++) {
             const float16 xh = (gh_load16(zg + i * width, n) + bias - mean) * istd;
             const float16 y = norm ? gamma * xh + beta : gh_load16(zg + i * width, n);
-            const float16 da =
-                n_top ? gh_thin_grad(tg + i * top_ld, w3, n_top) : gh_load16(dg + i * width, n);
-            const float16 dy = select(slope * da, da, y > 0.0f);
-            if (n_top && param_grads) {
+            float16 da = 0.0f;
+            if (n_top) {
                 const float16 act = gh_lrelu16(y, slope);
-                for (uint o = 0; o < n_top; o++) {
-                    const float t = tg[i * top_ld + o];
-                    dw3[o] = fma(act, (float16)t, dw3[o]);
-                    db3[o] += t;
-                }
+#pragma unroll
+                for (uint o = 0; o < GH_THIN_OUT; o++)
+                    if (o < n_top) {
+                        const float t = tg[i * top_ld + o];
+                        da = fma((float16)t, w3[o], da);
+                        dw3[o] = fma(act, (float16)t, dw3[o]);
+                        db3[o] += t;
+                    }
+            } else {
+                da = gh_load16(dg + i * width, n);
             }
+            const float16 dy = select(slope * da, da, y > 0.0f);
             sdy += dy;
             if (norm) {
                 sdyx += dy * xh;
                 continue;
             }
             gh_store16(dy, dg + i * width, n);
-            for (uint c = 0; c < n_in; c++)
-                dw1[c] = fma((float16)xg[i * in_ld + c], dy, dw1[c]);
+#pragma unroll
+            for (uint c = 0; c < GH_THIN_IN; c++)
+                if (c < n_in)
+                    dw1[c] = fma((float16)xg[i * in_ld + c], dy, dw1[c]);
         }
         dbeta += sdy;
         if (!norm)
@@ -285,13 +319,22 @@ inline void gh_bn_bwd(__global float *d, __global const float *z, uint width, ui
         const float16 scale = gamma * istd / rows;
         for (uint i = 0; i < rows; i++) {
             const float16 xh = (gh_load16(zg + i * width, n) + bias - mean) * istd;
-            const float16 da =
-                n_top ? gh_thin_grad(tg + i * top_ld, w3, n_top) : gh_load16(dg + i * width, n);
+            float16 da = 0.0f;
+            if (n_top) {
+#pragma unroll
+                for (uint o = 0; o < GH_THIN_OUT; o++)
+                    if (o < n_top)
+                        da = fma((float16)tg[i * top_ld + o], w3[o], da);
+            } else {
+                da = gh_load16(dg + i * width, n);
+            }
             const float16 dy = select(slope * da, da, gamma * xh + beta > 0.0f);
             const float16 dz = scale * ((float)rows * dy - sdy - xh * sdyx);
             gh_store16(dz, dg + i * width, n);
-            for (uint c = 0; c < n_in; c++)
-                dw1[c] = fma((float16)xg[i * in_ld + c], dz, dw1[c]);
+#pragma unroll
+            for (uint c = 0; c < GH_THIN_IN; c++)
+                if (c < n_in)
+                    dw1[c] = fma((float16)xg[i * in_ld + c], dz, dw1[c]);
         }
         dgamma += sdyx;
     }
@@ -303,16 +346,20 @@ inline void gh_bn_bwd(__global float *d, __global const float *z, uint width, ui
     } else {
         gh_store16(dbeta, gk + off.bias + j, n);
     }
-    for (uint o = 0; o < n_top; o++) {
-        float t[GH_BN_LANES];
-        vstore16(dw3[o], 0, t);
-        for (uint c = 0; c < n; c++)
-            gk[w3_off + (j + c) * n_top + o] = t[c];
-        if (top_bias && j == 0)
-            gk[b3_off + o] = db3[o];
-    }
-    for (uint c = 0; c < n_in; c++)
-        gh_store16(dw1[c], gk + w1_off + c * width + j, n);
+#pragma unroll
+    for (uint o = 0; o < GH_THIN_OUT; o++)
+        if (o < n_top) {
+            float t[GH_BN_LANES];
+            vstore16(dw3[o], 0, t);
+            for (uint c = 0; c < n; c++)
+                gk[w3_off + (j + c) * n_top + o] = t[c];
+            if (top_bias && j == 0)
+                gk[b3_off + o] = db3[o];
+        }
+#pragma unroll
+    for (uint c = 0; c < GH_THIN_IN; c++)
+        if (c < n_in)
+            gh_store16(dw1[c], gk + w1_off + c * width + j, n);
 }
 
 /* Backward of bn_lrelu_fwd in training mode. d holds dL/da on entry and dL/dz on exit;
@@ -330,21 +377,33 @@ __kernel void bn_lrelu_bwd(__global float *d, __global const float *z, const uin
               param_grads, 1, z, 0, 0, 0, 0, 0, 0, z, 0, 0, 0, 0, 0, n_trials);
 }
 
-/* gh_bn_bwd with a thin layer above (n_top > 0) or a thin input (n_in > 0), or both. */
-__kernel void bn_lrelu_bwd_thin(__global float *d, __global const float *z, const uint width,
-                                const uint rows, const uint groups, const uint act_stride,
-                                __global const float *params, const uint param_stride,
-                                const gh_bn_offsets off, __global const float *stats,
-                                const float slope, __global float *grad, const uint param_grads,
-                                const uint norm, __global const float *top, const uint top_ld,
-                                const uint top_stride, const uint n_top, const uint w3_off,
-                                const uint top_bias, const uint b3_off, __global const float *in,
-                                const uint in_off, const uint in_ld, const uint in_stride,
-                                const uint n_in, const uint w1_off, const uint n_trials)
+/* gh_bn_bwd through a thin layer above. */
+__kernel void bn_lrelu_bwd_top(__global float *d, __global const float *z, const uint width,
+                               const uint rows, const uint groups, const uint act_stride,
+                               __global const float *params, const uint param_stride,
+                               const gh_bn_offsets off, __global const float *stats,
+                               const float slope, __global float *grad, const uint param_grads,
+                               const uint norm, __global const float *top, const uint top_ld,
+                               const uint top_stride, const uint n_top, const uint w3_off,
+                               const uint top_bias, const uint b3_off, const uint n_trials)
 {
     gh_bn_bwd(d, z, width, rows, groups, act_stride, params, param_stride, off, stats, slope, grad,
-              param_grads, norm, top, top_ld, top_stride, n_top, w3_off, top_bias, b3_off, in,
-              in_off, in_ld, in_stride, n_in, w1_off, n_trials);
+              param_grads, norm, top, top_ld, top_stride, n_top, w3_off, top_bias, b3_off, z, 0, 0,
+              0, 0, 0, n_trials);
+}
+
+/* gh_bn_bwd with the weight gradient of a thin input (param_grads implied). */
+__kernel void bn_lrelu_bwd_in(__global float *d, __global const float *z, const uint width,
+                              const uint rows, const uint groups, const uint act_stride,
+                              __global const float *params, const uint param_stride,
+                              const gh_bn_offsets off, __global const float *stats,
+                              const float slope, __global float *grad, const uint norm,
+                              __global const float *in, const uint in_off, const uint in_ld,
+                              const uint in_stride, const uint n_in, const uint w1_off,
+                              const uint n_trials)
+{
+    gh_bn_bwd(d, z, width, rows, groups, act_stride, params, param_stride, off, stats, slope, grad,
+              1, norm, z, 0, 0, 0, 0, 0, 0, in, in_off, in_ld, in_stride, n_in, w1_off, n_trials);
 }
 
 /* A hidden layer without BatchNorm (gan.disc_batchnorm = none): y = z + bias (z from the
@@ -462,8 +521,17 @@ __kernel void tanh_dense(__global const float *a, const uint width, const uint r
     float16 acc[GH_THIN_OUT];
     for (uint o = 0; o < n_out; o++)
         acc[o] = 0.0f;
-    for (uint c = 0; c < width; c += GH_BN_LANES) {
-        const float16 av = gh_load16(row + c, min(width - c, (uint)GH_BN_LANES));
+    const uint full = gh_dot_full(width);
+    for (uint c = 0; c < full; c += GH_BN_LANES) {
+        const float16 av = vload16(0, row + c);
+        for (uint o = 0; o < n_out; o++)
+            acc[o] = fma(av, vload16(0, w3t + o * wp + c), acc[o]);
+    }
+    if (full < width) {
+        /* the last columns as in gh_dot (w3t is zero past width) */
+        const uint c = width >= GH_BN_LANES ? width - GH_BN_LANES : 0;
+        const float16 av = width >= GH_BN_LANES ? vload16(0, row + c) * gh_dot_tail_mask(width)
+                                                : gh_load16(row, width);
         for (uint o = 0; o < n_out; o++)
             acc[o] = fma(av, vload16(0, w3t + o * wp + c), acc[o]);
     }
@@ -482,7 +550,7 @@ __kernel void tanh_dense(__global const float *a, const uint width, const uint r
  * with dy = dL/d(D's input columns [0, n_out)) = d1 W1^T computed here from D's dL/dz1 d1
  * (width columns, trial k's rows from d1_off + k * d1_stride) and the first n_out rows of
  * D's W1 (at w1_off, row stride width); y as in tanh_bwd, dz [rows x n_out]. Work-item (k,
- * i) computes row i of trial k. G's bias gradient comes from its bn_lrelu_bwd_thin. */
+ * i) computes row i of trial k. G's bias gradient comes from its bn_lrelu_bwd_top. */
 __kernel void tanh_bwd_dense(__global const float *d1, const uint d1_off, const uint width,
                              const uint d1_stride, __global const float *params,
                              const uint param_stride, const uint w1_off, __global const float *y,
@@ -496,22 +564,13 @@ __kernel void tanh_bwd_dense(__global const float *d1, const uint d1_off, const 
     const uint k = gid / rows, i = gid % rows;
     __global const float *row = d1 + k * d1_stride + d1_off + i * width;
     __global const float *w = params + k * param_stride + w1_off;
-    float16 acc[GH_THIN_OUT];
-    for (uint o = 0; o < n_out; o++)
-        acc[o] = 0.0f;
-    for (uint c = 0; c < width; c += GH_BN_LANES) {
-        const uint nc = min(width - c, (uint)GH_BN_LANES);
-        const float16 dv = gh_load16(row + c, nc);
-        for (uint o = 0; o < n_out; o++)
-            acc[o] = fma(dv, gh_load16(w + o * width + c, nc), acc[o]);
-    }
     for (uint o = 0; o < n_out; o++) {
         const float v = y[k * y_stride + y_off + i * y_ld + o];
-        dz[k * dz_stride + i * n_out + o] = gh_sum16(acc[o]) * (1.0f - v * v);
+        dz[k * dz_stride + i * n_out + o] = gh_dot(row, w + o * width, width) * (1.0f - v * v);
     }
 }
 
-/* Largest work-group of bce_dense (a power of two). */
+/* Largest work-group of bce_dense. */
 #define GH_BCE_LOCAL 64
 
 /* D's logit layer and the loss, fused: logit = a . w3 + b3 for the rows of a (D's last hidden
@@ -524,8 +583,8 @@ __kernel void tanh_bwd_dense(__global const float *d1, const uint d1_off, const 
  * BCE(0, D(fake))); it is added to loss[k * 2 + slot] (accumulated over an epoch on the
  * device) and a non-finite loss flags the trial. dlogit (trial stride dl_stride) gets
  * d loss / d logit; with param_grads, dL/db3 overwrites its slot. A work-group per trial
- * (a power of two, at most GH_BCE_LOCAL work-items) shares the rows and adds the partial sums
- * in a fixed tree (reproducible). */
+ * (at most GH_BCE_LOCAL work-items) shares the rows; its first work-item adds the partial
+ * sums in order (reproducible; one barrier, where a tree took one per level). */
 __kernel void bce_dense(__global const float *a, const uint width, const uint rows,
                         const uint groups, const uint first, const uint a_stride,
                         const float label0, const float label1, __global const float *params,
@@ -547,13 +606,8 @@ __kernel void bce_dense(__global const float *a, const uint width, const uint ro
             dlogit[k * dl_stride + i] = 0.0f;
             continue;
         }
-        __global const float *row = a + k * a_stride + i * width;
-        float16 acc = 0.0f;
-        for (uint c = 0; c < width; c += GH_BN_LANES) {
-            const uint nc = min(width - c, (uint)GH_BN_LANES);
-            acc = fma(gh_load16(row + c, nc), gh_load16(p + w3_off + c, nc), acc);
-        }
-        const float x = gh_sum16(acc) + bias, y = g == 0 ? label0 : label1;
+        const float x = gh_dot(a + k * a_stride + i * width, p + w3_off, width) + bias;
+        const float y = g == 0 ? label0 : label1;
         const float e = exp(-fabs(x));
         s += fmax(x, 0.0f) - x * y + log1p(e);
         const float sig = x >= 0.0f ? 1.0f / (1.0f + e) : e / (1.0f + e);
@@ -563,18 +617,16 @@ __kernel void bce_dense(__global const float *a, const uint width, const uint ro
     }
     part[0][lid] = s;
     part[1][lid] = db;
-    for (uint h = ls / 2; h > 0; h /= 2) {
-        barrier(CLK_LOCAL_MEM_FENCE);
-        if (lid < h) {
-            part[0][lid] += part[0][lid + h];
-            part[1][lid] += part[1][lid + h];
-        }
-    }
+    barrier(CLK_LOCAL_MEM_FENCE);
     if (lid != 0)
         return;
-    const float total = part[0][0] / rows;
+    for (uint q = 1; q < ls; q++) {
+        s += part[0][q];
+        db += part[1][q];
+    }
+    const float total = s / rows;
     if (param_grads)
-        grad[k * param_stride + b3_off] = part[1][0];
+        grad[k * param_stride + b3_off] = db;
     if (!isfinite(total))
         atomic_or(&flags[k], GH_FLAG_LOSS);
     loss[k * 2 + slot] += total;
@@ -584,26 +636,31 @@ __kernel void bce_dense(__global const float *a, const uint width, const uint ro
  * m = b1 m + (1 - b1) g, v = b2 v + (1 - b2) g^2,
  * p -= lr[k] * c2 / c1 * m / (sqrt(v) + eps) with c1 = 1 - b1^t, c2 = sqrt(1 - b2^t) passed
  * as corr = c2 / c1. Trials with mask[k] == 0 (failed) are left alone; a non-finite
- * parameter flags its trial. */
+ * parameter flags its trial. Work-item (k, c) updates entries [16 c, 16 c + 16) of trial k
+ * as one vector (a trial's slice is a multiple of 16 floats; lanes past n_train keep their
+ * values), so a launch has a sixteenth of the work-items of an entry each. */
 __kernel void adam(__global float *p, __global const float *g, __global float *m, __global float *v,
                    const uint n_train, const uint stride, __global const float *lr,
                    __global const int *mask, const float b1, const float b2, const float eps,
                    const float corr, __global int *flags, const uint n_trials)
 {
-    const uint gid = get_global_id(0);
-    if (gid >= n_trials * n_train)
+    const uint chunks = GH_DIV_UP(n_train, GH_BN_LANES), gid = get_global_id(0);
+    if (gid >= n_trials * chunks)
         return;
-    const uint k = gid / n_train, i = k * stride + gid % n_train;
+    const uint k = gid / chunks, c = gid % chunks * GH_BN_LANES, i = k * stride + c;
     if (!mask[k])
         return;
-    const float gi = g[i];
-    const float mi = b1 * m[i] + (1.0f - b1) * gi;
-    const float vi = b2 * v[i] + (1.0f - b2) * gi * gi;
-    m[i] = mi;
-    v[i] = vi;
-    const float pi = p[i] - lr[k] * corr * mi / (sqrt(vi) + eps);
-    p[i] = pi;
-    if (!isfinite(pi))
+    const int16 lane = (int16)(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    const int16 keep = lane < (int)(n_train - c);
+    const float16 gi = vload16(0, g + i), m0 = vload16(0, m + i), v0 = vload16(0, v + i);
+    const float16 p0 = vload16(0, p + i);
+    const float16 mi = b1 * m0 + (1.0f - b1) * gi;
+    const float16 vi = b2 * v0 + (1.0f - b2) * gi * gi;
+    const float16 pi = p0 - lr[k] * corr * mi / (sqrt(vi) + eps);
+    vstore16(select(m0, mi, keep), 0, m + i);
+    vstore16(select(v0, vi, keep), 0, v + i);
+    vstore16(select(p0, pi, keep), 0, p + i);
+    if (any(keep & !isfinite(pi)))
         atomic_or(&flags[k], GH_FLAG_PARAM);
 }
 
@@ -612,9 +669,8 @@ __kernel void adam(__global float *p, __global const float *g, __global float *m
  * keys[2k + 1]), written to out[k * out_stride + row * out_ld + col]. Host twin:
  * ganhpo_rng_normal4 with the same counter. gh_noise_block draws block b of trial k;
  * noise_normal a block per work-item. */
-inline void gh_noise_block(__global float *out, uint width, uint rows, uint out_ld,
-                           uint out_stride, __global const uint *keys, uint step, uint stream,
-                           uint k, uint b)
+inline void gh_noise_block(__global float *out, uint width, uint rows, uint out_ld, uint out_stride,
+                           __global const uint *keys, uint step, uint stream, uint k, uint b)
 {
     const float4 n =
         gh_philox_normal4((uint4)(b, step, stream, 0), (uint2)(keys[2 * k], keys[2 * k + 1]));
@@ -637,13 +693,14 @@ __kernel void noise_normal(__global float *out, const uint width, const uint row
                        gid % blocks);
 }
 
-/* A training step's input batch, drawn and gathered in one launch: the first n_trials *
- * blocks work-items draw the noise, noise_normal's Philox block per work-item, into the
- * first noise_dim columns of g_in (row stride g_ld); each of the next n_trials * rows
- * gathers a row: row r = perm[k * perm_stride + first + i] of the training tables becomes
- * row i of the batch. Targets go to d_in (the discriminator's real half, row stride d_ld);
- * the condition (when n_cond > 0) goes after the targets in both halves of d_in (when
- * cond_disc) and after the noise in g_in. */
+/* A training step's input batch, drawn and gathered in one launch: the first work-groups
+ * draw the noise, noise_normal's Philox block per work-item (n_trials * blocks of them), into
+ * the first noise_dim columns of g_in (row stride g_ld); each work-item of the work-groups
+ * after them gathers a row (a branch per work-group, not per work-item, so that PoCL's
+ * vectorised work-group loops do not run both sides): row r = perm[k * perm_stride + first + i] of
+ * the training tables becomes row i of the batch. Targets go to d_in (the discriminator's real
+ * half, row stride d_ld); the condition (when n_cond > 0) goes after the targets in both halves of
+ * d_in (when cond_disc) and after the noise in g_in. */
 __kernel void batch_input(__global const float *target, __global const float *cond,
                           const uint n_target, const uint n_cond, __global const uint *perm,
                           const uint perm_stride, const uint first, const uint rows,
@@ -652,15 +709,19 @@ __kernel void batch_input(__global const float *target, __global const float *co
                           const uint g_stride, const uint noise_dim, __global const uint *keys,
                           const uint step, const uint stream, const uint n_trials)
 {
-    const uint blocks = (rows * noise_dim + 3) / 4, gid = get_global_id(0);
-    if (gid < n_trials * blocks) {
-        gh_noise_block(g_in, noise_dim, rows, g_ld, g_stride, keys, step, stream, gid / blocks,
-                       gid % blocks);
+    const uint blocks = (rows * noise_dim + 3) / 4, ls = get_local_size(0);
+    const uint noise_groups = GH_DIV_UP(n_trials * blocks, ls);
+    if (get_group_id(0) < noise_groups) {
+        const uint gid = get_global_id(0);
+        if (gid < n_trials * blocks)
+            gh_noise_block(g_in, noise_dim, rows, g_ld, g_stride, keys, step, stream, gid / blocks,
+                           gid % blocks);
         return;
     }
-    if (gid >= n_trials * (blocks + rows))
+    const uint gid = get_global_id(0) - noise_groups * ls;
+    if (gid >= n_trials * rows)
         return;
-    const uint k = (gid - n_trials * blocks) / rows, i = (gid - n_trials * blocks) % rows;
+    const uint k = gid / rows, i = gid % rows;
     const uint r = perm[k * perm_stride + first + i];
     __global float *dr = d_in + k * d_stride + i * d_ld;
     for (uint j = 0; j < n_target; j++)

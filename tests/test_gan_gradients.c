@@ -305,9 +305,10 @@ static void check_tanh(void)
 /* ---- a hidden layer with thin neighbours inside ------------------------------------ */
 
 /* X [R x TI] -> z = X W1 -> BatchNorm (or bias) -> LeakyReLU -> a -> out = a W3 + b3
- * [R x TO], L = sum c * out: the first layer's product inside bn_lrelu_fwd_in, and
- * bn_lrelu_bwd_thin's gradients through the thin layer above (dW3, db3) and into the thin
- * input (dW1) together. TW columns: a whole block of 16 and a ragged one. */
+ * [R x TO], L = sum c * out: the first layer's product inside bn_lrelu_fwd_in, the
+ * gradients through the thin layer above inside bn_lrelu_bwd_top (dW3, db3) and into the thin
+ * input inside bn_lrelu_bwd_in (dW1, from dL/da = c W3^T). TW columns: a whole block of 16
+ * and a ragged one. */
 enum { TI = 3, TW = 21, TO = 2 };
 enum { T_W1 = 0, T_BIAS = TI * TW, T_GAMMA = T_BIAS + TW, T_BETA = T_GAMMA + TW };
 enum { T_W3 = T_BETA + TW, T_B3 = T_W3 + TW * TO, T_N = T_B3 + TO }; /* trainable */
@@ -362,7 +363,7 @@ static void check_thin_layer(int norm, int groups, int rows)
 {
     const int R = groups * rows;
     double in[2 * ROWS * TI], c[2 * ROWS * TO], x[T_P] = {0}, a[2 * ROWS * TW];
-    double dev_a[2 * ROWS * TW], grad[T_P];
+    double dev_a[2 * ROWS * TW], grad[T_N];
     fill(in, (size_t)R * TI, -1, 1);
     fill(c, (size_t)R * TO, -1, 1);
     fill(x, T_N, -0.6, 0.6);
@@ -372,13 +373,23 @@ static void check_thin_layer(int norm, int groups, int rows)
     const gan_bn_offsets off = {T_BIAS, T_GAMMA, T_BETA, T_MEAN, T_VAR};
     cl_mem X = upload(in, (size_t)R * TI), top = upload(c, (size_t)R * TO);
     cl_mem z = upload(NULL, (size_t)R * TW), act = upload(NULL, (size_t)R * TW);
-    cl_mem d = upload(NULL, (size_t)R * TW), p = upload(x, T_P), g = upload(NULL, T_P);
+    cl_mem p = upload(x, T_P), g = upload(NULL, T_P);
     cl_mem st = upload(NULL, 2 * (size_t)groups * TW);
     run("bn_lrelu_fwd_in", 2, "muuuuummuuuumuomfffuuu", X, 0u, TI, R * TI, TI, T_W1, z, act, TW,
         rows, groups, R * TW, p, T_P, &off, st, 0.99, EPS, SLOPE, 1u, norm, 1u);
-    run("bn_lrelu_bwd_thin", 2, "mmuuuumuomfmuumuuuuuumuuuuuu", d, z, TW, norm ? rows : R,
-        norm ? groups : 1, R * TW, p, T_P, &off, st, SLOPE, g, 1u, norm, top, TO, R * TO, TO, T_W3,
-        1u, T_B3, X, 0u, TI, R * TI, TI, T_W1, 1u);
+    /* dL/da = c W3^T for bn_lrelu_bwd_in, which reads it from d */
+    double da[2 * ROWS * TW] = {0}, gi[T_N], gt[T_N];
+    for (int r = 0; r < R; r++)
+        for (int j = 0; j < TW; j++)
+            for (int o = 0; o < TO; o++)
+                da[r * TW + j] += c[r * TO + o] * x[T_W3 + j * TO + o];
+    cl_mem d = upload(da, (size_t)R * TW), dt = upload(NULL, (size_t)R * TW),
+           g2 = upload(NULL, T_P);
+    const unsigned lrows = norm ? (unsigned)rows : (unsigned)R, lgroups = norm ? groups : 1;
+    run("bn_lrelu_bwd_top", 2, "mmuuuumuomfmuumuuuuuuu", dt, z, TW, lrows, lgroups, R * TW, p, T_P,
+        &off, st, SLOPE, g, 1u, norm, top, TO, R * TO, TO, T_W3, 1u, T_B3, 1u);
+    run("bn_lrelu_bwd_in", 2, "mmuuuumuomfmumuuuuuu", d, z, TW, lrows, lgroups, R * TW, p, T_P,
+        &off, st, SLOPE, g2, norm, X, 0u, TI, R * TI, TI, T_W1, 1u);
     thin_case tc = {norm, groups, rows, in, c, a};
     thin_host(x, &tc);
     tc.a = NULL;
@@ -390,10 +401,16 @@ static void check_thin_layer(int norm, int groups, int rows)
                          : "separate statistics",
            groups, rows, fwd);
     CHECK(fwd <= 1e-5);
-    download(g, T_N, grad);
-    check_against_fd("dL/dW1, dL/dbias, gamma, beta, W3, b3", grad, thin_host, x, T_N, &tc, 1e-4);
-    cl_mem all[] = {X, top, z, act, d, p, g, st};
-    for (int i = 0; i < 8; i++)
+    download(g, T_N, gt);
+    download(g2, T_N, gi);
+    /* dW1 from bn_lrelu_bwd_in with either kernel's gradients of the layer's own parameters */
+    memcpy(grad, gi, T_W3 * sizeof *grad);
+    memcpy(grad + T_W3, gt + T_W3, (T_N - T_W3) * sizeof *grad);
+    check_against_fd("_in: dL/dW1, dL/dbias, gamma, beta", grad, thin_host, x, T_N, &tc, 1e-4);
+    memcpy(grad + T_BIAS, gt + T_BIAS, (T_N - T_BIAS) * sizeof *grad);
+    check_against_fd("_top: dL/dbias, gamma, beta, W3, b3", grad, thin_host, x, T_N, &tc, 1e-4);
+    cl_mem all[] = {X, top, z, act, d, dt, p, g, g2, st};
+    for (int i = 0; i < 10; i++)
         clReleaseMemObject(all[i]);
 }
 

@@ -4,28 +4,43 @@
 
 #include <stdarg.h>
 
-/* Sets a kernel's arguments from a format: 'm' cl_mem, 'u' unsigned (cl_uint), 'f' double
- * (as float), 'o' const gan_bn_offsets *. */
-static ganhpo_status args(cl_kernel k, const char *fmt, ...)
+/* Sets a kernel's arguments from argument `first` on from a format: 'm' cl_mem, 'u' unsigned
+ * (cl_uint), 'f' double (as float), 'o' const gan_bn_offsets *. */
+static ganhpo_status vargs(cl_kernel k, cl_uint first, const char *fmt, va_list ap)
 {
-    va_list ap;
-    va_start(ap, fmt);
     ganhpo_status st = GANHPO_SUCCESS;
     for (cl_uint i = 0; fmt[i] && st == GANHPO_SUCCESS; i++) {
         if (fmt[i] == 'm') {
             cl_mem m = va_arg(ap, cl_mem);
-            st = gan_arg(k, i, sizeof m, &m);
+            st = gan_arg(k, first + i, sizeof m, &m);
         } else if (fmt[i] == 'u') {
             cl_uint u = va_arg(ap, unsigned);
-            st = gan_arg(k, i, sizeof u, &u);
+            st = gan_arg(k, first + i, sizeof u, &u);
         } else if (fmt[i] == 'f') {
             cl_float f = (cl_float)va_arg(ap, double);
-            st = gan_arg(k, i, sizeof f, &f);
+            st = gan_arg(k, first + i, sizeof f, &f);
         } else {
             const gan_bn_offsets *o = va_arg(ap, const gan_bn_offsets *);
-            st = gan_arg(k, i, sizeof *o, o);
+            st = gan_arg(k, first + i, sizeof *o, o);
         }
     }
+    return st;
+}
+
+static ganhpo_status args(cl_kernel k, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    ganhpo_status st = vargs(k, 0, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+static ganhpo_status args_at(cl_kernel k, cl_uint first, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    ganhpo_status st = vargs(k, first, fmt, ap);
     va_end(ap);
     return st;
 }
@@ -199,10 +214,11 @@ static ganhpo_status forward_in(ganhpo_gan *g, gan_op_list *l, const pass *p, in
     return gan_ops_kernel(l, name, k, bn_items(g, L), BN_LOCAL);
 }
 
-/* A hidden layer's backward pass with a thin neighbour inside (bn_lrelu_bwd_thin): layer 2
+/* A hidden layer's backward pass with a thin neighbour inside: layer 2 (bn_lrelu_bwd_top)
  * takes dL/d(output) `top` (row stride n_out, trial stride top_stride) through the thin
  * output layer, with param_grads that layer's weight gradient and, with top_bias, its bias
- * gradient; layer 1 (with param_grads) its own weight gradient from the thin input. */
+ * gradient; layer 1 (bn_lrelu_bwd_in, parameter gradients) its own weight gradient from the
+ * thin input. */
 static ganhpo_status backward_thin(ganhpo_gan *g, gan_op_list *l, const pass *p, int layer,
                                    int param_grads, cl_mem top, size_t top_stride, int top_bias,
                                    const char *name)
@@ -211,18 +227,20 @@ static ganhpo_status backward_thin(ganhpo_gan *g, gan_op_list *l, const pass *p,
     const gan_acts *A = p->acts;
     const int rows = p->norm ? (int)p->rows : (int)p->rows * p->groups;
     const int groups = p->norm ? p->groups : 1;
-    const unsigned n_top = layer == 2 ? (unsigned)L->n_out : 0u;
-    const unsigned n_in = layer == 1 ? (unsigned)L->n_in : 0u;
     cl_kernel k;
-    GH_CHECK(gan_kernel(g, "bn_lrelu_bwd_thin", &k));
-    GH_CHECK(args(k, "mmuuuumuomfmuumuuuuuumuuuuuu", layer == 1 ? A->d1 : A->d2,
-                  layer == 1 ? A->z1 : A->z2, (unsigned)L->width, (unsigned)rows, (unsigned)groups,
-                  (unsigned)A->hid_stride, p->net->params, (unsigned)L->stride,
-                  layer == 1 ? &L->bn1 : &L->bn2, layer == 1 ? A->istd1 : A->istd2,
-                  g->opt.leaky_slope, p->net->grad, (unsigned)param_grads, (unsigned)p->norm,
-                  top ? top : A->z2, n_top, (unsigned)top_stride, n_top, L->w3, (unsigned)top_bias,
-                  L->b3, p->in, (unsigned)p->in_off, (unsigned)L->n_in, (unsigned)p->in_stride,
-                  n_in, L->w1, (unsigned)g->trials));
+    GH_CHECK(gan_kernel(g, layer == 2 ? "bn_lrelu_bwd_top" : "bn_lrelu_bwd_in", &k));
+    GH_CHECK(args(k, "mmuuuumuomfm", layer == 1 ? A->d1 : A->d2, layer == 1 ? A->z1 : A->z2,
+                  (unsigned)L->width, (unsigned)rows, (unsigned)groups, (unsigned)A->hid_stride,
+                  p->net->params, (unsigned)L->stride, layer == 1 ? &L->bn1 : &L->bn2,
+                  layer == 1 ? A->istd1 : A->istd2, g->opt.leaky_slope, p->net->grad));
+    if (layer == 2)
+        GH_CHECK(args_at(k, 12, "uumuuuuuuu", (unsigned)param_grads, (unsigned)p->norm, top,
+                         (unsigned)L->n_out, (unsigned)top_stride, (unsigned)L->n_out, L->w3,
+                         (unsigned)top_bias, L->b3, (unsigned)g->trials));
+    else
+        GH_CHECK(args_at(k, 12, "umuuuuuu", (unsigned)p->norm, p->in, (unsigned)p->in_off,
+                         (unsigned)L->n_in, (unsigned)p->in_stride, (unsigned)L->n_in, L->w1,
+                         (unsigned)g->trials));
     return gan_ops_kernel(l, name, k, bn_items(g, L), BN_LOCAL);
 }
 
@@ -340,6 +358,14 @@ static ganhpo_status bce(ganhpo_gan *g, gan_op_list *l, int groups, int first, d
     return gan_ops_kernel(l, "D fc3 + bce", k, (size_t)g->trials * BCE_LOCAL, BCE_LOCAL);
 }
 
+/* Adam's work-items: one per 16 trainable floats of a trial (cl/gan.cl adam). */
+enum { ADAM_LOCAL = 16 };
+
+static size_t adam_items(const ganhpo_gan *g, const gan_net *net)
+{
+    return (size_t)g->trials * ((net->lay.n_train + BN_LANES - 1) / BN_LANES);
+}
+
 static ganhpo_status adam(ganhpo_gan *g, gan_net *net, cl_mem lr, cl_kernel *out)
 {
     GH_CHECK(gan_kernel(g, "adam", out));
@@ -361,7 +387,10 @@ static ganhpo_status alloc_step(ganhpo_gan *g)
     return alloc_acts(g, "discriminator", g->opt.disc_layersize, 1, B, 2, 1, &g->da);
 }
 
-/* The input kernel: batch gather (data bound per epoch) and noise. */
+/* The input kernel: noise and batch gather (data bound per epoch); work-groups of
+ * INPUT_LOCAL. */
+enum { INPUT_LOCAL = 16 };
+
 static ganhpo_status input_ops(ganhpo_gan *g, gan_op_list *l)
 {
     const unsigned B = (unsigned)g->batch, din = (unsigned)g->d_in_cols;
@@ -372,7 +401,8 @@ static ganhpo_status input_ops(ganhpo_gan *g, gan_op_list *l)
                   (unsigned)g->opt.condition_discriminator, g->g_in, gin, B * gin,
                   (unsigned)g->opt.noise_dim, g->keys, 0u, (unsigned)GANHPO_RNG_STREAM_NOISE, K));
     const size_t blocks = ((size_t)B * g->opt.noise_dim + 3) / 4;
-    return gan_ops_kernel(l, "batch_input (noise, gather)", g->k_input, K * (blocks + B), 16);
+    const size_t items = ganhpo_device_round_up(K * blocks, INPUT_LOCAL) + K * B;
+    return gan_ops_kernel(l, "batch_input (noise, gather)", g->k_input, items, INPUT_LOCAL);
 }
 
 /* G's output y = tanh(a2 W3 + b3) (tanh_dense, when thin_out_g) or tanh(z3 + b3) after the
@@ -469,7 +499,7 @@ ganhpo_status gan_build_step(ganhpo_gan *g)
     GH_CHECK(bce(g, l, 2, 0, 1.0, 0.0, 1, 0));
     GH_CHECK(backward(g, l, &dstep, g->d_dlogit, 2 * B, 1, 0, NULL, 0, 0));
     GH_CHECK(adam(g, &g->D, g->lr_d, &g->k_adam_d));
-    GH_CHECK(gan_ops_kernel(l, "adam D", g->k_adam_d, (size_t)g->trials * g->D.lay.n_train, 64));
+    GH_CHECK(gan_ops_kernel(l, "adam D", g->k_adam_d, adam_items(g, &g->D), ADAM_LOCAL));
     /* G step on the same fake batch (as torch_gan.py), through the updated D. */
     GH_CHECK(forward(g, l, &dgen, 1, 0));
     GH_CHECK(bce(g, l, first_fake ? 2 : 1, first_fake ? 1 : 0, 1.0, 1.0, 0, 1));
@@ -479,7 +509,7 @@ ganhpo_status gan_build_step(ganhpo_gan *g)
     GH_CHECK(tanh_backward(g, l, first_fake));
     GH_CHECK(backward(g, l, &gp, g->g_dz3, B * t, 1, fused, NULL, 0, 0));
     GH_CHECK(adam(g, &g->G, g->lr_g, &g->k_adam_g));
-    return gan_ops_kernel(l, "adam G", g->k_adam_g, (size_t)g->trials * g->G.lay.n_train, 64);
+    return gan_ops_kernel(l, "adam G", g->k_adam_g, adam_items(g, &g->G), ADAM_LOCAL);
 }
 
 ganhpo_status gan_eval_input(ganhpo_gan *g, cl_mem condition, unsigned step)
