@@ -667,19 +667,26 @@ __kernel void adam(__global float *p, __global const float *g, __global float *m
 /* Standard normal noise for a batch: trial k's element e (of rows x width) is component
  * e % 4 of Philox block {e / 4, step, stream, 0} with the trial's key (keys[2k],
  * keys[2k + 1]), written to out[k * out_stride + row * out_ld + col]. Host twin:
- * ganhpo_rng_normal4 with the same counter. gh_noise_block draws block b of trial k;
- * noise_normal a block per work-item. */
-inline void gh_noise_block(__global float *out, uint width, uint rows, uint out_ld, uint out_stride,
-                           __global const uint *keys, uint step, uint stream, uint k, uint b)
+ * ganhpo_rng_normal4 with the same counter. gh_noise_blocks draws blocks [b0, b0 + 8) of
+ * trial k (GH_NOISE_BLOCKS), noise_normal eight blocks per work-item. */
+#define GH_NOISE_BLOCKS 8
+
+inline void gh_noise_blocks(__global float *out, uint width, uint rows, uint out_ld,
+                            uint out_stride, __global const uint *keys, uint step, uint stream,
+                            uint k, uint b0)
 {
-    const float4 n =
-        gh_philox_normal4((uint4)(b, step, stream, 0), (uint2)(keys[2 * k], keys[2 * k + 1]));
-    const float v[4] = {n.x, n.y, n.z, n.w};
-    for (uint c = 0; c < 4; c++) {
-        const uint e = b * 4 + c;
-        if (e < rows * width)
-            out[k * out_stride + (e / width) * out_ld + e % width] = v[c];
-    }
+    float8 n[4];
+    gh_philox_normal4x8((uint8)(b0) + (uint8)(0, 1, 2, 3, 4, 5, 6, 7), (uint8)(step),
+                        (uint8)(stream), (uint8)(0), (uint2)(keys[2 * k], keys[2 * k + 1]), n);
+    float v[4][GH_NOISE_BLOCKS];
+    for (uint c = 0; c < 4; c++)
+        vstore8(n[c], 0, v[c]);
+    for (uint q = 0; q < GH_NOISE_BLOCKS; q++)
+        for (uint c = 0; c < 4; c++) {
+            const uint e = (b0 + q) * 4 + c;
+            if (e < rows * width)
+                out[k * out_stride + (e / width) * out_ld + e % width] = v[c][q];
+        }
 }
 
 __kernel void noise_normal(__global float *out, const uint width, const uint rows,
@@ -687,14 +694,14 @@ __kernel void noise_normal(__global float *out, const uint width, const uint row
                            const uint step, const uint stream, const uint n_trials)
 {
     const uint gid = get_global_id(0);
-    const uint blocks = (rows * width + 3) / 4;
-    if (gid < n_trials * blocks)
-        gh_noise_block(out, width, rows, out_ld, out_stride, keys, step, stream, gid / blocks,
-                       gid % blocks);
+    const uint groups = GH_DIV_UP(GH_DIV_UP(rows * width, 4), GH_NOISE_BLOCKS);
+    if (gid < n_trials * groups)
+        gh_noise_blocks(out, width, rows, out_ld, out_stride, keys, step, stream, gid / groups,
+                        gid % groups * GH_NOISE_BLOCKS);
 }
 
 /* A training step's input batch, drawn and gathered in one launch: the first work-groups
- * draw the noise, noise_normal's Philox block per work-item (n_trials * blocks of them), into
+ * draw the noise, eight Philox blocks per work-item as noise_normal, into
  * the first noise_dim columns of g_in (row stride g_ld); each work-item of the work-groups
  * after them gathers a row (a branch per work-group, not per work-item, so that PoCL's
  * vectorised work-group loops do not run both sides): row r = perm[k * perm_stride + first + i] of
@@ -709,13 +716,13 @@ __kernel void batch_input(__global const float *target, __global const float *co
                           const uint g_stride, const uint noise_dim, __global const uint *keys,
                           const uint step, const uint stream, const uint n_trials)
 {
-    const uint blocks = (rows * noise_dim + 3) / 4, ls = get_local_size(0);
-    const uint noise_groups = GH_DIV_UP(n_trials * blocks, ls);
+    const uint blocks = GH_DIV_UP(GH_DIV_UP(rows * noise_dim, 4), GH_NOISE_BLOCKS);
+    const uint ls = get_local_size(0), noise_groups = GH_DIV_UP(n_trials * blocks, ls);
     if (get_group_id(0) < noise_groups) {
         const uint gid = get_global_id(0);
         if (gid < n_trials * blocks)
-            gh_noise_block(g_in, noise_dim, rows, g_ld, g_stride, keys, step, stream, gid / blocks,
-                           gid % blocks);
+            gh_noise_blocks(g_in, noise_dim, rows, g_ld, g_stride, keys, step, stream, gid / blocks,
+                            gid % blocks * GH_NOISE_BLOCKS);
         return;
     }
     const uint gid = get_global_id(0) - noise_groups * ls;

@@ -88,6 +88,24 @@ static ref_options ref_opts(const ganhpo_gan_options *o, int c, int t)
     return r;
 }
 
+/* The noise columns of a generator batch (rows x gin, noise first) against the host twin of
+ * the device's Philox noise (include/ganhpo/rng.h): element e of rows x noise_dim is component
+ * e % 4 of block {e / 4, step, GANHPO_RNG_STREAM_NOISE, 0}. Returns the worst difference. */
+static double noise_worst(const float *g_in, size_t rows, size_t gin, size_t noise_dim,
+                          unsigned long long seed, unsigned step)
+{
+    uint32_t key[2];
+    ganhpo_rng_key(seed, key);
+    double worst = 0;
+    for (size_t e = 0; e < rows * noise_dim; e++) {
+        const uint32_t counter[4] = {(uint32_t)(e / 4), step, GANHPO_RNG_STREAM_NOISE, 0};
+        float n[4];
+        ganhpo_rng_normal4(counter, key, n);
+        worst = fmax(worst, fabs(g_in[e / noise_dim * gin + e % noise_dim] - n[e % 4]));
+    }
+    return worst;
+}
+
 /* Compares the eval pass (validation generation) of trial k with the reference. */
 static void check_eval(ganhpo_gan *g, ganhpo_device *dev, ref_net *G, int k,
                        const ganhpo_scaler *sc, const ref_options *ro)
@@ -160,12 +178,14 @@ static void run_case(ganhpo_device *dev, const char *name, int c, int t, int noi
     }
     const size_t gin = (size_t)g->g_in_cols, din = (size_t)g->d_in_cols, B = (size_t)batch;
     double *x = malloc(sizeof(double) * B * 64), *y = malloc(sizeof(double) * B * 64);
-    double loss[4][2] = {{0}};
+    double loss[4][2] = {{0}}, noise_err = 0;
     for (int s = 0; s < STEPS; s++) {
         CHECK_OK(gan_step(g, (size_t)s % 3));
         for (int k = 0; k < trials; k++) {
             double l[2];
             test_read(dev, g->g_in, (size_t)k, B * gin, B * gin, buf);
+            noise_err =
+                fmax(noise_err, noise_worst(buf, B, gin, (size_t)noise, seeds[k], (unsigned)s));
             to_double(buf, B * gin, x);
             test_read(dev, g->d_in, (size_t)k, 2 * B * din, B * din, buf);
             to_double(buf, B * din, y);
@@ -180,6 +200,8 @@ static void run_case(ganhpo_device *dev, const char *name, int c, int t, int noi
             check_grad("D", buf, D[k].g, DL->n_train);
         }
     }
+    printf("    noise against the host twin: worst %.3g\n", noise_err);
+    CHECK(noise_err <= 1e-5);
     for (int k = 0; k < trials; k++) {
         double wg, wd;
         test_read(dev, g->G.params, (size_t)k, GL->stride, GL->n_total, buf);

@@ -389,7 +389,7 @@ static ganhpo_status alloc_step(ganhpo_gan *g)
 
 /* The input kernel: noise and batch gather (data bound per epoch); work-groups of
  * INPUT_LOCAL. */
-enum { INPUT_LOCAL = 16 };
+enum { INPUT_LOCAL = 16, NOISE_BLOCKS = 8 /* cl/gan.cl GH_NOISE_BLOCKS */ };
 
 static ganhpo_status input_ops(ganhpo_gan *g, gan_op_list *l)
 {
@@ -400,7 +400,8 @@ static ganhpo_status input_ops(ganhpo_gan *g, gan_op_list *l)
                   (unsigned)g->n_cond, g->d_in, 0u, 0u, B, g->d_in, din, 2 * B * din,
                   (unsigned)g->opt.condition_discriminator, g->g_in, gin, B * gin,
                   (unsigned)g->opt.noise_dim, g->keys, 0u, (unsigned)GANHPO_RNG_STREAM_NOISE, K));
-    const size_t blocks = ((size_t)B * g->opt.noise_dim + 3) / 4;
+    const size_t blocks =
+        ((size_t)B * g->opt.noise_dim + 4 * NOISE_BLOCKS - 1) / (4 * NOISE_BLOCKS);
     const size_t items = ganhpo_device_round_up(K * blocks, INPUT_LOCAL) + K * B;
     return gan_ops_kernel(l, "batch_input (noise, gather)", g->k_input, items, INPUT_LOCAL);
 }
@@ -523,7 +524,8 @@ ganhpo_status gan_eval_input(ganhpo_gan *g, cl_mem condition, unsigned step)
     }
     cl_uint st = step;
     GH_CHECK(gan_arg(g->k_eval_noise, 6, sizeof st, &st));
-    size_t global = ganhpo_device_round_up((size_t)g->trials * ((V * nz + 3) / 4), 16);
+    const size_t blocks = (V * nz + 4 * NOISE_BLOCKS - 1) / (4 * NOISE_BLOCKS);
+    size_t global = ganhpo_device_round_up((size_t)g->trials * blocks, 16);
     size_t local = 16;
     GH_CHECK_CL(
         clEnqueueNDRangeKernel(g->queue, g->k_eval_noise, 1, NULL, &global, &local, 0, NULL, NULL));
