@@ -548,14 +548,19 @@ __kernel void tanh_dense(__global const float *a, const uint width, const uint r
         for (uint o = 0; o < n_out; o++)
             acc[o] = fma(av, vload16(0, w3t + o * wp + c), acc[o]);
     }
+    /* the row's outputs as one vector, so that tanh runs on a whole register */
+    float pre[GH_THIN_OUT];
+    for (uint o = 0; o < GH_THIN_OUT; o++)
+        pre[o] = o < n_out ? gh_sum16(acc[o]) + p[b3_off + o] : 0.0f;
+    float y[GH_THIN_OUT];
+    vstore8(tanh(vload8(0, pre)), 0, y);
     for (uint o = 0; o < n_out; o++) {
-        float y = tanh(gh_sum16(acc[o]) + p[b3_off + o]);
         if (scale) {
-            y = scaler[o] + (y + 1.0f) * 0.5f * (scaler[n_out + o] - scaler[o]);
-            if (!isfinite(y))
+            y[o] = scaler[o] + (y[o] + 1.0f) * 0.5f * (scaler[n_out + o] - scaler[o]);
+            if (!isfinite(y[o]))
                 atomic_or(&flags[k], GH_FLAG_OUTPUT);
         }
-        out[k * out_stride + out_off + i * out_ld + o] = y;
+        out[k * out_stride + out_off + i * out_ld + o] = y[o];
     }
 }
 
@@ -583,8 +588,9 @@ __kernel void tanh_bwd_dense(__global const float *d1, const uint d1_off, const 
     }
 }
 
-/* Largest work-group of bce_dense. */
+/* Largest work-group of bce_dense, and the rows its work-items take at a time (one float8). */
 #define GH_BCE_LOCAL 64
+#define GH_BCE_ROWS  8
 
 /* D's logit layer and the loss, fused: logit = a . w3 + b3 for the rows of a (D's last hidden
  * activations, width columns; w3 at w3_off is D's W3, width x 1, and b3 at b3_off), then
@@ -613,20 +619,30 @@ __kernel void bce_dense(__global const float *a, const uint width, const uint ro
     __global const float *p = params + k * param_stride;
     const float bias = p[b3_off];
     float s = 0.0f, db = 0.0f;
-    for (uint i = lid; i < groups * rows; i += ls) {
-        const uint g = i / rows;
-        if (g < first) {
-            dlogit[k * dl_stride + i] = 0.0f;
-            continue;
+    /* GH_BCE_ROWS rows at a time, so that exp and log1p run on whole vectors */
+    for (uint i0 = lid * GH_BCE_ROWS; i0 < groups * rows; i0 += ls * GH_BCE_ROWS) {
+        float xs[GH_BCE_ROWS], ys[GH_BCE_ROWS];
+        for (uint q = 0; q < GH_BCE_ROWS; q++) {
+            const uint i = i0 + q, g = i / rows;
+            const int live = i < groups * rows && g >= first;
+            xs[q] = live ? gh_dot(a + k * a_stride + i * width, p + w3_off, width) + bias : 0.0f;
+            ys[q] = g == 0 ? label0 : label1;
         }
-        const float x = gh_dot(a + k * a_stride + i * width, p + w3_off, width) + bias;
-        const float y = g == 0 ? label0 : label1;
-        const float e = exp(-fabs(x));
-        s += fmax(x, 0.0f) - x * y + log1p(e);
-        const float sig = x >= 0.0f ? 1.0f / (1.0f + e) : e / (1.0f + e);
-        const float dx = (sig - y) / rows;
-        dlogit[k * dl_stride + i] = dx;
-        db += dx;
+        const float8 x = vload8(0, xs), y = vload8(0, ys), e = exp(-fabs(x));
+        float l[GH_BCE_ROWS], dx[GH_BCE_ROWS];
+        vstore8(fmax(x, 0.0f) - x * y + log1p(e), 0, l);
+        const float8 sig = select(e / (1.0f + e), 1.0f / (1.0f + e), x >= 0.0f);
+        vstore8((sig - y) / rows, 0, dx);
+        for (uint q = 0; q < GH_BCE_ROWS && i0 + q < groups * rows; q++) {
+            const uint i = i0 + q;
+            if (i / rows < first) {
+                dlogit[k * dl_stride + i] = 0.0f;
+                continue;
+            }
+            s += l[q];
+            dlogit[k * dl_stride + i] = dx[q];
+            db += dx[q];
+        }
     }
     part[0][lid] = s;
     part[1][lid] = db;
