@@ -55,6 +55,19 @@ ganhpo_status ganhpo_wdist_columns_to_reference(ganhpo_wdist *w, cl_mem a, size_
  * GANHPO_DEVICE_PROFILING. For benchmarks. */
 void ganhpo_wdist_last_times(const ganhpo_wdist *w, double *sort_ms, double *integrate_ms);
 
+/* The same device time per pass (a kernel, by its name in cl/wdist.cl, or "upload" for
+ * host-to-device copies): launches and milliseconds summed over the last call. */
+enum { GANHPO_WDIST_MAX_PASSES = 16 };
+typedef struct {
+    char name[32];
+    int launches;
+    double ms;
+} ganhpo_wdist_pass;
+
+/* Fills passes[0 .. *count) with the last call's passes in first-launch order (at most
+ * GANHPO_WDIST_MAX_PASSES); *count = 0 without profiling. */
+void ganhpo_wdist_last_passes(const ganhpo_wdist *w, ganhpo_wdist_pass *passes, size_t *count);
+
 /* Plain-C host reference (sorts copies, O((n+m) log(n+m))): W1 of u[n] and v[m] in double.
  * Returns GANHPO_ERR_DATA_EMPTY / GANHPO_ERR_NUMERIC like the device version. */
 ganhpo_status ganhpo_wdist_reference_host(const double *u, size_t n, const double *v, size_t m,

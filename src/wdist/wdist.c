@@ -147,3 +147,9 @@ void ganhpo_wdist_last_times(const ganhpo_wdist *w, double *sort_ms, double *int
     *sort_ms = w->sort_ms;
     *integrate_ms = w->integrate_ms;
 }
+
+void ganhpo_wdist_last_passes(const ganhpo_wdist *w, ganhpo_wdist_pass *passes, size_t *count)
+{
+    memcpy(passes, w->passes, w->n_passes * sizeof *passes);
+    *count = w->n_passes;
+}

@@ -33,10 +33,13 @@ struct ganhpo_wdist {
     size_t ref_m, ref_cols;
     int fp64, profiling, cpu;
     unsigned compute_units;
-    cl_event events[MAX_EVENTS]; /* profiled launches not yet accounted */
-    int event_sort[MAX_EVENTS];  /* 1 = sort, 0 = integrate */
+    cl_event events[MAX_EVENTS];       /* profiled commands not yet accounted */
+    int event_sort[MAX_EVENTS];        /* 1 = sort, 0 = integrate */
+    int event_pass[MAX_EVENTS];         /* index into passes */
     int n_events;
     double sort_ms, integrate_ms;
+    ganhpo_wdist_pass passes[GANHPO_WDIST_MAX_PASSES]; /* the last call's, by name */
+    size_t n_passes;
 };
 
 /* The #define prelude of the "wdist" program (every kernel of cl/wdist.cl). */
@@ -62,6 +65,10 @@ ganhpo_status wdist_begin(ganhpo_wdist *w);
  * timer its profiled time goes to. */
 ganhpo_status wdist_launch(ganhpo_wdist *w, cl_kernel k, size_t global0, size_t global1,
                            size_t local, int sort);
+
+/* Where a profiled command's event goes: a slot named `pass` whose time counts as sort
+ * (sort = 1) or integral; NULL when the queue does not profile. */
+cl_event *wdist_event(ganhpo_wdist *w, const char *pass, int sort);
 
 /* Sorts `segments` consecutive runs of n keys of `keys` in place, each on its own, in one
  * segmented radix sort (scratch: w->tmp, which must hold n * segments keys). */

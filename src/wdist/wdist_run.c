@@ -3,31 +3,69 @@
 
 #include <limits.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Adds the device time of the recorded launches to the call's totals and releases them. */
 static void account(ganhpo_wdist *w)
 {
     for (int i = 0; i < w->n_events; i++) {
         clWaitForEvents(1, &w->events[i]);
-        *(w->event_sort[i] ? &w->sort_ms : &w->integrate_ms) +=
-            ganhpo_device_event_ms(w->events[i]);
+        double ms = ganhpo_device_event_ms(w->events[i]);
+        *(w->event_sort[i] ? &w->sort_ms : &w->integrate_ms) += ms;
+        w->passes[w->event_pass[i]].ms += ms;
         clReleaseEvent(w->events[i]);
     }
     w->n_events = 0;
 }
 
+cl_event *wdist_event(ganhpo_wdist *w, const char *pass, int sort)
+{
+    if (!w->profiling)
+        return NULL;
+    if (w->n_events == MAX_EVENTS)
+        account(w);
+    size_t p = 0;
+    while (p < w->n_passes && strcmp(w->passes[p].name, pass) != 0)
+        p++;
+    if (p == w->n_passes) {
+        if (p == GANHPO_WDIST_MAX_PASSES)
+            p--; /* more kinds than slots: the last slot takes the rest */
+        else
+            w->n_passes++;
+        snprintf(w->passes[p].name, sizeof w->passes[p].name, "%s", pass);
+        w->passes[p].launches = 0;
+        w->passes[p].ms = 0.0;
+    }
+    w->passes[p].launches++;
+    w->event_pass[w->n_events] = (int)p;
+    w->event_sort[w->n_events] = sort;
+    return &w->events[w->n_events++];
+}
+
+/* Takes back the slot of wdist_event when its command failed to enqueue. */
+static void unrecord(ganhpo_wdist *w, const cl_event *ev)
+{
+    if (!ev)
+        return;
+    w->n_events--;
+    w->passes[w->event_pass[w->n_events]].launches--;
+}
+
 ganhpo_status wdist_launch(ganhpo_wdist *w, cl_kernel k, size_t global0, size_t global1,
                            size_t local, int sort)
 {
-    if (w->n_events == MAX_EVENTS)
-        account(w);
-    cl_event *ev = w->profiling ? &w->events[w->n_events] : NULL;
+    char name[32] = "";
+    if (w->profiling)
+        clGetKernelInfo(k, CL_KERNEL_FUNCTION_NAME, sizeof name - 1, name, NULL);
+    cl_event *ev = wdist_event(w, name, sort);
     size_t global[2] = {ganhpo_device_round_up(global0, local), global1}, lsize[2] = {local, 1};
-    GH_CHECK_CL(clEnqueueNDRangeKernel(ganhpo_device_queue(w->dev), k, 2, NULL, global, lsize, 0,
-                                       NULL, ev));
-    if (ev)
-        w->event_sort[w->n_events++] = sort;
+    cl_int e = clEnqueueNDRangeKernel(ganhpo_device_queue(w->dev), k, 2, NULL, global, lsize, 0,
+                                      NULL, ev);
+    if (e != CL_SUCCESS)
+        unrecord(w, ev);
+    GH_CHECK_CL(e);
     return GANHPO_SUCCESS;
 }
 
@@ -170,6 +208,7 @@ ganhpo_status wdist_begin(ganhpo_wdist *w)
     GH_CHECK_CL(clEnqueueFillBuffer(ganhpo_device_queue(w->dev), w->bad, &none, sizeof none, 0,
                                     2 * sizeof none, 0, NULL, NULL));
     w->sort_ms = w->integrate_ms = 0.0;
+    w->n_passes = 0;
     return GANHPO_SUCCESS;
 }
 
@@ -249,8 +288,12 @@ ganhpo_status ganhpo_wdist_1d(ganhpo_wdist *w, cl_mem u, size_t n, cl_mem v, siz
 static ganhpo_status sorted_host(ganhpo_wdist *w, const float *x, size_t n, cl_uint slot,
                                  cl_mem dst)
 {
-    GH_CHECK_CL(clEnqueueWriteBuffer(ganhpo_device_queue(w->dev), dst, CL_FALSE, 0,
-                                     n * sizeof(float), x, 0, NULL, NULL));
+    cl_event *ev = wdist_event(w, "upload", 1);
+    cl_int e = clEnqueueWriteBuffer(ganhpo_device_queue(w->dev), dst, CL_FALSE, 0,
+                                    n * sizeof(float), x, 0, NULL, ev);
+    if (e != CL_SUCCESS)
+        unrecord(w, ev);
+    GH_CHECK_CL(e);
     GH_CHECK(sorted_keys(w, dst, n, 1, 0, slot, dst));
     return GANHPO_SUCCESS;
 }
