@@ -8,10 +8,10 @@
  *   resident:  the same with u already on the device (training's generated sample).
  * Not timed: reading the files, creating the device and the workspace, building the
  * kernels, setting the reference.
- * Prints one line "n m w1 both_s reference_s resident_s", then, from one call per span on
- * a profiling queue (OpenCL events), lines "pass SPAN NAME LAUNCHES MS" per kernel (and
- * "upload"), "pass SPAN total_events 0 MS" (their sum) and "pass SPAN wall 0 MS" (that
- * call's wall time).
+ * Prints one line "n m w1 both_s reference_s resident_s", then, from `repeats` more calls
+ * per span on a profiling queue (OpenCL events; medians), lines "pass SPAN NAME LAUNCHES
+ * MS" per kernel (and "upload"), "pass SPAN total_events 0 MS" (their sum) and "pass SPAN
+ * wall 0 MS" (the calls' wall time).
  * usage: bench_wdist U.f32 V.f32 [repeats] */
 #include "ganhpo/device.h"
 #include "ganhpo/wdist.h"
@@ -102,8 +102,8 @@ static int set_reference(job *j)
     cl_mem vbuf = NULL;
     int rc = ganhpo_device_alloc(dev, "bench u", j->n * sizeof(float), &j->ubuf) ||
              ganhpo_device_alloc(dev, "bench v", j->m * sizeof(float), &vbuf) ||
-             clEnqueueWriteBuffer(q, vbuf, CL_TRUE, 0, j->m * sizeof(float), j->v, 0, NULL,
-                                  NULL) != CL_SUCCESS ||
+             clEnqueueWriteBuffer(q, vbuf, CL_TRUE, 0, j->m * sizeof(float), j->v, 0, NULL, NULL) !=
+                 CL_SUCCESS ||
              clEnqueueWriteBuffer(q, j->ubuf, CL_TRUE, 0, j->n * sizeof(float), j->u, 0, NULL,
                                   NULL) != CL_SUCCESS ||
              ganhpo_wdist_set_reference(j->w, vbuf, j->m, 1);
@@ -112,15 +112,51 @@ static int set_reference(job *j)
     return rc;
 }
 
-/* Times every span on a device made with `flags`: medians into median[SPANS] (NULL: one
- * profiled call per span instead, its passes printed). *w1 from the last call. */
+/* Median of x[0 .. count) (reorders x). */
+static double median_of(double *x, int count)
+{
+    qsort(x, (size_t)count, sizeof *x, cmp);
+    return x[count / 2];
+}
+
+/* Prints the passes of `repeats` profiled calls of span j->span (after a warm-up): per
+ * pass the median milliseconds, then their sum and the median wall time. */
+static int print_passes(const job *j, int repeats)
+{
+    enum { MAX = GANHPO_WDIST_MAX_PASSES };
+    ganhpo_wdist_pass p[MAX];
+    size_t np = 0;
+    double *ms = calloc((size_t)repeats * (MAX + 1), sizeof *ms), w1;
+    int rc = !ms || call(j, &w1) != GANHPO_SUCCESS;
+    for (int r = 0; r < repeats && !rc; r++) {
+        double t0 = ganhpo_system_seconds();
+        rc = call(j, &w1) != GANHPO_SUCCESS;
+        ms[MAX * repeats + r] = (ganhpo_system_seconds() - t0) * 1e3;
+        ganhpo_wdist_last_passes(j->w, p, &np);
+        for (size_t i = 0; i < np; i++)
+            ms[i * (size_t)repeats + (size_t)r] = p[i].ms;
+    }
+    double total = 0;
+    for (size_t i = 0; i < np && !rc; i++) {
+        double med = median_of(ms + i * (size_t)repeats, repeats);
+        total += med;
+        printf("pass %s %s %d %.3f\n", span_name[j->span], p[i].name, p[i].launches, med);
+    }
+    if (!rc)
+        printf("pass %s total_events 0 %.3f\npass %s wall 0 %.3f\n", span_name[j->span], total,
+               span_name[j->span], median_of(ms + MAX * repeats, repeats));
+    free(ms);
+    return rc;
+}
+
+/* Times every span on a device made with `flags`: medians into median[SPANS] (NULL: the
+ * passes of profiled calls printed instead). *w1 from the last call. */
 static int run_spans(const float *u, size_t n, const float *v, size_t m, int repeats, int flags,
                      double *median, double *w1)
 {
     ganhpo_device *dev = NULL;
     ganhpo_wdist *w = NULL;
-    if (ganhpo_device_create(NULL, 0, flags, &dev) ||
-        ganhpo_wdist_create(dev, n > m ? n : m, &w)) {
+    if (ganhpo_device_create(NULL, 0, flags, &dev) || ganhpo_wdist_create(dev, n > m ? n : m, &w)) {
         ganhpo_wdist_destroy(&w);
         ganhpo_device_destroy(&dev);
         return 1;
@@ -129,22 +165,8 @@ static int run_spans(const float *u, size_t n, const float *v, size_t m, int rep
     int rc = set_reference(&j);
     for (int s = 0; s < SPANS && !rc; s++) {
         j.span = s;
-        double best, wall;
-        if (median) {
-            rc = time_calls(&j, repeats, w1, &median[s], &best);
-            continue;
-        }
-        rc = time_calls(&j, 1, w1, &wall, &best); /* warm-up and one profiled call */
-        ganhpo_wdist_pass p[GANHPO_WDIST_MAX_PASSES];
-        size_t np;
-        double total = 0;
-        ganhpo_wdist_last_passes(w, p, &np);
-        for (size_t i = 0; i < np; i++) {
-            printf("pass %s %s %d %.3f\n", span_name[s], p[i].name, p[i].launches, p[i].ms);
-            total += p[i].ms;
-        }
-        printf("pass %s total_events 0 %.3f\npass %s wall 0 %.3f\n", span_name[s], total,
-               span_name[s], wall * 1e3);
+        double best;
+        rc = median ? time_calls(&j, repeats, w1, &median[s], &best) : print_passes(&j, repeats);
     }
     if (j.ubuf)
         clReleaseMemObject(j.ubuf);
@@ -163,17 +185,14 @@ int main(int argc, char **argv)
     size_t n, m;
     float *u = load(argv[1], &n), *v = load(argv[2], &m);
     double median[SPANS], w1 = 0, w1p = 0;
-    int rc = !u || !v || repeats < 1 ||
-             run_spans(u, n, v, m, repeats, 0, median, &w1);
+    int rc = !u || !v || repeats < 1 || run_spans(u, n, v, m, repeats, 0, median, &w1);
     if (!rc)
         printf("%zu %zu %.17g %.6f %.6f %.6f\n", n, m, w1, median[BOTH], median[REFERENCE],
                median[RESIDENT]);
-    rc = rc || run_spans(u, n, v, m, 1, GANHPO_DEVICE_PROFILING, NULL, &w1p);
+    rc = rc || run_spans(u, n, v, m, repeats, GANHPO_DEVICE_PROFILING, NULL, &w1p);
     if (rc)
         ganhpo_error_print(stderr);
     free(u);
     free(v);
     return rc ? 1 : 0;
 }
-
-

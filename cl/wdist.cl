@@ -4,7 +4,8 @@
  *
  * Prelude defines: RADIX_BITS (digit width; 32 / RADIX_BITS passes, an even number so the
  * keys end in the buffer they started in), MSD_BITS (width of the bucket digit of the
- * one-sample sort on CPU devices, at least RADIX_BITS), SCAN_WG (work-group size of the scan),
+ * one-sample sort on CPU devices, at least RADIX_BITS), RUN_BITS (digit width of the sort of
+ * a run held in a core's cache), SCAN_WG (work-group size of the scan),
  * TERM_ITEMS (elements per work-item in the integral), TERM_WG (work-group size there,
  * a power of two). */
 #define RADIX      (1u << RADIX_BITS)
@@ -125,31 +126,53 @@ __kernel void radix_scatter(__global const uint *in, __global uint *out, const u
     }
 }
 
-/* Sorts a[0 .. len) by the bits below `bits` of its keys (LSD, stable passes of `digit`
- * bits, at most MSD_BITS, ping-ponging between a and b); a pass whose digit is the same
- * for every key is skipped. The sorted run ends in `res`, which is a or b. */
+/* Runs this short are sorted by insertion (fewer steps than even one radix pass). */
+#define GH_SHORT_RUN 24
+
+/* Sorts a[0 .. len) by the bits below `bits` of its keys into res, which is a or b (b is
+ * scratch; the run sits in a core's cache): one read counts every digit (RUN_BITS wide)
+ * at once, then a stable pass per digit that is not the same for every key, ping-ponging
+ * between a and b. Short runs are sorted by insertion in res. */
+#define RUN_RADIX (1u << RUN_BITS)
+#define RUN_MASK  (RUN_RADIX - 1u)
 inline void gh_sort_run(__global uint *a, __global uint *b, const uint len, const uint bits,
-                        const uint digit, __global uint *res)
+                        __global uint *res)
 {
+    if (len <= GH_SHORT_RUN) {
+        for (uint i = 0; i < len; i++) {
+            const uint k = a[i];
+            uint j = i;
+            for (; j > 0 && res[j - 1] > k; j--)
+                res[j] = res[j - 1];
+            res[j] = k;
+        }
+        return;
+    }
+    const uint digits = (bits + RUN_BITS - 1) / RUN_BITS;
+    uint cnt[(32 + RUN_BITS - 1) / RUN_BITS][RUN_RADIX];
+    for (uint d = 0; d < digits; d++)
+        for (uint r = 0; r < RUN_RADIX; r++)
+            cnt[d][r] = 0;
+    for (uint i = 0; i < len; i++) {
+        const uint k = a[i];
+        for (uint d = 0; d < digits; d++)
+            cnt[d][(k >> (d * RUN_BITS)) & RUN_MASK]++;
+    }
     __global uint *in = a, *out = b;
-    const uint radix = 1u << digit, mask = radix - 1u;
-    uint off[1u << MSD_BITS];
-    for (uint shift = 0; shift < bits && len > 1; shift += digit) {
-        for (uint d = 0; d < radix; d++)
-            off[d] = 0;
-        for (uint i = 0; i < len; i++)
-            off[(in[i] >> shift) & mask]++;
-        if (off[(in[0] >> shift) & mask] == len)
+    const uint first = a[0];
+    for (uint d = 0; d < digits; d++) {
+        const uint shift = d * RUN_BITS;
+        if (cnt[d][(first >> shift) & RUN_MASK] == len)
             continue;
         uint run = 0;
-        for (uint d = 0; d < radix; d++) {
-            const uint c = off[d];
-            off[d] = run;
+        for (uint r = 0; r < RUN_RADIX; r++) {
+            const uint c = cnt[d][r];
+            cnt[d][r] = run;
             run += c;
         }
         for (uint i = 0; i < len; i++) {
             const uint k = in[i];
-            out[off[(k >> shift) & mask]++] = k;
+            out[cnt[d][(k >> shift) & RUN_MASK]++] = k;
         }
         __global uint *t = in;
         in = out;
@@ -170,7 +193,7 @@ __kernel void radix_sort_runs(__global uint *keys, __global uint *tmp, const uin
     if (s >= segments)
         return;
     __global uint *run = keys + (size_t)s * seg_len;
-    gh_sort_run(run, tmp + (size_t)s * seg_len, seg_len, 32, RADIX_BITS, run);
+    gh_sort_run(run, tmp + (size_t)s * seg_len, seg_len, 32, run);
 }
 
 /* ---- One sample on a CPU device: one MSD pass, then every bucket sorted in cache -------
@@ -225,17 +248,41 @@ __kernel void msd_scatter(__global const float *x, const uint n, const uint stri
     }
 }
 
+/* Sum of |a_i - b_i| over i in [lo, hi), in four independent sums (an add's latency, not
+ * its throughput, would bound one). */
+inline acc_t gh_abs_diff(__global const uint *a, __global const uint *b, const uint lo,
+                         const uint hi)
+{
+    acc_t s[4] = {0, 0, 0, 0};
+    uint i = lo;
+    for (; i + 4 <= hi; i += 4)
+        for (uint j = 0; j < 4; j++)
+            s[j] += fabs((acc_t)gh_unkey(a[i + j]) - (acc_t)gh_unkey(b[i + j]));
+    for (; i < hi; i++)
+        s[0] += fabs((acc_t)gh_unkey(a[i]) - (acc_t)gh_unkey(b[i]));
+    return (s[0] + s[1]) + (s[2] + s[3]);
+}
+
 /* Work-item g sorts buckets g, g + G, g + 2G, ... (G work-items; interleaved, so that the
  * large neighbouring buckets of a peaked sample spread over the work-items) of `buckets`
- * (n keys) into dst by the bits below MSD_SHIFT (digits of MSD_BITS: two passes for 11); the
- * scanned histogram's first chunk of each bucket gives where the bucket starts. */
+ * (n keys) into dst by the bits below MSD_SHIFT; the scanned histogram's first chunk of
+ * each bucket gives where the bucket starts. With `other` (sorted, n
+ * keys from other_off; fuse != 0) the equal-size integral follows while the bucket is in cache:
+ * partial[g] = sum over its buckets of |dst_i - other_i| / n. */
 __kernel void msd_buckets(__global uint *buckets, __global uint *dst, const uint n,
-                          const uint chunks, __global const uint *hist)
+                          const uint chunks, __global const uint *hist, __global const uint *other,
+                          const uint other_off, const uint fuse, __global acc_t *partial)
 {
+    other += other_off;
+    acc_t s = 0;
     for (uint d = get_global_id(0); d < MSD_RADIX; d += get_global_size(0)) {
         const uint lo = hist[d * chunks], hi = d + 1 < MSD_RADIX ? hist[(d + 1) * chunks] : n;
-        gh_sort_run(buckets + lo, dst + lo, hi - lo, MSD_SHIFT, MSD_BITS, dst + lo);
+        gh_sort_run(buckets + lo, dst + lo, hi - lo, MSD_SHIFT, dst + lo);
+        if (fuse)
+            s += gh_abs_diff(dst, other, lo, hi);
     }
+    if (fuse)
+        partial[get_global_id(0)] = s / (acc_t)n;
 }
 
 /* Number of keys in a[0 .. len) that are < x (strict) or <= x (!strict). */
@@ -325,10 +372,7 @@ __kernel void wdist_equal_terms(__global const uint *u, __global const uint *v, 
     const uint g = get_global_id(0), seg = get_global_id(1);
     const size_t base = (size_t)seg * n;
     const uint lo = min(n, g * TERM_ITEMS), hi = min(n, lo + TERM_ITEMS);
-    acc_t s = 0;
-    for (uint i = lo; i < hi; i++)
-        s += fabs((acc_t)gh_unkey(u[base + i]) - (acc_t)gh_unkey(v[base + i]));
-    gh_group_sum(red, s / (acc_t)n, partial);
+    gh_group_sum(red, gh_abs_diff(u + base, v + base, lo, hi) / (acc_t)n, partial);
 }
 
 /* ---- Metrics in the joint space [condition, target] (src/wdist/metrics.c) ------------- */

@@ -4,13 +4,15 @@
 
 #include "ganhpo/wdist.h"
 
-/* 8-bit digits (4 passes); MSD_BITS-bit buckets in the one-sample sort on CPU devices;
- * TERM_ITEMS merged elements per work-item of the integral, in
+/* 8-bit digits (4 passes); MSD_BITS-bit buckets in the one-sample sort on CPU devices,
+ * RUN_BITS-bit digits in the sort of a run held in a core's cache (a bucket, or a sliced
+ * W1 projection); TERM_ITEMS merged elements per work-item of the integral, in
  * work-groups of TERM_WG; the scan is one work-group of SCAN_WG. Chosen with
  * bench/bench_wdist.c on PoCL. */
 enum {
     RADIX_BITS = 8,
     MSD_BITS = 11,
+    RUN_BITS = 11,
     TERM_ITEMS = 256,
     TERM_WG = 64,
     SCAN_WG = 256,
@@ -33,9 +35,9 @@ struct ganhpo_wdist {
     size_t ref_m, ref_cols;
     int fp64, profiling, cpu;
     unsigned compute_units;
-    cl_event events[MAX_EVENTS];       /* profiled commands not yet accounted */
-    int event_sort[MAX_EVENTS];        /* 1 = sort, 0 = integrate */
-    int event_pass[MAX_EVENTS];         /* index into passes */
+    cl_event events[MAX_EVENTS]; /* profiled commands not yet accounted */
+    int event_sort[MAX_EVENTS];  /* 1 = sort, 0 = integrate */
+    int event_pass[MAX_EVENTS];  /* index into passes */
     int n_events;
     double sort_ms, integrate_ms;
     ganhpo_wdist_pass passes[GANHPO_WDIST_MAX_PASSES]; /* the last call's, by name */
