@@ -22,7 +22,7 @@ typedef float acc_t;
 inline uint gh_key(float x)
 {
     const uint b = as_uint(x);
-    return (b & 0x80000000u) ? ~b : (b | 0x80000000u);
+    return b ^ ((uint)(as_int(b) >> 31) | 0x80000000u); /* no branch, no select */
 }
 
 inline float gh_unkey(uint k)
@@ -130,11 +130,11 @@ __kernel void radix_scatter(__global const uint *in, __global uint *out, const u
 #define GH_SHORT_RUN 24
 
 /* Sorts a[0 .. len) by the bits below `bits` of its keys into res, which is a or b (b is
- * scratch; the run sits in a core's cache): one read counts every digit (RUN_BITS wide)
- * at once, then a stable pass per digit that is not the same for every key, ping-ponging
- * between a and b. Short runs are sorted by insertion in res. */
+ * scratch; the run sits in a core's cache): one read counts every digit at once, then a
+ * stable pass per digit that is not the same for every key, ping-ponging between a and b.
+ * Digits are RUN_BITS wide, 8 for runs under 2^RUN_BITS keys (clearing and scanning wide
+ * counters would cost more than the keys). Short runs are sorted by insertion in res. */
 #define RUN_RADIX (1u << RUN_BITS)
-#define RUN_MASK  (RUN_RADIX - 1u)
 inline void gh_sort_run(__global uint *a, __global uint *b, const uint len, const uint bits,
                         __global uint *res)
 {
@@ -148,31 +148,32 @@ inline void gh_sort_run(__global uint *a, __global uint *b, const uint len, cons
         }
         return;
     }
-    const uint digits = (bits + RUN_BITS - 1) / RUN_BITS;
-    uint cnt[(32 + RUN_BITS - 1) / RUN_BITS][RUN_RADIX];
+    const uint width = len < RUN_RADIX ? 8 : RUN_BITS, radix = 1u << width, mask = radix - 1u;
+    const uint digits = (bits + width - 1) / width;
+    uint cnt[4][RUN_RADIX];
     for (uint d = 0; d < digits; d++)
-        for (uint r = 0; r < RUN_RADIX; r++)
+        for (uint r = 0; r < radix; r++)
             cnt[d][r] = 0;
     for (uint i = 0; i < len; i++) {
         const uint k = a[i];
         for (uint d = 0; d < digits; d++)
-            cnt[d][(k >> (d * RUN_BITS)) & RUN_MASK]++;
+            cnt[d][(k >> (d * width)) & mask]++;
     }
     __global uint *in = a, *out = b;
     const uint first = a[0];
     for (uint d = 0; d < digits; d++) {
-        const uint shift = d * RUN_BITS;
-        if (cnt[d][(first >> shift) & RUN_MASK] == len)
+        const uint shift = d * width;
+        if (cnt[d][(first >> shift) & mask] == len)
             continue;
         uint run = 0;
-        for (uint r = 0; r < RUN_RADIX; r++) {
+        for (uint r = 0; r < radix; r++) {
             const uint c = cnt[d][r];
             cnt[d][r] = run;
             run += c;
         }
         for (uint i = 0; i < len; i++) {
             const uint k = in[i];
-            out[cnt[d][(k >> shift) & RUN_MASK]++] = k;
+            out[cnt[d][(k >> shift) & mask]++] = k;
         }
         __global uint *t = in;
         in = out;
@@ -205,7 +206,8 @@ __kernel void radix_sort_runs(__global uint *keys, __global uint *tmp, const uin
 #define MSD_SHIFT (32u - MSD_BITS)
 
 /* hist[d * chunks + c] = number of keys of chunk c in bucket d; bad[slot] = smallest index
- * of a NaN or Inf. */
+ * of a NaN or Inf (the chunk is searched again only when it has one: the common loop just
+ * ORs the exponent test into a flag). */
 __kernel void msd_hist(__global const float *x, const uint n, const uint stride, const uint offset,
                        const uint chunk, const uint chunks, __global uint *hist, __global uint *bad,
                        const uint slot)
@@ -217,15 +219,18 @@ __kernel void msd_hist(__global const float *x, const uint n, const uint stride,
     for (uint d = 0; d < MSD_RADIX; d++)
         h[d] = 0;
     const uint lo = min(n, c * chunk), hi = min(n, lo + chunk);
-    uint first_bad = 0xffffffffu;
-    for (uint i = lo; i < hi; i++) {
-        const float v = x[(size_t)i * stride + offset];
-        if (!isfinite(v))
-            first_bad = min(first_bad, i);
-        h[gh_key(v) >> MSD_SHIFT]++;
+    __global const float *p = x + (size_t)lo * stride + offset;
+    uint nonfinite = 0;
+    for (uint i = lo; i < hi; i++, p += stride) {
+        const uint b = as_uint(*p);
+        nonfinite |= (b & 0x7f800000u) == 0x7f800000u;
+        h[gh_key(as_float(b)) >> MSD_SHIFT]++;
     }
-    if (first_bad != 0xffffffffu)
-        atomic_min(bad + slot, first_bad);
+    for (uint i = lo; nonfinite && i < hi; i++)
+        if (!isfinite(x[(size_t)i * stride + offset])) {
+            atomic_min(bad + slot, i);
+            break;
+        }
     for (uint d = 0; d < MSD_RADIX; d++)
         hist[d * chunks + c] = h[d];
 }
@@ -242,8 +247,9 @@ __kernel void msd_scatter(__global const float *x, const uint n, const uint stri
     for (uint d = 0; d < MSD_RADIX; d++)
         off[d] = hist[d * chunks + c];
     const uint lo = min(n, c * chunk), hi = min(n, lo + chunk);
-    for (uint i = lo; i < hi; i++) {
-        const uint k = gh_key(x[(size_t)i * stride + offset]);
+    __global const float *p = x + (size_t)lo * stride + offset;
+    for (uint i = lo; i < hi; i++, p += stride) {
+        const uint k = gh_key(*p);
         out[off[k >> MSD_SHIFT]++] = k;
     }
 }
