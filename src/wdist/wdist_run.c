@@ -336,15 +336,27 @@ ganhpo_status ganhpo_wdist_1d(ganhpo_wdist *w, cl_mem u, size_t n, cl_mem v, siz
     return GANHPO_SUCCESS;
 }
 
-/* Uploads n floats into dst itself (no buffer to allocate: the keys replace them there, or
- * the MSD pass moves them to the scratch first; the in-order queue keeps that order), then
- * keys and sorts them into dst. */
+/* Sorts n host floats into dst. CPU devices read them in place (a buffer over the host
+ * array, CL_MEM_USE_HOST_PTR: no copy; the call blocks until the result, so the array
+ * outlives the kernels, which only read it). Elsewhere, or if that buffer cannot be made,
+ * they are uploaded into dst itself (no buffer to allocate: the keys replace them there,
+ * or the MSD pass moves them to the scratch first; the in-order queue keeps that order). */
 static ganhpo_status sorted_host(ganhpo_wdist *w, const float *x, size_t n, cl_uint slot,
                                  cl_mem dst, const fused_integral *fuse, size_t *groups)
 {
+    cl_int e = CL_INVALID_DEVICE_TYPE;
+    cl_mem in = NULL;
+    if (w->cpu)
+        in = clCreateBuffer(ganhpo_device_context(w->dev), CL_MEM_READ_ONLY | CL_MEM_USE_HOST_PTR,
+                            n * sizeof(float), (void *)x, &e);
+    if (e == CL_SUCCESS) {
+        ganhpo_status st = sorted_keys(w, in, n, 1, 0, slot, dst, fuse, groups);
+        clReleaseMemObject(in); /* freed once the enqueued kernels are done with it */
+        return st;
+    }
     cl_event *ev = wdist_event(w, "upload", 1);
-    cl_int e = clEnqueueWriteBuffer(ganhpo_device_queue(w->dev), dst, CL_FALSE, 0,
-                                    n * sizeof(float), x, 0, NULL, ev);
+    e = clEnqueueWriteBuffer(ganhpo_device_queue(w->dev), dst, CL_FALSE, 0, n * sizeof(float), x, 0,
+                             NULL, ev);
     if (e != CL_SUCCESS)
         unrecord(w, ev);
     GH_CHECK_CL(e);
