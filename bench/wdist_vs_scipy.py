@@ -20,9 +20,14 @@ with ganhpo in the same run:
              there), the fair training comparison against
   np ref s   numpy with v pre-sorted: np.mean(np.abs(np.sort(u) - v_sorted));
              'res vs np ref' = np ref s / resident s (and 'vs np2 ref' for the second numpy).
-The table ends with the relative difference of the ganhpo and SciPy W1. Then, per size,
-where ganhpo's time goes: bench_wdist's per-pass device times (OpenCL profiling events,
-medians) for each span, their sum and the wall time of those calls.
+ganhpo and the numpys alternate in ROUNDS rounds (env, default 3; each round runs
+bench_wdist, then numpy, then the second numpy, each with the size's repeats): the times
+are the medians over the rounds of each round's median, each ratio the median over the
+rounds of that round's ratio (the shared machine's load changes between rounds; a 2-thread
+ganhpo suffers more from it than single-threaded numpy). SciPy runs once per size. The table
+ends with the relative difference of the ganhpo and SciPy W1. Then, per size, where
+ganhpo's time goes: bench_wdist's per-pass device times (OpenCL profiling events, medians)
+for each span in the last round, their sum and the wall time of those calls.
 
 usage: bench/wdist_vs_scipy.py [BENCH_WDIST [SIZES]] (default build/bench/bench_wdist and
 every size below; SIZES is a comma-separated subset, e.g. 1000000)
@@ -38,6 +43,7 @@ import time
 import numpy as np
 
 SIZES = [(5_000, 21), (100_000, 7), (1_000_000, 5), (10_000_000, 3)]
+ROUNDS = int(os.environ.get("ROUNDS", "3"))
 
 
 def median_time(f, repeats):
@@ -107,21 +113,32 @@ def main():
             pu, pv = os.path.join(tmp, "u.f32"), os.path.join(tmp, "v.f32")
             u.tofile(pu)
             v.tofile(pv)
-            w_dev, t_dev, t_ref_dev, t_res_dev, passes = run_bench(exe, pu, pv, repeats)
-            t_np, t_np_ref = numpy_times(pu, pv, repeats)
+            runs = []  # per round: ganhpo both, ref, resident; np both, ref [; np2 both, ref]
+            for _ in range(ROUNDS):
+                w_dev, t_dev, t_ref_dev, t_res_dev, passes = run_bench(exe, pu, pv, repeats)
+                run = (t_dev, t_ref_dev, t_res_dev) + numpy_times(pu, pv, repeats)
+                if np2:
+                    t_np2, t_np2_ref, version2 = other_numpy(np2, pu, pv, repeats)
+                    run += (t_np2, t_np2_ref)
+                runs.append(run)
             t_sp = median_time(lambda: wasserstein_distance(u.astype(np.float64),
                                                             v.astype(np.float64)),
                                max(1, repeats // 2))
             w_ref = wasserstein_distance(u.astype(np.float64), v.astype(np.float64))
+            med = [statistics.median(r[i] for r in runs) for i in range(len(runs[0]))]
+            t_dev, t_ref_dev, t_res_dev, t_np, t_np_ref = med[:5]
+
+            def ratio(num, den):
+                return statistics.median(r[num] / r[den] for r in runs)
+
             row = (f"{n:>10} {t_dev:>9.4f} {t_sp:>8.4f} {t_sp / t_dev:>6.1f}x {t_np:>8.4f} "
-                   f"{t_np / t_dev:>5.2f}x ")
+                   f"{ratio(3, 0):>5.2f}x ")
             if np2:
-                t_np2, t_np2_ref, version2 = other_numpy(np2, pu, pv, repeats)
-                row += f"{t_np2:>8.4f} {t_np2 / t_dev:>5.2f}x "
+                row += f"{med[5]:>8.4f} {ratio(5, 0):>5.2f}x "
             row += (f"{t_ref_dev:>8.4f} {t_res_dev:>10.4f} {t_np_ref:>8.4f} "
-                    f"{t_np_ref / t_res_dev:>12.2f}x ")
+                    f"{ratio(4, 2):>12.2f}x ")
             if np2:
-                row += f"{t_np2_ref:>9.4f} {t_np2_ref / t_res_dev:>9.2f}x "
+                row += f"{med[6]:>9.4f} {ratio(6, 2):>9.2f}x "
                 versions = f"numpy {np.__version__} (np), numpy {version2} (np2)"
             row += f"{abs(w_dev - w_ref) / w_ref:>11.2e}"
             rows.append(row)
