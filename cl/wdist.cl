@@ -129,28 +129,17 @@ __kernel void radix_scatter(__global const uint *in, __global uint *out, const u
 /* Runs this short are sorted by insertion (fewer steps than even one radix pass). */
 #define GH_SHORT_RUN 24
 
-/* Sorts a[0 .. len) by the bits below `bits` of its keys into res, which is a or b (b is
- * scratch; the run sits in a core's cache): one read counts every digit at once, then a
- * stable pass per digit that is not the same for every key, ping-ponging between a and b.
- * Digits are RUN_BITS wide, 8 for runs under 2^RUN_BITS keys (clearing and scanning wide
- * counters would cost more than the keys). Short runs are sorted by insertion in res. */
-#define RUN_RADIX (1u << RUN_BITS)
-inline void gh_sort_run(__global uint *a, __global uint *b, const uint len, const uint bits,
-                        __global uint *res)
+/* Sorts a[0 .. len) (more than GH_SHORT_RUN keys) by the bits below `bits` of its keys
+ * into res, which is a or b (b is scratch; the run sits in a core's cache): one read counts
+ * every digit (`width` bits) at once, then a stable pass per digit that is not the same for
+ * every key, ping-ponging between a and b. Always inlined, so that with constant bits and
+ * width the digit loops unroll. */
+__attribute__((always_inline)) inline void gh_sort_digits(__global uint *a, __global uint *b,
+                                                          const uint len, const uint bits,
+                                                          const uint width, __global uint *res)
 {
-    if (len <= GH_SHORT_RUN) {
-        for (uint i = 0; i < len; i++) {
-            const uint k = a[i];
-            uint j = i;
-            for (; j > 0 && res[j - 1] > k; j--)
-                res[j] = res[j - 1];
-            res[j] = k;
-        }
-        return;
-    }
-    const uint width = len < RUN_RADIX ? 8 : RUN_BITS, radix = 1u << width, mask = radix - 1u;
-    const uint digits = (bits + width - 1) / width;
-    uint cnt[4][RUN_RADIX];
+    const uint radix = 1u << width, mask = radix - 1u, digits = (bits + width - 1) / width;
+    uint cnt[4][1u << RUN_BITS];
     for (uint d = 0; d < digits; d++)
         for (uint r = 0; r < radix; r++)
             cnt[d][r] = 0;
@@ -182,6 +171,28 @@ inline void gh_sort_run(__global uint *a, __global uint *b, const uint len, cons
     if (in != res)
         for (uint i = 0; i < len; i++)
             res[i] = in[i];
+}
+
+/* Sorts a[0 .. len) by the bits below `bits` of its keys into res (a or b, b scratch):
+ * by insertion in res for at most GH_SHORT_RUN keys, else by gh_sort_digits with RUN_BITS
+ * digits, or 8-bit ones for runs under 2^RUN_BITS keys (clearing and scanning wide
+ * counters would cost more than the keys). */
+__attribute__((always_inline)) inline void
+gh_sort_run(__global uint *a, __global uint *b, const uint len, const uint bits, __global uint *res)
+{
+    if (len <= GH_SHORT_RUN) {
+        for (uint i = 0; i < len; i++) {
+            const uint k = a[i];
+            uint j = i;
+            for (; j > 0 && res[j - 1] > k; j--)
+                res[j] = res[j - 1];
+            res[j] = k;
+        }
+    } else if (len < (1u << RUN_BITS)) {
+        gh_sort_digits(a, b, len, bits, 8, res);
+    } else {
+        gh_sort_digits(a, b, len, bits, RUN_BITS, res);
+    }
 }
 
 /* Many short runs (the sliced W1's projections): one work-item sorts a whole run of
