@@ -1,6 +1,7 @@
 /* W1 between two 1-D samples: radix sort of order-preserving integer keys (on CPU devices
- * one MSD pass into buckets, each then sorted in cache; elsewhere LSD passes), then the
- * integral of |F_u - F_v| over the merged support (src/wdist/wdist.c drives these).
+ * one MSD pass into buckets, each then sorted in cache, with the equal-size integral
+ * fused; elsewhere LSD passes), then the integral of |F_u - F_v| over the merged support
+ * (src/wdist/wdist.c drives these).
  *
  * Prelude defines: RADIX_BITS (digit width; 32 / RADIX_BITS passes, an even number so the
  * keys end in the buffer they started in), MSD_BITS (width of the bucket digit of the
