@@ -140,7 +140,8 @@ static void sort_paths(void)
 
 /* Equal sizes (the integral done inside the CPU sort): skewed and heavy-tailed samples,
  * a point mass holding most values, many ties, one bucket of lengths around the
- * insertion-sort limit (24) and the digit-width switch (2^11), n = 1, odd n. */
+ * insertion-sort limit (24) and the digit-width switch (2^11), sizes around the first
+ * pass's chunk (2^15), n = 1, odd n. */
 static void equal_sizes(void)
 {
     enum { N = 200003 };
@@ -160,6 +161,9 @@ static void equal_sizes(void)
         check_pair(u, N, v, N);
         check_pair(u, 1, v, 1);
         check_pair(u, 777, v, 777);
+        check_pair(u, 32768, v, 32768); /* one chunk of the first pass */
+        check_pair(u, 32769, v, 32769); /* a second chunk of one key */
+        check_pair(u, 32769, v, 32768);
     }
     for (size_t i = 0; i < N; i++) { /* skewed: exponential, and 90% of v at one value */
         u[i] = (float)(-log(1.0 - (double)((i * 7919) % N + 0.5) / N));
