@@ -1,10 +1,12 @@
 /* W1 between two 1-D samples: radix sort of order-preserving integer keys (on CPU devices
- * one MSD pass into buckets, each then sorted in cache; elsewhere LSD passes), then the
- * integral of |F_u - F_v| over the merged support (src/wdist/wdist.c drives these).
+ * one MSD pass into buckets, each then sorted in cache, with the equal-size integral
+ * fused; elsewhere LSD passes), then the integral of |F_u - F_v| over the merged support
+ * (src/wdist/wdist.c drives these).
  *
  * Prelude defines: RADIX_BITS (digit width; 32 / RADIX_BITS passes, an even number so the
  * keys end in the buffer they started in), MSD_BITS (width of the bucket digit of the
- * one-sample sort on CPU devices, at least RADIX_BITS), SCAN_WG (work-group size of the scan),
+ * one-sample sort on CPU devices, at least RADIX_BITS), RUN_BITS (digit width of the sort of
+ * a run held in a core's cache), SCAN_WG (work-group size of the scan),
  * TERM_ITEMS (elements per work-item in the integral), TERM_WG (work-group size there,
  * a power of two). */
 #define RADIX      (1u << RADIX_BITS)
@@ -21,7 +23,7 @@ typedef float acc_t;
 inline uint gh_key(float x)
 {
     const uint b = as_uint(x);
-    return (b & 0x80000000u) ? ~b : (b | 0x80000000u);
+    return b ^ ((uint)(as_int(b) >> 31) | 0x80000000u); /* no branch, no select */
 }
 
 inline float gh_unkey(uint k)
@@ -125,31 +127,43 @@ __kernel void radix_scatter(__global const uint *in, __global uint *out, const u
     }
 }
 
-/* Sorts a[0 .. len) by the bits below `bits` of its keys (LSD, stable passes of `digit`
- * bits, at most MSD_BITS, ping-ponging between a and b); a pass whose digit is the same
- * for every key is skipped. The sorted run ends in `res`, which is a or b. */
-inline void gh_sort_run(__global uint *a, __global uint *b, const uint len, const uint bits,
-                        const uint digit, __global uint *res)
+/* Runs this short are sorted by insertion (fewer steps than even one radix pass). */
+#define GH_SHORT_RUN 24
+
+/* Sorts a[0 .. len) (more than GH_SHORT_RUN keys) by the bits below `bits` of its keys
+ * into res, which is a or b (b is scratch; the run sits in a core's cache): one read counts
+ * every digit (`width` bits) at once, then a stable pass per digit that is not the same for
+ * every key, ping-ponging between a and b. Always inlined, so that with constant bits and
+ * width the digit loops unroll. */
+__attribute__((always_inline)) inline void gh_sort_digits(__global uint *a, __global uint *b,
+                                                          const uint len, const uint bits,
+                                                          const uint width, __global uint *res)
 {
+    const uint radix = 1u << width, mask = radix - 1u, digits = (bits + width - 1) / width;
+    uint cnt[4][1u << RUN_BITS];
+    for (uint d = 0; d < digits; d++)
+        for (uint r = 0; r < radix; r++)
+            cnt[d][r] = 0;
+    for (uint i = 0; i < len; i++) {
+        const uint k = a[i];
+        for (uint d = 0; d < digits; d++)
+            cnt[d][(k >> (d * width)) & mask]++;
+    }
     __global uint *in = a, *out = b;
-    const uint radix = 1u << digit, mask = radix - 1u;
-    uint off[1u << MSD_BITS];
-    for (uint shift = 0; shift < bits && len > 1; shift += digit) {
-        for (uint d = 0; d < radix; d++)
-            off[d] = 0;
-        for (uint i = 0; i < len; i++)
-            off[(in[i] >> shift) & mask]++;
-        if (off[(in[0] >> shift) & mask] == len)
+    const uint first = a[0];
+    for (uint d = 0; d < digits; d++) {
+        const uint shift = d * width;
+        if (cnt[d][(first >> shift) & mask] == len)
             continue;
         uint run = 0;
-        for (uint d = 0; d < radix; d++) {
-            const uint c = off[d];
-            off[d] = run;
+        for (uint r = 0; r < radix; r++) {
+            const uint c = cnt[d][r];
+            cnt[d][r] = run;
             run += c;
         }
         for (uint i = 0; i < len; i++) {
             const uint k = in[i];
-            out[off[(k >> shift) & mask]++] = k;
+            out[cnt[d][(k >> shift) & mask]++] = k;
         }
         __global uint *t = in;
         in = out;
@@ -158,6 +172,28 @@ inline void gh_sort_run(__global uint *a, __global uint *b, const uint len, cons
     if (in != res)
         for (uint i = 0; i < len; i++)
             res[i] = in[i];
+}
+
+/* Sorts a[0 .. len) by the bits below `bits` of its keys into res (a or b, b scratch):
+ * by insertion in res for at most GH_SHORT_RUN keys, else by gh_sort_digits with RUN_BITS
+ * digits, or 8-bit ones for runs under 2^RUN_BITS keys (clearing and scanning wide
+ * counters would cost more than the keys). */
+__attribute__((always_inline)) inline void
+gh_sort_run(__global uint *a, __global uint *b, const uint len, const uint bits, __global uint *res)
+{
+    if (len <= GH_SHORT_RUN) {
+        for (uint i = 0; i < len; i++) {
+            const uint k = a[i];
+            uint j = i;
+            for (; j > 0 && res[j - 1] > k; j--)
+                res[j] = res[j - 1];
+            res[j] = k;
+        }
+    } else if (len < (1u << RUN_BITS)) {
+        gh_sort_digits(a, b, len, bits, 8, res);
+    } else {
+        gh_sort_digits(a, b, len, bits, RUN_BITS, res);
+    }
 }
 
 /* Many short runs (the sliced W1's projections): one work-item sorts a whole run of
@@ -170,7 +206,7 @@ __kernel void radix_sort_runs(__global uint *keys, __global uint *tmp, const uin
     if (s >= segments)
         return;
     __global uint *run = keys + (size_t)s * seg_len;
-    gh_sort_run(run, tmp + (size_t)s * seg_len, seg_len, 32, RADIX_BITS, run);
+    gh_sort_run(run, tmp + (size_t)s * seg_len, seg_len, 32, run);
 }
 
 /* ---- One sample on a CPU device: one MSD pass, then every bucket sorted in cache -------
@@ -182,7 +218,8 @@ __kernel void radix_sort_runs(__global uint *keys, __global uint *tmp, const uin
 #define MSD_SHIFT (32u - MSD_BITS)
 
 /* hist[d * chunks + c] = number of keys of chunk c in bucket d; bad[slot] = smallest index
- * of a NaN or Inf. */
+ * of a NaN or Inf (the chunk is searched again only when it has one: the common loop just
+ * ORs the exponent test into a flag). */
 __kernel void msd_hist(__global const float *x, const uint n, const uint stride, const uint offset,
                        const uint chunk, const uint chunks, __global uint *hist, __global uint *bad,
                        const uint slot)
@@ -194,15 +231,18 @@ __kernel void msd_hist(__global const float *x, const uint n, const uint stride,
     for (uint d = 0; d < MSD_RADIX; d++)
         h[d] = 0;
     const uint lo = min(n, c * chunk), hi = min(n, lo + chunk);
-    uint first_bad = 0xffffffffu;
-    for (uint i = lo; i < hi; i++) {
-        const float v = x[(size_t)i * stride + offset];
-        if (!isfinite(v))
-            first_bad = min(first_bad, i);
-        h[gh_key(v) >> MSD_SHIFT]++;
+    __global const float *p = x + (size_t)lo * stride + offset;
+    uint nonfinite = 0;
+    for (uint i = lo; i < hi; i++, p += stride) {
+        const uint b = as_uint(*p);
+        nonfinite |= (b & 0x7f800000u) == 0x7f800000u;
+        h[gh_key(as_float(b)) >> MSD_SHIFT]++;
     }
-    if (first_bad != 0xffffffffu)
-        atomic_min(bad + slot, first_bad);
+    for (uint i = lo; nonfinite && i < hi; i++)
+        if (!isfinite(x[(size_t)i * stride + offset])) {
+            atomic_min(bad + slot, i);
+            break;
+        }
     for (uint d = 0; d < MSD_RADIX; d++)
         hist[d * chunks + c] = h[d];
 }
@@ -219,23 +259,48 @@ __kernel void msd_scatter(__global const float *x, const uint n, const uint stri
     for (uint d = 0; d < MSD_RADIX; d++)
         off[d] = hist[d * chunks + c];
     const uint lo = min(n, c * chunk), hi = min(n, lo + chunk);
-    for (uint i = lo; i < hi; i++) {
-        const uint k = gh_key(x[(size_t)i * stride + offset]);
+    __global const float *p = x + (size_t)lo * stride + offset;
+    for (uint i = lo; i < hi; i++, p += stride) {
+        const uint k = gh_key(*p);
         out[off[k >> MSD_SHIFT]++] = k;
     }
 }
 
+/* Sum of |a_i - b_i| over i in [lo, hi), in four independent sums (an add's latency, not
+ * its throughput, would bound one). */
+inline acc_t gh_abs_diff(__global const uint *a, __global const uint *b, const uint lo,
+                         const uint hi)
+{
+    acc_t s[4] = {0, 0, 0, 0};
+    uint i = lo;
+    for (; i + 4 <= hi; i += 4)
+        for (uint j = 0; j < 4; j++)
+            s[j] += fabs((acc_t)gh_unkey(a[i + j]) - (acc_t)gh_unkey(b[i + j]));
+    for (; i < hi; i++)
+        s[0] += fabs((acc_t)gh_unkey(a[i]) - (acc_t)gh_unkey(b[i]));
+    return (s[0] + s[1]) + (s[2] + s[3]);
+}
+
 /* Work-item g sorts buckets g, g + G, g + 2G, ... (G work-items; interleaved, so that the
  * large neighbouring buckets of a peaked sample spread over the work-items) of `buckets`
- * (n keys) into dst by the bits below MSD_SHIFT (digits of MSD_BITS: two passes for 11); the
- * scanned histogram's first chunk of each bucket gives where the bucket starts. */
+ * (n keys) into dst by the bits below MSD_SHIFT; the scanned histogram's first chunk of
+ * each bucket gives where the bucket starts. With `other` (sorted, n
+ * keys from other_off; fuse != 0) the equal-size integral follows while the bucket is in cache:
+ * partial[g] = sum over its buckets of |dst_i - other_i| / n. */
 __kernel void msd_buckets(__global uint *buckets, __global uint *dst, const uint n,
-                          const uint chunks, __global const uint *hist)
+                          const uint chunks, __global const uint *hist, __global const uint *other,
+                          const uint other_off, const uint fuse, __global acc_t *partial)
 {
+    other += other_off;
+    acc_t s = 0;
     for (uint d = get_global_id(0); d < MSD_RADIX; d += get_global_size(0)) {
         const uint lo = hist[d * chunks], hi = d + 1 < MSD_RADIX ? hist[(d + 1) * chunks] : n;
-        gh_sort_run(buckets + lo, dst + lo, hi - lo, MSD_SHIFT, MSD_BITS, dst + lo);
+        gh_sort_run(buckets + lo, dst + lo, hi - lo, MSD_SHIFT, dst + lo);
+        if (fuse)
+            s += gh_abs_diff(dst, other, lo, hi);
     }
+    if (fuse)
+        partial[get_global_id(0)] = s / (acc_t)n;
 }
 
 /* Number of keys in a[0 .. len) that are < x (strict) or <= x (!strict). */
@@ -325,10 +390,7 @@ __kernel void wdist_equal_terms(__global const uint *u, __global const uint *v, 
     const uint g = get_global_id(0), seg = get_global_id(1);
     const size_t base = (size_t)seg * n;
     const uint lo = min(n, g * TERM_ITEMS), hi = min(n, lo + TERM_ITEMS);
-    acc_t s = 0;
-    for (uint i = lo; i < hi; i++)
-        s += fabs((acc_t)gh_unkey(u[base + i]) - (acc_t)gh_unkey(v[base + i]));
-    gh_group_sum(red, s / (acc_t)n, partial);
+    gh_group_sum(red, gh_abs_diff(u + base, v + base, lo, hi) / (acc_t)n, partial);
 }
 
 /* ---- Metrics in the joint space [condition, target] (src/wdist/metrics.c) ------------- */

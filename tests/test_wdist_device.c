@@ -1,6 +1,8 @@
 /* Device W1 equals the host reference and closed forms to 1e-5 relative: random samples of
  * many sizes (n != m, n = 1), ties, signed zeros, shifted samples, point masses, values
- * SciPy printed; per-column and cached-reference variants; empty and NaN inputs fail. */
+ * SciPy printed; per-column and cached-reference variants; empty and NaN inputs fail.
+ * Equal sizes take the CPU sort's fused integral: skewed, heavy-tailed and tied samples,
+ * bucket runs around the insertion and digit-width thresholds, NaN/Inf still reported. */
 #include "check.h"
 #include "ganhpo/rng.h"
 #include "ganhpo/wdist.h"
@@ -136,29 +138,83 @@ static void sort_paths(void)
     free(v);
 }
 
-/* Per-column W1 of two tables, and against a cached reference, equal the 1-D values. */
-static void tables(void)
+/* Equal sizes (the integral done inside the CPU sort): skewed and heavy-tailed samples,
+ * a point mass holding most values, many ties, one bucket of lengths around the
+ * insertion-sort limit (24) and the digit-width switch (2^11), sizes around the first
+ * pass's chunk (2^15), n = 1, odd n. */
+static void equal_sizes(void)
 {
-    enum { N = 3000, M = 2000, C = 3 };
-    static float a[N * C], b[M * C], ca[N], cb[M];
+    enum { N = 200003 };
+    float *u = malloc(N * sizeof *u), *v = malloc(N * sizeof *v);
+    static const size_t one_bucket[] = {2, 23, 24, 25, 26, 2047, 2048, 2049, 5000};
+    for (size_t s = 0; s < sizeof one_bucket / sizeof one_bucket[0]; s++) {
+        size_t n = one_bucket[s];
+        for (size_t i = 0; i < n; i++) { /* [1, 1.25): one bucket of the first pass */
+            u[i] = 1.0f + (float)((i * 7919) % n) * (0.2f / (float)n);
+            v[i] = 1.0f + (float)((i * 104729) % n) * (0.24f / (float)n);
+        }
+        check_pair(u, n, v, n);
+    }
+    for (int kind = 0; kind < 3; kind++) {
+        fill(u, N, 31 + kind, kind, 0.0f);
+        fill(v, N, 41 + kind, kind, 0.25f);
+        check_pair(u, N, v, N);
+        check_pair(u, 1, v, 1);
+        check_pair(u, 777, v, 777);
+        check_pair(u, 32768, v, 32768); /* one chunk of the first pass */
+        check_pair(u, 32769, v, 32769); /* a second chunk of one key */
+        check_pair(u, 32769, v, 32768);
+    }
+    for (size_t i = 0; i < N; i++) { /* skewed: exponential, and 90% of v at one value */
+        u[i] = (float)(-log(1.0 - (double)((i * 7919) % N + 0.5) / N));
+        v[i] = i % 10 ? 0.5f : u[(i * 31) % N] * 3.0f;
+    }
+    check_pair(u, N, v, N);
+    for (size_t i = 0; i < N; i++) { /* heavy tail: Cauchy quantiles, magnitudes to ~1e6 */
+        u[i] = (float)tan(3.141592653589793 * ((double)((i * 7919) % N + 0.5) / N - 0.5));
+        v[i] = 0.5f * u[(i * 104729) % N] + 1.0f;
+    }
+    check_pair(u, N, v, N);
+    double r;
+    u[1234] = NAN; /* NaN or Inf in either sample of an equal-size call */
+    CHECK_FAILS(ganhpo_wdist_1d_host(w, u, N, v, N, &r), GANHPO_ERR_NUMERIC);
+    CHECK(strstr(ganhpo_error_message(), "sample u") != NULL);
+    CHECK(strstr(ganhpo_error_message(), "row 1234") != NULL);
+    u[1234] = 0.0f;
+    v[N - 1] = -INFINITY;
+    CHECK_FAILS(ganhpo_wdist_1d_host(w, u, N, v, N, &r), GANHPO_ERR_NUMERIC);
+    CHECK(strstr(ganhpo_error_message(), "sample v") != NULL);
+    CHECK(strstr(ganhpo_error_message(), "row 200002") != NULL);
+    free(u);
+    free(v);
+}
+
+/* Per-column W1 of two tables, and against a cached reference, equal the 1-D values. */
+/* first: no reference has been set yet (asking for W1 against one fails). */
+static void tables(size_t N, size_t M, int first)
+{
+    enum { C = 3 };
+    float *a = malloc(N * C * sizeof *a), *b = malloc(M * C * sizeof *b);
+    float *ca = malloc(N * sizeof *ca), *cb = malloc(M * sizeof *cb);
     fill(a, N * C, 7, 2, 0.0f);
     fill(b, M * C, 8, 2, 0.1f);
     cl_command_queue q = ganhpo_device_queue(dev);
     cl_mem da = NULL, db = NULL;
-    CHECK_OK(ganhpo_device_alloc(dev, "a", sizeof a, &da));
-    CHECK_OK(ganhpo_device_alloc(dev, "b", sizeof b, &db));
-    clEnqueueWriteBuffer(q, da, CL_TRUE, 0, sizeof a, a, 0, NULL, NULL);
-    clEnqueueWriteBuffer(q, db, CL_TRUE, 0, sizeof b, b, 0, NULL, NULL);
+    CHECK_OK(ganhpo_device_alloc(dev, "a", N * C * sizeof *a, &da));
+    CHECK_OK(ganhpo_device_alloc(dev, "b", M * C * sizeof *b, &db));
+    clEnqueueWriteBuffer(q, da, CL_TRUE, 0, N * C * sizeof *a, a, 0, NULL, NULL);
+    clEnqueueWriteBuffer(q, db, CL_TRUE, 0, M * C * sizeof *b, b, 0, NULL, NULL);
     double per[C], mean = -1, per2[C], mean2 = -1, want_mean = 0;
-    CHECK_FAILS(ganhpo_wdist_columns_to_reference(w, da, N, per2, &mean2), GANHPO_ERR_STATE);
+    if (first)
+        CHECK_FAILS(ganhpo_wdist_columns_to_reference(w, da, N, per2, &mean2), GANHPO_ERR_STATE);
     CHECK_OK(ganhpo_wdist_columns(w, da, N, db, M, C, per, &mean));
     CHECK_OK(ganhpo_wdist_set_reference(w, db, M, C));
     for (int rep = 0; rep < 2; rep++) /* the cache survives calls */
         CHECK_OK(ganhpo_wdist_columns_to_reference(w, da, N, per2, &mean2));
     for (int c = 0; c < C; c++) {
-        for (int i = 0; i < N; i++)
+        for (size_t i = 0; i < N; i++)
             ca[i] = a[i * C + c];
-        for (int j = 0; j < M; j++)
+        for (size_t j = 0; j < M; j++)
             cb[j] = b[j * C + c];
         double want = host_w1(ca, N, cb, M);
         want_mean += want / C;
@@ -169,6 +225,10 @@ static void tables(void)
     CHECK_CLOSE(mean2, want_mean, 1e-5);
     clReleaseMemObject(da);
     clReleaseMemObject(db);
+    free(a);
+    free(b);
+    free(ca);
+    free(cb);
 }
 
 static void bad_input(void)
@@ -198,7 +258,9 @@ int main(void)
         closed_forms();
         random_samples();
         sort_paths();
-        tables();
+        equal_sizes();
+        tables(3000, 2000, 1);
+        tables(2500, 2500, 0); /* equal sizes: integrated against the cached column in place */
         bad_input();
     }
     ganhpo_wdist_destroy(&w);

@@ -1,7 +1,9 @@
 /* The 1-D Wasserstein distance W1 on an OpenCL device (shared/SPEC.md section 3):
  * W1(u, v) = integral |F_u(x) - F_v(x)| dx of the empirical CDFs, for samples of any sizes.
- * Both samples are sorted on the device by an LSD radix sort of float keys; the integral
- * over the merged support is a parallel reduction (in double where the device has fp64).
+ * Both samples are sorted on the device by a radix sort of float keys (on CPU devices one
+ * MSD pass into buckets, each sorted in cache; elsewhere LSD passes); the integral over
+ * the merged support is a parallel reduction (in double where the device has fp64), done
+ * inside the CPU sort itself for equal sizes.
  * Agrees with scipy.stats.wasserstein_distance to 1e-5 relative.
  *
  * Errors: an empty sample is GANHPO_ERR_DATA_EMPTY, NaN or Inf in a sample is
@@ -54,6 +56,19 @@ ganhpo_status ganhpo_wdist_columns_to_reference(ganhpo_wdist *w, cl_mem a, size_
  * into sort and integrate; zeros unless the device was created with
  * GANHPO_DEVICE_PROFILING. For benchmarks. */
 void ganhpo_wdist_last_times(const ganhpo_wdist *w, double *sort_ms, double *integrate_ms);
+
+/* The same device time per pass (a kernel, by its name in cl/wdist.cl, or "upload" for
+ * host-to-device copies): launches and milliseconds summed over the last call. */
+enum { GANHPO_WDIST_MAX_PASSES = 16 };
+typedef struct {
+    char name[32];
+    int launches;
+    double ms;
+} ganhpo_wdist_pass;
+
+/* Fills passes[0 .. *count) with the last call's passes in first-launch order (at most
+ * GANHPO_WDIST_MAX_PASSES); *count = 0 without profiling. */
+void ganhpo_wdist_last_passes(const ganhpo_wdist *w, ganhpo_wdist_pass *passes, size_t *count);
 
 /* Plain-C host reference (sorts copies, O((n+m) log(n+m))): W1 of u[n] and v[m] in double.
  * Returns GANHPO_ERR_DATA_EMPTY / GANHPO_ERR_NUMERIC like the device version. */

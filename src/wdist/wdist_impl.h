@@ -4,13 +4,15 @@
 
 #include "ganhpo/wdist.h"
 
-/* 8-bit digits (4 passes); MSD_BITS-bit buckets in the one-sample sort on CPU devices;
- * TERM_ITEMS merged elements per work-item of the integral, in
+/* 8-bit digits (4 passes); MSD_BITS-bit buckets in the one-sample sort on CPU devices,
+ * RUN_BITS-bit digits in the sort of a run held in a core's cache (a bucket, or a sliced
+ * W1 projection); TERM_ITEMS merged elements per work-item of the integral, in
  * work-groups of TERM_WG; the scan is one work-group of SCAN_WG. Chosen with
  * bench/bench_wdist.c on PoCL. */
 enum {
     RADIX_BITS = 8,
     MSD_BITS = 11,
+    RUN_BITS = 11,
     TERM_ITEMS = 256,
     TERM_WG = 64,
     SCAN_WG = 256,
@@ -33,10 +35,13 @@ struct ganhpo_wdist {
     size_t ref_m, ref_cols;
     int fp64, profiling, cpu;
     unsigned compute_units;
-    cl_event events[MAX_EVENTS]; /* profiled launches not yet accounted */
+    cl_event events[MAX_EVENTS]; /* profiled commands not yet accounted */
     int event_sort[MAX_EVENTS];  /* 1 = sort, 0 = integrate */
+    int event_pass[MAX_EVENTS];  /* index into passes */
     int n_events;
     double sort_ms, integrate_ms;
+    ganhpo_wdist_pass passes[GANHPO_WDIST_MAX_PASSES]; /* the last call's, by name */
+    size_t n_passes;
 };
 
 /* The #define prelude of the "wdist" program (every kernel of cl/wdist.cl). */
@@ -62,6 +67,10 @@ ganhpo_status wdist_begin(ganhpo_wdist *w);
  * timer its profiled time goes to. */
 ganhpo_status wdist_launch(ganhpo_wdist *w, cl_kernel k, size_t global0, size_t global1,
                            size_t local, int sort);
+
+/* Where a profiled command's event goes: a slot named `pass` whose time counts as sort
+ * (sort = 1) or integral; NULL when the queue does not profile. */
+cl_event *wdist_event(ganhpo_wdist *w, const char *pass, int sort);
 
 /* Sorts `segments` consecutive runs of n keys of `keys` in place, each on its own, in one
  * segmented radix sort (scratch: w->tmp, which must hold n * segments keys). */

@@ -3,31 +3,69 @@
 
 #include <limits.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Adds the device time of the recorded launches to the call's totals and releases them. */
 static void account(ganhpo_wdist *w)
 {
     for (int i = 0; i < w->n_events; i++) {
         clWaitForEvents(1, &w->events[i]);
-        *(w->event_sort[i] ? &w->sort_ms : &w->integrate_ms) +=
-            ganhpo_device_event_ms(w->events[i]);
+        double ms = ganhpo_device_event_ms(w->events[i]);
+        *(w->event_sort[i] ? &w->sort_ms : &w->integrate_ms) += ms;
+        w->passes[w->event_pass[i]].ms += ms;
         clReleaseEvent(w->events[i]);
     }
     w->n_events = 0;
 }
 
+cl_event *wdist_event(ganhpo_wdist *w, const char *pass, int sort)
+{
+    if (!w->profiling)
+        return NULL;
+    if (w->n_events == MAX_EVENTS)
+        account(w);
+    size_t p = 0;
+    while (p < w->n_passes && strcmp(w->passes[p].name, pass) != 0)
+        p++;
+    if (p == w->n_passes) {
+        if (p == GANHPO_WDIST_MAX_PASSES)
+            p--; /* more kinds than slots: the last slot takes the rest */
+        else
+            w->n_passes++;
+        snprintf(w->passes[p].name, sizeof w->passes[p].name, "%s", pass);
+        w->passes[p].launches = 0;
+        w->passes[p].ms = 0.0;
+    }
+    w->passes[p].launches++;
+    w->event_pass[w->n_events] = (int)p;
+    w->event_sort[w->n_events] = sort;
+    return &w->events[w->n_events++];
+}
+
+/* Takes back the slot of wdist_event when its command failed to enqueue. */
+static void unrecord(ganhpo_wdist *w, const cl_event *ev)
+{
+    if (!ev)
+        return;
+    w->n_events--;
+    w->passes[w->event_pass[w->n_events]].launches--;
+}
+
 ganhpo_status wdist_launch(ganhpo_wdist *w, cl_kernel k, size_t global0, size_t global1,
                            size_t local, int sort)
 {
-    if (w->n_events == MAX_EVENTS)
-        account(w);
-    cl_event *ev = w->profiling ? &w->events[w->n_events] : NULL;
+    char name[32] = "";
+    if (w->profiling)
+        clGetKernelInfo(k, CL_KERNEL_FUNCTION_NAME, sizeof name - 1, name, NULL);
+    cl_event *ev = wdist_event(w, name, sort);
     size_t global[2] = {ganhpo_device_round_up(global0, local), global1}, lsize[2] = {local, 1};
-    GH_CHECK_CL(clEnqueueNDRangeKernel(ganhpo_device_queue(w->dev), k, 2, NULL, global, lsize, 0,
-                                       NULL, ev));
-    if (ev)
-        w->event_sort[w->n_events++] = sort;
+    cl_int e =
+        clEnqueueNDRangeKernel(ganhpo_device_queue(w->dev), k, 2, NULL, global, lsize, 0, NULL, ev);
+    if (e != CL_SUCCESS)
+        unrecord(w, ev);
+    GH_CHECK_CL(e);
     return GANHPO_SUCCESS;
 }
 
@@ -93,19 +131,30 @@ ganhpo_status wdist_sort_segments(ganhpo_wdist *w, cl_mem keys, size_t n, size_t
     return GANHPO_SUCCESS;
 }
 
+/* The other sample of an equal-size W1, already sorted (keys other[off .. off + n)): the
+ * CPU sort integrates against it while each bucket is in cache. */
+typedef struct {
+    cl_mem other;
+    cl_uint off;
+} fused_integral;
+
 /* CPU devices: one MSD pass over the floats of column `offset` (keys made on the fly, NaN
  * check included) scatters them into 2^MSD_BITS buckets in w->tmp, then each bucket is
  * sorted into dst by one work-item while it sits in the core's cache (8 work-items per
- * compute unit loop over the buckets: PoCL starts a work-group at a cost). Two sweeps of
- * memory instead of a key pass and four full radix passes. x must not be w->tmp. */
+ * compute unit loop over the buckets: PoCL starts a work-group at a cost), integrating
+ * against fuse->other there when fuse is given (*groups partial sums in w->partial). Two
+ * sweeps of memory instead of a key pass and four full radix passes. x must not be
+ * w->tmp. */
 static ganhpo_status sorted_msd(ganhpo_wdist *w, cl_mem x, size_t n, size_t stride, size_t offset,
-                                cl_uint slot, cl_mem dst)
+                                cl_uint slot, cl_mem dst, const fused_integral *fuse,
+                                size_t *groups)
 {
     cl_uint un = (cl_uint)n, us = (cl_uint)stride, uo = (cl_uint)offset;
     cl_uint chunk = (cl_uint)ganhpo_wdist_chunk(w, n);
     if (chunk > un)
         chunk = un;
     cl_uint chunks = (un + chunk - 1) / chunk, total = chunks << MSD_BITS;
+    size_t workers = 8 * (size_t)w->compute_units;
     GH_CHECK(ganhpo_wdist_reserve_hist(w, total));
     cl_kernel kh = w->k_msd_hist, ks = w->k_msd_scatter, kb = w->k_msd_buckets;
     cl_kernel both[2] = {kh, ks};
@@ -126,22 +175,32 @@ static ganhpo_status sorted_msd(ganhpo_wdist *w, cl_mem x, size_t n, size_t stri
     GH_CHECK(launch(w, w->k_scan, SCAN_WG, SCAN_WG, 1));
     ARG(ks, 7, w->tmp);
     GH_CHECK(launch(w, ks, chunks, 1, 1));
+    cl_mem other = fuse ? fuse->other : NULL;
+    cl_uint other_off = fuse ? fuse->off : 0, on = fuse != NULL;
     ARG(kb, 0, w->tmp);
     ARG(kb, 1, dst);
     ARG(kb, 2, un);
     ARG(kb, 3, chunks);
     ARG(kb, 4, w->hist);
-    GH_CHECK(launch(w, kb, 8 * (size_t)w->compute_units, 1, 1));
+    ARG(kb, 5, other);
+    ARG(kb, 6, other_off);
+    ARG(kb, 7, on);
+    ARG(kb, 8, w->partial);
+    GH_CHECK(launch(w, kb, workers, 1, 1));
+    *groups = fuse ? workers : 0;
     return GANHPO_SUCCESS;
 }
 
 /* Keys of column `offset` of a table with `stride` columns (n rows) into dst, sorted; x
- * must not be w->tmp (x may be dst). */
+ * must not be w->tmp (x may be dst). With fuse (an equal-size W1), the integral may be
+ * done on the way: *groups partial sums then wait in w->partial, else *groups = 0. */
 static ganhpo_status sorted_keys(ganhpo_wdist *w, cl_mem x, size_t n, size_t stride, size_t offset,
-                                 cl_uint slot, cl_mem dst)
+                                 cl_uint slot, cl_mem dst, const fused_integral *fuse,
+                                 size_t *groups)
 {
+    *groups = 0;
     if (w->cpu)
-        return sorted_msd(w, x, n, stride, offset, slot, dst);
+        return sorted_msd(w, x, n, stride, offset, slot, dst, fuse, groups);
     cl_uint un = (cl_uint)n, us = (cl_uint)stride, uo = (cl_uint)offset;
     ARG(w->k_keys, 0, x);
     ARG(w->k_keys, 1, un);
@@ -160,6 +219,11 @@ static ganhpo_status check_sizes(ganhpo_wdist *w, size_t n, size_t m, const char
         GH_RAISE(GANHPO_ERR_DATA_EMPTY, "W1 of %s: sample %s is empty (n = %zu, m = %zu)", what,
                  n == 0 ? "u" : "v", n, m);
     GH_CHECK(ganhpo_wdist_reserve(w, n > m ? n : m));
+    /* The partial sums are written by the sort (fused) or by the integral: sized for both
+     * before anything is enqueued, so that no kernel of the call holds a released buffer
+     * (PoCL aborts on that). */
+    size_t sums = ganhpo_wdist_term_groups(n, m), workers = 8 * (size_t)w->compute_units;
+    GH_CHECK(ganhpo_wdist_reserve_partial(w, sums > workers ? sums : workers));
     return GANHPO_SUCCESS;
 }
 
@@ -170,6 +234,7 @@ ganhpo_status wdist_begin(ganhpo_wdist *w)
     GH_CHECK_CL(clEnqueueFillBuffer(ganhpo_device_queue(w->dev), w->bad, &none, sizeof none, 0,
                                     2 * sizeof none, 0, NULL, NULL));
     w->sort_ms = w->integrate_ms = 0.0;
+    w->n_passes = 0;
     return GANHPO_SUCCESS;
 }
 
@@ -198,12 +263,11 @@ static ganhpo_status enqueue_terms(ganhpo_wdist *w, cl_mem u, size_t n, cl_mem v
     return GANHPO_SUCCESS;
 }
 
-ganhpo_status wdist_integrate(ganhpo_wdist *w, cl_mem u, size_t n, cl_mem v, size_t m,
-                              size_t segments, const char *what, double *out)
+/* Reads the `groups` partial sums of w->partial and the NaN flags (blocking): *out = their
+ * sum over `segments`. */
+static ganhpo_status finish(ganhpo_wdist *w, size_t groups, size_t segments, const char *what,
+                            double *out)
 {
-    size_t groups;
-    GH_CHECK(enqueue_terms(w, u, n, v, m, segments, &groups));
-    groups *= segments;
     cl_command_queue q = ganhpo_device_queue(w->dev);
     size_t elem = w->fp64 ? sizeof(double) : sizeof(float);
     void *partial = malloc(groups * elem);
@@ -227,42 +291,89 @@ ganhpo_status wdist_integrate(ganhpo_wdist *w, cl_mem u, size_t n, cl_mem v, siz
     return GANHPO_SUCCESS;
 }
 
-static ganhpo_status integrate(ganhpo_wdist *w, size_t n, size_t m, const char *what, double *out)
+ganhpo_status wdist_integrate(ganhpo_wdist *w, cl_mem u, size_t n, cl_mem v, size_t m,
+                              size_t segments, const char *what, double *out)
 {
-    GH_CHECK(wdist_integrate(w, w->su, n, w->sv, m, 1, what, out));
+    size_t groups;
+    GH_CHECK(enqueue_terms(w, u, n, v, m, segments, &groups));
+    GH_CHECK(finish(w, groups * segments, segments, what, out));
+    return GANHPO_SUCCESS;
+}
+
+/* W1 of u (n keys sorted in w->su) and the other sample, sorted into w->sv unless fused
+ * (the sort of the second sample left `groups` partial sums); v_off: where v's m keys
+ * start in v. */
+static ganhpo_status integrate(ganhpo_wdist *w, size_t n, cl_mem v, size_t v_off, size_t m,
+                               size_t groups, const char *what, double *out)
+{
+    if (groups) {
+        GH_CHECK(finish(w, groups, 1, what, out));
+        return GANHPO_SUCCESS;
+    }
+    if (v_off) {
+        cl_event *ev = wdist_event(w, "copy", 0);
+        cl_int e =
+            clEnqueueCopyBuffer(ganhpo_device_queue(w->dev), v, w->sv, v_off * sizeof(cl_uint), 0,
+                                m * sizeof(cl_uint), 0, NULL, ev);
+        if (e != CL_SUCCESS)
+            unrecord(w, ev);
+        GH_CHECK_CL(e);
+        v = w->sv;
+    }
+    GH_CHECK(wdist_integrate(w, w->su, n, v, m, 1, what, out));
     return GANHPO_SUCCESS;
 }
 
 ganhpo_status ganhpo_wdist_1d(ganhpo_wdist *w, cl_mem u, size_t n, cl_mem v, size_t m, double *out)
 {
+    size_t ignored, groups;
     GH_CHECK(check_sizes(w, n, m, "two samples"));
+    fused_integral fuse = {w->su, 0}; /* after check_sizes, which may replace w->su */
     GH_CHECK(wdist_begin(w));
-    GH_CHECK(sorted_keys(w, u, n, 1, 0, 0, w->su));
-    GH_CHECK(sorted_keys(w, v, m, 1, 0, 1, w->sv));
-    GH_CHECK(integrate(w, n, m, "two samples", out));
+    GH_CHECK(sorted_keys(w, u, n, 1, 0, 0, w->su, NULL, &ignored));
+    GH_CHECK(sorted_keys(w, v, m, 1, 0, 1, w->sv, n == m ? &fuse : NULL, &groups));
+    GH_CHECK(integrate(w, n, w->sv, 0, m, groups, "two samples", out));
     return GANHPO_SUCCESS;
 }
 
-/* Uploads n floats into dst itself (no buffer to allocate: the keys replace them there, or
- * the MSD pass moves them to the scratch first; the in-order queue keeps that order), then
- * keys and sorts them into dst. */
+/* Sorts n host floats into dst. CPU devices read them in place (a buffer over the host
+ * array, CL_MEM_USE_HOST_PTR: no copy; the call blocks until the result, so the array
+ * outlives the kernels, which only read it). Elsewhere, or if that buffer cannot be made,
+ * they are uploaded into dst itself (no buffer to allocate: the keys replace them there,
+ * or the MSD pass moves them to the scratch first; the in-order queue keeps that order). */
 static ganhpo_status sorted_host(ganhpo_wdist *w, const float *x, size_t n, cl_uint slot,
-                                 cl_mem dst)
+                                 cl_mem dst, const fused_integral *fuse, size_t *groups)
 {
-    GH_CHECK_CL(clEnqueueWriteBuffer(ganhpo_device_queue(w->dev), dst, CL_FALSE, 0,
-                                     n * sizeof(float), x, 0, NULL, NULL));
-    GH_CHECK(sorted_keys(w, dst, n, 1, 0, slot, dst));
+    cl_int e = CL_INVALID_DEVICE_TYPE;
+    cl_mem in = NULL;
+    if (w->cpu)
+        in = clCreateBuffer(ganhpo_device_context(w->dev), CL_MEM_READ_ONLY | CL_MEM_USE_HOST_PTR,
+                            n * sizeof(float), (void *)x, &e);
+    if (e == CL_SUCCESS) {
+        ganhpo_status st = sorted_keys(w, in, n, 1, 0, slot, dst, fuse, groups);
+        clReleaseMemObject(in); /* freed once the enqueued kernels are done with it */
+        return st;
+    }
+    cl_event *ev = wdist_event(w, "upload", 1);
+    e = clEnqueueWriteBuffer(ganhpo_device_queue(w->dev), dst, CL_FALSE, 0, n * sizeof(float), x, 0,
+                             NULL, ev);
+    if (e != CL_SUCCESS)
+        unrecord(w, ev);
+    GH_CHECK_CL(e);
+    GH_CHECK(sorted_keys(w, dst, n, 1, 0, slot, dst, fuse, groups));
     return GANHPO_SUCCESS;
 }
 
 ganhpo_status ganhpo_wdist_1d_host(ganhpo_wdist *w, const float *u, size_t n, const float *v,
                                    size_t m, double *out)
 {
+    size_t ignored, groups;
     GH_CHECK(check_sizes(w, n, m, "two host arrays"));
+    fused_integral fuse = {w->su, 0}; /* after check_sizes, which may replace w->su */
     GH_CHECK(wdist_begin(w));
-    GH_CHECK(sorted_host(w, u, n, 0, w->su));
-    GH_CHECK(sorted_host(w, v, m, 1, w->sv));
-    GH_CHECK(integrate(w, n, m, "two host arrays", out));
+    GH_CHECK(sorted_host(w, u, n, 0, w->su, NULL, &ignored));
+    GH_CHECK(sorted_host(w, v, m, 1, w->sv, n == m ? &fuse : NULL, &groups));
+    GH_CHECK(integrate(w, n, w->sv, 0, m, groups, "two host arrays", out));
     return GANHPO_SUCCESS;
 }
 
@@ -278,15 +389,19 @@ static ganhpo_status columns(ganhpo_wdist *w, cl_mem a, size_t n, cl_mem b, size
         char what[64];
         double d;
         snprintf(what, sizeof what, "column %zu", c);
+        size_t groups = 0;
         GH_CHECK(wdist_begin(w));
-        GH_CHECK(sorted_keys(w, a, n, cols, c, 0, w->su));
-        if (b)
-            GH_CHECK(sorted_keys(w, b, m, cols, c, 1, w->sv));
-        else
-            GH_CHECK_CL(clEnqueueCopyBuffer(ganhpo_device_queue(w->dev), w->ref, w->sv,
-                                            c * m * sizeof(cl_uint), 0, m * sizeof(cl_uint), 0,
-                                            NULL, NULL));
-        GH_CHECK(integrate(w, n, m, what, &d));
+        if (b) {
+            fused_integral fuse = {w->su, 0};
+            GH_CHECK(sorted_keys(w, a, n, cols, c, 0, w->su, NULL, &groups));
+            GH_CHECK(sorted_keys(w, b, m, cols, c, 1, w->sv, n == m ? &fuse : NULL, &groups));
+            GH_CHECK(integrate(w, n, w->sv, 0, m, groups, what, &d));
+        } else {
+            fused_integral fuse = {w->ref, (cl_uint)(c * m)};
+            int fits = n == m && (c + 1) * m <= UINT_MAX; /* offsets are 32-bit there */
+            GH_CHECK(sorted_keys(w, a, n, cols, c, 0, w->su, fits ? &fuse : NULL, &groups));
+            GH_CHECK(integrate(w, n, w->ref, c * m, m, groups, what, &d));
+        }
         if (per_column)
             per_column[c] = d;
         sum += d;
@@ -318,7 +433,8 @@ ganhpo_status ganhpo_wdist_set_reference(ganhpo_wdist *w, cl_mem reference, size
     for (size_t c = 0; c < cols; c++) {
         cl_uint bad[2];
         GH_CHECK(wdist_begin(w));
-        GH_CHECK(sorted_keys(w, reference, m, cols, c, 1, w->sv));
+        size_t ignored;
+        GH_CHECK(sorted_keys(w, reference, m, cols, c, 1, w->sv, NULL, &ignored));
         GH_CHECK_CL(clEnqueueCopyBuffer(q, w->sv, w->ref, 0, c * m * sizeof(cl_uint),
                                         m * sizeof(cl_uint), 0, NULL, NULL));
         GH_CHECK_CL(clEnqueueReadBuffer(q, w->bad, CL_TRUE, 0, sizeof bad, bad, 0, NULL, NULL));
