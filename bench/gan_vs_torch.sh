@@ -42,6 +42,7 @@ a @ b
 best = min((lambda t0: (a @ b, time.perf_counter() - t0)[1])(time.perf_counter()) for _ in range(5))
 print("%.1f" % (2 * 2048 ** 3 / best * 1e-9))')
 echo "SGEMM peak (numpy $("$peak_py" -c 'import numpy; print(numpy.__version__)'), 2048^3, $THREADS threads): $peak GFLOP/s"
+"$build/ganhpo" bench gan --steps 1 --gen 8 --disc 8 --batch 8 | sed -n 's/^device /ganhpo device /p'
 echo "ganhpo disc_batchnorm $disc_bn; events/s, medians of $reps; %peak: GEMM GFLOP/s of the step over the peak"
 printf "%-30s %9s %9s %9s %-9s %7s %7s %7s\n" "architecture, trials" "ganhpo" "JAX" "PyTorch2" "(variant)" "g/best" "%pk g" "%pk best"
 
