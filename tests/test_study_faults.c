@@ -98,8 +98,12 @@ static void weights_fault(const char *mpiexec)
                   "space = ( { name = \"lr_gen\"; lower = 1; upper = 9; scaling = 1e-4; } );\n"
                   "search = { strategies = [\"random\"]; budget = 2; initial = 2; };\n");
     CHECK(study_losing_pending(NULL, cfg, run_dir, pending, log) == 1);
-    CHECK(tu_file_contains(log, "cannot create weights file"));
-    CHECK(tu_file_contains(log, "not logged"));
+    /* The file usually takes pending's place during the first evaluation; on a loaded
+     * machine it can win the race with the study's own opening of pending/ (between its mkdir
+     * and opendir), which must stop the study as clearly. */
+    const int in_evaluation = tu_file_contains(log, "cannot create weights file");
+    CHECK(in_evaluation || tu_file_contains(log, "cannot read directory"));
+    CHECK(!in_evaluation || tu_file_contains(log, "not logged"));
     int all = 0;
     CHECK(ok_rows(run_dir, &all) == 0 && all == 0);
 
@@ -121,8 +125,9 @@ static void weights_fault(const char *mpiexec)
     snprintf(pending, sizeof pending, "%s/pending", run_dir);
     snprintf(log, sizeof log, "%s/gan-mpi.log", dir);
     CHECK(study_losing_pending(mpiexec, cfg, run_dir, pending, log) != 0);
-    CHECK(tu_file_contains(log, "rank 1: cannot create weights file"));
-    CHECK(tu_file_contains(log, "not logged"));
+    const int in_worker = tu_file_contains(log, "rank 1: cannot create weights file");
+    CHECK(in_worker || tu_file_contains(log, "cannot read directory"));
+    CHECK(!in_worker || tu_file_contains(log, "not logged"));
     CHECK(ok_rows(run_dir, &all) == 0 && all == 0);
 }
 
