@@ -33,12 +33,13 @@ typedef int (*get_threads_fn)(void);
 
 static struct {
     pthread_once_t once;
+    pthread_mutex_t lock; /* one product at a time (run_native) */
     cblas_sgemm_fn sgemm;
     set_threads_fn set_threads; /* OpenBLAS's thread count, where the library has one */
     int threads, current;
     char library[256];
     char error[512]; /* why a library named in GANHPO_HOST_BLAS could not be used */
-} blas = {.once = PTHREAD_ONCE_INIT};
+} blas = {.once = PTHREAD_ONCE_INIT, .lock = PTHREAD_MUTEX_INITIALIZER};
 
 /* OpenBLAS 0.3.21 (Debian 12) falls back to its generic Prescott kernels on CPUs it does
  * not know by model number, at a third of the speed. Its kernel family is read from
@@ -185,6 +186,9 @@ static void run_native(void *p)
 {
     const native_args *x = p;
     const ganhpo_host_gemm *g = &x->g;
+    /* Queues of several devices may run native kernels at once; OpenBLAS's thread count is
+     * one setting of the process, and changing it during another call is not safe. */
+    pthread_mutex_lock(&blas.lock);
     if (blas.set_threads) {
         const int want = (double)g->m * (double)g->n * (double)g->k < SMALL_MACS ? 1 : blas.threads;
         if (want != blas.current)
@@ -196,6 +200,7 @@ static void run_native(void *p)
                    x->a + g->a_off + t * g->a_stride, (int)g->a_ld,
                    x->b + g->b_off + t * g->b_stride, (int)g->b_ld, g->beta,
                    x->c + g->c_off + t * g->c_stride, (int)g->c_ld);
+    pthread_mutex_unlock(&blas.lock);
 }
 
 ganhpo_status ganhpo_device_host_sgemm(ganhpo_device *dev, const ganhpo_host_gemm *g, cl_mem a,
