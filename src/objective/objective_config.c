@@ -103,13 +103,13 @@ static ganhpo_status read_command(ganhpo_objective_options *o, const config_sett
 {
     GH_CHECK(ganhpo_config_require(section, "command"));
     GH_CHECK(read_strings(section, "command", GANHPO_OBJECTIVE_MAX_ARGS, GANHPO_OBJECTIVE_ARG_SIZE,
-                          &o->command[0][0], &o->n_command));
+                          (char *)o->command, &o->n_command));
     GH_CHECK(ganhpo_config_double(section, "timeout", 0, 1e7, &o->timeout));
     long long c = o->concurrency;
     GH_CHECK(ganhpo_config_int(section, "concurrency", 1, GANHPO_OBJECTIVE_MAX_CONCURRENCY, &c));
     o->concurrency = (int)c;
     GH_CHECK(read_strings(section, "metrics", GANHPO_RESULTS_MAX_METRICS, GANHPO_SPACE_NAME_SIZE,
-                          &o->metrics[0][0], &o->n_metrics));
+                          (char *)o->metrics, &o->n_metrics));
     return check_metric_names(o, section);
 }
 
@@ -128,12 +128,13 @@ static ganhpo_status add_strings(config_setting_t *section, const char *key, int
 static ganhpo_status write_command(const ganhpo_objective_options *o, config_setting_t *section)
 {
     GH_CHECK(add_strings(section, "command", o->n_command, GANHPO_OBJECTIVE_ARG_SIZE,
-                         &o->command[0][0]));
+                         (const char *)o->command));
     GH_CHECK(ganhpo_config_add_double(section, "timeout", o->timeout));
     GH_CHECK(ganhpo_config_add_int(section, "concurrency", o->concurrency));
     if (o->n_metrics == 0)
         return GANHPO_SUCCESS;
-    return add_strings(section, "metrics", o->n_metrics, GANHPO_SPACE_NAME_SIZE, &o->metrics[0][0]);
+    return add_strings(section, "metrics", o->n_metrics, GANHPO_SPACE_NAME_SIZE,
+                       (const char *)o->metrics);
 }
 
 static ganhpo_status read_gan(ganhpo_objective_options *o, const config_setting_t *section)
