@@ -197,7 +197,7 @@ ganhpo_status ganhpo_device_match(const ganhpo_device_info *list, size_t count,
         matches[(*n_matches)++] = default_choice(list, count);
         return GANHPO_SUCCESS;
     }
-    long a, b;
+    long a = -1, b = -1;
     int by_index = parse_index(sel, &a, &b);
     for (size_t i = 0; i < count; i++) {
         int is_type, hit;
