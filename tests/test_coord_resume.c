@@ -96,11 +96,14 @@ int main(int argc, char **argv)
     int at_signal = interrupt_after(pid, results, 4);
     int rc1 = tu_wait(pid);
     CHECK(rc1 == 1);
-    if (rc1 != 1)
-        fprintf(stderr, "first run: exit %d\n", rc1);
+    if (rc1 != 1) {
+        char why[96];
+        snprintf(why, sizeof why, "exit %d, SIGTERM after %d rows", rc1, at_signal);
+        tu_show_log(log, why);
+    }
     int n1 = read_lines(results);
     CHECK(n1 - 1 >= at_signal && n1 - 1 < ROWS);
-    CHECK(tu_file_contains(log, "SIGTERM received"));
+    CHECK(tu_log_contains(log, "SIGTERM received"));
     CHECK(tu_file_contains(log, "--resume"));
     CHECK(!tu_file_contains(log, "abandoned"));
     static char before[ROWS + 8][LINE];

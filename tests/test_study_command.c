@@ -160,7 +160,7 @@ static void check_sigterm_and_resume(void)
     tu_pause_ms(50); /* trials of the next point are running */
     kill(pid, SIGTERM);
     CHECK(tu_wait(pid) != 0);
-    CHECK(tu_file_contains(log, "interrupted by SIGTERM"));
+    CHECK(tu_log_contains(log, "interrupted by SIGTERM"));
     long pgids[MAX_PIDS];
     int groups = trial_groups(pgids);
     CHECK(groups >= 6);

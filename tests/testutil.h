@@ -160,6 +160,25 @@ static inline int tu_file_contains(const char *path, const char *text)
     return strstr(buf, text) != NULL;
 }
 
+/* Writes a study's log to stderr, so that a failing check shows what the study said. */
+static inline void tu_show_log(const char *path, const char *why)
+{
+    char buf[16384];
+    tu_read_text(path, buf, sizeof buf);
+    fprintf(stderr, "--- %s (%s):\n%s--- end of %s\n", path, why, buf, path);
+}
+
+/* tu_file_contains for a study's log, which goes to stderr when it lacks the text. */
+static inline int tu_log_contains(const char *path, const char *text)
+{
+    if (tu_file_contains(path, text))
+        return 1;
+    char why[256];
+    snprintf(why, sizeof why, "without \"%s\"", text);
+    tu_show_log(path, why);
+    return 0;
+}
+
 /* Writes the text formatted from fmt to the file path (replacing it). */
 static inline void tu_write_file(const char *path, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
