@@ -10,9 +10,18 @@
 #
 # ganhpo runs with gan.disc_batchnorm = separate (DISC_BN), as the peers do.
 # The peers need virtual environments (their headers say how): JAX_PYTHON and TORCH_PYTHON
-# (defaults ../venvs/jax and ../venvs/torch2 next to the repository); a missing one prints
+# (defaults ../venvs/jax and ../venvs/torch2 next to the repository; PEER_DIR the folder of
+# the peer scripts, default ../shared/bench); a missing one prints
 # "-". TORCH_VARIANTS (default "seq func bmm") and TORCH_COMPILE (default 0; "0 1" tries
 # both) pick the PyTorch runs; the column shows the best.
+#
+# On a GPU machine: ganhpo takes the device GANHPO_DEVICE selects; TORCH_DEVICE=cuda runs
+# the PyTorch peer there through bench/torch_on_device.py (its clock waits for the GPU); JAX
+# takes its default backend (the GPU when jax has one; JAX_DEFAULT_MATMUL_PRECISION=highest
+# keeps its products in float32, as ganhpo's, rather than TF32); STEPS_SCALE (default 1)
+# multiplies every row's steps, since a GPU step takes microseconds. The peak is then the
+# float32 matrix product measured with PyTorch on TORCH_DEVICE (8192^3, TF32 off).
+# ROWS (default "A1 A5 B1 B5 C5") picks the rows and their order.
 #
 # usage: bench/gan_vs_torch.sh [BUILD_DIR [REPEATS]]   (from the repository root)
 set -eu
@@ -20,11 +29,20 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$root/build}
 reps=${2:-3}
 disc_bn=${DISC_BN:-separate}
-bench_dir="$root/../shared/bench"
+bench_dir=${PEER_DIR:-$root/../shared/bench}
 jax_py=${JAX_PYTHON:-$root/../venvs/jax/bin/python}
 torch_py=${TORCH_PYTHON:-$root/../venvs/torch2/bin/python}
 variants=${TORCH_VARIANTS:-seq func bmm}
 compiles=${TORCH_COMPILE:-0}
+torch_device=${TORCH_DEVICE:-cpu}
+rows=${ROWS:-A1 A5 B1 B5 C5}
+for r in $rows; do
+    case $r in
+    A1 | A5 | B1 | B5 | C5) ;;
+    *) echo "gan_vs_torch.sh: ROWS: unknown row '$r' (the rows are A1 A5 B1 B5 C5)" >&2; exit 2 ;;
+    esac
+done
+scale=${STEPS_SCALE:-1}
 export THREADS=${THREADS:-2}
 [ -x "$build/ganhpo" ] || { echo "no $build/ganhpo: build first" >&2; exit 2; }
 
@@ -35,6 +53,19 @@ have() { [ -x "$1" ] && "$1" -c "import $2" 2>/dev/null; }
 peak_py=$jax_py
 have "$peak_py" numpy || peak_py=$torch_py
 have "$peak_py" numpy || peak_py=python3
+if [ "$torch_device" != cpu ]; then
+    peak=$("$torch_py" -c '
+import sys, time, torch
+d = sys.argv[1]
+torch.backends.cuda.matmul.allow_tf32 = False
+a = torch.rand(8192, 8192, device=d); b = torch.rand(8192, 8192, device=d)
+(a @ b).sum().item()
+t0 = time.perf_counter()
+for _ in range(10): c = a @ b
+c.sum().item()
+print("%.1f" % (10 * 2 * 8192 ** 3 / (time.perf_counter() - t0) * 1e-9))' "$torch_device")
+    echo "SGEMM peak (torch on $torch_device, float32 8192^3, TF32 off): $peak GFLOP/s"
+else
 peak=$(OPENBLAS_NUM_THREADS=$THREADS OMP_NUM_THREADS=$THREADS "$peak_py" -c '
 import time, numpy as np
 a = np.random.rand(2048, 2048).astype(np.float32); b = np.random.rand(2048, 2048).astype(np.float32)
@@ -42,6 +73,7 @@ a @ b
 best = min((lambda t0: (a @ b, time.perf_counter() - t0)[1])(time.perf_counter()) for _ in range(5))
 print("%.1f" % (2 * 2048 ** 3 / best * 1e-9))')
 echo "SGEMM peak (numpy $("$peak_py" -c 'import numpy; print(numpy.__version__)'), 2048^3, $THREADS threads): $peak GFLOP/s"
+fi
 "$build/ganhpo" bench gan --steps 1 --gen 8 --disc 8 --batch 8 | sed -n 's/^device /ganhpo device /p'
 echo "ganhpo disc_batchnorm $disc_bn; events/s, medians of $reps; %peak: GEMM GFLOP/s of the step over the peak"
 printf "%-30s %9s %9s %9s %-9s %7s %7s %7s\n" "architecture, trials" "ganhpo" "JAX" "PyTorch2" "(variant)" "g/best" "%pk g" "%pk best"
@@ -50,12 +82,17 @@ printf "%-30s %9s %9s %9s %-9s %7s %7s %7s\n" "architecture, trials" "ganhpo" "J
 peer() {
     py=$1 script=$2 v=$3 c=$4
     shift 4
-    VARIANT=$v COMPILE=$c "$py" "$bench_dir/$script" "$@" 2>/dev/null | rate
+    if [ "$script" = torch2_gan.py ] && [ "$torch_device" != cpu ]; then
+        VARIANT=$v COMPILE=$c TORCH_DEVICE=$torch_device "$py" "$root/bench/torch_on_device.py" \
+            "$bench_dir/$script" "$@" 2>/dev/null | rate
+    else
+        VARIANT=$v COMPILE=$c "$py" "$bench_dir/$script" "$@" 2>/dev/null | rate
+    fi
 }
 
 # name cond noise targets gen disc batch steps trials
 run() {
-    name=$1 c=$2 n=$3 t=$4 g=$5 d=$6 b=$7 s=$8 k=$9
+    name=$1 c=$2 n=$3 t=$4 g=$5 d=$6 b=$7 s=$(($8 * scale)) k=$9
     ours="" jax="" gflop=0
     torch_runs=""
     i=0
@@ -98,8 +135,12 @@ run() {
     echo "    runs: ganhpo:$ours  jax:$jax  torch2:$torch_runs"
 }
 
-run "A: 4 3 2 65 243 642, K=1" 4 3 2 65 243 642 30 1
-run "A, K=5" 4 3 2 65 243 642 10 5
-run "B: 0 10 6 64 64 64, K=1" 0 10 6 64 64 64 300 1
-run "B, K=5" 0 10 6 64 64 64 200 5
-run "C: 4 3 2 512 512 1024, K=5" 4 3 2 512 512 1024 3 5
+for r in $rows; do
+    case $r in
+    A1) run "A: 4 3 2 65 243 642, K=1" 4 3 2 65 243 642 30 1 ;;
+    A5) run "A, K=5" 4 3 2 65 243 642 10 5 ;;
+    B1) run "B: 0 10 6 64 64 64, K=1" 0 10 6 64 64 64 300 1 ;;
+    B5) run "B, K=5" 0 10 6 64 64 64 200 5 ;;
+    C5) run "C: 4 3 2 512 512 1024, K=5" 4 3 2 512 512 1024 3 5 ;;
+    esac
+done
