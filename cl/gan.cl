@@ -39,6 +39,40 @@ inline float gh_lrelu(float y, float slope)
 #define GH_LANES    8
 #define GH_BN_LANES 16
 
+/* GH_BN_SPLIT (a power of two, from the program's defines; 1 when not given): on devices
+ * with many threads (GPUs) a block of 16 columns of a trial is a work-group of GH_BN_SPLIT
+ * work-items, each walking every GH_BN_SPLIT-th row of the batch, and their sums are added in
+ * local memory (gh_split_sum16); with 1 a work-item walks every row (CPUs, where the
+ * work-items run as loops on a few cores and a block a core is already enough). A kernel
+ * with a split is launched in work-groups of exactly GH_BN_SPLIT items, one block each. */
+#ifndef GH_BN_SPLIT
+#define GH_BN_SPLIT 1
+#endif
+#define GH_BN_ROW0  (GH_BN_SPLIT > 1 ? (uint)get_local_id(0) : 0u)
+#define GH_BN_ITEM  ((uint)get_global_id(0) / GH_BN_SPLIT)
+#define GH_BN_FIRST (GH_BN_ROW0 == 0u)
+
+/* The sum of v over the work-items of a split block, returned to each of them: a tree in
+ * scratch (GH_BN_SPLIT vectors of local memory), in a fixed order. Every work-item of the
+ * work-group calls it. Callers with several sums loop over them (not unrolled) so that a
+ * kernel holds few barriers: PoCL's compile time grows with them. */
+GH_INLINE float16 gh_split_sum16(float16 v, __local float16 *scratch)
+{
+    if (GH_BN_SPLIT == 1)
+        return v;
+    const uint t = GH_BN_ROW0;
+    scratch[t] = v;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (uint h = GH_BN_SPLIT / 2; h > 0; h >>= 1) {
+        if (t < h)
+            scratch[t] += scratch[t + h];
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    v = scratch[0];
+    barrier(CLK_LOCAL_MEM_FENCE);
+    return v;
+}
+
 /* gh_loadN(p, n) / gh_storeN(v, p, n): the first n <= N lanes of a floatN from or to p
  * (whole vectors when n == N; the others are zero on load and left alone on store). */
 #define GH_PARTIAL(N)                                                                              \
@@ -114,23 +148,6 @@ GH_INLINE float gh_dot(__global const float *x, __global const float *y, uint n)
 #define GH_THIN_IN  16
 #define GH_THIN_OUT 8
 
-/* Batch mean and biased variance of columns [j, j + n) of one group (rows x width at z),
- * with the bias added; summed row after row (fixed order, reproducible). */
-GH_INLINE void gh_batch_stats(__global const float *z, uint width, uint rows, float16 bias, uint n,
-                              float16 *mean, float16 *var)
-{
-    float16 s = 0.0f;
-    for (uint i = 0; i < rows; i++)
-        s += gh_load16(z + i * width, n) + bias;
-    *mean = s / (float)rows;
-    float16 q = 0.0f;
-    for (uint i = 0; i < rows; i++) {
-        const float16 d = gh_load16(z + i * width, n) + bias - *mean;
-        q += d * d;
-    }
-    *var = q / (float)rows;
-}
-
 /* One group of bn_lrelu_fwd: batch statistics (training) or the running ones (evaluation),
  * stored for the backward pass, the running statistics moved, and a = LeakyReLU(gamma x-hat +
  * beta). */
@@ -138,24 +155,34 @@ GH_INLINE void gh_bn_group_fwd(__global const float *zg, __global float *ag, uin
                                uint n, __global float *p, gh_bn_offsets off, uint j,
                                __global float *istd_out, __global float *mean_out, float16 bias,
                                float16 gamma, float16 beta, float momentum, float eps, float slope,
-                               uint train)
+                               uint train, __local float16 *scratch)
 {
-    float16 mean, istd;
-    if (train) {
-        float16 var;
-        gh_batch_stats(zg, width, rows, bias, n, &mean, &var);
+    /* read before the sums' barriers, so that the update below is the same however often it
+     * runs: PoCL 3.1 ran it once per work-item of a split block (all taking the first's
+     * branch), moving the running statistics GH_BN_SPLIT times */
+    const float16 rm = gh_load16(p + off.run_mean + j, n), rv = gh_load16(p + off.run_var + j, n);
+    float16 mean = 0.0f, istd = 0.0f, var = 0.0f;
+    if (train) { /* batch mean, then biased variance, each summed row after row (fixed order) */
+        for (uint i = GH_BN_ROW0; i < rows; i += GH_BN_SPLIT)
+            mean += gh_load16(zg + i * width, n) + bias;
+        mean = gh_split_sum16(mean, scratch) / (float)rows;
+        for (uint i = GH_BN_ROW0; i < rows; i += GH_BN_SPLIT) {
+            const float16 d = gh_load16(zg + i * width, n) + bias - mean;
+            var += d * d;
+        }
+        var = gh_split_sum16(var, scratch) / (float)rows;
         istd = 1.0f / sqrt(var + eps);
+    }
+    if (train && GH_BN_FIRST) {
         gh_store16(istd, istd_out, n);
         gh_store16(mean, mean_out, n);
-        const float16 rm = gh_load16(p + off.run_mean + j, n);
-        const float16 rv = gh_load16(p + off.run_var + j, n);
         gh_store16(momentum * rm + (1.0f - momentum) * mean, p + off.run_mean + j, n);
         gh_store16(momentum * rv + (1.0f - momentum) * var, p + off.run_var + j, n);
-    } else {
-        mean = gh_load16(p + off.run_mean + j, n);
-        istd = 1.0f / sqrt(gh_load16(p + off.run_var + j, n) + eps);
+    } else if (!train) {
+        mean = rm;
+        istd = 1.0f / sqrt(rv + eps);
     }
-    for (uint i = 0; i < rows; i++) {
+    for (uint i = GH_BN_ROW0; i < rows; i += GH_BN_SPLIT) {
         const float16 xh = (gh_load16(zg + i * width, n) + bias - mean) * istd;
         gh_store16(gh_lrelu16(gamma * xh + beta, slope), ag + i * width, n);
     }
@@ -176,7 +203,8 @@ __kernel void bn_lrelu_fwd(__global const float *z, __global float *a, const uin
                            __global float *stats, const float momentum, const float eps,
                            const float slope, const uint train, const uint n_trials)
 {
-    const uint blocks = GH_DIV_UP(width, GH_BN_LANES), gid = get_global_id(0);
+    __local float16 scratch[GH_BN_SPLIT];
+    const uint blocks = GH_DIV_UP(width, GH_BN_LANES), gid = GH_BN_ITEM;
     if (gid >= n_trials * blocks)
         return;
     const uint k = gid / blocks, j = gid % blocks * GH_BN_LANES,
@@ -189,7 +217,7 @@ __kernel void bn_lrelu_fwd(__global const float *z, __global float *a, const uin
         gh_bn_group_fwd(zg, a + k * act_stride + g * rows * width + j, width, rows, n, p, off, j,
                         stats + (k * groups + g) * width + j,
                         stats + ((n_trials + k) * groups + g) * width + j, bias, gamma, beta,
-                        momentum, eps, slope, train);
+                        momentum, eps, slope, train, scratch);
     }
 }
 
@@ -208,7 +236,8 @@ __kernel void bn_lrelu_fwd_in(__global const float *in, const uint in_off, const
                               const float eps, const float slope, const uint train, const uint norm,
                               const uint n_trials)
 {
-    const uint blocks = GH_DIV_UP(width, GH_BN_LANES), gid = get_global_id(0);
+    __local float16 scratch[GH_BN_SPLIT];
+    const uint blocks = GH_DIV_UP(width, GH_BN_LANES), gid = GH_BN_ITEM;
     if (gid >= n_trials * blocks)
         return;
     const uint k = gid / blocks, j = gid % blocks * GH_BN_LANES,
@@ -224,7 +253,7 @@ __kernel void bn_lrelu_fwd_in(__global const float *in, const uint in_off, const
         __global const float *x = in + in_off + k * in_stride + g * rows * in_ld;
         __global float *zg = z + k * act_stride + g * rows * width + j;
         __global float *ag = a + k * act_stride + g * rows * width + j;
-        for (uint i = 0; i < rows; i++) {
+        for (uint i = GH_BN_ROW0; i < rows; i += GH_BN_SPLIT) {
             float16 v = 0.0f;
 #pragma unroll
             for (uint c = 0; c < GH_THIN_IN; c++)
@@ -239,7 +268,7 @@ __kernel void bn_lrelu_fwd_in(__global const float *in, const uint in_off, const
         if (norm)
             gh_bn_group_fwd(zg, ag, width, rows, n, p, off, j, stats + (k * groups + g) * width + j,
                             stats + ((n_trials + k) * groups + g) * width + j, bias, gamma, beta,
-                            momentum, eps, slope, train);
+                            momentum, eps, slope, train, scratch);
     }
 }
 
@@ -262,9 +291,9 @@ GH_INLINE void gh_bn_bwd(__global float *d, __global const float *z, uint width,
                          __global const float *top, uint top_ld, uint top_stride, uint n_top,
                          uint w3_off, uint top_bias, uint b3_off, __global const float *in,
                          uint in_off, uint in_ld, uint in_stride, uint n_in, uint w1_off,
-                         uint n_trials)
+                         uint n_trials, __local float16 *scratch)
 {
-    const uint blocks = GH_DIV_UP(width, GH_BN_LANES), gid = get_global_id(0);
+    const uint blocks = GH_DIV_UP(width, GH_BN_LANES), gid = GH_BN_ITEM;
     if (gid >= n_trials * blocks)
         return;
     const uint k = gid / blocks, j = gid % blocks * GH_BN_LANES,
@@ -297,7 +326,7 @@ GH_INLINE void gh_bn_bwd(__global float *d, __global const float *z, uint width,
         const float16 mean =
             norm ? gh_load16(stats + ((n_trials + k) * groups + g) * width + j, n) : 0.0f;
         float16 sdy = 0.0f, sdyx = 0.0f;
-        for (uint i = 0; i < rows; i++) {
+        for (uint i = GH_BN_ROW0; i < rows; i += GH_BN_SPLIT) {
             const float16 xh = (gh_load16(zg + i * width, n) + bias - mean) * istd;
             const float16 y = norm ? gamma * xh + beta : gh_load16(zg + i * width, n);
             float16 da = 0.0f;
@@ -326,11 +355,19 @@ GH_INLINE void gh_bn_bwd(__global float *d, __global const float *z, uint width,
                 if (c < n_in)
                     dw1[c] = fma((float16)xg[i * in_ld + c], dy, dw1[c]);
         }
-        dbeta += sdy;
-        if (!norm)
+        if (!norm) {
+            dbeta += sdy;
             continue;
+        }
+        float16 both[2] = {sdy, sdyx};
+#pragma unroll 1
+        for (uint e = 0; e < 2; e++)
+            both[e] = gh_split_sum16(both[e], scratch);
+        sdy = both[0];
+        sdyx = both[1];
+        dbeta += sdy;
         const float16 scale = gamma * istd / rows;
-        for (uint i = 0; i < rows; i++) {
+        for (uint i = GH_BN_ROW0; i < rows; i += GH_BN_SPLIT) {
             const float16 xh = (gh_load16(zg + i * width, n) + bias - mean) * istd;
             float16 da = 0.0f;
             if (n_top) {
@@ -352,6 +389,48 @@ GH_INLINE void gh_bn_bwd(__global float *d, __global const float *z, uint width,
         dgamma += sdyx;
     }
     if (!param_grads)
+        return;
+    if (GH_BN_SPLIT > 1) {
+        /* the partial sums of this work-item's rows, added over the block's work-items */
+        float16 part[GH_THIN_IN + GH_THIN_OUT + 2];
+        float t[GH_BN_LANES] = {0.0f};
+        uint nv = 0;
+        if (!norm)
+            part[nv++] = dbeta;
+#pragma unroll
+        for (uint c = 0; c < GH_THIN_IN; c++)
+            if (c < n_in)
+                part[nv++] = dw1[c];
+#pragma unroll
+        for (uint o = 0; o < GH_THIN_OUT; o++)
+            if (o < n_top) {
+                part[nv++] = dw3[o];
+                t[o] = db3[o];
+            }
+        if (n_top)
+            part[nv++] = vload16(0, t);
+#pragma unroll 1
+        for (uint e = 0; e < nv; e++)
+            part[e] = gh_split_sum16(part[e], scratch);
+        nv = 0;
+        if (!norm)
+            dbeta = part[nv++];
+#pragma unroll
+        for (uint c = 0; c < GH_THIN_IN; c++)
+            if (c < n_in)
+                dw1[c] = part[nv++];
+#pragma unroll
+        for (uint o = 0; o < GH_THIN_OUT; o++)
+            if (o < n_top)
+                dw3[o] = part[nv++];
+        if (n_top) {
+            vstore16(part[nv], 0, t);
+#pragma unroll
+            for (uint o = 0; o < GH_THIN_OUT; o++)
+                db3[o] = t[o];
+        }
+    }
+    if (!GH_BN_FIRST)
         return;
     if (norm) {
         gh_store16(dgamma, gk + off.gamma + j, n);
@@ -386,8 +465,9 @@ __kernel void bn_lrelu_bwd(__global float *d, __global const float *z, const uin
                            const gh_bn_offsets off, __global const float *stats, const float slope,
                            __global float *grad, const uint param_grads, const uint n_trials)
 {
+    __local float16 scratch[GH_BN_SPLIT];
     gh_bn_bwd(d, z, width, rows, groups, act_stride, params, param_stride, off, stats, slope, grad,
-              param_grads, 1, z, 0, 0, 0, 0, 0, 0, z, 0, 0, 0, 0, 0, n_trials);
+              param_grads, 1, z, 0, 0, 0, 0, 0, 0, z, 0, 0, 0, 0, 0, n_trials, scratch);
 }
 
 /* gh_bn_bwd through a thin layer above. */
@@ -400,9 +480,10 @@ __kernel void bn_lrelu_bwd_top(__global float *d, __global const float *z, const
                                const uint top_stride, const uint n_top, const uint w3_off,
                                const uint top_bias, const uint b3_off, const uint n_trials)
 {
+    __local float16 scratch[GH_BN_SPLIT];
     gh_bn_bwd(d, z, width, rows, groups, act_stride, params, param_stride, off, stats, slope, grad,
               param_grads, norm, top, top_ld, top_stride, n_top, w3_off, top_bias, b3_off, z, 0, 0,
-              0, 0, 0, n_trials);
+              0, 0, 0, n_trials, scratch);
 }
 
 /* gh_bn_bwd with the weight gradient of a thin input (param_grads implied). */
@@ -415,8 +496,10 @@ __kernel void bn_lrelu_bwd_in(__global float *d, __global const float *z, const 
                               const uint in_stride, const uint n_in, const uint w1_off,
                               const uint n_trials)
 {
+    __local float16 scratch[GH_BN_SPLIT];
     gh_bn_bwd(d, z, width, rows, groups, act_stride, params, param_stride, off, stats, slope, grad,
-              1, norm, z, 0, 0, 0, 0, 0, 0, in, in_off, in_ld, in_stride, n_in, w1_off, n_trials);
+              1, norm, z, 0, 0, 0, 0, 0, 0, in, in_off, in_ld, in_stride, n_in, w1_off, n_trials,
+              scratch);
 }
 
 /* A hidden layer without BatchNorm (gan.disc_batchnorm = none): y = z + bias (z from the

@@ -17,11 +17,13 @@
 #include "gan_reference.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <stdarg.h>
 #include <string.h>
 
 enum { W = 5, ROWS = 7 };
-static const double FD_STEP = 1e-6, SLOPE = 0.3, EPS = 1e-3;
+static const double FD_STEP = 1e-6, SLOPE = 0.3, EPS = 1e-3, MOMENTUM = 0.99;
 
 static unsigned long long lcg = 12345;
 
@@ -67,8 +69,14 @@ static void download(cl_mem m, size_t n, double *x)
  * const gan_bn_offsets *. */
 static void run(const char *name, size_t global, const char *fmt, ...)
 {
+    /* GANHPO_BN_SPLIT: the BatchNorm kernels' rows split over that many work-items of a
+     * work-group (cl/gan.cl GH_BN_SPLIT), a block of 16 columns a work-group */
+    const char *env = getenv("GANHPO_BN_SPLIT");
+    const size_t split = env && strncmp(name, "bn_lrelu", 8) == 0 ? strtoul(env, NULL, 10) : 1;
+    char defines[48];
+    snprintf(defines, sizeof defines, "#define GH_BN_SPLIT %zu\n", split);
     cl_kernel k = NULL;
-    CHECK_OK(ganhpo_device_kernel(dev, "gan", NULL, name, &k));
+    CHECK_OK(ganhpo_device_kernel(dev, "gan", split > 1 ? defines : NULL, name, &k));
     if (!k)
         return;
     va_list ap;
@@ -94,6 +102,10 @@ static void run(const char *name, size_t global, const char *fmt, ...)
     }
     va_end(ap);
     size_t g = ganhpo_device_round_up(global, 16), l = 16;
+    if (split > 1) {
+        g = global * split;
+        l = split;
+    }
     CHECK(clEnqueueNDRangeKernel(ganhpo_device_queue(dev), k, 1, NULL, &g, &l, 0, NULL, NULL) ==
           CL_SUCCESS);
     clFinish(ganhpo_device_queue(dev));
@@ -150,7 +162,8 @@ static double lrelu(double y)
 typedef struct {
     int groups, rows;
     const double *c;
-    double *a; /* forward output when not NULL */
+    double *a;                  /* forward output when not NULL */
+    double *run_mean, *run_var; /* moved by each group's statistics when not NULL */
 } bn_case;
 
 static double bn_host(const double *x, void *user)
@@ -166,6 +179,10 @@ static double bn_host(const double *x, void *user)
                 mean += (z[i * W + j] + bias[j]) / rows;
             for (int i = g * rows; i < (g + 1) * rows; i++)
                 var += pow(z[i * W + j] + bias[j] - mean, 2) / rows;
+            if (bc->run_mean) {
+                bc->run_mean[j] = MOMENTUM * bc->run_mean[j] + (1 - MOMENTUM) * mean;
+                bc->run_var[j] = MOMENTUM * bc->run_var[j] + (1 - MOMENTUM) * var;
+            }
             for (int i = g * rows; i < (g + 1) * rows; i++) {
                 const double xh = (z[i * W + j] + bias[j] - mean) / sqrt(var + EPS);
                 const double a = lrelu(gamma[j] * xh + beta[j]);
@@ -195,15 +212,22 @@ static void check_bn(int groups, int rows)
         params[4 * W + j] = 1;
     const gan_bn_offsets off = {0, W, 2 * W, 3 * W, 4 * W};
     cl_mem z = upload(x, (size_t)R * W), act = upload(NULL, (size_t)R * W);
-    cl_mem p = upload(params, 5 * W), g = upload(NULL, 5 * W), is = upload(NULL, groups * W);
+    cl_mem p = upload(params, 5 * W), g = upload(NULL, 5 * W), is = upload(NULL, 2 * groups * W);
     cl_mem d = upload(c, (size_t)R * W);
     run("bn_lrelu_fwd", W, "mmuuuumuomfffuu", z, act, W, rows, groups, R * W, p, 5 * W, &off, is,
-        0.99, EPS, SLOPE, 1u, 1u);
+        MOMENTUM, EPS, SLOPE, 1u, 1u);
     run("bn_lrelu_bwd", W, "mmuuuumuomfmuu", d, z, W, rows, groups, R * W, p, 5 * W, &off, is,
         SLOPE, g, 1u, 1u);
-    bn_case bc = {groups, rows, c, a};
+    double run[2 * W], dev_p[5 * W];
+    memcpy(run, params + 3 * W, sizeof run);
+    bn_case bc = {groups, rows, c, a, run, run + W};
     bn_host(x, &bc);
-    bc.a = NULL;
+    bc.a = bc.run_mean = bc.run_var = NULL;
+    download(p, 5 * W, dev_p);
+    const double moved = max_diff(dev_p + 3 * W, run, 2 * W);
+    printf("bn_lrelu (%d x %d rows): running statistics max |device - host| %.2e\n", groups, rows,
+           moved);
+    CHECK(moved <= 1e-6);
     download(act, (size_t)R * W, dev_a);
     const double fwd = max_diff(dev_a, a, (size_t)R * W);
     printf("bn_lrelu (%s, %d x %d rows): forward max |device - host| %.2e\n",

@@ -195,6 +195,7 @@ typedef struct {
     int ops_per_step;        /* enqueued operations (kernels and GEMM calls) per step */
     int gemms_per_step;      /* of which CLBlast GEMM calls */
     int host_gemms_per_step; /* of which host BLAS products (ganhpo_device_host_blas) */
+    int bn_split;            /* work-items a BatchNorm block's rows are split over (GPUs) */
 } ganhpo_gan_bench_result;
 
 /* Times `steps` training steps (after 3 untimed warm-up steps) of `trials` trials on random

@@ -56,14 +56,15 @@ static void print_result(const ganhpo_gan_options *o, int c, int t, int k, int s
 {
     const char *blas = ganhpo_device_host_blas(dev);
     printf("ganhpo bench gan: cond %d noise %d targets %d gen %d disc %d batch %d trials %d "
-           "steps %d disc_batchnorm %s\ndevice %s, matrix products: %s%s\n",
+           "steps %d disc_batchnorm %s\ndevice %s, matrix products: %s%s, BatchNorm rows over %d "
+           "work-item%s a block\n",
            c, o->noise_dim, t, o->gen_layersize, o->disc_layersize, o->batch_size, k, steps,
            ganhpo_gan_disc_batchnorm_name(o->disc_batchnorm), ganhpo_device_get_info(dev)->name,
            blas ? "host BLAS "
            : ganhpo_device_get_info(dev)->type == GANHPO_DEVICE_TYPE_CPU
                ? "OpenCL kernels of cl/gan.cl"
                : "CLBlast",
-           blas ? blas : "");
+           blas ? blas : "", r->bn_split, r->bn_split > 1 ? "s" : "");
     const double steps_per_s = (double)steps / r->seconds;
     printf(
         "events=%lld seconds=%.3f events_per_s=%.0f gemm_gflop_per_step=%.4f gemm_gflop_s=%.1f\n",

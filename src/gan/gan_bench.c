@@ -78,6 +78,7 @@ static ganhpo_status bench(ganhpo_gan *g, const ganhpo_dataset_device *d, int st
     GH_CHECK(run_steps(g, d, 3, &warm));
     GH_CHECK(run_steps(g, d, steps, &out->seconds));
     out->events_per_second = (double)g->batch * steps * g->trials / out->seconds;
+    out->bn_split = g->bn_split;
     for (size_t i = 0; i < g->step.n; i++) {
         const gan_op *o = &g->step.ops[i];
         out->gemm_flop_per_step += o->gemm ? 2.0 * (double)(o->m * o->n * o->k) * g->trials : 0.0;

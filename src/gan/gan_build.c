@@ -134,13 +134,17 @@ static ganhpo_status plain_layer(ganhpo_gan *g, gan_op_list *l, const pass *p, i
     return gan_ops_kernel(l, "bias_lrelu_bwd", k, K * w, 16);
 }
 
-/* The BatchNorm kernels: a work-item per 16 columns of a trial (cl/gan.cl GH_BN_LANES), in
- * work-groups of 2 so that even one narrow layer spreads over the CPU's cores. */
+/* The BatchNorm kernels: a block of 16 columns of a trial (cl/gan.cl GH_BN_LANES) a
+ * work-item, in work-groups of 2 so that even one narrow layer spreads over the CPU's cores;
+ * with a split (g->bn_split > 1, GPUs) a block a work-group of bn_split work-items. */
 enum { BN_LANES = 16, BN_LOCAL = 2 };
 
-static size_t bn_items(const ganhpo_gan *g, const gan_layout *L)
+static ganhpo_status bn_launch(const ganhpo_gan *g, gan_op_list *l, const char *name, cl_kernel k,
+                               const gan_layout *L)
 {
-    return (size_t)g->trials * (((size_t)L->width + BN_LANES - 1) / BN_LANES);
+    const size_t blocks = (size_t)g->trials * (((size_t)L->width + BN_LANES - 1) / BN_LANES);
+    const size_t split = (size_t)g->bn_split;
+    return gan_ops_kernel(l, name, k, blocks * split, split > 1 ? split : BN_LOCAL);
 }
 
 static ganhpo_status bn_forward(ganhpo_gan *g, gan_op_list *l, const pass *p, int layer, int train,
@@ -157,7 +161,7 @@ static ganhpo_status bn_forward(ganhpo_gan *g, gan_op_list *l, const pass *p, in
                   (unsigned)L->stride, layer == 1 ? &L->bn1 : &L->bn2,
                   layer == 1 ? p->acts->istd1 : p->acts->istd2, g->opt.bn_momentum,
                   g->opt.bn_epsilon, g->opt.leaky_slope, (unsigned)train, (unsigned)g->trials));
-    return gan_ops_kernel(l, name, k, bn_items(g, L), BN_LOCAL);
+    return bn_launch(g, l, name, k, L);
 }
 
 static ganhpo_status bn_backward(ganhpo_gan *g, gan_op_list *l, const pass *p, int layer,
@@ -174,7 +178,7 @@ static ganhpo_status bn_backward(ganhpo_gan *g, gan_op_list *l, const pass *p, i
                   (unsigned)L->stride, layer == 1 ? &L->bn1 : &L->bn2,
                   layer == 1 ? p->acts->istd1 : p->acts->istd2, g->opt.leaky_slope, p->net->grad,
                   (unsigned)param_grads, (unsigned)g->trials));
-    return gan_ops_kernel(l, name, k, bn_items(g, L), BN_LOCAL);
+    return bn_launch(g, l, name, k, L);
 }
 
 /* The thin layers, computed inside the neighbouring kernels instead of as products of their
@@ -211,7 +215,7 @@ static ganhpo_status forward_in(ganhpo_gan *g, gan_op_list *l, const pass *p, in
                   (unsigned)p->acts->hid_stride, p->net->params, (unsigned)L->stride, &L->bn1,
                   p->acts->istd1, g->opt.bn_momentum, g->opt.bn_epsilon, g->opt.leaky_slope,
                   (unsigned)train, (unsigned)p->norm, (unsigned)g->trials));
-    return gan_ops_kernel(l, name, k, bn_items(g, L), BN_LOCAL);
+    return bn_launch(g, l, name, k, L);
 }
 
 /* A hidden layer's backward pass with a thin neighbour inside: layer 2 (bn_lrelu_bwd_top)
@@ -241,7 +245,7 @@ static ganhpo_status backward_thin(ganhpo_gan *g, gan_op_list *l, const pass *p,
         GH_CHECK(args_at(k, 12, "umuuuuuu", (unsigned)p->norm, p->in, (unsigned)p->in_off,
                          (unsigned)L->n_in, (unsigned)p->in_stride, (unsigned)L->n_in, L->w1,
                          (unsigned)g->trials));
-    return gan_ops_kernel(l, name, k, bn_items(g, L), BN_LOCAL);
+    return bn_launch(g, l, name, k, L);
 }
 
 /* An MLP pass's operation names: the products, the hidden layers' kernels and the fused

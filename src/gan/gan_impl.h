@@ -109,6 +109,8 @@ struct ganhpo_gan {
     /* kernels whose arguments change during training */
     cl_kernel k_input, k_adam_g, k_adam_d;
     cl_kernel *owned; /* every kernel object, released at destroy */
+    int bn_split;     /* GH_BN_SPLIT of g's "gan" program (gan_program_defines) */
+    char defines[48]; /* the #defines it is built with */
     size_t n_owned, cap_owned;
     gan_op_list step;
     long long steps_done; /* Adam's t - 1, and the noise counter */
@@ -165,7 +167,12 @@ void gan_ops_free(gan_op_list *l);
  * programs, PoCL's kernel code): it waits for the queue, under the device's build notice. */
 ganhpo_status gan_ops_run(ganhpo_gan *g, gan_op_list *l);
 
-/* Creates a kernel of cl/gan.cl owned by g (released at destroy). */
+/* Picks the #defines of g's "gan" program for its device: GH_BN_SPLIT, the work-items that
+ * share a BatchNorm block's rows (1 on CPU devices, BN_SPLIT_GPU elsewhere; the environment
+ * variable GANHPO_BN_SPLIT, a power of two up to the device's work-group size, overrides). */
+ganhpo_status gan_program_defines(ganhpo_gan *g);
+
+/* Creates a kernel of cl/gan.cl owned by g (released at destroy), built with g's defines. */
 ganhpo_status gan_kernel(ganhpo_gan *g, const char *name, cl_kernel *out);
 
 /* Sets kernel argument i to the `size` bytes at `value`, naming the kernel on failure. */

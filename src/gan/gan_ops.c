@@ -5,6 +5,8 @@
 #include "ganhpo/system.h"
 
 #include <clblast_c.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -268,6 +270,38 @@ ganhpo_status gan_ops_run(ganhpo_gan *g, gan_op_list *l)
     return GANHPO_SUCCESS;
 }
 
+/* On a GPU a BatchNorm block of 16 columns is a work-group of this many work-items over its
+ * rows (cl/gan.cl GH_BN_SPLIT): one work-item a block left an H100 with 160 threads for
+ * architecture C's layers, each walking 1024 rows, and BatchNorm took 85% of the step. */
+enum { BN_SPLIT_GPU = 64, BN_SPLIT_MAX = 1024 };
+
+ganhpo_status gan_program_defines(ganhpo_gan *g)
+{
+    const ganhpo_device_info *info = ganhpo_device_get_info(g->dev);
+    long split = info->type == GANHPO_DEVICE_TYPE_CPU ? 1 : BN_SPLIT_GPU;
+    const char *env = getenv("GANHPO_BN_SPLIT");
+    if (env && *env) {
+        char *end;
+        errno = 0;
+        split = strtol(env, &end, 10);
+        if (errno || *end || split < 1 || split == 2 || split > BN_SPLIT_MAX ||
+            (split & (split - 1)) || (size_t)split > info->max_work_group_size)
+            GH_RAISE(
+                GANHPO_ERR_ARGUMENT,
+                "GANHPO_BN_SPLIT=%s: must be 1 or a power of two from 4 to %zu (1024 or "
+                "the work-group size of %s; 2 crashed PoCL 3.1), e.g. 1 on a CPU or 64 on a GPU",
+                env,
+                info->max_work_group_size < BN_SPLIT_MAX ? info->max_work_group_size
+                                                         : (size_t)BN_SPLIT_MAX,
+                info->name);
+    }
+    while ((size_t)split > info->max_work_group_size)
+        split /= 2;
+    g->bn_split = (int)split;
+    snprintf(g->defines, sizeof g->defines, "#define GH_BN_SPLIT %d\n", g->bn_split);
+    return GANHPO_SUCCESS;
+}
+
 ganhpo_status gan_kernel(ganhpo_gan *g, const char *name, cl_kernel *out)
 {
     if (g->n_owned == g->cap_owned) {
@@ -278,7 +312,7 @@ ganhpo_status gan_kernel(ganhpo_gan *g, const char *name, cl_kernel *out)
         g->owned = k;
         g->cap_owned = cap;
     }
-    GH_CHECK(ganhpo_device_kernel(g->dev, "gan", NULL, name, out));
+    GH_CHECK(ganhpo_device_kernel(g->dev, "gan", g->defines, name, out));
     g->owned[g->n_owned++] = *out;
     return GANHPO_SUCCESS;
 }

@@ -120,6 +120,7 @@ static ganhpo_status create_small(ganhpo_gan *g)
 static ganhpo_status create_body(ganhpo_gan *g)
 {
     const int K = g->trials;
+    GH_CHECK(gan_program_defines(g));
     g->results = calloc((size_t)K, sizeof *g->results);
     g->alive = calloc((size_t)K, sizeof *g->alive);
     if (!g->results || !g->alive)
