@@ -6,7 +6,9 @@
  * Prelude defines: RADIX_BITS (digit width; 32 / RADIX_BITS passes, an even number so the
  * keys end in the buffer they started in), MSD_BITS (width of the bucket digit of the
  * one-sample sort on CPU devices, at least RADIX_BITS), RUN_BITS (digit width of the sort of
- * a run held in a core's cache), SCAN_WG (work-group size of the scan),
+ * a run held in a core's cache), REFINE_BITS and REFINE_MIN (the equal-size integral on
+ * CPU devices splits buckets of at least REFINE_MIN keys by REFINE_BITS more bits before
+ * sorting parts of them), SCAN_WG (work-group size of the scan),
  * TERM_ITEMS (elements per work-item in the integral), TERM_WG (work-group size there,
  * a power of two). */
 #define RADIX      (1u << RADIX_BITS)
@@ -281,12 +283,87 @@ inline acc_t gh_abs_diff(__global const uint *a, __global const uint *b, const u
     return (s[0] + s[1]) + (s[2] + s[3]);
 }
 
-/* Work-item g sorts buckets g, g + G, g + 2G, ... (G work-items; interleaved, so that the
+/* Whether the sorted keys other[lo .. hi) all lie on one side of the key interval
+ * [kmin, kmax] (ties allowed): then every pairing of them with keys from that interval
+ * has the same sum of |differences|, the one of the sorted pairing, so keys in it need
+ * no sort for the equal-size integral. */
+inline int gh_apart(__global const uint *other, const uint lo, const uint hi, const uint kmin,
+                    const uint kmax)
+{
+    return other[lo] >= kmax || other[hi - 1] <= kmin;
+}
+
+/* For a bucket too long to sort blindly (keys a[lo .. hi) in [kmin, kmin + 2^MSD_SHIFT)):
+ * counts the parts that the next REFINE_BITS bits split it into. If at most half of its
+ * keys lie in parts that are not apart from the other keys of their ranks, one stable
+ * pass by those bits moves it into b[lo .. hi), each part is paired as it is or sorted
+ * (by the bits below, into a) first, *s gets the sum of |sorted - other| and the result is
+ * 1; else 0 (the bucket is better sorted whole: nothing was written). */
+__attribute__((always_inline)) inline int gh_refine(__global uint *a, __global uint *b,
+                                                    const uint lo, const uint hi, const uint kmin,
+                                                    __global const uint *other, acc_t *s)
+{
+    const uint shift = MSD_SHIFT - REFINE_BITS, mask = (1u << REFINE_BITS) - 1u;
+    uint end[1u << REFINE_BITS];
+    for (uint r = 0; r <= mask; r++)
+        end[r] = 0;
+    for (uint i = lo; i < hi; i++)
+        end[(a[i] >> shift) & mask]++;
+    uint start = lo, sorted = 0;
+    for (uint r = 0; r <= mask; start = end[r++]) {
+        end[r] += start;
+        const uint sub = kmin | (r << shift);
+        if (end[r] > start && !gh_apart(other, start, end[r], sub, sub | ((1u << shift) - 1u)))
+            sorted += end[r] - start;
+    }
+    if (2 * sorted > hi - lo)
+        return 0;
+    for (uint i = hi; i-- > lo;) {
+        const uint k = a[i];
+        b[--end[(k >> shift) & mask]] = k;
+    }
+    acc_t sum = 0;
+    for (uint r = 0; r <= mask; r++) {
+        const uint first = end[r], last = r < mask ? end[r + 1] : hi;
+        if (last == first)
+            continue;
+        const uint sub = kmin | (r << shift);
+        if (gh_apart(other, first, last, sub, sub | ((1u << shift) - 1u))) {
+            sum += gh_abs_diff(b, other, first, last);
+        } else {
+            gh_sort_run(b + first, a + first, last - first, shift, a + first);
+            sum += gh_abs_diff(a, other, first, last);
+        }
+    }
+    *s = sum;
+    return 1;
+}
+
+/* Sum of |sorted(a[lo .. hi)) - other[lo .. hi)| for bucket d (lo < hi; b[lo .. hi)
+ * scratch): paired as it is when apart, else refined when long
+ * and that pays, else sorted (into b) first. */
+__attribute__((always_inline)) inline acc_t gh_bucket_sum(__global uint *a, __global uint *b,
+                                                          const uint lo, const uint hi,
+                                                          const uint d, __global const uint *other)
+{
+    const uint kmin = d << MSD_SHIFT;
+    if (gh_apart(other, lo, hi, kmin, kmin | ((1u << MSD_SHIFT) - 1u)))
+        return gh_abs_diff(a, other, lo, hi);
+    acc_t s;
+    if (hi - lo >= REFINE_MIN && gh_refine(a, b, lo, hi, kmin, other, &s))
+        return s;
+    gh_sort_run(a + lo, b + lo, hi - lo, MSD_SHIFT, b + lo);
+    return gh_abs_diff(b, other, lo, hi);
+}
+
+/* Work-item g takes buckets g, g + G, g + 2G, ... (G work-items; interleaved, so that the
  * large neighbouring buckets of a peaked sample spread over the work-items) of `buckets`
- * (n keys) into dst by the bits below MSD_SHIFT; the scanned histogram's first chunk of
- * each bucket gives where the bucket starts. With `other` (sorted, n
- * keys from other_off; fuse != 0) the equal-size integral follows while the bucket is in cache:
- * partial[g] = sum over its buckets of |dst_i - other_i| / n. */
+ * (n keys); the scanned histogram's first chunk of each bucket gives where the bucket
+ * starts. Without `other` (fuse = 0) it sorts them into dst by the bits below MSD_SHIFT.
+ * With `other` (sorted, n keys from other_off; fuse != 0) it computes the equal-size
+ * integral instead, partial[g] = sum over its buckets of |sorted_i - other_i| / n, sorting
+ * only the buckets (or, for long ones, the parts of them) whose keys' interval meets the
+ * other keys of the same ranks; dst is then scratch. */
 __kernel void msd_buckets(__global uint *buckets, __global uint *dst, const uint n,
                           const uint chunks, __global const uint *hist, __global const uint *other,
                           const uint other_off, const uint fuse, __global acc_t *partial)
@@ -295,9 +372,10 @@ __kernel void msd_buckets(__global uint *buckets, __global uint *dst, const uint
     acc_t s = 0;
     for (uint d = get_global_id(0); d < MSD_RADIX; d += get_global_size(0)) {
         const uint lo = hist[d * chunks], hi = d + 1 < MSD_RADIX ? hist[(d + 1) * chunks] : n;
-        gh_sort_run(buckets + lo, dst + lo, hi - lo, MSD_SHIFT, dst + lo);
-        if (fuse)
-            s += gh_abs_diff(dst, other, lo, hi);
+        if (!fuse)
+            gh_sort_run(buckets + lo, dst + lo, hi - lo, MSD_SHIFT, dst + lo);
+        else if (hi > lo)
+            s += gh_bucket_sum(buckets, dst, lo, hi, d, other);
     }
     if (fuse)
         partial[get_global_id(0)] = s / (acc_t)n;

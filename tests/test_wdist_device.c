@@ -2,7 +2,8 @@
  * many sizes (n != m, n = 1), ties, signed zeros, shifted samples, point masses, values
  * SciPy printed; per-column and cached-reference variants; empty and NaN inputs fail.
  * Equal sizes take the CPU sort's fused integral: skewed, heavy-tailed and tied samples,
- * bucket runs around the insertion and digit-width thresholds, NaN/Inf still reported. */
+ * bucket runs around the insertion and digit-width thresholds, NaN/Inf still reported;
+ * long buckets split further where the other sample's keys of the same ranks lie apart. */
 #include "check.h"
 #include "ganhpo/rng.h"
 #include "ganhpo/wdist.h"
@@ -189,6 +190,70 @@ static void equal_sizes(void)
     free(v);
 }
 
+/* W1 of the columns of [u v] against the cached reference [v u] (n rows): W1(u, v) twice
+ * (the second column is integrated against the cache at an offset). */
+static void check_reference(const float *u, const float *v, size_t n)
+{
+    float *a = malloc(2 * n * sizeof *a), *b = malloc(2 * n * sizeof *b);
+    for (size_t i = 0; i < n; i++) {
+        a[2 * i] = b[2 * i + 1] = u[i];
+        a[2 * i + 1] = b[2 * i] = v[i];
+    }
+    cl_command_queue q = ganhpo_device_queue(dev);
+    cl_mem da = NULL, db = NULL;
+    CHECK_OK(ganhpo_device_alloc(dev, "a", 2 * n * sizeof *a, &da));
+    CHECK_OK(ganhpo_device_alloc(dev, "b", 2 * n * sizeof *b, &db));
+    clEnqueueWriteBuffer(q, da, CL_TRUE, 0, 2 * n * sizeof *a, a, 0, NULL, NULL);
+    clEnqueueWriteBuffer(q, db, CL_TRUE, 0, 2 * n * sizeof *b, b, 0, NULL, NULL);
+    double per[2] = {-1, -1}, want = host_w1(u, n, v, n);
+    CHECK_OK(ganhpo_wdist_set_reference(w, db, n, 2));
+    CHECK_OK(ganhpo_wdist_columns_to_reference(w, da, n, per, NULL));
+    CHECK_CLOSE(per[0], want, 1e-5);
+    CHECK_CLOSE(per[1], want, 1e-5);
+    clReleaseMemObject(da);
+    clReleaseMemObject(db);
+    free(a);
+    free(b);
+}
+
+/* Equal sizes, one bucket of the first pass ([1, 1.25)) that the fused integral splits
+ * into parts by the next 8 bits when it has at least 2^10 keys: against a sample whose
+ * quantiles equal its own below 0.3 and fall behind above (parts paired unsorted, parts
+ * sorted by insertion or by digits), against itself and a copy one ulp up (too many
+ * overlapping parts: sorted whole), values on the parts' lower edges, the cached-reference
+ * path. */
+static void refined_buckets(void)
+{
+    enum { N = 60000 };
+    float *u = malloc(N * sizeof *u), *v = malloc(N * sizeof *v);
+    static const size_t sizes[] = {1023, 1024, 1025, 3000, N};
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+        size_t n = sizes[s];
+        for (size_t i = 0; i < n; i++) {
+            double t = (double)((i * 7919) % n) / (double)n;
+            double q = (double)((i * 104729) % n) / (double)n;
+            q = q < 0.3 ? q : 0.3 + (q - 0.3) * (q - 0.3) / 0.7;
+            u[i] = (float)(1.0 + 0.2499 * t);
+            v[i] = (float)(1.0 + 0.2499 * q);
+        }
+        check_pair(u, n, v, n);
+        check_reference(u, v, n);
+        CHECK_CLOSE(device_w1(u, n, u, n), 0.0, 1e-5);
+        for (size_t i = 0; i < n; i++)
+            v[i] = nextafterf(u[(i * 7) % n], 2.0f);
+        check_pair(u, n, v, n);
+    }
+    for (size_t i = 0; i < N; i++) { /* 1 + k / 1024: the smallest key of part k */
+        size_t k = (i * 7919) % 256, j = (i * 104729) % 256;
+        u[i] = 1.0f + (float)k / 1024.0f;
+        v[i] = 1.0f + (float)(j < 100 ? j : 100 + (j - 100) * (j - 100) / 156) / 1024.0f;
+    }
+    check_pair(u, N, v, N);
+    check_reference(u, v, N);
+    free(u);
+    free(v);
+}
+
 /* Per-column W1 of two tables, and against a cached reference, equal the 1-D values. */
 /* first: no reference has been set yet (asking for W1 against one fails). */
 static void tables(size_t N, size_t M, int first)
@@ -261,6 +326,7 @@ int main(void)
         equal_sizes();
         tables(3000, 2000, 1);
         tables(2500, 2500, 0); /* equal sizes: integrated against the cached column in place */
+        refined_buckets();
         bad_input();
     }
     ganhpo_wdist_destroy(&w);

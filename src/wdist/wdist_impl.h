@@ -13,6 +13,8 @@ enum {
     RADIX_BITS = 8,
     MSD_BITS = 11,
     RUN_BITS = 11,
+    REFINE_BITS = 8,
+    REFINE_MIN = 1024,
     TERM_ITEMS = 256,
     TERM_WG = 64,
     SCAN_WG = 256,
