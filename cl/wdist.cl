@@ -283,28 +283,32 @@ inline acc_t gh_abs_diff(__global const uint *a, __global const uint *b, const u
     return (s[0] + s[1]) + (s[2] + s[3]);
 }
 
-/* Whether the sorted keys other[lo .. hi) all lie on one side of the key interval
- * [kmin, kmax] (ties allowed): then every pairing of them with keys from that interval
- * has the same sum of |differences|, the one of the sorted pairing, so keys in it need
- * no sort for the equal-size integral. */
+/* Whether the sorted keys other[lo .. hi) all lie on one side of the keys that share
+ * kmin's bits from `bits` up, [kmin, kmin + 2^bits) (ties allowed): then every pairing of
+ * them with keys from that interval has the same sum of |differences|, the one of the
+ * sorted pairing, so keys in it need no sort for the equal-size integral. */
 inline int gh_apart(__global const uint *other, const uint lo, const uint hi, const uint kmin,
-                    const uint kmax)
+                    const uint bits)
 {
-    return other[lo] >= kmax || other[hi - 1] <= kmin;
+    return other[lo] >= (kmin | ((1u << bits) - 1u)) || other[hi - 1] <= kmin;
 }
 
-/* For a bucket too long to sort blindly (keys a[lo .. hi) in [kmin, kmin + 2^MSD_SHIFT)):
- * counts the parts that the next REFINE_BITS bits split it into. If at most half of its
- * keys lie in parts that are not apart from the other keys of their ranks, one stable
- * pass by those bits moves it into b[lo .. hi), each part is paired as it is or sorted
- * (by the bits below, into a) first, *s gets the sum of |sorted - other| and the result is
- * 1; else 0 (the bucket is better sorted whole: nothing was written). */
-__attribute__((always_inline)) inline int gh_refine(__global uint *a, __global uint *b,
-                                                    const uint lo, const uint hi, const uint kmin,
-                                                    __global const uint *other, acc_t *s)
+/* Where part r of `width`-bit parts ends in a range ending at hi (end from gh_split). */
+inline uint gh_part_end(const uint *end, const uint r, const uint width, const uint hi)
 {
-    const uint shift = MSD_SHIFT - REFINE_BITS, mask = (1u << REFINE_BITS) - 1u;
-    uint end[1u << REFINE_BITS];
+    return r + 1 < (1u << width) ? end[r + 1] : hi;
+}
+
+/* Splits the keys a[lo .. hi) of [kmin, kmin + 2^bits) into parts by their `width` bits
+ * below `bits`, if at most half of them lie in parts that are not apart from the other
+ * keys of their ranks: one counting read, then a stable pass into b[lo .. hi), part r
+ * starting at end[r]; returns 1. Else returns 0 having written nothing (the range is better
+ * sorted whole). */
+inline int gh_split(__global const uint *a, __global uint *b, const uint lo, const uint hi,
+                    const uint kmin, const uint bits, const uint width, __global const uint *other,
+                    uint *end)
+{
+    const uint shift = bits - width, mask = (1u << width) - 1u;
     for (uint r = 0; r <= mask; r++)
         end[r] = 0;
     for (uint i = lo; i < hi; i++)
@@ -312,8 +316,7 @@ __attribute__((always_inline)) inline int gh_refine(__global uint *a, __global u
     uint start = lo, sorted = 0;
     for (uint r = 0; r <= mask; start = end[r++]) {
         end[r] += start;
-        const uint sub = kmin | (r << shift);
-        if (end[r] > start && !gh_apart(other, start, end[r], sub, sub | ((1u << shift) - 1u)))
+        if (end[r] > start && !gh_apart(other, start, end[r], kmin | (r << shift), shift))
             sorted += end[r] - start;
     }
     if (2 * sorted > hi - lo)
@@ -322,38 +325,59 @@ __attribute__((always_inline)) inline int gh_refine(__global uint *a, __global u
         const uint k = a[i];
         b[--end[(k >> shift) & mask]] = k;
     }
-    acc_t sum = 0;
-    for (uint r = 0; r <= mask; r++) {
-        const uint first = end[r], last = r < mask ? end[r + 1] : hi;
-        if (last == first)
-            continue;
-        const uint sub = kmin | (r << shift);
-        if (gh_apart(other, first, last, sub, sub | ((1u << shift) - 1u))) {
-            sum += gh_abs_diff(b, other, first, last);
-        } else {
-            gh_sort_run(b + first, a + first, last - first, shift, a + first);
-            sum += gh_abs_diff(a, other, first, last);
-        }
-    }
-    *s = sum;
     return 1;
 }
 
-/* Sum of |sorted(a[lo .. hi)) - other[lo .. hi)| for bucket d (lo < hi; b[lo .. hi)
- * scratch): paired as it is when apart, else refined when long
- * and that pays, else sorted (into b) first. */
+/* The equal-size integral's sum of |sorted(a[lo .. hi)) - other[lo .. hi)| for keys
+ * a[lo .. hi) (lo < hi) of [kmin, kmin + 2^bits), with scratch b[lo .. hi): paired as
+ * they are when apart from the other keys of their ranks, else sorted by their low `bits`
+ * bits (into b) first. */
+__attribute__((always_inline)) inline acc_t gh_piece_sum(__global uint *a, __global uint *b,
+                                                         const uint lo, const uint hi,
+                                                         const uint kmin, const uint bits,
+                                                         __global const uint *other)
+{
+    if (gh_apart(other, lo, hi, kmin, bits))
+        return gh_abs_diff(a, other, lo, hi);
+    gh_sort_run(a + lo, b + lo, hi - lo, bits, b + lo);
+    return gh_abs_diff(b, other, lo, hi);
+}
+
+/* Width of the digit that splits a part of a bucket into pieces. */
+#define GH_PART_BITS 4
+
+/* The same for bucket d of the first pass (keys a[lo .. hi), lo < hi), in up to three
+ * depths: a bucket of at least REFINE_MIN keys is split (gh_split) by REFINE_BITS bits
+ * into parts, a part of more than GH_SHORT_RUN keys by GH_PART_BITS more into pieces, and
+ * whatever is not split goes to gh_piece_sum. */
 __attribute__((always_inline)) inline acc_t gh_bucket_sum(__global uint *a, __global uint *b,
                                                           const uint lo, const uint hi,
                                                           const uint d, __global const uint *other)
 {
-    const uint kmin = d << MSD_SHIFT;
-    if (gh_apart(other, lo, hi, kmin, kmin | ((1u << MSD_SHIFT) - 1u)))
-        return gh_abs_diff(a, other, lo, hi);
-    acc_t s;
-    if (hi - lo >= REFINE_MIN && gh_refine(a, b, lo, hi, kmin, other, &s))
-        return s;
-    gh_sort_run(a + lo, b + lo, hi - lo, MSD_SHIFT, b + lo);
-    return gh_abs_diff(b, other, lo, hi);
+    const uint kmin = d << MSD_SHIFT, bits = MSD_SHIFT - REFINE_BITS;
+    const uint piece_bits = bits - GH_PART_BITS;
+    uint end[1u << REFINE_BITS], piece_end[1u << GH_PART_BITS];
+    if (hi - lo < REFINE_MIN || gh_apart(other, lo, hi, kmin, MSD_SHIFT) ||
+        !gh_split(a, b, lo, hi, kmin, MSD_SHIFT, REFINE_BITS, other, end))
+        return gh_piece_sum(a, b, lo, hi, kmin, MSD_SHIFT, other);
+    acc_t s = 0;
+    for (uint r = 0; r < (1u << REFINE_BITS); r++) {
+        const uint first = end[r], last = gh_part_end(end, r, REFINE_BITS, hi);
+        const uint part = kmin | (r << bits);
+        if (last == first)
+            continue;
+        if (last - first <= GH_SHORT_RUN || gh_apart(other, first, last, part, bits) ||
+            !gh_split(b, a, first, last, part, bits, GH_PART_BITS, other, piece_end)) {
+            s += gh_piece_sum(b, a, first, last, part, bits, other);
+            continue;
+        }
+        for (uint q = 0; q < (1u << GH_PART_BITS); q++) {
+            const uint from = piece_end[q], to = gh_part_end(piece_end, q, GH_PART_BITS, last);
+            if (to > from)
+                s += gh_piece_sum(a, b, from, to, part | (q << piece_bits), piece_bits, other);
+        }
+    }
+    return s;
 }
 
 /* Work-item g takes buckets g, g + G, g + 2G, ... (G work-items; interleaved, so that the

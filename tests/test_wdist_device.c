@@ -190,9 +190,11 @@ static void equal_sizes(void)
     free(v);
 }
 
-/* W1 of the columns of [u v] against the cached reference [v u] (n rows): W1(u, v) twice
- * (the second column is integrated against the cache at an offset). */
-static void check_reference(const float *u, const float *v, size_t n)
+/* W1(u, v) and W1(v, u) of two host arrays, and of the columns of [u v] against the cached
+ * reference [v u] (n rows each; the second column is integrated against the cache at an
+ * offset), to 1e-9 relative: sums in double of exact differences, so that an unsorted
+ * run paired wrongly shows even when it is a few keys in 10^4. */
+static void check_refined(const float *u, const float *v, size_t n)
 {
     float *a = malloc(2 * n * sizeof *a), *b = malloc(2 * n * sizeof *b);
     for (size_t i = 0; i < n; i++) {
@@ -206,10 +208,12 @@ static void check_reference(const float *u, const float *v, size_t n)
     clEnqueueWriteBuffer(q, da, CL_TRUE, 0, 2 * n * sizeof *a, a, 0, NULL, NULL);
     clEnqueueWriteBuffer(q, db, CL_TRUE, 0, 2 * n * sizeof *b, b, 0, NULL, NULL);
     double per[2] = {-1, -1}, want = host_w1(u, n, v, n);
+    CHECK_CLOSE(device_w1(u, n, v, n), want, 1e-9);
+    CHECK_CLOSE(device_w1(v, n, u, n), want, 1e-9);
     CHECK_OK(ganhpo_wdist_set_reference(w, db, n, 2));
     CHECK_OK(ganhpo_wdist_columns_to_reference(w, da, n, per, NULL));
-    CHECK_CLOSE(per[0], want, 1e-5);
-    CHECK_CLOSE(per[1], want, 1e-5);
+    CHECK_CLOSE(per[0], want, 1e-9);
+    CHECK_CLOSE(per[1], want, 1e-9);
     clReleaseMemObject(da);
     clReleaseMemObject(db);
     free(a);
@@ -217,11 +221,12 @@ static void check_reference(const float *u, const float *v, size_t n)
 }
 
 /* Equal sizes, one bucket of the first pass ([1, 1.25)) that the fused integral splits
- * into parts by the next 8 bits when it has at least 2^10 keys: against a sample whose
- * quantiles equal its own below 0.3 and fall behind above (parts paired unsorted, parts
- * sorted by insertion or by digits), against itself and a copy one ulp up (too many
- * overlapping parts: sorted whole), values on the parts' lower edges, the cached-reference
- * path. */
+ * into parts by the next 8 bits when it has at least 2^10 keys, and parts of more than 24
+ * keys into pieces by 4 more: against a sample whose quantiles equal its own below 0.3
+ * and fall behind above (parts paired unsorted, parts sorted by insertion or by digits),
+ * against a stretched copy that crosses it (parts near the crossing split into pieces),
+ * against itself and a copy one ulp up (too many overlapping parts: sorted whole), values
+ * on the parts' lower edges, the cached-reference path. */
 static void refined_buckets(void)
 {
     enum { N = 60000 };
@@ -236,20 +241,21 @@ static void refined_buckets(void)
             u[i] = (float)(1.0 + 0.2499 * t);
             v[i] = (float)(1.0 + 0.2499 * q);
         }
-        check_pair(u, n, v, n);
-        check_reference(u, v, n);
-        CHECK_CLOSE(device_w1(u, n, u, n), 0.0, 1e-5);
+        check_refined(u, v, n);
+        check_refined(u, u, n);
+        for (size_t i = 0; i < n; i++) /* crosses u at 1.125: parts near it split */
+            v[i] = u[(i * 7) % n] * 1.03f - 0.03375f;
+        check_refined(u, v, n);
         for (size_t i = 0; i < n; i++)
             v[i] = nextafterf(u[(i * 7) % n], 2.0f);
-        check_pair(u, n, v, n);
+        check_refined(u, v, n);
     }
     for (size_t i = 0; i < N; i++) { /* 1 + k / 1024: the smallest key of part k */
         size_t k = (i * 7919) % 256, j = (i * 104729) % 256;
         u[i] = 1.0f + (float)k / 1024.0f;
         v[i] = 1.0f + (float)(j < 100 ? j : 100 + (j - 100) * (j - 100) / 156) / 1024.0f;
     }
-    check_pair(u, N, v, N);
-    check_reference(u, v, N);
+    check_refined(u, v, N);
     free(u);
     free(v);
 }
