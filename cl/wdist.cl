@@ -283,6 +283,20 @@ inline acc_t gh_abs_diff(__global const uint *a, __global const uint *b, const u
     return (s[0] + s[1]) + (s[2] + s[3]);
 }
 
+/* Number of keys in a[0 .. len) that are < x (strict) or <= x (!strict). */
+inline uint gh_rank(__global const uint *a, const uint len, const uint x, const int strict)
+{
+    uint lo = 0, hi = len;
+    while (lo < hi) {
+        const uint mid = lo + (hi - lo) / 2;
+        if (strict ? a[mid] < x : a[mid] <= x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 /* Whether the sorted keys other[lo .. hi) all lie on one side of the keys that share
  * kmin's bits from `bits` up, [kmin, kmin + 2^bits) (ties allowed): then every pairing of
  * them with keys from that interval has the same sum of |differences|, the one of the
@@ -291,6 +305,18 @@ inline int gh_apart(__global const uint *other, const uint lo, const uint hi, co
                     const uint bits)
 {
     return other[lo] >= (kmin | ((1u << bits) - 1u)) || other[hi - 1] <= kmin;
+}
+
+/* Whether the sorted keys other[0 .. n) enter and leave bucket d's key interval within
+ * `slack` ranks of where the bucket's own keys, ranks [lo, hi), do: then hardly any part
+ * of it will be apart (a sample against itself or a near copy), and counting them would
+ * only cost. */
+inline int gh_aligned(__global const uint *other, const uint n, const uint lo, const uint hi,
+                      const uint d, const uint slack)
+{
+    const uint kmin = d << MSD_SHIFT, kmax = kmin | ((1u << MSD_SHIFT) - 1u);
+    return abs_diff(gh_rank(other, n, kmin, 1), lo) <= slack &&
+           abs_diff(gh_rank(other, n, kmax, 0), hi) <= slack;
 }
 
 /* Where part r of `width`-bit parts ends in a range ending at hi (end from gh_split). */
@@ -347,17 +373,20 @@ __attribute__((always_inline)) inline acc_t gh_piece_sum(__global uint *a, __glo
 #define GH_PART_BITS 4
 
 /* The same for bucket d of the first pass (keys a[lo .. hi), lo < hi), in up to three
- * depths: a bucket of at least REFINE_MIN keys is split (gh_split) by REFINE_BITS bits
- * into parts, a part of more than GH_SHORT_RUN keys by GH_PART_BITS more into pieces, and
- * whatever is not split goes to gh_piece_sum. */
+ * depths: a bucket of at least REFINE_MIN keys that is not aligned with the other keys
+ * (gh_aligned) is split (gh_split) by REFINE_BITS bits into parts, a part of more than
+ * GH_SHORT_RUN keys by GH_PART_BITS more into pieces, and whatever is not split goes to
+ * gh_piece_sum. */
 __attribute__((always_inline)) inline acc_t gh_bucket_sum(__global uint *a, __global uint *b,
                                                           const uint lo, const uint hi,
-                                                          const uint d, __global const uint *other)
+                                                          const uint d, __global const uint *other,
+                                                          const uint n)
 {
     const uint kmin = d << MSD_SHIFT, bits = MSD_SHIFT - REFINE_BITS;
     const uint piece_bits = bits - GH_PART_BITS;
     uint end[1u << REFINE_BITS], piece_end[1u << GH_PART_BITS];
     if (hi - lo < REFINE_MIN || gh_apart(other, lo, hi, kmin, MSD_SHIFT) ||
+        gh_aligned(other, n, lo, hi, d, (hi - lo) >> REFINE_BITS) ||
         !gh_split(a, b, lo, hi, kmin, MSD_SHIFT, REFINE_BITS, other, end))
         return gh_piece_sum(a, b, lo, hi, kmin, MSD_SHIFT, other);
     acc_t s = 0;
@@ -399,24 +428,10 @@ __kernel void msd_buckets(__global uint *buckets, __global uint *dst, const uint
         if (!fuse)
             gh_sort_run(buckets + lo, dst + lo, hi - lo, MSD_SHIFT, dst + lo);
         else if (hi > lo)
-            s += gh_bucket_sum(buckets, dst, lo, hi, d, other);
+            s += gh_bucket_sum(buckets, dst, lo, hi, d, other, n);
     }
     if (fuse)
         partial[get_global_id(0)] = s / (acc_t)n;
-}
-
-/* Number of keys in a[0 .. len) that are < x (strict) or <= x (!strict). */
-inline uint gh_rank(__global const uint *a, const uint len, const uint x, const int strict)
-{
-    uint lo = 0, hi = len;
-    while (lo < hi) {
-        const uint mid = lo + (hi - lo) / 2;
-        if (strict ? a[mid] < x : a[mid] <= x)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
 }
 
 /* Sum over the elements `a` (sorted, n) of |F_a - F_b| times the gap to the next element of

@@ -225,8 +225,17 @@ static void check_refined(const float *u, const float *v, size_t n)
  * keys into pieces by 4 more: against a sample whose quantiles equal its own below 0.3
  * and fall behind above (parts paired unsorted, parts sorted by insertion or by digits),
  * against a stretched copy that crosses it (parts near the crossing split into pieces),
- * against itself and a copy one ulp up (too many overlapping parts: sorted whole), values
- * on the parts' lower edges, the cached-reference path. */
+ * against itself and a copy one ulp up (entering and leaving the bucket at the same ranks,
+ * or too many overlapping parts: sorted whole), values on the parts' lower edges, the
+ * cached-reference path. */
+/* Moves 1% of u below the bucket [1, 1.25) and 1% of v above it, so that the two enter and
+ * leave it at different ranks (else it is sorted whole, not split). */
+static void misalign(float *u, float *v, size_t n)
+{
+    for (size_t i = 0; i < n / 100; i++)
+        u[i] = 0.75f, v[i] = 1.5f;
+}
+
 static void refined_buckets(void)
 {
     enum { N = 60000 };
@@ -241,6 +250,7 @@ static void refined_buckets(void)
             u[i] = (float)(1.0 + 0.2499 * t);
             v[i] = (float)(1.0 + 0.2499 * q);
         }
+        misalign(u, v, n);
         check_refined(u, v, n);
         check_refined(u, u, n);
         for (size_t i = 0; i < n; i++) /* crosses u at 1.125: parts near it split */
@@ -255,6 +265,7 @@ static void refined_buckets(void)
         u[i] = 1.0f + (float)k / 1024.0f;
         v[i] = 1.0f + (float)(j < 100 ? j : 100 + (j - 100) * (j - 100) / 156) / 1024.0f;
     }
+    misalign(u, v, N);
     check_refined(u, v, N);
     free(u);
     free(v);
