@@ -5,12 +5,12 @@
  *
  * Prelude defines: RADIX_BITS (digit width; 32 / RADIX_BITS passes, an even number so the
  * keys end in the buffer they started in), MSD_BITS (width of the bucket digit of the
- * one-sample sort on CPU devices, at least RADIX_BITS), RUN_BITS (digit width of the sort of
- * a run held in a core's cache), REFINE_BITS and REFINE_MIN (the equal-size integral on
- * CPU devices splits buckets of at least REFINE_MIN keys by REFINE_BITS more bits before
- * sorting parts of them), SCAN_WG (work-group size of the scan),
- * TERM_ITEMS (elements per work-item in the integral), TERM_WG (work-group size there,
- * a power of two). */
+ * one-sample sort on CPU devices, at least RADIX_BITS), RUN_BITS (digit width of the sort
+ * of a sliced W1 run held in a core's cache, for runs of at least 2^RUN_BITS keys),
+ * REFINE_BITS and REFINE_MIN (the equal-size integral on CPU devices splits buckets of at
+ * least REFINE_MIN keys by REFINE_BITS more bits before sorting parts of them), SCAN_WG
+ * (work-group size of the scan), TERM_ITEMS (elements per work-item in the integral),
+ * TERM_WG (work-group size there, a power of two). */
 #define RADIX      (1u << RADIX_BITS)
 #define RADIX_MASK (RADIX - 1u)
 
@@ -177,11 +177,11 @@ __attribute__((always_inline)) inline void gh_sort_digits(__global uint *a, __gl
 }
 
 /* Sorts a[0 .. len) by the bits below `bits` of its keys into res (a or b, b scratch):
- * by insertion in res for at most GH_SHORT_RUN keys, else by gh_sort_digits with RUN_BITS
- * digits, or 8-bit ones for runs under 2^RUN_BITS keys (clearing and scanning wide
- * counters would cost more than the keys). */
-__attribute__((always_inline)) inline void
-gh_sort_run(__global uint *a, __global uint *b, const uint len, const uint bits, __global uint *res)
+ * by insertion in res for at most GH_SHORT_RUN keys, else by gh_sort_digits with
+ * `width`-bit digits (at most RUN_BITS, and at most four of them). */
+__attribute__((always_inline)) inline void gh_sort_run(__global uint *a, __global uint *b,
+                                                       const uint len, const uint bits,
+                                                       const uint width, __global uint *res)
 {
     if (len <= GH_SHORT_RUN) {
         for (uint i = 0; i < len; i++) {
@@ -191,12 +191,15 @@ gh_sort_run(__global uint *a, __global uint *b, const uint len, const uint bits,
                 res[j] = res[j - 1];
             res[j] = k;
         }
-    } else if (len < (1u << RUN_BITS)) {
-        gh_sort_digits(a, b, len, bits, 8, res);
     } else {
-        gh_sort_digits(a, b, len, bits, RUN_BITS, res);
+        gh_sort_digits(a, b, len, bits, width, res);
     }
 }
+
+/* Digit width of the in-cache sort of a first-pass bucket (21 bits: three passes) or of a
+ * part of it: on PoCL three 7-bit passes beat two 11-bit ones, whose 2048 counters and
+ * scattered stores spill out of the first-level cache. */
+#define GH_BUCKET_DIGIT 7
 
 /* Many short runs (the sliced W1's projections): one work-item sorts a whole run of
  * seg_len keys through every pass, ping-ponging with its own part of tmp, so the run stays
@@ -208,7 +211,11 @@ __kernel void radix_sort_runs(__global uint *keys, __global uint *tmp, const uin
     if (s >= segments)
         return;
     __global uint *run = keys + (size_t)s * seg_len;
-    gh_sort_run(run, tmp + (size_t)s * seg_len, seg_len, 32, run);
+    __global uint *scratch = tmp + (size_t)s * seg_len;
+    if (seg_len < (1u << RUN_BITS)) /* clearing and scanning wide counters would cost more */
+        gh_sort_run(run, scratch, seg_len, 32, 8, run);
+    else
+        gh_sort_run(run, scratch, seg_len, 32, RUN_BITS, run);
 }
 
 /* ---- One sample on a CPU device: one MSD pass, then every bucket sorted in cache -------
@@ -365,7 +372,7 @@ __attribute__((always_inline)) inline acc_t gh_piece_sum(__global uint *a, __glo
 {
     if (gh_apart(other, lo, hi, kmin, bits))
         return gh_abs_diff(a, other, lo, hi);
-    gh_sort_run(a + lo, b + lo, hi - lo, bits, b + lo);
+    gh_sort_run(a + lo, b + lo, hi - lo, bits, GH_BUCKET_DIGIT, b + lo);
     return gh_abs_diff(b, other, lo, hi);
 }
 
@@ -426,7 +433,7 @@ __kernel void msd_buckets(__global uint *buckets, __global uint *dst, const uint
     for (uint d = get_global_id(0); d < MSD_RADIX; d += get_global_size(0)) {
         const uint lo = hist[d * chunks], hi = d + 1 < MSD_RADIX ? hist[(d + 1) * chunks] : n;
         if (!fuse)
-            gh_sort_run(buckets + lo, dst + lo, hi - lo, MSD_SHIFT, dst + lo);
+            gh_sort_run(buckets + lo, dst + lo, hi - lo, MSD_SHIFT, GH_BUCKET_DIGIT, dst + lo);
         else if (hi > lo)
             s += gh_bucket_sum(buckets, dst, lo, hi, d, other, n);
     }
