@@ -5,10 +5,12 @@
  *
  * Prelude defines: RADIX_BITS (digit width; 32 / RADIX_BITS passes, an even number so the
  * keys end in the buffer they started in), MSD_BITS (width of the bucket digit of the
- * one-sample sort on CPU devices, at least RADIX_BITS), RUN_BITS (digit width of the sort of
- * a run held in a core's cache), SCAN_WG (work-group size of the scan),
- * TERM_ITEMS (elements per work-item in the integral), TERM_WG (work-group size there,
- * a power of two). */
+ * one-sample sort on CPU devices, at least RADIX_BITS), RUN_BITS (digit width of the sort
+ * of a sliced W1 run held in a core's cache, for runs of at least 2^RUN_BITS keys),
+ * REFINE_BITS and REFINE_MIN (the equal-size integral on CPU devices splits buckets of at
+ * least REFINE_MIN keys by REFINE_BITS more bits before sorting parts of them), SCAN_WG
+ * (work-group size of the scan), TERM_ITEMS (elements per work-item in the integral),
+ * TERM_WG (work-group size there, a power of two). */
 #define RADIX      (1u << RADIX_BITS)
 #define RADIX_MASK (RADIX - 1u)
 
@@ -175,11 +177,11 @@ __attribute__((always_inline)) inline void gh_sort_digits(__global uint *a, __gl
 }
 
 /* Sorts a[0 .. len) by the bits below `bits` of its keys into res (a or b, b scratch):
- * by insertion in res for at most GH_SHORT_RUN keys, else by gh_sort_digits with RUN_BITS
- * digits, or 8-bit ones for runs under 2^RUN_BITS keys (clearing and scanning wide
- * counters would cost more than the keys). */
-__attribute__((always_inline)) inline void
-gh_sort_run(__global uint *a, __global uint *b, const uint len, const uint bits, __global uint *res)
+ * by insertion in res for at most GH_SHORT_RUN keys, else by gh_sort_digits with
+ * `width`-bit digits (at most RUN_BITS, and at most four of them). */
+__attribute__((always_inline)) inline void gh_sort_run(__global uint *a, __global uint *b,
+                                                       const uint len, const uint bits,
+                                                       const uint width, __global uint *res)
 {
     if (len <= GH_SHORT_RUN) {
         for (uint i = 0; i < len; i++) {
@@ -189,12 +191,15 @@ gh_sort_run(__global uint *a, __global uint *b, const uint len, const uint bits,
                 res[j] = res[j - 1];
             res[j] = k;
         }
-    } else if (len < (1u << RUN_BITS)) {
-        gh_sort_digits(a, b, len, bits, 8, res);
     } else {
-        gh_sort_digits(a, b, len, bits, RUN_BITS, res);
+        gh_sort_digits(a, b, len, bits, width, res);
     }
 }
+
+/* Digit width of the in-cache sort of a first-pass bucket (21 bits: three passes) or of a
+ * part of it: on PoCL three 7-bit passes beat two 11-bit ones, whose 2048 counters and
+ * scattered stores spill out of the first-level cache. */
+#define GH_BUCKET_DIGIT 7
 
 /* Many short runs (the sliced W1's projections): one work-item sorts a whole run of
  * seg_len keys through every pass, ping-ponging with its own part of tmp, so the run stays
@@ -206,7 +211,11 @@ __kernel void radix_sort_runs(__global uint *keys, __global uint *tmp, const uin
     if (s >= segments)
         return;
     __global uint *run = keys + (size_t)s * seg_len;
-    gh_sort_run(run, tmp + (size_t)s * seg_len, seg_len, 32, run);
+    __global uint *scratch = tmp + (size_t)s * seg_len;
+    if (seg_len < (1u << RUN_BITS)) /* clearing and scanning wide counters would cost more */
+        gh_sort_run(run, scratch, seg_len, 32, 8, run);
+    else
+        gh_sort_run(run, scratch, seg_len, 32, RUN_BITS, run);
 }
 
 /* ---- One sample on a CPU device: one MSD pass, then every bucket sorted in cache -------
@@ -281,28 +290,6 @@ inline acc_t gh_abs_diff(__global const uint *a, __global const uint *b, const u
     return (s[0] + s[1]) + (s[2] + s[3]);
 }
 
-/* Work-item g sorts buckets g, g + G, g + 2G, ... (G work-items; interleaved, so that the
- * large neighbouring buckets of a peaked sample spread over the work-items) of `buckets`
- * (n keys) into dst by the bits below MSD_SHIFT; the scanned histogram's first chunk of
- * each bucket gives where the bucket starts. With `other` (sorted, n
- * keys from other_off; fuse != 0) the equal-size integral follows while the bucket is in cache:
- * partial[g] = sum over its buckets of |dst_i - other_i| / n. */
-__kernel void msd_buckets(__global uint *buckets, __global uint *dst, const uint n,
-                          const uint chunks, __global const uint *hist, __global const uint *other,
-                          const uint other_off, const uint fuse, __global acc_t *partial)
-{
-    other += other_off;
-    acc_t s = 0;
-    for (uint d = get_global_id(0); d < MSD_RADIX; d += get_global_size(0)) {
-        const uint lo = hist[d * chunks], hi = d + 1 < MSD_RADIX ? hist[(d + 1) * chunks] : n;
-        gh_sort_run(buckets + lo, dst + lo, hi - lo, MSD_SHIFT, dst + lo);
-        if (fuse)
-            s += gh_abs_diff(dst, other, lo, hi);
-    }
-    if (fuse)
-        partial[get_global_id(0)] = s / (acc_t)n;
-}
-
 /* Number of keys in a[0 .. len) that are < x (strict) or <= x (!strict). */
 inline uint gh_rank(__global const uint *a, const uint len, const uint x, const int strict)
 {
@@ -315,6 +302,143 @@ inline uint gh_rank(__global const uint *a, const uint len, const uint x, const 
             hi = mid;
     }
     return lo;
+}
+
+/* Whether the sorted keys other[lo .. hi) all lie on one side of the keys that share
+ * kmin's bits from `bits` up, [kmin, kmin + 2^bits) (ties allowed): then every pairing of
+ * them with keys from that interval has the same sum of |differences|, the one of the
+ * sorted pairing, so keys in it need no sort for the equal-size integral. */
+inline int gh_apart(__global const uint *other, const uint lo, const uint hi, const uint kmin,
+                    const uint bits)
+{
+    return other[lo] >= (kmin | ((1u << bits) - 1u)) || other[hi - 1] <= kmin;
+}
+
+/* Whether the sorted keys other[0 .. n) enter and leave bucket d's key interval within
+ * `slack` ranks of where the bucket's own keys, ranks [lo, hi), do: then hardly any part
+ * of it will be apart (a sample against itself or a near copy), and counting them would
+ * only cost. */
+inline int gh_aligned(__global const uint *other, const uint n, const uint lo, const uint hi,
+                      const uint d, const uint slack)
+{
+    const uint kmin = d << MSD_SHIFT, kmax = kmin | ((1u << MSD_SHIFT) - 1u);
+    return abs_diff(gh_rank(other, n, kmin, 1), lo) <= slack &&
+           abs_diff(gh_rank(other, n, kmax, 0), hi) <= slack;
+}
+
+/* Where part r of `width`-bit parts ends in a range ending at hi (end from gh_split). */
+inline uint gh_part_end(const uint *end, const uint r, const uint width, const uint hi)
+{
+    return r + 1 < (1u << width) ? end[r + 1] : hi;
+}
+
+/* Splits the keys a[lo .. hi) of [kmin, kmin + 2^bits) into parts by their `width` bits
+ * below `bits`, if at most half of them lie in parts that are not apart from the other
+ * keys of their ranks: one counting read, then a stable pass into b[lo .. hi), part r
+ * starting at end[r]; returns 1. Else returns 0 having written nothing (the range is better
+ * sorted whole). */
+inline int gh_split(__global const uint *a, __global uint *b, const uint lo, const uint hi,
+                    const uint kmin, const uint bits, const uint width, __global const uint *other,
+                    uint *end)
+{
+    const uint shift = bits - width, mask = (1u << width) - 1u;
+    for (uint r = 0; r <= mask; r++)
+        end[r] = 0;
+    for (uint i = lo; i < hi; i++)
+        end[(a[i] >> shift) & mask]++;
+    uint start = lo, sorted = 0;
+    for (uint r = 0; r <= mask; start = end[r++]) {
+        end[r] += start;
+        if (end[r] > start && !gh_apart(other, start, end[r], kmin | (r << shift), shift))
+            sorted += end[r] - start;
+    }
+    if (2 * sorted > hi - lo)
+        return 0;
+    for (uint i = hi; i-- > lo;) {
+        const uint k = a[i];
+        b[--end[(k >> shift) & mask]] = k;
+    }
+    return 1;
+}
+
+/* The equal-size integral's sum of |sorted(a[lo .. hi)) - other[lo .. hi)| for keys
+ * a[lo .. hi) (lo < hi) of [kmin, kmin + 2^bits), with scratch b[lo .. hi): paired as
+ * they are when apart from the other keys of their ranks, else sorted by their low `bits`
+ * bits (into b) first. */
+__attribute__((always_inline)) inline acc_t gh_piece_sum(__global uint *a, __global uint *b,
+                                                         const uint lo, const uint hi,
+                                                         const uint kmin, const uint bits,
+                                                         __global const uint *other)
+{
+    if (gh_apart(other, lo, hi, kmin, bits))
+        return gh_abs_diff(a, other, lo, hi);
+    gh_sort_run(a + lo, b + lo, hi - lo, bits, GH_BUCKET_DIGIT, b + lo);
+    return gh_abs_diff(b, other, lo, hi);
+}
+
+/* Width of the digit that splits a part of a bucket into pieces. */
+#define GH_PART_BITS 4
+
+/* The same for bucket d of the first pass (keys a[lo .. hi), lo < hi), in up to three
+ * depths: a bucket of at least REFINE_MIN keys that is not aligned with the other keys
+ * (gh_aligned) is split (gh_split) by REFINE_BITS bits into parts, a part of more than
+ * GH_SHORT_RUN keys by GH_PART_BITS more into pieces, and whatever is not split goes to
+ * gh_piece_sum. */
+__attribute__((always_inline)) inline acc_t gh_bucket_sum(__global uint *a, __global uint *b,
+                                                          const uint lo, const uint hi,
+                                                          const uint d, __global const uint *other,
+                                                          const uint n)
+{
+    const uint kmin = d << MSD_SHIFT, bits = MSD_SHIFT - REFINE_BITS;
+    const uint piece_bits = bits - GH_PART_BITS;
+    uint end[1u << REFINE_BITS], piece_end[1u << GH_PART_BITS];
+    if (hi - lo < REFINE_MIN || gh_apart(other, lo, hi, kmin, MSD_SHIFT) ||
+        gh_aligned(other, n, lo, hi, d, (hi - lo) >> REFINE_BITS) ||
+        !gh_split(a, b, lo, hi, kmin, MSD_SHIFT, REFINE_BITS, other, end))
+        return gh_piece_sum(a, b, lo, hi, kmin, MSD_SHIFT, other);
+    acc_t s = 0;
+    for (uint r = 0; r < (1u << REFINE_BITS); r++) {
+        const uint first = end[r], last = gh_part_end(end, r, REFINE_BITS, hi);
+        const uint part = kmin | (r << bits);
+        if (last == first)
+            continue;
+        if (last - first <= GH_SHORT_RUN || gh_apart(other, first, last, part, bits) ||
+            !gh_split(b, a, first, last, part, bits, GH_PART_BITS, other, piece_end)) {
+            s += gh_piece_sum(b, a, first, last, part, bits, other);
+            continue;
+        }
+        for (uint q = 0; q < (1u << GH_PART_BITS); q++) {
+            const uint from = piece_end[q], to = gh_part_end(piece_end, q, GH_PART_BITS, last);
+            if (to > from)
+                s += gh_piece_sum(a, b, from, to, part | (q << piece_bits), piece_bits, other);
+        }
+    }
+    return s;
+}
+
+/* Work-item g takes buckets g, g + G, g + 2G, ... (G work-items; interleaved, so that the
+ * large neighbouring buckets of a peaked sample spread over the work-items) of `buckets`
+ * (n keys); the scanned histogram's first chunk of each bucket gives where the bucket
+ * starts. Without `other` (fuse = 0) it sorts them into dst by the bits below MSD_SHIFT.
+ * With `other` (sorted, n keys from other_off; fuse != 0) it computes the equal-size
+ * integral instead, partial[g] = sum over its buckets of |sorted_i - other_i| / n, sorting
+ * only the buckets (or, for long ones, the parts of them) whose keys' interval meets the
+ * other keys of the same ranks; dst is then scratch. */
+__kernel void msd_buckets(__global uint *buckets, __global uint *dst, const uint n,
+                          const uint chunks, __global const uint *hist, __global const uint *other,
+                          const uint other_off, const uint fuse, __global acc_t *partial)
+{
+    other += other_off;
+    acc_t s = 0;
+    for (uint d = get_global_id(0); d < MSD_RADIX; d += get_global_size(0)) {
+        const uint lo = hist[d * chunks], hi = d + 1 < MSD_RADIX ? hist[(d + 1) * chunks] : n;
+        if (!fuse)
+            gh_sort_run(buckets + lo, dst + lo, hi - lo, MSD_SHIFT, GH_BUCKET_DIGIT, dst + lo);
+        else if (hi > lo)
+            s += gh_bucket_sum(buckets, dst, lo, hi, d, other, n);
+    }
+    if (fuse)
+        partial[get_global_id(0)] = s / (acc_t)n;
 }
 
 /* Sum over the elements `a` (sorted, n) of |F_a - F_b| times the gap to the next element of

@@ -2,7 +2,8 @@
  * many sizes (n != m, n = 1), ties, signed zeros, shifted samples, point masses, values
  * SciPy printed; per-column and cached-reference variants; empty and NaN inputs fail.
  * Equal sizes take the CPU sort's fused integral: skewed, heavy-tailed and tied samples,
- * bucket runs around the insertion and digit-width thresholds, NaN/Inf still reported. */
+ * bucket runs around the insertion and digit-width thresholds, NaN/Inf still reported;
+ * long buckets split further where the other sample's keys of the same ranks lie apart. */
 #include "check.h"
 #include "ganhpo/rng.h"
 #include "ganhpo/wdist.h"
@@ -189,6 +190,87 @@ static void equal_sizes(void)
     free(v);
 }
 
+/* W1(u, v) and W1(v, u) of two host arrays, and of the columns of [u v] against the cached
+ * reference [v u] (n rows each; the second column is integrated against the cache at an
+ * offset), to 1e-9 relative: sums in double of exact differences, so that an unsorted
+ * run paired wrongly shows even when it is a few keys in 10^4. */
+static void check_refined(const float *u, const float *v, size_t n)
+{
+    float *a = malloc(2 * n * sizeof *a), *b = malloc(2 * n * sizeof *b);
+    for (size_t i = 0; i < n; i++) {
+        a[2 * i] = b[2 * i + 1] = u[i];
+        a[2 * i + 1] = b[2 * i] = v[i];
+    }
+    cl_command_queue q = ganhpo_device_queue(dev);
+    cl_mem da = NULL, db = NULL;
+    CHECK_OK(ganhpo_device_alloc(dev, "a", 2 * n * sizeof *a, &da));
+    CHECK_OK(ganhpo_device_alloc(dev, "b", 2 * n * sizeof *b, &db));
+    clEnqueueWriteBuffer(q, da, CL_TRUE, 0, 2 * n * sizeof *a, a, 0, NULL, NULL);
+    clEnqueueWriteBuffer(q, db, CL_TRUE, 0, 2 * n * sizeof *b, b, 0, NULL, NULL);
+    double per[2] = {-1, -1}, want = host_w1(u, n, v, n);
+    CHECK_CLOSE(device_w1(u, n, v, n), want, 1e-9);
+    CHECK_CLOSE(device_w1(v, n, u, n), want, 1e-9);
+    CHECK_OK(ganhpo_wdist_set_reference(w, db, n, 2));
+    CHECK_OK(ganhpo_wdist_columns_to_reference(w, da, n, per, NULL));
+    CHECK_CLOSE(per[0], want, 1e-9);
+    CHECK_CLOSE(per[1], want, 1e-9);
+    clReleaseMemObject(da);
+    clReleaseMemObject(db);
+    free(a);
+    free(b);
+}
+
+/* Equal sizes, one bucket of the first pass ([1, 1.25)) that the fused integral splits
+ * into parts by the next 8 bits when it has at least 2^10 keys, and parts of more than 24
+ * keys into pieces by 4 more: against a sample whose quantiles equal its own below 0.3
+ * and fall behind above (parts paired unsorted, parts sorted by insertion or by digits),
+ * against a stretched copy that crosses it (parts near the crossing split into pieces),
+ * against itself and a copy one ulp up (entering and leaving the bucket at the same ranks,
+ * or too many overlapping parts: sorted whole), values on the parts' lower edges, the
+ * cached-reference path. */
+/* Moves 1% of u below the bucket [1, 1.25) and 1% of v above it, so that the two enter and
+ * leave it at different ranks (else it is sorted whole, not split). */
+static void misalign(float *u, float *v, size_t n)
+{
+    for (size_t i = 0; i < n / 100; i++)
+        u[i] = 0.75f, v[i] = 1.5f;
+}
+
+static void refined_buckets(void)
+{
+    enum { N = 60000 };
+    float *u = malloc(N * sizeof *u), *v = malloc(N * sizeof *v);
+    static const size_t sizes[] = {1023, 1024, 1025, 3000, N};
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+        size_t n = sizes[s];
+        for (size_t i = 0; i < n; i++) {
+            double t = (double)((i * 7919) % n) / (double)n;
+            double q = (double)((i * 104729) % n) / (double)n;
+            q = q < 0.3 ? q : 0.3 + (q - 0.3) * (q - 0.3) / 0.7;
+            u[i] = (float)(1.0 + 0.2499 * t);
+            v[i] = (float)(1.0 + 0.2499 * q);
+        }
+        misalign(u, v, n);
+        check_refined(u, v, n);
+        check_refined(u, u, n);
+        for (size_t i = 0; i < n; i++) /* crosses u at 1.125: parts near it split */
+            v[i] = u[(i * 7) % n] * 1.03f - 0.03375f;
+        check_refined(u, v, n);
+        for (size_t i = 0; i < n; i++)
+            v[i] = nextafterf(u[(i * 7) % n], 2.0f);
+        check_refined(u, v, n);
+    }
+    for (size_t i = 0; i < N; i++) { /* 1 + k / 1024: the smallest key of part k */
+        size_t k = (i * 7919) % 256, j = (i * 104729) % 256;
+        u[i] = 1.0f + (float)k / 1024.0f;
+        v[i] = 1.0f + (float)(j < 100 ? j : 100 + (j - 100) * (j - 100) / 156) / 1024.0f;
+    }
+    misalign(u, v, N);
+    check_refined(u, v, N);
+    free(u);
+    free(v);
+}
+
 /* Per-column W1 of two tables, and against a cached reference, equal the 1-D values. */
 /* first: no reference has been set yet (asking for W1 against one fails). */
 static void tables(size_t N, size_t M, int first)
@@ -261,6 +343,7 @@ int main(void)
         equal_sizes();
         tables(3000, 2000, 1);
         tables(2500, 2500, 0); /* equal sizes: integrated against the cached column in place */
+        refined_buckets();
         bad_input();
     }
     ganhpo_wdist_destroy(&w);

@@ -13,8 +13,9 @@ void wdist_defines(char *defs, size_t size)
 {
     snprintf(defs, size,
              "#define RADIX_BITS %d\n#define MSD_BITS %d\n#define RUN_BITS %d\n"
+             "#define REFINE_BITS %d\n#define REFINE_MIN %d\n"
              "#define TERM_ITEMS %d\n#define TERM_WG %d\n#define SCAN_WG %d\n",
-             RADIX_BITS, MSD_BITS, RUN_BITS, TERM_ITEMS, TERM_WG, SCAN_WG);
+             RADIX_BITS, MSD_BITS, RUN_BITS, REFINE_BITS, REFINE_MIN, TERM_ITEMS, TERM_WG, SCAN_WG);
 }
 
 static ganhpo_status make_kernels(ganhpo_wdist *w)

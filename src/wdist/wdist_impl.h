@@ -5,14 +5,17 @@
 #include "ganhpo/wdist.h"
 
 /* 8-bit digits (4 passes); MSD_BITS-bit buckets in the one-sample sort on CPU devices,
- * RUN_BITS-bit digits in the sort of a run held in a core's cache (a bucket, or a sliced
- * W1 projection); TERM_ITEMS merged elements per work-item of the integral, in
- * work-groups of TERM_WG; the scan is one work-group of SCAN_WG. Chosen with
- * bench/bench_wdist.c on PoCL. */
+ * RUN_BITS-bit digits in the sort of a sliced W1 projection held in a core's cache (the
+ * buckets' own digit width is in cl/wdist.cl); the equal-size integral on CPU devices
+ * splits buckets of at least REFINE_MIN keys by REFINE_BITS more bits; TERM_ITEMS merged
+ * elements per work-item of the integral, in work-groups of TERM_WG; the scan is one
+ * work-group of SCAN_WG. Chosen with bench/bench_wdist.c on PoCL. */
 enum {
     RADIX_BITS = 8,
     MSD_BITS = 11,
     RUN_BITS = 11,
+    REFINE_BITS = 8,
+    REFINE_MIN = 1024,
     TERM_ITEMS = 256,
     TERM_WG = 64,
     SCAN_WG = 256,
