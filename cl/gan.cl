@@ -272,6 +272,190 @@ __kernel void bn_lrelu_fwd_in(__global const float *in, const uint in_off, const
     }
 }
 
+/* The BatchNorm kernels' _span forms (wide layers of many rows): a work-item takes a span of
+ * nb <= GH_BN_SPAN blocks of 16 columns of a trial and walks the group's rows one after the
+ * other, all blocks of a row before the next row: the span's part of a row is contiguous (up
+ * to 512 bytes), so the loads stream through the hardware prefetchers, where one block a
+ * work-item reads a 64-byte strip of every row, a whole row apart (D's 512-wide layers: 2 KB,
+ * which L1 and L2 map to a few sets only). Per column the sums are the same, in the same
+ * order (row after row), so the results are those of the per-block kernels.
+ * gh_span_lanes: the columns of block b of a span starting at column j0 (0 past the span). */
+#define GH_BN_SPAN 8
+
+inline uint gh_span_lanes(uint width, uint j0, uint nb, uint b)
+{
+    return b < nb ? min(width - j0 - b * GH_BN_LANES, (uint)GH_BN_LANES) : 0;
+}
+
+/* One group of a BatchNorm forward span (columns [j0, j0 + 16 nb) of rows x width at zg and
+ * ag; p, istd_out and mean_out at the trial's column 0). With n_in > 0 the layer's thin
+ * product first: z = X W1 (X rows of in_ld at x, W1 at w1_off, n_in x width) is written to
+ * zg, and without BatchNorm (norm == 0) a = LeakyReLU(z + bias) to ag (z then holds
+ * z + bias, as bias_lrelu_fwd leaves it). With BatchNorm: batch statistics (training; the
+ * mean, then the centred sum of squares, each summed row after row) or the running ones
+ * (evaluation), stored for the backward pass and the running statistics moved, then
+ * a = LeakyReLU(gamma x-hat + beta). */
+GH_INLINE void gh_bn_span_fwd(__global float *zg, __global float *ag, uint width, uint rows,
+                              uint j0, uint nb, __global float *p, gh_bn_offsets off,
+                              __global float *istd_out, __global float *mean_out, float momentum,
+                              float eps, float slope, uint train, uint norm,
+                              __global const float *x, uint in_ld, uint n_in, uint w1_off)
+{
+    uint n[GH_BN_SPAN];
+    float16 bias[GH_BN_SPAN], s[GH_BN_SPAN], w[GH_THIN_IN][GH_BN_SPAN];
+#pragma unroll
+    for (uint b = 0; b < GH_BN_SPAN; b++) {
+        const uint j = j0 + b * GH_BN_LANES;
+        n[b] = gh_span_lanes(width, j0, nb, b);
+        bias[b] = gh_load16(p + off.bias + j, n[b]);
+        s[b] = 0.0f;
+#pragma unroll
+        for (uint c = 0; c < GH_THIN_IN; c++)
+            w[c][b] = c < n_in ? gh_load16(p + w1_off + c * width + j, n[b]) : 0.0f;
+    }
+    const uint sums = norm && train;
+    for (uint i = 0; i < rows; i++) {
+        __global float *zr = zg + i * width + j0;
+        float xs[GH_THIN_IN];
+#pragma unroll
+        for (uint c = 0; c < GH_THIN_IN; c++)
+            xs[c] = c < n_in ? x[i * in_ld + c] : 0.0f;
+#pragma unroll
+        for (uint b = 0; b < GH_BN_SPAN; b++) {
+            if (b >= nb)
+                continue;
+            float16 v;
+            if (n_in) {
+                v = 0.0f;
+#pragma unroll
+                for (uint c = 0; c < GH_THIN_IN; c++)
+                    if (c < n_in)
+                        v = fma((float16)xs[c], w[c][b], v);
+                if (!norm) {
+                    v += bias[b];
+                    gh_store16(gh_lrelu16(v, slope), ag + i * width + j0 + b * GH_BN_LANES, n[b]);
+                }
+                gh_store16(v, zr + b * GH_BN_LANES, n[b]);
+            } else {
+                v = gh_load16(zr + b * GH_BN_LANES, n[b]);
+            }
+            if (sums)
+                s[b] += v + bias[b];
+        }
+    }
+    if (!norm)
+        return;
+    float16 mean[GH_BN_SPAN], istd[GH_BN_SPAN], gamma[GH_BN_SPAN], beta[GH_BN_SPAN];
+#pragma unroll
+    for (uint b = 0; b < GH_BN_SPAN; b++) {
+        const uint j = j0 + b * GH_BN_LANES;
+        gamma[b] = gh_load16(p + off.gamma + j, n[b]);
+        beta[b] = gh_load16(p + off.beta + j, n[b]);
+        mean[b] = train ? s[b] / (float)rows : gh_load16(p + off.run_mean + j, n[b]);
+        s[b] = 0.0f;
+    }
+    if (train) {
+        for (uint i = 0; i < rows; i++) {
+            __global const float *zr = zg + i * width + j0;
+#pragma unroll
+            for (uint b = 0; b < GH_BN_SPAN; b++)
+                if (b < nb) {
+                    const float16 d = gh_load16(zr + b * GH_BN_LANES, n[b]) + bias[b] - mean[b];
+                    s[b] += d * d;
+                }
+        }
+    }
+#pragma unroll
+    for (uint b = 0; b < GH_BN_SPAN; b++) {
+        const uint j = j0 + b * GH_BN_LANES;
+        if (b >= nb)
+            continue;
+        if (!train) {
+            istd[b] = 1.0f / sqrt(gh_load16(p + off.run_var + j, n[b]) + eps);
+            continue;
+        }
+        const float16 var = s[b] / (float)rows;
+        istd[b] = 1.0f / sqrt(var + eps);
+        gh_store16(istd[b], istd_out + j, n[b]);
+        gh_store16(mean[b], mean_out + j, n[b]);
+        const float16 rm = gh_load16(p + off.run_mean + j, n[b]);
+        const float16 rv = gh_load16(p + off.run_var + j, n[b]);
+        gh_store16(momentum * rm + (1.0f - momentum) * mean[b], p + off.run_mean + j, n[b]);
+        gh_store16(momentum * rv + (1.0f - momentum) * var, p + off.run_var + j, n[b]);
+    }
+    for (uint i = 0; i < rows; i++) {
+        __global const float *zr = zg + i * width + j0;
+        __global float *ar = ag + i * width + j0;
+#pragma unroll
+        for (uint b = 0; b < GH_BN_SPAN; b++)
+            if (b < nb) {
+                const float16 xh =
+                    (gh_load16(zr + b * GH_BN_LANES, n[b]) + bias[b] - mean[b]) * istd[b];
+                gh_store16(gh_lrelu16(gamma[b] * xh + beta[b], slope), ar + b * GH_BN_LANES, n[b]);
+            }
+    }
+}
+
+/* The work of a BatchNorm work-item: span gid % spans of trial k = gid / spans, spans of
+ * `span` blocks of 16 columns (the last one may be shorter): nb blocks from column j0. 0 for
+ * the work-items past the last span. */
+GH_INLINE uint gh_bn_item(uint width, uint n_trials, uint span, uint *k, uint *j0, uint *nb)
+{
+    const uint blocks = GH_DIV_UP(width, GH_BN_LANES), spans = GH_DIV_UP(blocks, span);
+    const uint gid = get_global_id(0), b0 = gid % spans * span;
+    *k = gid / spans;
+    *j0 = b0 * GH_BN_LANES;
+    *nb = min(span, blocks - b0);
+    return gid < n_trials * spans;
+}
+
+/* The BatchNorm forward kernels: work-item gid as gh_bn_item says, the groups one after the
+ * other. n_in == 0: no thin input (in is not read). */
+GH_INLINE void gh_bn_fwd(__global const float *in, uint in_off, uint in_ld, uint in_stride,
+                         uint n_in, uint w1_off, __global float *z, __global float *a, uint width,
+                         uint rows, uint groups, uint act_stride, __global float *params,
+                         uint param_stride, gh_bn_offsets off, __global float *stats,
+                         float momentum, float eps, float slope, uint train, uint norm,
+                         uint n_trials, uint span)
+{
+    uint k, j0, nb;
+    if (!gh_bn_item(width, n_trials, span, &k, &j0, &nb))
+        return;
+    __global float *p = params + k * param_stride;
+    for (uint g = 0; g < groups; g++)
+        gh_bn_span_fwd(z + k * act_stride + g * rows * width, a + k * act_stride + g * rows * width,
+                       width, rows, j0, nb, p, off, stats + (k * groups + g) * width,
+                       stats + ((n_trials + k) * groups + g) * width, momentum, eps, slope, train,
+                       norm, in + in_off + k * in_stride + g * rows * in_ld, in_ld, n_in, w1_off);
+}
+
+/* bn_lrelu_fwd with work-items of `span` blocks of 16 columns (wide layers). */
+__kernel void bn_lrelu_fwd_span(__global float *z, __global float *a, const uint width,
+                                const uint rows, const uint groups, const uint act_stride,
+                                __global float *params, const uint param_stride,
+                                const gh_bn_offsets off, __global float *stats,
+                                const float momentum, const float eps, const float slope,
+                                const uint train, const uint n_trials, const uint span)
+{
+    gh_bn_fwd(z, 0, 0, 0, 0, 0, z, a, width, rows, groups, act_stride, params, param_stride, off,
+              stats, momentum, eps, slope, train, 1, n_trials, span);
+}
+
+/* bn_lrelu_fwd_in with work-items of `span` blocks of 16 columns (wide layers). */
+__kernel void bn_lrelu_fwd_in_span(__global const float *in, const uint in_off, const uint in_ld,
+                                   const uint in_stride, const uint n_in, const uint w1_off,
+                                   __global float *z, __global float *a, const uint width,
+                                   const uint rows, const uint groups, const uint act_stride,
+                                   __global float *params, const uint param_stride,
+                                   const gh_bn_offsets off, __global float *stats,
+                                   const float momentum, const float eps, const float slope,
+                                   const uint train, const uint norm, const uint n_trials,
+                                   const uint span)
+{
+    gh_bn_fwd(in, in_off, in_ld, in_stride, n_in, w1_off, z, a, width, rows, groups, act_stride,
+              params, param_stride, off, stats, momentum, eps, slope, train, norm, n_trials, span);
+}
+
 /* The backward pass of a hidden layer (bn_lrelu_bwd, or without BatchNorm bias_lrelu_bwd's,
  * z then holding y = z + bias), with a thin neighbour inside:
  * - n_top > 0 (bn_lrelu_bwd_top): the layer above is thin (n_top <= GH_THIN_OUT columns,
@@ -500,6 +684,238 @@ __kernel void bn_lrelu_bwd_in(__global float *d, __global const float *z, const 
     gh_bn_bwd(d, z, width, rows, groups, act_stride, params, param_stride, off, stats, slope, grad,
               1, norm, z, 0, 0, 0, 0, 0, 0, in, in_off, in_ld, in_stride, n_in, w1_off, n_trials,
               scratch);
+}
+
+/* Row i of the thin sides of gh_bn_span_bwd: top's n_top values (ts) and the input's n_in (xs);
+ * the lanes past them are zero. */
+GH_INLINE void gh_thin_row(__global const float *tg, uint top_ld, uint n_top,
+                           __global const float *xg, uint in_ld, uint n_in, uint i, float *ts,
+                           float *xs)
+{
+#pragma unroll
+    for (uint o = 0; o < GH_THIN_OUT; o++)
+        ts[o] = o < n_top ? tg[i * top_ld + o] : 0.0f;
+#pragma unroll
+    for (uint c = 0; c < GH_THIN_IN; c++)
+        xs[c] = c < n_in ? xg[i * in_ld + c] : 0.0f;
+}
+
+/* Block values of a row for gh_bn_span_bwd: z (n lanes at zr), x-hat = (z + bias - mean) istd
+ * (returned), and dL/da: top W3^T from the row's ts and W3's vectors of the block (w3[o] for
+ * o < n_top), or, without a thin top, d (at dr) as it is. */
+GH_INLINE float16 gh_bn_row(__global const float *zr, __global const float *dr, uint n,
+                            float16 bias, float16 mean, float16 istd, const float *ts,
+                            const float16 *w3, uint n_top, float16 *z, float16 *da)
+{
+    *z = gh_load16(zr, n);
+    *da = n_top ? 0.0f : gh_load16(dr, n);
+#pragma unroll
+    for (uint o = 0; o < GH_THIN_OUT; o++)
+        if (o < n_top)
+            *da = fma((float16)ts[o], w3[o], *da);
+    return (*z + bias - mean) * istd;
+}
+
+/* gh_bn_bwd for the _span kernels: work-items as in gh_bn_fwd (spans of `span` blocks of 16
+ * columns, the rows one after the other); per column the same sums in the same order. */
+GH_INLINE void gh_bn_span_bwd(__global float *d, __global const float *z, uint width, uint rows,
+                              uint groups, uint act_stride, __global const float *params,
+                              uint param_stride, gh_bn_offsets off, __global const float *stats,
+                              float slope, __global float *grad, uint param_grads, uint norm,
+                              __global const float *top, uint top_ld, uint top_stride, uint n_top,
+                              uint w3_off, uint top_bias, uint b3_off, __global const float *in,
+                              uint in_off, uint in_ld, uint in_stride, uint n_in, uint w1_off,
+                              uint n_trials, uint span)
+{
+    uint k, j0, nb;
+    if (!gh_bn_item(width, n_trials, span, &k, &j0, &nb))
+        return;
+    __global const float *p = params + k * param_stride;
+    __global float *gk = grad + k * param_stride;
+    uint n[GH_BN_SPAN];
+    float16 wt[GH_BN_SPAN][GH_THIN_OUT], dw3[GH_THIN_OUT][GH_BN_SPAN];
+    float16 dw1[GH_BN_SPAN][GH_THIN_IN];
+    float16 gamma[GH_BN_SPAN], beta[GH_BN_SPAN], bias[GH_BN_SPAN];
+    float16 dgamma[GH_BN_SPAN], dbeta[GH_BN_SPAN];
+    float db3[GH_THIN_OUT];
+#pragma unroll
+    for (uint b = 0; b < GH_BN_SPAN; b++) {
+        const uint j = j0 + b * GH_BN_LANES;
+        n[b] = gh_span_lanes(width, j0, nb, b);
+#pragma unroll
+        for (uint o = 0; o < GH_THIN_OUT; o++) {
+            float t[GH_BN_LANES];
+            for (uint c = 0; c < GH_BN_LANES; c++)
+                t[c] = o < n_top && c < n[b] ? p[w3_off + (j + c) * n_top + o] : 0.0f;
+            wt[b][o] = vload16(0, t);
+            dw3[o][b] = 0.0f;
+        }
+#pragma unroll
+        for (uint c = 0; c < GH_THIN_IN; c++)
+            dw1[b][c] = 0.0f;
+        gamma[b] = gh_load16(p + off.gamma + j, n[b]);
+        beta[b] = gh_load16(p + off.beta + j, n[b]);
+        bias[b] = gh_load16(p + off.bias + j, n[b]);
+        dgamma[b] = 0.0f;
+        dbeta[b] = 0.0f;
+    }
+#pragma unroll
+    for (uint o = 0; o < GH_THIN_OUT; o++)
+        db3[o] = 0.0f;
+    for (uint g = 0; g < groups; g++) {
+        __global float *dg = d + k * act_stride + g * rows * width + j0;
+        __global const float *zg = z + k * act_stride + g * rows * width + j0;
+        __global const float *tg = top + k * top_stride + g * rows * top_ld;
+        __global const float *xg = in + in_off + k * in_stride + g * rows * in_ld;
+        __global const float *st = stats + (k * groups + g) * width + j0;
+        __global const float *sm = stats + ((n_trials + k) * groups + g) * width + j0;
+        float16 istd[GH_BN_SPAN], mean[GH_BN_SPAN], sdy[GH_BN_SPAN], sdyx[GH_BN_SPAN];
+#pragma unroll
+        for (uint b = 0; b < GH_BN_SPAN; b++) {
+            istd[b] = norm ? gh_load16(st + b * GH_BN_LANES, n[b]) : 1.0f;
+            mean[b] = norm ? gh_load16(sm + b * GH_BN_LANES, n[b]) : 0.0f;
+            sdy[b] = 0.0f;
+            sdyx[b] = 0.0f;
+        }
+        for (uint i = 0; i < rows; i++) {
+            float ts[GH_THIN_OUT], xs[GH_THIN_IN];
+            gh_thin_row(tg, top_ld, n_top, xg, in_ld, norm ? 0 : n_in, i, ts, xs);
+#pragma unroll
+            for (uint o = 0; o < GH_THIN_OUT; o++)
+                if (o < n_top)
+                    db3[o] += ts[o];
+#pragma unroll
+            for (uint b = 0; b < GH_BN_SPAN; b++) {
+                __global float *dr = dg + i * width + b * GH_BN_LANES;
+                float16 zv, da;
+                if (b >= nb)
+                    continue;
+                const float16 xh = gh_bn_row(zg + i * width + b * GH_BN_LANES, dr, n[b], bias[b],
+                                             mean[b], istd[b], ts, wt[b], n_top, &zv, &da);
+                const float16 y = norm ? gamma[b] * xh + beta[b] : zv;
+#pragma unroll
+                for (uint o = 0; o < GH_THIN_OUT; o++)
+                    if (o < n_top)
+                        dw3[o][b] = fma(gh_lrelu16(y, slope), (float16)ts[o], dw3[o][b]);
+                const float16 dy = select(slope * da, da, y > 0.0f);
+                sdy[b] += dy;
+                if (norm) {
+                    sdyx[b] += dy * xh;
+                    continue;
+                }
+                gh_store16(dy, dr, n[b]);
+#pragma unroll
+                for (uint c = 0; c < GH_THIN_IN; c++)
+                    if (c < n_in)
+                        dw1[b][c] = fma((float16)xs[c], dy, dw1[b][c]);
+            }
+        }
+#pragma unroll
+        for (uint b = 0; b < GH_BN_SPAN; b++)
+            dbeta[b] += sdy[b];
+        if (!norm)
+            continue;
+        float16 scale[GH_BN_SPAN];
+#pragma unroll
+        for (uint b = 0; b < GH_BN_SPAN; b++)
+            scale[b] = gamma[b] * istd[b] / rows;
+        for (uint i = 0; i < rows; i++) {
+            float ts[GH_THIN_OUT], xs[GH_THIN_IN];
+            gh_thin_row(tg, top_ld, n_top, xg, in_ld, n_in, i, ts, xs);
+#pragma unroll
+            for (uint b = 0; b < GH_BN_SPAN; b++) {
+                __global float *dr = dg + i * width + b * GH_BN_LANES;
+                float16 zv, da;
+                if (b >= nb)
+                    continue;
+                const float16 xh = gh_bn_row(zg + i * width + b * GH_BN_LANES, dr, n[b], bias[b],
+                                             mean[b], istd[b], ts, wt[b], n_top, &zv, &da);
+                const float16 dy = select(slope * da, da, gamma[b] * xh + beta[b] > 0.0f);
+                const float16 dz = scale[b] * ((float)rows * dy - sdy[b] - xh * sdyx[b]);
+                gh_store16(dz, dr, n[b]);
+#pragma unroll
+                for (uint c = 0; c < GH_THIN_IN; c++)
+                    if (c < n_in)
+                        dw1[b][c] = fma((float16)xs[c], dz, dw1[b][c]);
+            }
+        }
+#pragma unroll
+        for (uint b = 0; b < GH_BN_SPAN; b++)
+            dgamma[b] += sdyx[b];
+    }
+    if (!param_grads)
+        return;
+#pragma unroll
+    for (uint b = 0; b < GH_BN_SPAN; b++) {
+        if (b >= nb)
+            continue;
+        const uint j = j0 + b * GH_BN_LANES;
+        if (norm) {
+            gh_store16(dgamma[b], gk + off.gamma + j, n[b]);
+            gh_store16(dbeta[b], gk + off.beta + j, n[b]);
+        } else {
+            gh_store16(dbeta[b], gk + off.bias + j, n[b]);
+        }
+#pragma unroll
+        for (uint o = 0; o < GH_THIN_OUT; o++)
+            if (o < n_top) {
+                float t[GH_BN_LANES];
+                vstore16(dw3[o][b], 0, t);
+                for (uint c = 0; c < n[b]; c++)
+                    gk[w3_off + (j + c) * n_top + o] = t[c];
+            }
+#pragma unroll
+        for (uint c = 0; c < GH_THIN_IN; c++)
+            if (c < n_in)
+                gh_store16(dw1[b][c], gk + w1_off + c * width + j, n[b]);
+    }
+#pragma unroll
+    for (uint o = 0; o < GH_THIN_OUT; o++)
+        if (o < n_top && top_bias && j0 == 0)
+            gk[b3_off + o] = db3[o];
+}
+
+/* bn_lrelu_bwd with work-items of `span` blocks of 16 columns (wide layers). */
+__kernel void bn_lrelu_bwd_span(__global float *d, __global const float *z, const uint width,
+                                const uint rows, const uint groups, const uint act_stride,
+                                __global const float *params, const uint param_stride,
+                                const gh_bn_offsets off, __global const float *stats,
+                                const float slope, __global float *grad, const uint param_grads,
+                                const uint n_trials, const uint span)
+{
+    gh_bn_span_bwd(d, z, width, rows, groups, act_stride, params, param_stride, off, stats, slope,
+                   grad, param_grads, 1, z, 0, 0, 0, 0, 0, 0, z, 0, 0, 0, 0, 0, n_trials, span);
+}
+
+/* bn_lrelu_bwd_top with work-items of `span` blocks of 16 columns (wide layers). */
+__kernel void bn_lrelu_bwd_top_span(__global float *d, __global const float *z, const uint width,
+                                    const uint rows, const uint groups, const uint act_stride,
+                                    __global const float *params, const uint param_stride,
+                                    const gh_bn_offsets off, __global const float *stats,
+                                    const float slope, __global float *grad, const uint param_grads,
+                                    const uint norm, __global const float *top, const uint top_ld,
+                                    const uint top_stride, const uint n_top, const uint w3_off,
+                                    const uint top_bias, const uint b3_off, const uint n_trials,
+                                    const uint span)
+{
+    gh_bn_span_bwd(d, z, width, rows, groups, act_stride, params, param_stride, off, stats, slope,
+                   grad, param_grads, norm, top, top_ld, top_stride, n_top, w3_off, top_bias,
+                   b3_off, z, 0, 0, 0, 0, 0, n_trials, span);
+}
+
+/* bn_lrelu_bwd_in with work-items of `span` blocks of 16 columns (wide layers). */
+__kernel void bn_lrelu_bwd_in_span(__global float *d, __global const float *z, const uint width,
+                                   const uint rows, const uint groups, const uint act_stride,
+                                   __global const float *params, const uint param_stride,
+                                   const gh_bn_offsets off, __global const float *stats,
+                                   const float slope, __global float *grad, const uint norm,
+                                   __global const float *in, const uint in_off, const uint in_ld,
+                                   const uint in_stride, const uint n_in, const uint w1_off,
+                                   const uint n_trials, const uint span)
+{
+    gh_bn_span_bwd(d, z, width, rows, groups, act_stride, params, param_stride, off, stats, slope,
+                   grad, 1, norm, z, 0, 0, 0, 0, 0, 0, in, in_off, in_ld, in_stride, n_in, w1_off,
+                   n_trials, span);
 }
 
 /* A hidden layer without BatchNorm (gan.disc_batchnorm = none): y = z + bias (z from the

@@ -136,15 +136,49 @@ static ganhpo_status plain_layer(ganhpo_gan *g, gan_op_list *l, const pass *p, i
 
 /* The BatchNorm kernels: a block of 16 columns of a trial (cl/gan.cl GH_BN_LANES) a
  * work-item, in work-groups of 2 so that even one narrow layer spreads over the CPU's cores;
- * with a split (g->bn_split > 1, GPUs) a block a work-group of bn_split work-items. */
-enum { BN_LANES = 16, BN_LOCAL = 2 };
+ * with a split (g->bn_split > 1, GPUs) a block a work-group of bn_split work-items. Without
+ * a split, their _span forms give a work-item up to BN_SPAN neighbouring blocks (cl/gan.cl
+ * GH_BN_SPAN) and walk the rows one after the other: as many blocks as keep at least
+ * BN_MIN_ITEMS work-items in the launch, for groups of at least BN_SPAN_ROWS rows: a block's
+ * 64 bytes of fewer rows stay in a 48 KB L1 between the passes, and A (642 rows) at K = 1 and
+ * B (64 rows) at K = 5 measured slower in spans. */
+enum { BN_LANES = 16, BN_LOCAL = 2, BN_SPAN = 8, BN_MIN_ITEMS = 8, BN_SPAN_ROWS = 768 };
 
-static ganhpo_status bn_launch(const ganhpo_gan *g, gan_op_list *l, const char *name, cl_kernel k,
-                               const gan_layout *L)
+static size_t bn_blocks(const gan_layout *L)
 {
-    const size_t blocks = (size_t)g->trials * (((size_t)L->width + BN_LANES - 1) / BN_LANES);
+    return ((size_t)L->width + BN_LANES - 1) / BN_LANES;
+}
+
+/* Blocks a work-item of the BatchNorm kernels takes for groups of `rows` rows (1: the plain
+ * kernels). */
+static unsigned bn_span(const ganhpo_gan *g, const gan_layout *L, size_t rows)
+{
+    const size_t span = g->bn_split > 1 || rows < BN_SPAN_ROWS
+                            ? 1
+                            : (size_t)g->trials * bn_blocks(L) / BN_MIN_ITEMS;
+    return span < 1 ? 1 : span > BN_SPAN ? BN_SPAN : (unsigned)span;
+}
+
+/* The BatchNorm kernel for L: `plain` (a block a work-item or work-group) or its _span form. */
+static ganhpo_status bn_kernel(ganhpo_gan *g, const gan_layout *L, size_t rows, const char *plain,
+                               const char *spanned, cl_kernel *k)
+{
+    return gan_kernel(g, bn_span(g, L, rows) == 1 ? plain : spanned, k);
+}
+
+/* Appends k, from bn_kernel with its other arguments set: the _span form gets the span as
+ * argument n_args. */
+static ganhpo_status bn_launch(const ganhpo_gan *g, gan_op_list *l, const char *name, cl_kernel k,
+                               const gan_layout *L, size_t rows, cl_uint n_args)
+{
+    const unsigned span = bn_span(g, L, rows);
     const size_t split = (size_t)g->bn_split;
-    return gan_ops_kernel(l, name, k, blocks * split, split > 1 ? split : BN_LOCAL);
+    if (span == 1)
+        return gan_ops_kernel(l, name, k, (size_t)g->trials * bn_blocks(L) * split,
+                              split > 1 ? split : BN_LOCAL);
+    GH_CHECK(gan_arg(k, n_args, sizeof span, &span));
+    return gan_ops_kernel(l, name, k, (size_t)g->trials * ((bn_blocks(L) + span - 1) / span),
+                          BN_LOCAL);
 }
 
 static ganhpo_status bn_forward(ganhpo_gan *g, gan_op_list *l, const pass *p, int layer, int train,
@@ -154,14 +188,14 @@ static ganhpo_status bn_forward(ganhpo_gan *g, gan_op_list *l, const pass *p, in
     cl_kernel k;
     if (!p->norm)
         return plain_layer(g, l, p, layer, 0, 0);
-    GH_CHECK(gan_kernel(g, "bn_lrelu_fwd", &k));
+    GH_CHECK(bn_kernel(g, L, p->rows, "bn_lrelu_fwd", "bn_lrelu_fwd_span", &k));
     GH_CHECK(args(k, "mmuuuumuomfffuu", layer == 1 ? p->acts->z1 : p->acts->z2,
                   layer == 1 ? p->acts->a1 : p->acts->a2, (unsigned)L->width, (unsigned)p->rows,
                   (unsigned)p->groups, (unsigned)p->acts->hid_stride, p->net->params,
                   (unsigned)L->stride, layer == 1 ? &L->bn1 : &L->bn2,
                   layer == 1 ? p->acts->istd1 : p->acts->istd2, g->opt.bn_momentum,
                   g->opt.bn_epsilon, g->opt.leaky_slope, (unsigned)train, (unsigned)g->trials));
-    return bn_launch(g, l, name, k, L);
+    return bn_launch(g, l, name, k, L, p->rows, 15);
 }
 
 static ganhpo_status bn_backward(ganhpo_gan *g, gan_op_list *l, const pass *p, int layer,
@@ -171,14 +205,14 @@ static ganhpo_status bn_backward(ganhpo_gan *g, gan_op_list *l, const pass *p, i
     cl_kernel k;
     if (!p->norm)
         return plain_layer(g, l, p, layer, 1, param_grads);
-    GH_CHECK(gan_kernel(g, "bn_lrelu_bwd", &k));
+    GH_CHECK(bn_kernel(g, L, p->rows, "bn_lrelu_bwd", "bn_lrelu_bwd_span", &k));
     GH_CHECK(args(k, "mmuuuumuomfmuu", layer == 1 ? p->acts->d1 : p->acts->d2,
                   layer == 1 ? p->acts->z1 : p->acts->z2, (unsigned)L->width, (unsigned)p->rows,
                   (unsigned)p->groups, (unsigned)p->acts->hid_stride, p->net->params,
                   (unsigned)L->stride, layer == 1 ? &L->bn1 : &L->bn2,
                   layer == 1 ? p->acts->istd1 : p->acts->istd2, g->opt.leaky_slope, p->net->grad,
                   (unsigned)param_grads, (unsigned)g->trials));
-    return bn_launch(g, l, name, k, L);
+    return bn_launch(g, l, name, k, L, p->rows, 14);
 }
 
 /* The thin layers, computed inside the neighbouring kernels instead of as products of their
@@ -208,14 +242,14 @@ static ganhpo_status forward_in(ganhpo_gan *g, gan_op_list *l, const pass *p, in
 {
     const gan_layout *L = &p->net->lay;
     cl_kernel k;
-    GH_CHECK(gan_kernel(g, "bn_lrelu_fwd_in", &k));
+    GH_CHECK(bn_kernel(g, L, p->rows, "bn_lrelu_fwd_in", "bn_lrelu_fwd_in_span", &k));
     GH_CHECK(args(k, "muuuuummuuuumuomfffuuu", p->in, (unsigned)p->in_off, (unsigned)L->n_in,
                   (unsigned)p->in_stride, (unsigned)L->n_in, L->w1, p->acts->z1, p->acts->a1,
                   (unsigned)L->width, (unsigned)p->rows, (unsigned)p->groups,
                   (unsigned)p->acts->hid_stride, p->net->params, (unsigned)L->stride, &L->bn1,
                   p->acts->istd1, g->opt.bn_momentum, g->opt.bn_epsilon, g->opt.leaky_slope,
                   (unsigned)train, (unsigned)p->norm, (unsigned)g->trials));
-    return bn_launch(g, l, name, k, L);
+    return bn_launch(g, l, name, k, L, p->rows, 22);
 }
 
 /* A hidden layer's backward pass with a thin neighbour inside: layer 2 (bn_lrelu_bwd_top)
@@ -232,7 +266,8 @@ static ganhpo_status backward_thin(ganhpo_gan *g, gan_op_list *l, const pass *p,
     const int rows = p->norm ? (int)p->rows : (int)p->rows * p->groups;
     const int groups = p->norm ? p->groups : 1;
     cl_kernel k;
-    GH_CHECK(gan_kernel(g, layer == 2 ? "bn_lrelu_bwd_top" : "bn_lrelu_bwd_in", &k));
+    GH_CHECK(bn_kernel(g, L, (size_t)rows, layer == 2 ? "bn_lrelu_bwd_top" : "bn_lrelu_bwd_in",
+                       layer == 2 ? "bn_lrelu_bwd_top_span" : "bn_lrelu_bwd_in_span", &k));
     GH_CHECK(args(k, "mmuuuumuomfm", layer == 1 ? A->d1 : A->d2, layer == 1 ? A->z1 : A->z2,
                   (unsigned)L->width, (unsigned)rows, (unsigned)groups, (unsigned)A->hid_stride,
                   p->net->params, (unsigned)L->stride, layer == 1 ? &L->bn1 : &L->bn2,
@@ -245,7 +280,7 @@ static ganhpo_status backward_thin(ganhpo_gan *g, gan_op_list *l, const pass *p,
         GH_CHECK(args_at(k, 12, "umuuuuuu", (unsigned)p->norm, p->in, (unsigned)p->in_off,
                          (unsigned)L->n_in, (unsigned)p->in_stride, (unsigned)L->n_in, L->w1,
                          (unsigned)g->trials));
-    return bn_launch(g, l, name, k, L);
+    return bn_launch(g, l, name, k, L, (size_t)rows, layer == 2 ? 22 : 20);
 }
 
 /* An MLP pass's operation names: the products, the hidden layers' kernels and the fused
