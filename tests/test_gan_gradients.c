@@ -74,10 +74,13 @@ static void run(const char *name, size_t global, const char *fmt, ...)
      * work-group (cl/gan.cl GH_BN_SPLIT), a block of 16 columns a work-group */
     const char *env = getenv("GANHPO_BN_SPLIT");
     const size_t split = env && strncmp(name, "bn_lrelu", 8) == 0 ? strtoul(env, NULL, 10) : 1;
-    char defines[48];
-    snprintf(defines, sizeof defines, "#define GH_BN_SPLIT %zu\n", split);
+    const size_t len = strlen(name);
+    const int span = len > 5 && strcmp(name + len - 5, "_span") == 0;
+    char defines[96];
+    snprintf(defines, sizeof defines, "#define GH_BN_SPLIT %zu\n%s", split,
+             span ? "#define GH_BN_SPANS 1\n" : "");
     cl_kernel k = NULL;
-    CHECK_OK(ganhpo_device_kernel(dev, "gan", split > 1 ? defines : NULL, name, &k));
+    CHECK_OK(ganhpo_device_kernel(dev, "gan", split > 1 || span ? defines : NULL, name, &k));
     if (!k)
         return;
     va_list ap;

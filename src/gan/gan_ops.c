@@ -315,7 +315,13 @@ ganhpo_status gan_kernel(ganhpo_gan *g, const char *name, cl_kernel *out)
         g->owned = k;
         g->cap_owned = cap;
     }
-    GH_CHECK(ganhpo_device_kernel(g->dev, "gan", g->defines, name, out));
+    /* the _span BatchNorm kernels come from the program variant that has them (cl/gan.cl
+     * GH_BN_SPANS), so that GANs which never take them build without them */
+    const size_t len = strlen(name);
+    char defines[sizeof g->defines + 32];
+    snprintf(defines, sizeof defines, "%s%s", g->defines,
+             len > 5 && strcmp(name + len - 5, "_span") == 0 ? "#define GH_BN_SPANS 1\n" : "");
+    GH_CHECK(ganhpo_device_kernel(g->dev, "gan", defines, name, out));
     g->owned[g->n_owned++] = *out;
     return GANHPO_SUCCESS;
 }
